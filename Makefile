@@ -1,0 +1,35 @@
+# cx_journey: PGXS build.  pg_config is taken from PATH, or: make PG_CONFIG=/path/to/pg_config
+EXTENSION = cx_journey
+# The version lives in cx_journey.control; META.json is checked against it by the test suite.
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+
+MODULE_big = cx_journey
+OBJS = \
+	src/stage_parse.o \
+	src/journey_stage.o \
+	src/stage_timeline.o
+
+DATA = sql/$(EXTENSION)--$(EXTVERSION).sql
+
+REGRESS = stage_io stage_ops stage_functions stage_timeline
+REGRESS_OPTS = --inputdir=. --outputdir=$(REGRESS_OUTDIR) --load-extension=$(EXTENSION)
+REGRESS_OUTDIR ?= .
+
+JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
+JSONC_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
+
+PG_CPPFLAGS = -I$(srcdir)/src $(JSONC_CFLAGS)
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
+SHLIB_LINK = $(JSONC_LIBS)
+
+EXTRA_CLEAN = results regression.diffs regression.out $(EXTENSION)-*.zip
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# Release archive from git: make dist
+dist:
+	git archive --format zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(EXTENSION)-$(EXTVERSION).zip HEAD
+
+.PHONY: dist

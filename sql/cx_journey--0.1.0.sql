@@ -1,0 +1,263 @@
+/* cx_journey install script, version 0.1.0 */
+
+\echo Use "CREATE EXTENSION cx_journey" to load this file. \quit
+
+/* ------------------------------------------------------------------------
+ * journey_stage: the lifecycle stage of a customer relationship
+ * ------------------------------------------------------------------------ */
+
+CREATE TYPE journey_stage;
+
+CREATE FUNCTION journey_stage_in(cstring) RETURNS journey_stage
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_stage_out(journey_stage) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_stage_recv(internal) RETURNS journey_stage
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_stage_send(journey_stage) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE journey_stage (
+	INPUT = journey_stage_in,
+	OUTPUT = journey_stage_out,
+	RECEIVE = journey_stage_recv,
+	SEND = journey_stage_send,
+	INTERNALLENGTH = 1,
+	PASSEDBYVALUE,
+	ALIGNMENT = char,
+	STORAGE = plain
+);
+COMMENT ON FUNCTION journey_stage_in(cstring) IS 'text input of journey_stage';
+COMMENT ON FUNCTION journey_stage_out(journey_stage) IS 'text output of journey_stage';
+COMMENT ON FUNCTION journey_stage_recv(internal) IS 'binary input of journey_stage (validated)';
+COMMENT ON FUNCTION journey_stage_send(journey_stage) IS 'binary output of journey_stage';
+COMMENT ON TYPE journey_stage IS
+	'Lifecycle stage of a customer relationship: wooing < selling < honeymoon < bonding < leadership';
+
+CREATE FUNCTION journey_stage_eq(journey_stage, journey_stage) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION journey_stage_ne(journey_stage, journey_stage) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION journey_stage_lt(journey_stage, journey_stage) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION journey_stage_le(journey_stage, journey_stage) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION journey_stage_gt(journey_stage, journey_stage) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION journey_stage_ge(journey_stage, journey_stage) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION journey_stage_cmp(journey_stage, journey_stage) RETURNS int4
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION journey_stage_hash(journey_stage) RETURNS int4
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION journey_stage_hash_extended(journey_stage, int8) RETURNS int8
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+
+COMMENT ON FUNCTION journey_stage_eq(journey_stage, journey_stage) IS 'equal';
+COMMENT ON FUNCTION journey_stage_ne(journey_stage, journey_stage) IS 'not equal';
+COMMENT ON FUNCTION journey_stage_lt(journey_stage, journey_stage) IS 'earlier in the lifecycle';
+COMMENT ON FUNCTION journey_stage_le(journey_stage, journey_stage) IS 'earlier in the lifecycle or equal';
+COMMENT ON FUNCTION journey_stage_gt(journey_stage, journey_stage) IS 'later in the lifecycle';
+COMMENT ON FUNCTION journey_stage_ge(journey_stage, journey_stage) IS 'later in the lifecycle or equal';
+COMMENT ON FUNCTION journey_stage_cmp(journey_stage, journey_stage) IS 'btree comparison: -1, 0 or 1 in lifecycle order';
+COMMENT ON FUNCTION journey_stage_hash(journey_stage) IS 'hash of a stage';
+COMMENT ON FUNCTION journey_stage_hash_extended(journey_stage, int8) IS 'seeded 64-bit hash of a stage';
+
+CREATE OPERATOR = (
+	LEFTARG = journey_stage, RIGHTARG = journey_stage,
+	FUNCTION = journey_stage_eq, COMMUTATOR = =, NEGATOR = <>,
+	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
+);
+CREATE OPERATOR <> (
+	LEFTARG = journey_stage, RIGHTARG = journey_stage,
+	FUNCTION = journey_stage_ne, COMMUTATOR = <>, NEGATOR = =,
+	RESTRICT = neqsel, JOIN = neqjoinsel
+);
+CREATE OPERATOR < (
+	LEFTARG = journey_stage, RIGHTARG = journey_stage,
+	FUNCTION = journey_stage_lt, COMMUTATOR = >, NEGATOR = >=,
+	RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+CREATE OPERATOR <= (
+	LEFTARG = journey_stage, RIGHTARG = journey_stage,
+	FUNCTION = journey_stage_le, COMMUTATOR = >=, NEGATOR = >,
+	RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+CREATE OPERATOR > (
+	LEFTARG = journey_stage, RIGHTARG = journey_stage,
+	FUNCTION = journey_stage_gt, COMMUTATOR = <, NEGATOR = <=,
+	RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+CREATE OPERATOR >= (
+	LEFTARG = journey_stage, RIGHTARG = journey_stage,
+	FUNCTION = journey_stage_ge, COMMUTATOR = <=, NEGATOR = <,
+	RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+
+CREATE OPERATOR CLASS journey_stage_ops
+	DEFAULT FOR TYPE journey_stage USING btree AS
+		OPERATOR 1 <,
+		OPERATOR 2 <=,
+		OPERATOR 3 =,
+		OPERATOR 4 >=,
+		OPERATOR 5 >,
+		FUNCTION 1 journey_stage_cmp(journey_stage, journey_stage);
+
+CREATE OPERATOR CLASS journey_stage_hash_ops
+	DEFAULT FOR TYPE journey_stage USING hash AS
+		OPERATOR 1 =,
+		FUNCTION 1 journey_stage_hash(journey_stage),
+		FUNCTION 2 journey_stage_hash_extended(journey_stage, int8);
+
+CREATE FUNCTION journey_stage_smaller(journey_stage, journey_stage) RETURNS journey_stage
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_stage_larger(journey_stage, journey_stage) RETURNS journey_stage
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION journey_stage_smaller(journey_stage, journey_stage) IS 'the earlier of two stages';
+COMMENT ON FUNCTION journey_stage_larger(journey_stage, journey_stage) IS 'the later of two stages';
+
+CREATE AGGREGATE min(journey_stage) (
+	SFUNC = journey_stage_smaller,
+	STYPE = journey_stage,
+	COMBINEFUNC = journey_stage_smaller,
+	SORTOP = <,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE min(journey_stage) IS 'earliest stage in the group';
+
+CREATE AGGREGATE max(journey_stage) (
+	SFUNC = journey_stage_larger,
+	STYPE = journey_stage,
+	COMBINEFUNC = journey_stage_larger,
+	SORTOP = >,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE max(journey_stage) IS 'furthest stage in the group';
+
+CREATE FUNCTION stage_rank(journey_stage) RETURNS int4
+	AS 'MODULE_PATHNAME', 'journey_stage_rank'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION stage_rank(journey_stage) IS
+	'lifecycle rank of a stage: 1 wooing, 2 selling, 3 honeymoon, 4 bonding, 5 leadership';
+
+CREATE FUNCTION journey_stage(int4) RETURNS journey_stage
+	AS 'MODULE_PATHNAME', 'journey_stage_from_int'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION journey_stage(int4) IS
+	'the stage of a lifecycle rank 1..5; error 22003 outside that range';
+
+CREATE CAST (int4 AS journey_stage) WITH FUNCTION journey_stage(int4);
+CREATE CAST (journey_stage AS int4) WITH FUNCTION stage_rank(journey_stage);
+
+CREATE FUNCTION stage_next(journey_stage) RETURNS journey_stage
+	AS 'MODULE_PATHNAME', 'journey_stage_next'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION stage_next(journey_stage) IS
+	'the next stage in the lifecycle; NULL after leadership';
+
+CREATE FUNCTION stage_prev(journey_stage) RETURNS journey_stage
+	AS 'MODULE_PATHNAME', 'journey_stage_prev'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION stage_prev(journey_stage) IS
+	'the previous stage in the lifecycle; NULL before wooing';
+
+CREATE FUNCTION journey_stages(OUT rank int4, OUT stage journey_stage, OUT aliases text[])
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 5;
+COMMENT ON FUNCTION journey_stages() IS
+	'every stage with its rank and accepted spellings, in lifecycle order (for pick-lists)';
+
+/* ------------------------------------------------------------------------
+ * stage_timeline: one customer's stage history, built by an aggregate
+ * ------------------------------------------------------------------------ */
+
+CREATE TYPE stage_timeline;
+
+CREATE FUNCTION stage_timeline_in(cstring) RETURNS stage_timeline
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION stage_timeline_out(stage_timeline) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION stage_timeline_recv(internal) RETURNS stage_timeline
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION stage_timeline_send(stage_timeline) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE stage_timeline (
+	INPUT = stage_timeline_in,
+	OUTPUT = stage_timeline_out,
+	RECEIVE = stage_timeline_recv,
+	SEND = stage_timeline_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON FUNCTION stage_timeline_in(cstring) IS 'text input of stage_timeline';
+COMMENT ON FUNCTION stage_timeline_out(stage_timeline) IS 'text output of stage_timeline';
+COMMENT ON FUNCTION stage_timeline_recv(internal) IS 'binary input of stage_timeline (validated)';
+COMMENT ON FUNCTION stage_timeline_send(stage_timeline) IS 'binary output of stage_timeline';
+COMMENT ON TYPE stage_timeline IS
+	'a customer''s stage history: time-ordered stage changes, as built by the stage_timeline aggregate';
+
+CREATE FUNCTION stage_timeline_transfn(internal, journey_stage, timestamptz) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION stage_timeline_combinefn(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION stage_timeline_serialize(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION stage_timeline_deserialize(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION stage_timeline_finalfn(internal) RETURNS stage_timeline
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION stage_timeline_transfn(internal, journey_stage, timestamptz) IS 'stage_timeline aggregate: remember one stage change';
+COMMENT ON FUNCTION stage_timeline_combinefn(internal, internal) IS 'stage_timeline aggregate: merge two partial states';
+COMMENT ON FUNCTION stage_timeline_serialize(internal) IS 'stage_timeline aggregate: partial state to bytes';
+COMMENT ON FUNCTION stage_timeline_deserialize(bytea, internal) IS 'stage_timeline aggregate: validated bytes to partial state';
+COMMENT ON FUNCTION stage_timeline_finalfn(internal) IS 'stage_timeline aggregate: sort, merge and build the timeline';
+
+CREATE AGGREGATE stage_timeline(stage journey_stage, at timestamptz) (
+	SFUNC = stage_timeline_transfn,
+	STYPE = internal,
+	FINALFUNC = stage_timeline_finalfn,
+	COMBINEFUNC = stage_timeline_combinefn,
+	SERIALFUNC = stage_timeline_serialize,
+	DESERIALFUNC = stage_timeline_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE stage_timeline(journey_stage, timestamptz) IS
+	'one customer''s stage history from its stage changes, in any order; NULL rows skipped, same-instant changes keep the furthest stage, equal consecutive stages merge';
+
+CREATE FUNCTION current_stage(stage_timeline) RETURNS journey_stage
+	AS 'MODULE_PATHNAME', 'stage_timeline_current'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION current_stage(stage_timeline) IS 'the stage after the last change';
+
+CREATE FUNCTION furthest_stage(stage_timeline) RETURNS journey_stage
+	AS 'MODULE_PATHNAME', 'stage_timeline_furthest'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION furthest_stage(stage_timeline) IS 'the furthest stage ever reached';
+
+CREATE FUNCTION regressions(stage_timeline) RETURNS int4
+	AS 'MODULE_PATHNAME', 'stage_timeline_regressions'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION regressions(stage_timeline) IS 'number of changes to an earlier stage';
+
+CREATE FUNCTION stage_changes(stage_timeline) RETURNS int4
+	AS 'MODULE_PATHNAME', 'stage_timeline_changes'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION stage_changes(stage_timeline) IS 'number of changes of stage (0 for a customer who stayed in one stage)';
+
+CREATE FUNCTION stage_at(stage_timeline, timestamptz) RETURNS journey_stage
+	AS 'MODULE_PATHNAME', 'stage_timeline_stage_at'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION stage_at(stage_timeline, timestamptz) IS 'the stage in force at a moment; NULL before the first change';
+
+CREATE FUNCTION entered_at(stage_timeline, journey_stage) RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'stage_timeline_entered_at'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION entered_at(stage_timeline, journey_stage) IS 'when the stage was first entered; NULL if never';
+
+CREATE FUNCTION time_in_stage(timeline stage_timeline, stage journey_stage, until timestamptz) RETURNS interval
+	AS 'MODULE_PATHNAME', 'stage_timeline_time_in_stage'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION time_in_stage(stage_timeline, journey_stage, timestamptz) IS
+	'total time spent in a stage up to "until"; the last stage lasts until "until"';

@@ -1,0 +1,28 @@
+/*
+ * cx_journey.h
+ *		Declarations shared by the backend files of cx_journey.
+ */
+#ifndef CX_JOURNEY_H
+#define CX_JOURNEY_H
+
+#include "postgres.h"
+#include "fmgr.h"
+
+#include "stage_parse.h"
+
+/* A journey_stage is one byte holding its lifecycle rank, passed by value. */
+#define DatumGetJourneyStage(d)		((int) DatumGetChar(d))
+#define JourneyStageGetDatum(r)		CharGetDatum((char) (r))
+#define PG_GETARG_JOURNEY_STAGE(n)	DatumGetJourneyStage(PG_GETARG_DATUM(n))
+#define PG_RETURN_JOURNEY_STAGE(r)	return JourneyStageGetDatum(r)
+
+/* How much of a bad literal an error message quotes, in bytes. */
+#define CX_QUOTE_MAX 60
+
+/* Quote a user literal for an error message, cut (with "...") when long. */
+extern char *cx_quote_literal(const char *text, size_t len);
+
+/* Raise 22003 unless rank is a valid lifecycle rank. */
+extern void cx_check_stage_rank(int64 rank);
+
+#endif							/* CX_JOURNEY_H */
