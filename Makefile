@@ -33,3 +33,9 @@ dist:
 	git archive --format zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(EXTENSION)-$(EXTVERSION).zip HEAD
 
 .PHONY: dist
+
+# The list of pg_regress tests, for test/run.
+print-regress:
+	@echo $(REGRESS)
+
+.PHONY: print-regress
