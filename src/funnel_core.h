@@ -1,0 +1,60 @@
+/*
+ * funnel_core.h
+ *		Backend-independent evaluation of a window funnel over one
+ *		customer's events.
+ *
+ * The aggregate in window_funnel.c gathers (time, matched-steps mask) pairs
+ * and calls cx_funnel_evaluate() on them once they are sorted by time.
+ * Nothing here depends on the backend, so the algorithm can be tested
+ * against a brute-force reference and fuzzed on its own.
+ */
+#ifndef CX_FUNNEL_CORE_H
+#define CX_FUNNEL_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "funnel_mode.h"
+
+/* Most steps a funnel may have: one bit of a 64-bit mask each. */
+#define FUNNEL_MAX_STEPS 64
+
+/* One row of one customer: its time and which steps it matches. */
+typedef struct FunnelEvent
+{
+	int64_t		ts;
+	uint64_t	mask;			/* bit i set: the row matches step i + 1 */
+} FunnelEvent;
+
+/* What the evaluation found. */
+typedef struct FunnelOutcome
+{
+	int			level;			/* furthest step reached, 0 .. nsteps */
+	/* times[i]: when step i + 1 was reached in the chosen chain, i < level */
+	int64_t		times[FUNNEL_MAX_STEPS];
+} FunnelOutcome;
+
+/* Memory and interrupt hooks, so the backend can use palloc and
+ * CHECK_FOR_INTERRUPTS and tests can use malloc. */
+typedef struct FunnelHooks
+{
+	void	   *(*alloc) (size_t size);
+	void		(*release) (void *ptr);
+	void		(*check_interrupts) (void);
+} FunnelHooks;
+
+/*
+ * Evaluate a funnel of nsteps steps (1 .. FUNNEL_MAX_STEPS) over n events
+ * sorted by ts (ties in any order), with a window in the same unit as ts
+ * (>= 0) and mode flags from funnel_mode.h.  Fills *out; when want_times
+ * is false out->times is left unset.
+ */
+extern void cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
+							   int64_t window, int flags, bool want_times,
+							   FunnelOutcome *out, const FunnelHooks *hooks);
+
+/* qsort comparator: by time, then by mask (a total order on events). */
+extern int	cx_funnel_event_cmp(const void *a, const void *b);
+
+#endif							/* CX_FUNNEL_CORE_H */

@@ -1,0 +1,102 @@
+/*
+ * funnel_mode.c
+ *		Backend-independent parsing of window_funnel mode lists.
+ */
+#include "funnel_mode.h"
+
+#include <string.h>
+
+typedef struct FunnelModeWord
+{
+	const char *word;
+	int			flag;
+} FunnelModeWord;
+
+static const FunnelModeWord mode_words[] = {
+	{"strict_order", FUNNEL_STRICT_ORDER},
+	{"strict_deduplication", FUNNEL_STRICT_DEDUPLICATION},
+	{"strict_increase", FUNNEL_STRICT_INCREASE},
+	{"first_entry", FUNNEL_FIRST_ENTRY},
+};
+
+static int
+mode_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+		c == '\f' || c == '\v';
+}
+
+/* Case-insensitive comparison of a word of len bytes with a lowercase name. */
+static int
+mode_word_equals(const char *text, size_t len, const char *name)
+{
+	size_t		i;
+
+	if (strlen(name) != len)
+		return 0;
+	for (i = 0; i < len; i++)
+	{
+		char		c = text[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char) (c - 'A' + 'a');
+		if (c != name[i])
+			return 0;
+	}
+	return 1;
+}
+
+int
+cx_funnel_mode_parse(const char *text, size_t len, int *flags,
+					 size_t *bad_start, size_t *bad_len)
+{
+	size_t		pos = 0;
+	size_t		i;
+	int			result = 0;
+
+	*flags = 0;
+	*bad_start = 0;
+	*bad_len = 0;
+
+	/* an empty or blank list means no mode */
+	for (i = 0; i < len && mode_is_space(text[i]); i++)
+		;
+	if (i == len)
+		return 0;
+
+	for (;;)
+	{
+		size_t		start = pos;
+		size_t		end;
+		size_t		w;
+		int			found = 0;
+
+		while (pos < len && text[pos] != ',')
+			pos++;
+		end = pos;
+		while (start < end && mode_is_space(text[start]))
+			start++;
+		while (end > start && mode_is_space(text[end - 1]))
+			end--;
+		for (w = 0; w < sizeof(mode_words) / sizeof(mode_words[0]); w++)
+		{
+			if (mode_word_equals(text + start, end - start, mode_words[w].word))
+			{
+				result |= mode_words[w].flag;
+				found = 1;
+				break;
+			}
+		}
+		if (!found)
+		{
+			*bad_start = start;
+			*bad_len = end - start;
+			return -1;
+		}
+		if (pos >= len)
+			break;
+		pos++;					/* skip the comma */
+	}
+	*flags = result;
+	return 0;
+}

@@ -1,0 +1,196 @@
+/*
+ * funnel_check.c
+ *		Randomized comparison of cx_funnel_evaluate() with a brute-force
+ *		enumeration of every chain, in every combination of modes.
+ *
+ * Usage: funnel_check [cases] [seed].  Prints "N passed, N failed".
+ */
+#include "funnel_core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Brute
+{
+	const FunnelEvent *ev;
+	int			n;
+	int			nsteps;
+	int64_t		window;
+	int			flags;
+	int			chain[FUNNEL_MAX_STEPS];
+	bool		used[64];
+	int			best;
+	int64_t		best_finish;
+	int64_t		best_start;
+} Brute;
+
+/* Does adding row c as step k+1 keep the chain valid under the modes? */
+static bool
+brute_can_add(Brute *b, int k, int c)
+{
+	const FunnelEvent *ev = b->ev;
+	int64_t		t = ev[c].ts;
+	int			x;
+
+	if (b->used[c] || !((ev[c].mask >> k) & 1))
+		return false;
+	if (k == 0)
+	{
+		if (b->flags & FUNNEL_FIRST_ENTRY)
+		{
+			for (x = 0; x < b->n; x++)
+				if ((ev[x].mask & 1) && ev[x].ts < t)
+					return false;
+		}
+		return true;
+	}
+	{
+		int64_t		prev = ev[b->chain[k - 1]].ts;
+		int64_t		first = ev[b->chain[0]].ts;
+
+		if (t < prev || ((b->flags & FUNNEL_STRICT_INCREASE) && t == prev))
+			return false;
+		if (t - first > b->window)
+			return false;
+		for (x = 0; x < b->n; x++)
+		{
+			if (b->used[x] || x == c)
+				continue;
+			if ((b->flags & FUNNEL_STRICT_ORDER) && ev[x].ts > first && ev[x].ts < t)
+				return false;
+			if ((b->flags & FUNNEL_STRICT_DEDUPLICATION) &&
+				((ev[x].mask >> (k - 1)) & 1) && ev[x].ts > prev && ev[x].ts < t)
+				return false;
+		}
+	}
+	return true;
+}
+
+static void
+brute_search(Brute *b, int k)
+{
+	int			c;
+
+	if (k > 0)
+	{
+		int64_t		finish = b->ev[b->chain[k - 1]].ts;
+		int64_t		start = b->ev[b->chain[0]].ts;
+
+		if (k > b->best ||
+			(k == b->best && (finish < b->best_finish ||
+							  (finish == b->best_finish && start > b->best_start))))
+		{
+			b->best = k;
+			b->best_finish = finish;
+			b->best_start = start;
+		}
+	}
+	if (k == b->nsteps)
+		return;
+	for (c = 0; c < b->n; c++)
+	{
+		if (!brute_can_add(b, k, c))
+			continue;
+		b->chain[k] = c;
+		b->used[c] = true;
+		brute_search(b, k + 1);
+		b->used[c] = false;
+	}
+}
+
+static void *
+test_alloc(size_t size)
+{
+	void	   *p = malloc(size);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+static uint64_t rng_state;
+
+static uint32_t
+rng(void)
+{
+	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t) (rng_state >> 33);
+}
+
+int
+main(int argc, char **argv)
+{
+	int			cases = argc > 1 ? atoi(argv[1]) : 20000;
+	FunnelHooks hooks = {test_alloc, free, NULL};
+	int			passed = 0;
+	int			failed = 0;
+	int			i;
+
+	rng_state = argc > 2 ? strtoull(argv[2], NULL, 10) : 42;
+	for (i = 0; i < cases; i++)
+	{
+		FunnelEvent ev[10];
+		int			n = 1 + rng() % 9;
+		int			nsteps = 1 + rng() % 4;
+		int			flags = rng() % 16;
+		int64_t		window = rng() % 8;
+		int			span = 2 + rng() % 10;
+		FunnelOutcome out;
+		Brute		b;
+		int			j;
+		bool		ok;
+
+		for (j = 0; j < n; j++)
+		{
+			ev[j].ts = rng() % span;
+			/* mostly one step per row, sometimes none or several */
+			switch (rng() % 6)
+			{
+				case 0:
+					ev[j].mask = 0;
+					break;
+				case 1:
+					ev[j].mask = rng() % (1u << nsteps);
+					break;
+				default:
+					ev[j].mask = 1ull << (rng() % nsteps);
+					break;
+			}
+			/* without strict_order, the aggregate drops rows matching nothing */
+			if (ev[j].mask == 0 && !(flags & FUNNEL_STRICT_ORDER) && (rng() & 1))
+				ev[j].mask = 1;
+		}
+		qsort(ev, n, sizeof(FunnelEvent), cx_funnel_event_cmp);
+		memset(&b, 0, sizeof(b));
+		b.ev = ev;
+		b.n = n;
+		b.nsteps = nsteps;
+		b.window = window;
+		b.flags = flags;
+		brute_search(&b, 0);
+		cx_funnel_evaluate(ev, n, nsteps, window, flags, true, &out, &hooks);
+		ok = out.level == b.best;
+		if (ok && b.best > 0)
+			ok = out.times[0] == b.best_start && out.times[b.best - 1] == b.best_finish;
+		if (ok)
+			passed++;
+		else
+		{
+			failed++;
+			if (failed <= 5)
+			{
+				printf("case %d: steps %d window %lld flags %d: got %d (%lld..%lld), brute force %d (%lld..%lld)\n",
+					   i, nsteps, (long long) window, flags, out.level,
+					   (long long) (out.level ? out.times[0] : -1),
+					   (long long) (out.level ? out.times[out.level - 1] : -1),
+					   b.best, (long long) b.best_start, (long long) b.best_finish);
+				for (j = 0; j < n; j++)
+					printf("  ts %lld mask %llx\n", (long long) ev[j].ts,
+						   (unsigned long long) ev[j].mask);
+			}
+		}
+	}
+	printf("funnel_check: %d passed, %d failed\n", passed, failed);
+	return failed == 0 ? 0 : 1;
+}
