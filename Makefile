@@ -7,7 +7,12 @@ MODULE_big = cx_journey
 OBJS = \
 	src/stage_parse.o \
 	src/journey_stage.o \
-	src/stage_timeline.o
+	src/stage_timeline.o \
+	src/funnel_mode.o \
+	src/funnel_core.o \
+	src/window_funnel.o \
+	src/funnel_report.o \
+	src/json_build.o
 
 DATA = sql/$(EXTENSION)--$(EXTVERSION).sql
 

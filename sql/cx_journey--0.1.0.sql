@@ -261,3 +261,150 @@ CREATE FUNCTION time_in_stage(timeline stage_timeline, stage journey_stage, unti
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION time_in_stage(stage_timeline, journey_stage, timestamptz) IS
 	'total time spent in a stage up to "until"; the last stage lasts until "until"';
+
+/* ------------------------------------------------------------------------
+ * Funnels: per-customer aggregates (GROUP BY customer)
+ * ------------------------------------------------------------------------ */
+
+CREATE FUNCTION window_funnel_transfn(internal, interval, timestamptz, VARIADIC "any")
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION window_funnel_mode_transfn(internal, interval, text, timestamptz, VARIADIC "any")
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION window_funnel_combinefn(internal, internal)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION window_funnel_serialize(internal)
+	RETURNS bytea AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION window_funnel_deserialize(bytea, internal)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION window_funnel_finalfn(internal)
+	RETURNS int4 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION window_funnel_times_finalfn(internal)
+	RETURNS timestamptz[] AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION time_to_convert_finalfn(internal)
+	RETURNS interval AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION window_funnel_transfn(internal, interval, timestamptz, VARIADIC "any") IS
+	'funnel aggregates: remember the time and matched steps of one row';
+COMMENT ON FUNCTION window_funnel_mode_transfn(internal, interval, text, timestamptz, VARIADIC "any") IS
+	'funnel aggregates with a mode: remember the time and matched steps of one row';
+COMMENT ON FUNCTION window_funnel_combinefn(internal, internal) IS 'funnel aggregates: merge two partial states';
+COMMENT ON FUNCTION window_funnel_serialize(internal) IS 'funnel aggregates: partial state to bytes';
+COMMENT ON FUNCTION window_funnel_deserialize(bytea, internal) IS 'funnel aggregates: validated bytes to partial state';
+COMMENT ON FUNCTION window_funnel_finalfn(internal) IS 'window_funnel: the furthest step reached';
+COMMENT ON FUNCTION window_funnel_times_finalfn(internal) IS 'window_funnel_times: when each step was reached';
+COMMENT ON FUNCTION time_to_convert_finalfn(internal) IS 'time_to_convert: last minus first step when all were reached';
+
+CREATE AGGREGATE window_funnel(interval, timestamptz, VARIADIC "any") (
+	SFUNC = window_funnel_transfn, STYPE = internal, SSPACE = 160,
+	FINALFUNC = window_funnel_finalfn,
+	COMBINEFUNC = window_funnel_combinefn,
+	SERIALFUNC = window_funnel_serialize, DESERIALFUNC = window_funnel_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE window_funnel(interval, text, timestamptz, VARIADIC "any") (
+	SFUNC = window_funnel_mode_transfn, STYPE = internal, SSPACE = 160,
+	FINALFUNC = window_funnel_finalfn,
+	COMBINEFUNC = window_funnel_combinefn,
+	SERIALFUNC = window_funnel_serialize, DESERIALFUNC = window_funnel_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE window_funnel(interval, timestamptz, VARIADIC "any") IS
+	'window_funnel(window, ts, step1, step2, ...): furthest funnel step reached within the window (exact optimum, rows in any order)';
+COMMENT ON AGGREGATE window_funnel(interval, text, timestamptz, VARIADIC "any") IS
+	'window_funnel(window, mode, ts, step1, ...): furthest step with modes strict_order, strict_deduplication, strict_increase, first_entry';
+
+CREATE AGGREGATE window_funnel_times(interval, timestamptz, VARIADIC "any") (
+	SFUNC = window_funnel_transfn, STYPE = internal, SSPACE = 160,
+	FINALFUNC = window_funnel_times_finalfn,
+	COMBINEFUNC = window_funnel_combinefn,
+	SERIALFUNC = window_funnel_serialize, DESERIALFUNC = window_funnel_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE window_funnel_times(interval, text, timestamptz, VARIADIC "any") (
+	SFUNC = window_funnel_mode_transfn, STYPE = internal, SSPACE = 160,
+	FINALFUNC = window_funnel_times_finalfn,
+	COMBINEFUNC = window_funnel_combinefn,
+	SERIALFUNC = window_funnel_serialize, DESERIALFUNC = window_funnel_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE window_funnel_times(interval, timestamptz, VARIADIC "any") IS
+	'when each step was reached, in the chain that reached the furthest step first (latest start on ties)';
+COMMENT ON AGGREGATE window_funnel_times(interval, text, timestamptz, VARIADIC "any") IS
+	'window_funnel_times with modes';
+
+CREATE AGGREGATE time_to_convert(interval, timestamptz, VARIADIC "any") (
+	SFUNC = window_funnel_transfn, STYPE = internal, SSPACE = 160,
+	FINALFUNC = time_to_convert_finalfn,
+	COMBINEFUNC = window_funnel_combinefn,
+	SERIALFUNC = window_funnel_serialize, DESERIALFUNC = window_funnel_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE time_to_convert(interval, text, timestamptz, VARIADIC "any") (
+	SFUNC = window_funnel_mode_transfn, STYPE = internal, SSPACE = 160,
+	FINALFUNC = time_to_convert_finalfn,
+	COMBINEFUNC = window_funnel_combinefn,
+	SERIALFUNC = window_funnel_serialize, DESERIALFUNC = window_funnel_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE time_to_convert(interval, timestamptz, VARIADIC "any") IS
+	'time from the first to the last step of the converting chain; NULL unless every step was reached';
+COMMENT ON AGGREGATE time_to_convert(interval, text, timestamptz, VARIADIC "any") IS
+	'time_to_convert with modes';
+
+/* ------------------------------------------------------------------------
+ * Funnels: across customers (the report a BI tool draws)
+ * ------------------------------------------------------------------------ */
+
+CREATE FUNCTION funnel_counts_transfn(bigint[], int4, int4)
+	RETURNS bigint[] AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION counts_array_add(bigint[], bigint[])
+	RETURNS bigint[] AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION funnel_counts_transfn(bigint[], int4, int4) IS 'funnel_counts: count one customer at every step up to its level';
+COMMENT ON FUNCTION counts_array_add(bigint[], bigint[]) IS 'element-wise sum of two count arrays of the same length';
+
+CREATE AGGREGATE funnel_counts(level int4, steps int4) (
+	SFUNC = funnel_counts_transfn, STYPE = bigint[],
+	COMBINEFUNC = counts_array_add,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE funnel_counts(int4, int4) IS
+	'element k = customers whose funnel level is at least k (cumulative counts); NULL levels skipped';
+
+CREATE FUNCTION retention_transfn(int8, VARIADIC "any")
+	RETURNS int8 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_finalfn(int8, VARIADIC "any")
+	RETURNS bool[] AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION retention_transfn(int8, VARIADIC "any") IS 'retention: remember which conditions were ever true';
+COMMENT ON FUNCTION retention_finalfn(int8, VARIADIC "any") IS 'retention: r1 = cond1 seen, ri = cond1 and condi seen';
+
+CREATE AGGREGATE retention(VARIADIC "any") (
+	SFUNC = retention_transfn, STYPE = int8, INITCOND = '0',
+	FINALFUNC = retention_finalfn, FINALFUNC_EXTRA,
+	COMBINEFUNC = int8or,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE retention(VARIADIC "any") IS
+	'retention(cond1, cond2, ...): element 1 = cond1 held on some row; element i = cond1 and condi each held on some row';
+
+CREATE FUNCTION retention_counts_transfn(bigint[], bool[])
+	RETURNS bigint[] AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION retention_counts_transfn(bigint[], bool[]) IS 'retention_counts: count one customer''s true elements';
+
+CREATE AGGREGATE retention_counts(bool[]) (
+	SFUNC = retention_counts_transfn, STYPE = bigint[],
+	COMBINEFUNC = counts_array_add,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE retention_counts(bool[]) IS
+	'element i = customers whose retention array is true at i';
+
+CREATE FUNCTION funnel_table(counts bigint[], labels text[] DEFAULT NULL)
+	RETURNS TABLE (step int4, label text, customers bigint, pct_of_first numeric, pct_of_previous numeric)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE
+	CALLED ON NULL INPUT ROWS 8;
+COMMENT ON FUNCTION funnel_table(bigint[], text[]) IS
+	'a funnel report, one row per step, from funnel_counts: customers, % of step 1 and % of the previous step (2 decimals)';
+
+CREATE FUNCTION funnel_json(counts bigint[], labels text[] DEFAULT NULL)
+	RETURNS json AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION funnel_json(bigint[], text[]) IS
+	'the funnel report of funnel_table as a JSON array of objects (built with libjson-c)';

@@ -1,0 +1,711 @@
+/*
+ * window_funnel.c
+ *		The per-customer funnel aggregates: window_funnel,
+ *		window_funnel_times and time_to_convert.
+ *
+ * All three share one transition state: the (time, matched-steps mask) of
+ * every row that matches a step (every row at all under strict_order, where
+ * a row matching nothing still breaks a chain), kept in a flat array in the
+ * aggregate context and grown by doubling, so a row costs no allocation.
+ * The final functions sort the array by time if it did not arrive sorted and
+ * run the exact evaluation of funnel_core.c.  Because PostgreSQL shares one
+ * transition state between aggregates with the same inputs, a query asking
+ * for window_funnel and time_to_convert of the same steps gathers rows once.
+ */
+#include "cx_journey.h"
+
+#include "catalog/pg_type.h"
+#include "common/int.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "funnel_core.h"
+#include "funnel_mode.h"
+
+/* Most rows one group may keep before the aggregate refuses (54000). */
+#define FUNNEL_MAX_ROWS		(16 * 1024 * 1024)
+
+/*
+ * Rows are kept as packed 8-byte keys, time * 256 + mask, when the funnel
+ * has at most 8 steps and the time is within +-2^55 microseconds of 2000
+ * (years 858 to 3141): half the memory of a (time, mask) pair, and keys sort
+ * by time then mask as plain integers.  Otherwise (or once a row falls
+ * outside that range) the state holds wide FunnelEvent pairs.
+ */
+#define FUNNEL_PACK_MAX_STEPS	8
+#define FUNNEL_PACK_LIMIT		(INT64CONST(1) << 55)
+
+/* Per-query cache kept in fn_extra: argument checks and the parsed mode. */
+typedef struct FunnelCallCache
+{
+	bool		args_checked;
+	int32		nsteps;
+	char	   *mode_text;		/* the mode argument last parsed */
+	int			mode_len;
+	int			mode_flags;
+	Interval	window_value;	/* the window argument last checked */
+	int64		window_usec;
+	bool		window_known;
+} FunnelCallCache;
+
+static void
+funnel_check_interrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+static void *
+funnel_palloc(size_t size)
+{
+	return palloc(size);
+}
+
+static const FunnelHooks backend_hooks = {funnel_palloc, pfree, funnel_check_interrupts};
+
+/* A funnel window as microseconds: no months, not negative, not NULL. */
+static int64
+funnel_window_usec(const Interval *window)
+{
+	int64		usec;
+
+	if (window->month != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel window \"%s\" has a months part",
+						DatumGetCString(DirectFunctionCall1(interval_out,
+															IntervalPGetDatum(window)))),
+				 errdetail("A month has no fixed length, so the window would be ambiguous."),
+				 errhint("Give the window in days or smaller units, for example interval '30 days'.")));
+	if (pg_mul_s64_overflow((int64) window->day, USECS_PER_DAY, &usec) ||
+		pg_add_s64_overflow(usec, window->time, &usec))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel window is out of range")));
+	if (usec < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel window \"%s\" is negative",
+						DatumGetCString(DirectFunctionCall1(interval_out,
+															IntervalPGetDatum(window)))),
+				 errhint("Give a window of zero or more, for example interval '7 days'.")));
+	return usec;
+}
+
+static FunnelCallCache *
+funnel_call_cache(FunctionCallInfo fcinfo, int first_step)
+{
+	FunnelCallCache *cache = (FunnelCallCache *) fcinfo->flinfo->fn_extra;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FunnelCallCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (!cache->args_checked)
+	{
+		int			nsteps = PG_NARGS() - first_step;
+		int			i;
+
+		if (nsteps < 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a funnel needs at least one step")));
+		if (nsteps > FUNNEL_MAX_STEPS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("a funnel has at most %d steps, this one has %d",
+							FUNNEL_MAX_STEPS, nsteps)));
+		for (i = first_step; i < PG_NARGS(); i++)
+		{
+			Oid			type = get_fn_expr_argtype(fcinfo->flinfo, i);
+
+			if (type != BOOLOID)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("funnel step %d must be a boolean condition, not type %s",
+								i - first_step + 1,
+								OidIsValid(type) ? format_type_be(type) : "unknown"),
+						 errhint("Write each step as a condition, for example kind = 'purchase'.")));
+		}
+		cache->nsteps = nsteps;
+		cache->args_checked = true;
+	}
+	return cache;
+}
+
+/* The window of this row, checked; the usual constant costs one compare. */
+static int64
+funnel_row_window(FunctionCallInfo fcinfo, FunnelCallCache *cache)
+{
+	Interval   *window;
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel window must not be NULL"),
+				 errhint("Give a window such as interval '7 days'.")));
+	window = PG_GETARG_INTERVAL_P(1);
+	if (!cache->window_known ||
+		window->time != cache->window_value.time ||
+		window->day != cache->window_value.day ||
+		window->month != cache->window_value.month)
+	{
+		cache->window_usec = funnel_window_usec(window);
+		cache->window_value = *window;
+		cache->window_known = true;
+	}
+	return cache->window_usec;
+}
+
+/* The mode flags of this row; parsed once per distinct mode text. */
+static int
+funnel_row_mode(FunctionCallInfo fcinfo, FunnelCallCache *cache)
+{
+	text	   *mode;
+	char	   *bytes;
+	int			len;
+	int			flags;
+	size_t		bad_start;
+	size_t		bad_len;
+
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel mode must not be NULL"),
+				 errhint("Pass '' for no mode, or a comma-separated list of: %s.",
+						 FUNNEL_MODE_WORDS)));
+	/* compare bytes, not pointers: a freed datum's address can come back */
+	mode = PG_GETARG_TEXT_PP(2);
+	bytes = VARDATA_ANY(mode);
+	len = VARSIZE_ANY_EXHDR(mode);
+	if (cache->mode_text != NULL && len == cache->mode_len &&
+		memcmp(bytes, cache->mode_text, len) == 0)
+		return cache->mode_flags;
+	if (cx_funnel_mode_parse(bytes, len, &flags, &bad_start, &bad_len) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown funnel mode \"%s\"",
+						cx_quote_literal(bytes + bad_start, bad_len)),
+				 errdetail("The mode list was \"%s\".", cx_quote_literal(bytes, len)),
+				 errhint("Valid modes, comma-separated: %s.", FUNNEL_MODE_WORDS)));
+	if (cache->mode_text != NULL)
+		pfree(cache->mode_text);
+	cache->mode_text = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len + 1);
+	memcpy(cache->mode_text, bytes, len);
+	cache->mode_len = len;
+	cache->mode_flags = flags;
+	return flags;
+}
+
+/*
+ * Transition state: a header and the rows in one allocation, so a row
+ * touches one place in memory.  It grows by doubling with repalloc, so the
+ * state pointer may change: the functions below return the current one.
+ */
+typedef struct FunnelState
+{
+	int32		nsteps;
+	int32		flags;
+	int64		window;			/* microseconds */
+	int32		count;			/* rows kept */
+	int32		capacity;		/* rows that fit in this allocation */
+	bool		packed;			/* entries are packed keys, else FunnelEvents */
+	bool		sorted;			/* entries are in non-decreasing order */
+	int64		last;			/* the last entry's key (packed) or time (wide) */
+	int64		entries[FLEXIBLE_ARRAY_MEMBER];
+} FunnelState;
+
+#define FUNNEL_HEADER_SIZE		offsetof(FunnelState, entries)
+#define FUNNEL_ENTRY_SIZE(packed) ((packed) ? sizeof(int64) : sizeof(FunnelEvent))
+#define FUNNEL_FIRST_CHUNK		128
+
+static inline bool
+funnel_packable(int64 ts)
+{
+	return ts >= -FUNNEL_PACK_LIMIT && ts < FUNNEL_PACK_LIMIT;
+}
+
+static inline int64
+funnel_pack(int64 ts, uint64 mask)
+{
+	return ts * 256 + (int64) mask;
+}
+
+static inline int64
+funnel_unpack_ts(int64 key)
+{
+	/* exact division: key - mask is a multiple of 256 */
+	return (key - (key & 0xFF)) / 256;
+}
+
+static FunnelState *
+funnel_state_alloc(MemoryContext cxt, int nsteps, int flags, int64 window,
+				   bool packed, int64 min_rows)
+{
+	Size		entry = FUNNEL_ENTRY_SIZE(packed);
+	Size		bytes = FUNNEL_FIRST_CHUNK;
+	FunnelState *state;
+
+	while (bytes < FUNNEL_HEADER_SIZE + min_rows * entry)
+		bytes *= 2;
+	state = MemoryContextAlloc(cxt, bytes);
+	state->nsteps = nsteps;
+	state->flags = flags;
+	state->window = window;
+	state->count = 0;
+	state->capacity = (int32) ((bytes - FUNNEL_HEADER_SIZE) / entry);
+	state->packed = packed;
+	state->sorted = true;
+	state->last = 0;
+	return state;
+}
+
+static FunnelState *
+funnel_state_new(MemoryContext cxt, int nsteps, int flags, int64 window)
+{
+	return funnel_state_alloc(cxt, nsteps, flags, window,
+							  nsteps <= FUNNEL_PACK_MAX_STEPS, 0);
+}
+
+static void
+funnel_check_limit(int64 need)
+{
+	if (need > FUNNEL_MAX_ROWS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a funnel keeps at most %d matching rows per group", FUNNEL_MAX_ROWS),
+				 errdetail("Only rows that match a step are kept (all rows under strict_order)."),
+				 errhint("Narrow the time range, or filter the rows with a WHERE clause on the step conditions.")));
+}
+
+/* Make room for extra more rows; returns the (possibly moved) state. */
+static FunnelState *
+funnel_state_reserve(FunnelState *state, int64 extra)
+{
+	int64		need = (int64) state->count + extra;
+	Size		entry = FUNNEL_ENTRY_SIZE(state->packed);
+	Size		bytes;
+
+	if (need <= state->capacity)
+		return state;
+	funnel_check_limit(need);
+	bytes = FUNNEL_HEADER_SIZE + (Size) state->capacity * entry;
+	while (bytes < FUNNEL_HEADER_SIZE + need * entry)
+		bytes *= 2;
+	state = repalloc(state, bytes);
+	state->capacity = (int32) ((bytes - FUNNEL_HEADER_SIZE) / entry);
+	return state;
+}
+
+/* A wide copy of a packed state (a row outside the packable range came). */
+static FunnelState *
+funnel_state_widen(FunnelState *state, MemoryContext cxt, int64 extra)
+{
+	FunnelState *wide;
+	FunnelEvent *events;
+	int32		i;
+
+	funnel_check_limit((int64) state->count + extra);
+	wide = funnel_state_alloc(cxt, state->nsteps, state->flags, state->window,
+							  false, (int64) state->count + extra);
+	events = (FunnelEvent *) wide->entries;
+	for (i = 0; i < state->count; i++)
+	{
+		events[i].ts = funnel_unpack_ts(state->entries[i]);
+		events[i].mask = (uint64) (state->entries[i] & 0xFF);
+	}
+	wide->count = state->count;
+	wide->sorted = state->sorted;
+	wide->last = state->count > 0 ? events[state->count - 1].ts : 0;
+	pfree(state);
+	return wide;
+}
+
+/* Append one row; returns the (possibly moved) state. */
+static inline FunnelState *
+funnel_state_append(FunnelState *state, MemoryContext cxt, int64 ts, uint64 mask)
+{
+	if (state->packed && !funnel_packable(ts))
+		state = funnel_state_widen(state, cxt, 1);
+	if (state->count >= state->capacity)
+		state = funnel_state_reserve(state, 1);
+	if (state->packed)
+	{
+		int64		key = funnel_pack(ts, mask);
+
+		/* compare with the header's copy: no read of the (cold) array */
+		if (state->count > 0 && key < state->last)
+			state->sorted = false;
+		state->last = key;
+		state->entries[state->count++] = key;
+	}
+	else
+	{
+		FunnelEvent *events = (FunnelEvent *) state->entries;
+
+		if (state->count > 0 && ts < state->last)
+			state->sorted = false;
+		state->last = ts;
+		events[state->count].ts = ts;
+		events[state->count].mask = mask;
+		state->count++;
+	}
+	return state;
+}
+
+static void
+funnel_check_same(FunnelState *state, int nsteps, int flags, int64 window)
+{
+	if (state->nsteps != nsteps || state->flags != flags || state->window != window)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel window, mode and steps must be the same for every row of a group"),
+				 errhint("Pass constants, or values that depend only on the GROUP BY key.")));
+}
+
+/* Shared transition: first_step is the argument index of step 1. */
+static Datum
+funnel_transition(FunctionCallInfo fcinfo, bool with_mode)
+{
+	int			ts_arg = with_mode ? 3 : 2;
+	int			first_step = ts_arg + 1;
+	MemoryContext aggcxt;
+	FunnelCallCache *cache;
+	FunnelState *state;
+	int64		window;
+	int			flags;
+	uint64		mask = 0;
+	int			i;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "window_funnel transition function called in non-aggregate context");
+	cache = funnel_call_cache(fcinfo, first_step);
+	window = funnel_row_window(fcinfo, cache);
+	flags = with_mode ? funnel_row_mode(fcinfo, cache) : 0;
+	state = PG_ARGISNULL(0) ? NULL : (FunnelState *) PG_GETARG_POINTER(0);
+	if (state == NULL)
+		state = funnel_state_new(aggcxt, cache->nsteps, flags, window);
+	else if (state->window != window || state->flags != flags)
+		funnel_check_same(state, cache->nsteps, flags, window);
+
+	/* a NULL time skips the row */
+	if (PG_ARGISNULL(ts_arg))
+		PG_RETURN_POINTER(state);
+	/* a NULL condition counts as false */
+	for (i = 0; i < cache->nsteps; i++)
+	{
+		if (!PG_ARGISNULL(first_step + i) && PG_GETARG_BOOL(first_step + i))
+			mask |= UINT64CONST(1) << i;
+	}
+	/* rows matching no step only matter to strict_order */
+	if (mask != 0 || (flags & FUNNEL_STRICT_ORDER))
+		state = funnel_state_append(state, aggcxt, PG_GETARG_TIMESTAMPTZ(ts_arg), mask);
+	PG_RETURN_POINTER(state);
+}
+
+/* Transition of window_funnel(window, ts, step1, ...) and its siblings. */
+PG_FUNCTION_INFO_V1(window_funnel_transfn);
+Datum
+window_funnel_transfn(PG_FUNCTION_ARGS)
+{
+	return funnel_transition(fcinfo, false);
+}
+
+/* Transition of window_funnel(window, mode, ts, step1, ...) and its siblings. */
+PG_FUNCTION_INFO_V1(window_funnel_mode_transfn);
+Datum
+window_funnel_mode_transfn(PG_FUNCTION_ARGS)
+{
+	return funnel_transition(fcinfo, true);
+}
+
+/* Combine two partial funnel states: the rows of both. */
+PG_FUNCTION_INFO_V1(window_funnel_combinefn);
+Datum
+window_funnel_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	FunnelState *left;
+	FunnelState *right;
+	int32		i;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "window_funnel_combinefn called in non-aggregate context");
+	left = PG_ARGISNULL(0) ? NULL : (FunnelState *) PG_GETARG_POINTER(0);
+	right = PG_ARGISNULL(1) ? NULL : (FunnelState *) PG_GETARG_POINTER(1);
+	if (right == NULL)
+	{
+		if (left == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(left);
+	}
+	if (left == NULL)
+		left = funnel_state_alloc(aggcxt, right->nsteps, right->flags, right->window,
+								  right->packed, right->count);
+	else
+		funnel_check_same(left, right->nsteps, right->flags, right->window);
+	if (right->count == 0)
+		PG_RETURN_POINTER(left);
+	if (left->packed && !right->packed)
+		left = funnel_state_widen(left, aggcxt, right->count);
+	left = funnel_state_reserve(left, right->count);
+	if (left->packed == right->packed)
+	{
+		Size		entry = FUNNEL_ENTRY_SIZE(left->packed);
+		char	   *dst = (char *) left->entries + (Size) left->count * entry;
+
+		if (!right->sorted ||
+			(left->count > 0 &&
+			 (left->packed ? right->entries[0] : ((FunnelEvent *) right->entries)[0].ts) < left->last))
+			left->sorted = false;
+		memcpy(dst, right->entries, (Size) right->count * entry);
+		left->count += right->count;
+		left->last = right->last;
+	}
+	else
+	{
+		/* a wide left state takes packed rows one by one */
+		for (i = 0; i < right->count; i++)
+			left = funnel_state_append(left, aggcxt, funnel_unpack_ts(right->entries[i]),
+									   (uint64) (right->entries[i] & 0xFF));
+	}
+	PG_RETURN_POINTER(left);
+}
+
+/*
+ * Serialize a partial state: nsteps, flags, window, packed, count, then the
+ * entries as 8-byte integers in network order (a packed key, or a time and
+ * a mask).
+ */
+PG_FUNCTION_INFO_V1(window_funnel_serialize);
+Datum
+window_funnel_serialize(PG_FUNCTION_ARGS)
+{
+	FunnelState *state = (FunnelState *) PG_GETARG_POINTER(0);
+	int64		words = (int64) state->count * (state->packed ? 1 : 2);
+	StringInfoData buf;
+	int64		i;
+
+	pq_begintypsend(&buf);
+	enlargeStringInfo(&buf, 21 + words * 8);
+	pq_sendint32(&buf, state->nsteps);
+	pq_sendint32(&buf, state->flags);
+	pq_sendint64(&buf, state->window);
+	pq_sendbyte(&buf, state->packed ? 1 : 0);
+	pq_sendint32(&buf, state->count);
+	for (i = 0; i < words; i++)
+		pq_writeint64(&buf, (uint64) state->entries[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+static void
+funnel_bad_state(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid window_funnel state: %s", what)));
+}
+
+/* Deserialize a partial state, rejecting bytes that are not one. */
+PG_FUNCTION_INFO_V1(window_funnel_deserialize);
+Datum
+window_funnel_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggcxt;
+	StringInfoData buf;
+	FunnelState *state;
+	int32		nsteps;
+	int32		flags;
+	int64		window;
+	int			packed;
+	int32		count;
+	uint64		max_mask;
+	int32		i;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "window_funnel_deserialize called in non-aggregate context");
+	buf.data = VARDATA_ANY(bytes);
+	buf.len = VARSIZE_ANY_EXHDR(bytes);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	if (buf.len < 21)
+		funnel_bad_state("too short");
+	nsteps = pq_getmsgint(&buf, 4);
+	flags = pq_getmsgint(&buf, 4);
+	window = pq_getmsgint64(&buf);
+	packed = pq_getmsgbyte(&buf);
+	count = pq_getmsgint(&buf, 4);
+	if (nsteps < 1 || nsteps > FUNNEL_MAX_STEPS)
+		funnel_bad_state("step count out of range");
+	if ((flags & ~FUNNEL_ALL_MODES) != 0)
+		funnel_bad_state("unknown mode flags");
+	if (window < 0)
+		funnel_bad_state("negative window");
+	if (packed != 0 && (packed != 1 || nsteps > FUNNEL_PACK_MAX_STEPS))
+		funnel_bad_state("bad row format");
+	if (count < 0 || count > FUNNEL_MAX_ROWS ||
+		(int64) buf.len - 21 != (int64) count * (packed ? 8 : 16))
+		funnel_bad_state("row count does not match the length");
+	max_mask = nsteps == 64 ? PG_UINT64_MAX : (UINT64CONST(1) << nsteps) - 1;
+	state = funnel_state_alloc(aggcxt, nsteps, flags, window, packed != 0, count);
+	for (i = 0; i < count; i++)
+	{
+		int64		ts;
+		uint64		mask;
+
+		if (packed)
+		{
+			int64		key = pq_getmsgint64(&buf);
+
+			ts = funnel_unpack_ts(key);
+			mask = (uint64) (key & 0xFF);
+		}
+		else
+		{
+			ts = pq_getmsgint64(&buf);
+			mask = (uint64) pq_getmsgint64(&buf);
+		}
+		if ((mask & ~max_mask) != 0)
+			funnel_bad_state("a row matches a step past the last");
+		if (mask == 0 && !(flags & FUNNEL_STRICT_ORDER))
+			funnel_bad_state("a row matches no step");
+		state = funnel_state_append(state, aggcxt, ts, mask);
+	}
+	PG_RETURN_POINTER(state);
+}
+
+static int
+funnel_key_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The state's rows as FunnelEvents in time order.  Sorting in place keeps
+ * the state meaning the same (a multiset of rows), so a shared or
+ * re-finalized state stays valid.
+ */
+static FunnelEvent *
+funnel_sorted_events(FunnelState *state)
+{
+	FunnelEvent *events;
+	int32		i;
+
+	if (!state->packed)
+	{
+		events = (FunnelEvent *) state->entries;
+		if (!state->sorted)
+		{
+			qsort(events, state->count, sizeof(FunnelEvent), cx_funnel_event_cmp);
+			state->sorted = true;
+			if (state->count > 0)
+				state->last = events[state->count - 1].ts;
+		}
+		return events;
+	}
+	if (!state->sorted)
+	{
+		if (state->count <= 32)
+		{
+			/* insertion sort: the usual customer has a few dozen rows */
+			for (i = 1; i < state->count; i++)
+			{
+				int64		key = state->entries[i];
+				int32		j = i - 1;
+
+				while (j >= 0 && state->entries[j] > key)
+				{
+					state->entries[j + 1] = state->entries[j];
+					j--;
+				}
+				state->entries[j + 1] = key;
+			}
+		}
+		else
+			qsort(state->entries, state->count, sizeof(int64), funnel_key_cmp);
+		state->sorted = true;
+		if (state->count > 0)
+			state->last = state->entries[state->count - 1];
+	}
+	events = palloc(Max(state->count, 1) * sizeof(FunnelEvent));
+	for (i = 0; i < state->count; i++)
+	{
+		events[i].ts = funnel_unpack_ts(state->entries[i]);
+		events[i].mask = (uint64) (state->entries[i] & 0xFF);
+	}
+	return events;
+}
+
+/* Sort the state's rows if needed and evaluate the funnel. */
+static void
+funnel_evaluate_state(FunnelState *state, bool want_times, FunnelOutcome *out)
+{
+	FunnelEvent *events = funnel_sorted_events(state);
+
+	cx_funnel_evaluate(events, state->count, state->nsteps, state->window,
+					   state->flags, want_times, out, &backend_hooks);
+	if (state->packed)
+		pfree(events);
+}
+
+/* window_funnel: the furthest step reached, 0 when step 1 never happens. */
+PG_FUNCTION_INFO_V1(window_funnel_finalfn);
+Datum
+window_funnel_finalfn(PG_FUNCTION_ARGS)
+{
+	FunnelOutcome out;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_INT32(0);
+	funnel_evaluate_state((FunnelState *) PG_GETARG_POINTER(0), false, &out);
+	PG_RETURN_INT32(out.level);
+}
+
+/* window_funnel_times: when each step was reached in the chosen chain. */
+PG_FUNCTION_INFO_V1(window_funnel_times_finalfn);
+Datum
+window_funnel_times_finalfn(PG_FUNCTION_ARGS)
+{
+	FunnelOutcome out;
+	Datum	   *elems;
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
+	funnel_evaluate_state((FunnelState *) PG_GETARG_POINTER(0), true, &out);
+	if (out.level == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
+	elems = palloc(out.level * sizeof(Datum));
+	for (i = 0; i < out.level; i++)
+		elems[i] = TimestampTzGetDatum(out.times[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, out.level, TIMESTAMPTZOID,
+										  sizeof(TimestampTz), FLOAT8PASSBYVAL,
+										  TYPALIGN_DOUBLE));
+}
+
+/* time_to_convert: last minus first step of the chosen chain, if complete. */
+PG_FUNCTION_INFO_V1(time_to_convert_finalfn);
+Datum
+time_to_convert_finalfn(PG_FUNCTION_ARGS)
+{
+	FunnelState *state;
+	FunnelOutcome out;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (FunnelState *) PG_GETARG_POINTER(0);
+	funnel_evaluate_state(state, true, &out);
+	if (out.level < state->nsteps)
+		PG_RETURN_NULL();
+	return DirectFunctionCall2(timestamp_mi,
+							   TimestampTzGetDatum(out.times[out.level - 1]),
+							   TimestampTzGetDatum(out.times[0]));
+}

@@ -1,0 +1,45 @@
+-- A correct 4-step window funnel in PL/pgSQL: the baseline the C aggregate
+-- is measured against (and checked against).  One pass over the rows in
+-- (customer, ts, step) order, keeping per step the latest start of a chain
+-- that reached it; exact when each row matches at most one step, as here.
+CREATE FUNCTION bench_funnel_reference(tbl regclass, win interval, k1 text, k2 text, k3 text, k4 text)
+RETURNS TABLE (customer_id bigint, level int)
+LANGUAGE plpgsql AS $$
+DECLARE
+	r record;
+	cur bigint := NULL;
+	starts timestamptz[];
+	best int;
+	step int;
+BEGIN
+	FOR r IN EXECUTE format(
+		'SELECT customer_id, ts, CASE kind WHEN %L THEN 1 WHEN %L THEN 2 WHEN %L THEN 3 WHEN %L THEN 4 END AS step
+		 FROM %s WHERE kind IN (%L, %L, %L, %L) ORDER BY customer_id, ts, step',
+		k1, k2, k3, k4, tbl, k1, k2, k3, k4)
+	LOOP
+		IF cur IS DISTINCT FROM r.customer_id THEN
+			IF cur IS NOT NULL THEN
+				customer_id := cur; level := best; RETURN NEXT;
+			END IF;
+			cur := r.customer_id;
+			starts := ARRAY[NULL, NULL, NULL, NULL]::timestamptz[];
+			best := 0;
+		END IF;
+		step := r.step;
+		IF step = 1 THEN
+			starts[1] := r.ts;
+		ELSIF starts[step - 1] IS NOT NULL AND r.ts - starts[step - 1] <= win THEN
+			IF starts[step] IS NULL OR starts[step - 1] > starts[step] THEN
+				starts[step] := starts[step - 1];
+			END IF;
+		ELSE
+			CONTINUE;
+		END IF;
+		IF step > best THEN
+			best := step;
+		END IF;
+	END LOOP;
+	IF cur IS NOT NULL THEN
+		customer_id := cur; level := best; RETURN NEXT;
+	END IF;
+END $$;
