@@ -13,8 +13,10 @@
  * that a tie never decides the answer:
  * - strict_order: no row outside the chain has a time strictly between
  *   ts(e1) and ts(ek);
- * - strict_deduplication: no row outside the chain that matches step j has
- *   a time strictly between ts(ej) and ts(ej+1);
+ * - strict_deduplication: no row outside the chain that matches step j or
+ *   step j+1 has a time strictly between ts(ej) and ts(ej+1): a repeat of
+ *   the step just reached ends the chain, and a chain may not skip an
+ *   earlier row of its next step to dodge that rule (A B B C reaches 2);
  * - first_entry: e1 is at the time of the customer's first step-1 row.
  *
  * Algorithm: rows are processed by groups of equal time.  For every step k
@@ -240,10 +242,11 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 			/*
 			 * A chain that does not advance in this group survives it unless
 			 * strict_order (the group's rows would fall inside the chain) or
-			 * strict_deduplication with a repeat of the step just reached.
+			 * strict_deduplication and the group repeats step k or holds a
+			 * step k+1 the chain passes over.
 			 */
 			survives[k] = valid[k] && !strict_order &&
-				!(dedup && ((group_union >> (k - 1)) & 1));
+				!(dedup && ((group_union >> (k - 1)) & 3));
 			updated[k] = false;
 		}
 

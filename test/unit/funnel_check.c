@@ -60,7 +60,7 @@ brute_can_add(Brute *b, int k, int c)
 			if ((b->flags & FUNNEL_STRICT_ORDER) && ev[x].ts > first && ev[x].ts < t)
 				return false;
 			if ((b->flags & FUNNEL_STRICT_DEDUPLICATION) &&
-				((ev[x].mask >> (k - 1)) & 1) && ev[x].ts > prev && ev[x].ts < t)
+				((ev[x].mask >> (k - 1)) & 3) && ev[x].ts > prev && ev[x].ts < t)
 				return false;
 		}
 	}

@@ -1,0 +1,10 @@
+# Backend-independent unit checks (sourced by test/run): the C sources in
+# test/unit/ are built against src/ and run; each prints "N passed, N failed".
+
+check_funnel_core() {
+	local bin="$CX_TMP/funnel_check"
+	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -o "$bin" \
+		"$CX_ROOT/test/unit/funnel_check.c" "$CX_ROOT/src/funnel_core.c" "$CX_ROOT/src/funnel_mode.c" &&
+		"$bin" 200000 42
+}
+cx_check "unit/funnel-core-vs-brute-force" check_funnel_core
