@@ -36,3 +36,35 @@ SELECT s.stage,
 	   count(*) FILTER (WHERE entered_at(t.timeline, s.stage) IS NOT NULL) AS customers_entered
 FROM t CROSS JOIN journey_stages() AS s
 GROUP BY s.stage ORDER BY s.stage;
+
+\echo '== Funnel: visit > view_product > add_to_cart > purchase, within 7 days (window_funnel + funnel_counts) =='
+CREATE TEMP TABLE demo_funnel AS
+	SELECT customer_id,
+		   window_funnel(interval '7 days', ts, kind = 'visit', kind = 'view_product',
+						 kind = 'add_to_cart', kind = 'purchase') AS level,
+		   time_to_convert(interval '7 days', ts, kind = 'visit', kind = 'view_product',
+						   kind = 'add_to_cart', kind = 'purchase') AS ttc
+	FROM events GROUP BY customer_id;
+SELECT * FROM funnel_table((SELECT funnel_counts(level, 4) FROM demo_funnel),
+						   ARRAY['visit', 'view_product', 'add_to_cart', 'purchase']);
+
+\echo '== Time to convert (customers who reached purchase), with PostgreSQL''s own percentiles =='
+SELECT count(ttc) AS converted,
+	   justify_hours(percentile_cont(0.5) WITHIN GROUP (ORDER BY ttc)) AS median,
+	   justify_hours(percentile_cont(0.9) WITHIN GROUP (ORDER BY ttc)) AS p90,
+	   justify_hours(date_trunc('minute', avg(ttc))) AS average
+FROM demo_funnel;
+
+\echo '== The same funnel when nothing else may happen in between (strict_order) =='
+SELECT funnel_json((SELECT funnel_counts(level, 4) FROM (
+	SELECT window_funnel(interval '7 days', 'strict_order', ts, kind = 'visit', kind = 'view_product',
+						 kind = 'add_to_cart', kind = 'purchase') AS level
+	FROM events GROUP BY customer_id) s),
+	ARRAY['visit', 'view_product', 'add_to_cart', 'purchase']) AS strict_order_funnel;
+
+\echo '== Retention: signed up in January, then active in February, in March (retention + retention_counts) =='
+SELECT retention_counts(r) AS signup_january_february_march FROM (
+	SELECT retention(kind = 'signup' AND ts < timestamptz '2026-02-01',
+					 ts >= timestamptz '2026-02-01' AND ts < timestamptz '2026-03-01',
+					 ts >= timestamptz '2026-03-01' AND ts < timestamptz '2026-04-01') AS r
+	FROM events GROUP BY customer_id) s;
