@@ -350,6 +350,74 @@ COMMENT ON AGGREGATE time_to_convert(interval, timestamptz, VARIADIC "any") IS
 COMMENT ON AGGREGATE time_to_convert(interval, text, timestamptz, VARIADIC "any") IS
 	'time_to_convert with modes';
 
+/* The event form: steps given as the event of each step, compared byte-wise
+ * with one event column (faster than one condition per step). */
+CREATE FUNCTION window_funnel_event_transfn(internal, interval, timestamptz, text, text[])
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION window_funnel_event_mode_transfn(internal, interval, text, timestamptz, text, text[])
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION window_funnel_event_transfn(internal, interval, timestamptz, text, text[]) IS
+	'funnel aggregates, event form: remember the time and matched steps of one row';
+COMMENT ON FUNCTION window_funnel_event_mode_transfn(internal, interval, text, timestamptz, text, text[]) IS
+	'funnel aggregates, event form with a mode: remember the time and matched steps of one row';
+
+CREATE AGGREGATE window_funnel("window" interval, ts timestamptz, event text, steps text[]) (
+	SFUNC = window_funnel_event_transfn, STYPE = internal, SSPACE = 160,
+	FINALFUNC = window_funnel_finalfn,
+	COMBINEFUNC = window_funnel_combinefn,
+	SERIALFUNC = window_funnel_serialize, DESERIALFUNC = window_funnel_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE window_funnel("window" interval, mode text, ts timestamptz, event text, steps text[]) (
+	SFUNC = window_funnel_event_mode_transfn, STYPE = internal, SSPACE = 160,
+	FINALFUNC = window_funnel_finalfn,
+	COMBINEFUNC = window_funnel_combinefn,
+	SERIALFUNC = window_funnel_serialize, DESERIALFUNC = window_funnel_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE window_funnel(interval, timestamptz, text, text[]) IS
+	'window_funnel(window, ts, event, steps[]): furthest funnel step reached; steps are events compared byte-wise with the event column';
+COMMENT ON AGGREGATE window_funnel(interval, text, timestamptz, text, text[]) IS
+	'window_funnel(window, mode, ts, event, steps[]): the event form with modes';
+
+CREATE AGGREGATE window_funnel_times("window" interval, ts timestamptz, event text, steps text[]) (
+	SFUNC = window_funnel_event_transfn, STYPE = internal, SSPACE = 160,
+	FINALFUNC = window_funnel_times_finalfn,
+	COMBINEFUNC = window_funnel_combinefn,
+	SERIALFUNC = window_funnel_serialize, DESERIALFUNC = window_funnel_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE window_funnel_times("window" interval, mode text, ts timestamptz, event text, steps text[]) (
+	SFUNC = window_funnel_event_mode_transfn, STYPE = internal, SSPACE = 160,
+	FINALFUNC = window_funnel_times_finalfn,
+	COMBINEFUNC = window_funnel_combinefn,
+	SERIALFUNC = window_funnel_serialize, DESERIALFUNC = window_funnel_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE window_funnel_times(interval, timestamptz, text, text[]) IS
+	'window_funnel_times(window, ts, event, steps[]): when each step was reached; steps are events compared with the event column';
+COMMENT ON AGGREGATE window_funnel_times(interval, text, timestamptz, text, text[]) IS
+	'window_funnel_times(window, mode, ts, event, steps[]): the event form with modes';
+
+CREATE AGGREGATE time_to_convert("window" interval, ts timestamptz, event text, steps text[]) (
+	SFUNC = window_funnel_event_transfn, STYPE = internal, SSPACE = 160,
+	FINALFUNC = time_to_convert_finalfn,
+	COMBINEFUNC = window_funnel_combinefn,
+	SERIALFUNC = window_funnel_serialize, DESERIALFUNC = window_funnel_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE time_to_convert("window" interval, mode text, ts timestamptz, event text, steps text[]) (
+	SFUNC = window_funnel_event_mode_transfn, STYPE = internal, SSPACE = 160,
+	FINALFUNC = time_to_convert_finalfn,
+	COMBINEFUNC = window_funnel_combinefn,
+	SERIALFUNC = window_funnel_serialize, DESERIALFUNC = window_funnel_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE time_to_convert(interval, timestamptz, text, text[]) IS
+	'time_to_convert(window, ts, event, steps[]): time from the first to the last step of the converting chain; steps are events compared with the event column';
+COMMENT ON AGGREGATE time_to_convert(interval, text, timestamptz, text, text[]) IS
+	'time_to_convert(window, mode, ts, event, steps[]): the event form with modes';
+
 /* ------------------------------------------------------------------------
  * Funnels: across customers (the report a BI tool draws)
  * ------------------------------------------------------------------------ */

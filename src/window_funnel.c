@@ -18,6 +18,7 @@
 #include "common/int.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "access/hash.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -50,6 +51,12 @@ typedef struct FunnelCallCache
 	Interval	window_value;	/* the window argument last checked */
 	int64		window_usec;
 	bool		window_known;
+	/* event form: the steps array last parsed, and its labels */
+	char	   *steps_bytes;
+	int			steps_size;
+	uint32		steps_hash;
+	int			label_len[FUNNEL_MAX_STEPS];
+	char	   *label[FUNNEL_MAX_STEPS];
 } FunnelCallCache;
 
 static void
@@ -216,6 +223,7 @@ typedef struct FunnelState
 	bool		packed;			/* entries are packed keys, else FunnelEvents */
 	bool		sorted;			/* entries are in non-decreasing order */
 	int64		last;			/* the last entry's key (packed) or time (wide) */
+	uint32		steps_hash;		/* event form: hash of the steps array */
 	int64		entries[FLEXIBLE_ARRAY_MEMBER];
 } FunnelState;
 
@@ -261,6 +269,7 @@ funnel_state_alloc(MemoryContext cxt, int nsteps, int flags, int64 window,
 	state->packed = packed;
 	state->sorted = true;
 	state->last = 0;
+	state->steps_hash = 0;
 	return state;
 }
 
@@ -367,9 +376,78 @@ funnel_check_same(FunnelState *state, int nsteps, int flags, int64 window)
 				 errhint("Pass constants, or values that depend only on the GROUP BY key.")));
 }
 
-/* Shared transition: first_step is the argument index of step 1. */
+/*
+ * Event form: the steps array of this row, parsed once per distinct array
+ * into the labels to compare each row's event with.
+ */
+static void
+funnel_row_steps(FunctionCallInfo fcinfo, FunnelCallCache *cache, int argno)
+{
+	ArrayType  *steps;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int			i;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel steps must not be NULL"),
+				 errhint("Give the event of each step, for example ARRAY['visit', 'cart', 'purchase'].")));
+	steps = PG_GETARG_ARRAYTYPE_P(argno);
+	/* compare bytes, not pointers: a freed datum's address can come back */
+	if (cache->steps_bytes != NULL && VARSIZE(steps) == cache->steps_size &&
+		memcmp(steps, cache->steps_bytes, cache->steps_size) == 0)
+		return;
+	if (ARR_NDIM(steps) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel steps must be a one-dimensional text array")));
+	deconstruct_array(steps, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	if (n < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a funnel needs at least one step")));
+	if (n > FUNNEL_MAX_STEPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a funnel has at most %d steps, this one has %d",
+						FUNNEL_MAX_STEPS, n)));
+	for (i = 0; i < n; i++)
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("funnel step %d is NULL", i + 1),
+					 errhint("Give the event of every step.")));
+	if (cache->steps_bytes != NULL)
+	{
+		pfree(cache->steps_bytes);
+		for (i = 0; i < cache->nsteps; i++)
+			pfree(cache->label[i]);
+	}
+	cache->steps_size = VARSIZE(steps);
+	cache->steps_bytes = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, cache->steps_size);
+	memcpy(cache->steps_bytes, steps, cache->steps_size);
+	cache->steps_hash = hash_bytes((const unsigned char *) steps, cache->steps_size);
+	for (i = 0; i < n; i++)
+	{
+		text	   *label = DatumGetTextPP(elems[i]);
+
+		cache->label_len[i] = VARSIZE_ANY_EXHDR(label);
+		cache->label[i] = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, cache->label_len[i] + 1);
+		memcpy(cache->label[i], VARDATA_ANY(label), cache->label_len[i]);
+	}
+	cache->nsteps = n;
+	cache->args_checked = true;
+}
+
+/*
+ * Shared transition.  with_mode: a mode argument follows the window.
+ * by_event: the steps are an event text and an array of step events (one
+ * byte-wise comparison each), else boolean conditions.
+ */
 static Datum
-funnel_transition(FunctionCallInfo fcinfo, bool with_mode)
+funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 {
 	int			ts_arg = with_mode ? 3 : 2;
 	int			first_step = ts_arg + 1;
@@ -383,23 +461,59 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode)
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "window_funnel transition function called in non-aggregate context");
-	cache = funnel_call_cache(fcinfo, first_step);
+	if (by_event)
+	{
+		cache = (FunnelCallCache *) fcinfo->flinfo->fn_extra;
+		if (cache == NULL)
+		{
+			cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FunnelCallCache));
+			fcinfo->flinfo->fn_extra = cache;
+		}
+		funnel_row_steps(fcinfo, cache, first_step + 1);
+	}
+	else
+		cache = funnel_call_cache(fcinfo, first_step);
 	window = funnel_row_window(fcinfo, cache);
 	flags = with_mode ? funnel_row_mode(fcinfo, cache) : 0;
 	state = PG_ARGISNULL(0) ? NULL : (FunnelState *) PG_GETARG_POINTER(0);
 	if (state == NULL)
+	{
 		state = funnel_state_new(aggcxt, cache->nsteps, flags, window);
-	else if (state->window != window || state->flags != flags)
-		funnel_check_same(state, cache->nsteps, flags, window);
+		state->steps_hash = by_event ? cache->steps_hash : 0;
+	}
+	else if (state->window != window || state->flags != flags ||
+			 (by_event && (state->steps_hash != cache->steps_hash ||
+						   state->nsteps != cache->nsteps)))
+		funnel_check_same(state, -1, flags, window);
 
 	/* a NULL time skips the row */
 	if (PG_ARGISNULL(ts_arg))
 		PG_RETURN_POINTER(state);
-	/* a NULL condition counts as false */
-	for (i = 0; i < cache->nsteps; i++)
+	if (by_event)
 	{
-		if (!PG_ARGISNULL(first_step + i) && PG_GETARG_BOOL(first_step + i))
-			mask |= UINT64CONST(1) << i;
+		/* a NULL event matches no step */
+		if (!PG_ARGISNULL(first_step))
+		{
+			text	   *event = PG_GETARG_TEXT_PP(first_step);
+			int			len = VARSIZE_ANY_EXHDR(event);
+			const char *bytes = VARDATA_ANY(event);
+
+			for (i = 0; i < cache->nsteps; i++)
+			{
+				if (cache->label_len[i] == len &&
+					memcmp(cache->label[i], bytes, len) == 0)
+					mask |= UINT64CONST(1) << i;
+			}
+		}
+	}
+	else
+	{
+		/* a NULL condition counts as false */
+		for (i = 0; i < cache->nsteps; i++)
+		{
+			if (!PG_ARGISNULL(first_step + i) && PG_GETARG_BOOL(first_step + i))
+				mask |= UINT64CONST(1) << i;
+		}
 	}
 	/* rows matching no step only matter to strict_order */
 	if (mask != 0 || (flags & FUNNEL_STRICT_ORDER))
@@ -412,7 +526,7 @@ PG_FUNCTION_INFO_V1(window_funnel_transfn);
 Datum
 window_funnel_transfn(PG_FUNCTION_ARGS)
 {
-	return funnel_transition(fcinfo, false);
+	return funnel_transition(fcinfo, false, false);
 }
 
 /* Transition of window_funnel(window, mode, ts, step1, ...) and its siblings. */
@@ -420,7 +534,23 @@ PG_FUNCTION_INFO_V1(window_funnel_mode_transfn);
 Datum
 window_funnel_mode_transfn(PG_FUNCTION_ARGS)
 {
-	return funnel_transition(fcinfo, true);
+	return funnel_transition(fcinfo, true, false);
+}
+
+/* Transition of window_funnel(window, ts, event, steps[]) and its siblings. */
+PG_FUNCTION_INFO_V1(window_funnel_event_transfn);
+Datum
+window_funnel_event_transfn(PG_FUNCTION_ARGS)
+{
+	return funnel_transition(fcinfo, false, true);
+}
+
+/* Transition of window_funnel(window, mode, ts, event, steps[]) and its siblings. */
+PG_FUNCTION_INFO_V1(window_funnel_event_mode_transfn);
+Datum
+window_funnel_event_mode_transfn(PG_FUNCTION_ARGS)
+{
+	return funnel_transition(fcinfo, true, true);
 }
 
 /* Combine two partial funnel states: the rows of both. */
@@ -444,8 +574,13 @@ window_funnel_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(left);
 	}
 	if (left == NULL)
+	{
 		left = funnel_state_alloc(aggcxt, right->nsteps, right->flags, right->window,
 								  right->packed, right->count);
+		left->steps_hash = right->steps_hash;
+	}
+	else if (left->steps_hash != right->steps_hash)
+		funnel_check_same(left, -1, right->flags, right->window);
 	else
 		funnel_check_same(left, right->nsteps, right->flags, right->window);
 	if (right->count == 0)
@@ -477,7 +612,8 @@ window_funnel_combinefn(PG_FUNCTION_ARGS)
 }
 
 /*
- * Serialize a partial state: nsteps, flags, window, packed, count, then the
+ * Serialize a partial state: nsteps, flags, window, packed, count, the
+ * steps hash (event form), then the
  * entries as 8-byte integers in network order (a packed key, or a time and
  * a mask).
  */
@@ -491,12 +627,13 @@ window_funnel_serialize(PG_FUNCTION_ARGS)
 	int64		i;
 
 	pq_begintypsend(&buf);
-	enlargeStringInfo(&buf, 21 + words * 8);
+	enlargeStringInfo(&buf, 25 + words * 8);
 	pq_sendint32(&buf, state->nsteps);
 	pq_sendint32(&buf, state->flags);
 	pq_sendint64(&buf, state->window);
 	pq_sendbyte(&buf, state->packed ? 1 : 0);
 	pq_sendint32(&buf, state->count);
+	pq_sendint32(&buf, state->steps_hash);
 	for (i = 0; i < words; i++)
 		pq_writeint64(&buf, (uint64) state->entries[i]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
@@ -524,6 +661,7 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 	int64		window;
 	int			packed;
 	int32		count;
+	uint32		steps_hash;
 	uint64		max_mask;
 	int32		i;
 
@@ -533,13 +671,14 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 	buf.len = VARSIZE_ANY_EXHDR(bytes);
 	buf.maxlen = buf.len;
 	buf.cursor = 0;
-	if (buf.len < 21)
+	if (buf.len < 25)
 		funnel_bad_state("too short");
 	nsteps = pq_getmsgint(&buf, 4);
 	flags = pq_getmsgint(&buf, 4);
 	window = pq_getmsgint64(&buf);
 	packed = pq_getmsgbyte(&buf);
 	count = pq_getmsgint(&buf, 4);
+	steps_hash = (uint32) pq_getmsgint(&buf, 4);
 	if (nsteps < 1 || nsteps > FUNNEL_MAX_STEPS)
 		funnel_bad_state("step count out of range");
 	if ((flags & ~FUNNEL_ALL_MODES) != 0)
@@ -549,10 +688,11 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 	if (packed != 0 && (packed != 1 || nsteps > FUNNEL_PACK_MAX_STEPS))
 		funnel_bad_state("bad row format");
 	if (count < 0 || count > FUNNEL_MAX_ROWS ||
-		(int64) buf.len - 21 != (int64) count * (packed ? 8 : 16))
+		(int64) buf.len - 25 != (int64) count * (packed ? 8 : 16))
 		funnel_bad_state("row count does not match the length");
 	max_mask = nsteps == 64 ? PG_UINT64_MAX : (UINT64CONST(1) << nsteps) - 1;
 	state = funnel_state_alloc(aggcxt, nsteps, flags, window, packed != 0, count);
+	state->steps_hash = steps_hash;
 	for (i = 0; i < count; i++)
 	{
 		int64		ts;
