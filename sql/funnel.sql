@@ -90,5 +90,22 @@ SELECT window_funnel(interval '2 hours', ts, s = 1, s = 2, s = 3, s = 4, s = 5, 
 SELECT window_funnel(interval '1 day', 'bogus', ts, e = 'a') FROM fv;
 \set VERBOSITY default
 -- a window that changes within a group is refused
-SELECT window_funnel(m * interval '1 minute', timestamptz '2026-01-01' + m * interval '1 minute', e = 'a') FROM f WHERE c = 'basic';
+SELECT window_funnel(m * interval '1 minute', timestamptz '2026-01-01' + m * interval '1 minute', e = 'a', e = 'b') FROM f WHERE c = 'basic';
 DROP TABLE steps64;
+
+-- the event form: one event column and the event of each step
+SELECT c, window_funnel(interval '10 minutes', ts, e, ARRAY['a', 'b', 'c', 'd']) AS w10,
+       window_funnel(interval '10 minutes', ts, e = 'a', e = 'b', e = 'c', e = 'd') AS bool_form,
+       window_funnel_times(interval '10 minutes', ts, e, ARRAY['a', 'b']) AS times,
+       time_to_convert(interval '10 minutes', 'strict_order', ts, e, ARRAY['a', 'b']) AS ttc
+FROM fv GROUP BY c ORDER BY c;
+-- the same event may be several steps; a NULL event matches nothing; matching is byte-wise
+SELECT window_funnel(interval '1 hour', ts, e, ARRAY['a', 'a', 'A']) AS twice_a
+FROM (VALUES ('2026-01-01 00:00'::timestamptz, 'a'), ('2026-01-01 00:01', NULL), ('2026-01-01 00:02', 'a')) v(ts, e);
+-- bad steps arrays
+SELECT window_funnel(interval '1 hour', ts, e, NULL::text[]) FROM fv;
+SELECT window_funnel(interval '1 hour', ts, e, '{}'::text[]) FROM fv;
+SELECT window_funnel(interval '1 hour', ts, e, ARRAY['a', NULL]) FROM fv;
+SELECT window_funnel(interval '1 hour', ts, e, array_fill('a'::text, ARRAY[65])) FROM fv;
+SELECT window_funnel(interval '1 hour', ts, e, CASE WHEN e = 'a' THEN ARRAY['a', 'b'] ELSE ARRAY['b', 'a'] END)
+FROM fv WHERE c = 'basic';
