@@ -12,11 +12,12 @@ OBJS = \
 	src/funnel_core.o \
 	src/window_funnel.o \
 	src/funnel_report.o \
-	src/json_build.o
+	src/json_build.o \
+	src/session.o
 
 DATA = sql/$(EXTENSION)--$(EXTVERSION).sql
 
-REGRESS = stage_io stage_ops stage_functions stage_timeline funnel funnel_modes funnel_report funnel_parallel funnel_random
+REGRESS = stage_io stage_ops stage_functions stage_timeline funnel funnel_modes funnel_report funnel_parallel funnel_random session session_random
 REGRESS_OPTS = --inputdir=. --outputdir=$(REGRESS_OUTDIR) --load-extension=$(EXTENSION)
 REGRESS_OUTDIR ?= .
 

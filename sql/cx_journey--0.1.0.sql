@@ -476,3 +476,75 @@ CREATE FUNCTION funnel_json(counts bigint[], labels text[] DEFAULT NULL)
 	RETURNS json AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION funnel_json(bigint[], text[]) IS
 	'the funnel report of funnel_table as a JSON array of objects (built with libjson-c)';
+
+/* ------------------------------------------------------------------------
+ * Sessions
+ * ------------------------------------------------------------------------ */
+
+CREATE FUNCTION session_id(ts timestamptz, gap interval, max_duration interval DEFAULT NULL,
+						   max_events int4 DEFAULT NULL, boundary bool DEFAULT false)
+	RETURNS bigint AS 'MODULE_PATHNAME', 'session_id' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION session_id(ts timestamp, gap interval, max_duration interval DEFAULT NULL,
+						   max_events int4 DEFAULT NULL, boundary bool DEFAULT false)
+	RETURNS bigint AS 'MODULE_PATHNAME', 'session_id' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION session_seq(ts timestamptz, gap interval, max_duration interval DEFAULT NULL,
+							max_events int4 DEFAULT NULL, boundary bool DEFAULT false)
+	RETURNS bigint AS 'MODULE_PATHNAME', 'session_seq' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION session_seq(ts timestamp, gap interval, max_duration interval DEFAULT NULL,
+							max_events int4 DEFAULT NULL, boundary bool DEFAULT false)
+	RETURNS bigint AS 'MODULE_PATHNAME', 'session_seq' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION session_id(timestamptz, interval, interval, int4, bool) IS
+	'window function: 1-based session number; a new session when the time since the previous row is strictly greater than gap, or past max_duration / max_events, or at a boundary row; needs ORDER BY ts';
+COMMENT ON FUNCTION session_id(timestamp, interval, interval, int4, bool) IS
+	'window function: 1-based session number (timestamp without time zone)';
+COMMENT ON FUNCTION session_seq(timestamptz, interval, interval, int4, bool) IS
+	'window function: 1-based position of the row inside its session (same rules as session_id)';
+COMMENT ON FUNCTION session_seq(timestamp, interval, interval, int4, bool) IS
+	'window function: 1-based position of the row inside its session (timestamp without time zone)';
+
+CREATE TYPE session_summary AS (
+	sessions bigint,
+	avg_duration interval,
+	max_duration interval,
+	avg_events numeric
+);
+COMMENT ON TYPE session_summary IS
+	'result of session_stats: number of sessions, average and longest duration (first to last row), average rows per session';
+
+CREATE FUNCTION session_stats_transfn(internal, timestamptz, interval)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION session_stats_transfn(internal, timestamp, interval)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION session_stats_combinefn(internal, internal)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION session_stats_serialize(internal)
+	RETURNS bytea AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION session_stats_deserialize(bytea, internal)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION session_stats_finalfn(internal)
+	RETURNS session_summary AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION session_stats_transfn(internal, timestamptz, interval) IS 'session_stats: remember one timestamp';
+COMMENT ON FUNCTION session_stats_transfn(internal, timestamp, interval) IS 'session_stats: remember one timestamp';
+COMMENT ON FUNCTION session_stats_combinefn(internal, internal) IS 'session_stats: merge two partial states';
+COMMENT ON FUNCTION session_stats_serialize(internal) IS 'session_stats: partial state to bytes';
+COMMENT ON FUNCTION session_stats_deserialize(bytea, internal) IS 'session_stats: validated bytes to partial state';
+COMMENT ON FUNCTION session_stats_finalfn(internal) IS 'session_stats: sort and summarise the sessions';
+
+CREATE AGGREGATE session_stats(ts timestamptz, gap interval) (
+	SFUNC = session_stats_transfn, STYPE = internal, SSPACE = 200,
+	FINALFUNC = session_stats_finalfn,
+	COMBINEFUNC = session_stats_combinefn,
+	SERIALFUNC = session_stats_serialize, DESERIALFUNC = session_stats_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE session_stats(ts timestamp, gap interval) (
+	SFUNC = session_stats_transfn, STYPE = internal, SSPACE = 200,
+	FINALFUNC = session_stats_finalfn,
+	COMBINEFUNC = session_stats_combinefn,
+	SERIALFUNC = session_stats_serialize, DESERIALFUNC = session_stats_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE session_stats(timestamptz, interval) IS
+	'per-customer session summary (sessions, avg_duration, max_duration, avg_events) with the rules of session_id, rows in any order';
+COMMENT ON AGGREGATE session_stats(timestamp, interval) IS
+	'per-customer session summary (timestamp without time zone)';

@@ -1,0 +1,571 @@
+/*
+ * session.c
+ *		Sessionization: the session_id and session_seq window functions and
+ *		the session_stats aggregate.
+ *
+ * Rules (README.md, "Sessions"):
+ * - a row starts a new session when the time since the previous row is
+ *   strictly greater than the gap (a gap exactly equal stays in the
+ *   session, as dbt and duckdb-behavioral do; Google Analytics splits);
+ * - optionally also when the session would last longer than max_duration,
+ *   when it already has max_events rows, or on a boundary row;
+ * - rows at the same instant never split: every rule is decided once, at
+ *   the first row of an instant, and a boundary on any row of an instant
+ *   applies to the whole instant (their order within it is not known);
+ * - a NULL time gets a NULL result and does not touch the session;
+ * - the window must be ordered by time ascending: a row earlier than the
+ *   previous one is an error (22000) rather than a wrong number.
+ * The window functions keep O(1) state per partition and buffer nothing.
+ */
+#include "cx_journey.h"
+
+#include "catalog/pg_type.h"
+#include "common/int.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "nodes/primnodes.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+#include "windowapi.h"
+
+/* Argument positions of session_id / session_seq. */
+#define SESS_ARG_TS				0
+#define SESS_ARG_GAP			1
+#define SESS_ARG_MAX_DURATION	2
+#define SESS_ARG_MAX_EVENTS		3
+#define SESS_ARG_BOUNDARY		4
+
+/* Most timestamps one session_stats group keeps before it refuses (54000). */
+#define SESSION_MAX_ROWS		(64 * 1024 * 1024)
+
+/* A positive interval without months, as microseconds; what names it. */
+static int64
+session_interval_usec(const Interval *value, const char *what)
+{
+	int64		usec;
+
+	if (value->month != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("session %s \"%s\" has a months part", what,
+						DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(value)))),
+				 errdetail("A month has no fixed length."),
+				 errhint("Give the %s in days or smaller units, for example interval '30 minutes'.", what)));
+	if (pg_mul_s64_overflow((int64) value->day, USECS_PER_DAY, &usec) ||
+		pg_add_s64_overflow(usec, value->time, &usec))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("session %s is out of range", what)));
+	if (usec <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("session %s \"%s\" must be greater than zero", what,
+						DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(value)))),
+				 errhint("Give a positive interval, for example interval '30 minutes'.")));
+	return usec;
+}
+
+/* Cached conversion of an interval argument that is usually constant. */
+typedef struct CachedInterval
+{
+	bool		known;
+	Interval	value;
+	int64		usec;
+} CachedInterval;
+
+static inline int64
+cached_interval_usec(CachedInterval *cache, const Interval *value, const char *what)
+{
+	if (!cache->known || value->time != cache->value.time ||
+		value->day != cache->value.day || value->month != cache->value.month)
+	{
+		cache->usec = session_interval_usec(value, what);
+		cache->value = *value;
+		cache->known = true;
+	}
+	return cache->usec;
+}
+
+/* Per-partition state of session_id / session_seq: O(1), nothing buffered. */
+typedef struct SessionWindowState
+{
+	bool		checked;		/* options inspected */
+	bool		use_boundary;	/* the boundary argument is not constant false */
+	bool		started;		/* a row with a time has been seen */
+	int64		prev_ts;
+	int64		session_start;
+	int64		session_id;
+	int64		session_rows;	/* rows in the current session so far */
+	CachedInterval gap;
+	CachedInterval max_duration;
+} SessionWindowState;
+
+/* Is argument argno of the window function call a constant false or NULL? */
+static bool
+session_arg_is_const_false(FunctionCallInfo fcinfo, int argno)
+{
+	Node	   *expr = fcinfo->flinfo->fn_expr;
+	List	   *args;
+	Node	   *arg;
+
+	if (expr == NULL || !IsA(expr, WindowFunc))
+		return false;
+	args = ((WindowFunc *) expr)->args;
+	if (list_length(args) <= argno)
+		return true;
+	arg = (Node *) list_nth(args, argno);
+	return IsA(arg, Const) &&
+		(((Const *) arg)->constisnull || !DatumGetBool(((Const *) arg)->constvalue));
+}
+
+/* Does any row at the current row's instant carry a true boundary? */
+static bool
+session_instant_has_boundary(WindowObject winobj, int64 ts)
+{
+	bool		isnull;
+	bool		isout;
+	int64		relpos;
+	Datum		value;
+
+	value = WinGetFuncArgCurrent(winobj, SESS_ARG_BOUNDARY, &isnull);
+	if (!isnull && DatumGetBool(value))
+		return true;
+	/* look ahead through the rows tied with this one */
+	for (relpos = 1;; relpos++)
+	{
+		Datum		next_ts;
+
+		CHECK_FOR_INTERRUPTS();
+		next_ts = WinGetFuncArgInPartition(winobj, SESS_ARG_TS, relpos,
+										   WINDOW_SEEK_CURRENT, false, &isnull, &isout);
+		if (isout || isnull || DatumGetInt64(next_ts) != ts)
+			return false;
+		value = WinGetFuncArgInPartition(winobj, SESS_ARG_BOUNDARY, relpos,
+										 WINDOW_SEEK_CURRENT, false, &isnull, &isout);
+		if (!isnull && DatumGetBool(value))
+			return true;
+	}
+}
+
+/*
+ * Advance the partition's session state by the current row.  Returns false
+ * for a row without a time (its result is NULL).
+ */
+static bool
+session_window_step(FunctionCallInfo fcinfo, SessionWindowState **statep)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	SessionWindowState *state;
+	bool		isnull;
+	Datum		value;
+	int64		ts;
+	int64		gap;
+
+	state = (SessionWindowState *) WinGetPartitionLocalMemory(winobj, sizeof(SessionWindowState));
+	*statep = state;
+	/* rows before the current one are never read again */
+	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
+	if (!state->checked)
+	{
+		state->use_boundary = PG_NARGS() > SESS_ARG_BOUNDARY &&
+			!session_arg_is_const_false(fcinfo, SESS_ARG_BOUNDARY);
+		state->checked = true;
+	}
+
+	value = WinGetFuncArgCurrent(winobj, SESS_ARG_GAP, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("session gap must not be NULL"),
+				 errhint("Give the inactivity that ends a session, for example interval '30 minutes'.")));
+	gap = cached_interval_usec(&state->gap, DatumGetIntervalP(value), "gap");
+
+	value = WinGetFuncArgCurrent(winobj, SESS_ARG_TS, &isnull);
+	if (isnull)
+		return false;
+	ts = DatumGetInt64(value);
+
+	if (!state->started)
+	{
+		state->started = true;
+		state->session_id = 1;
+		state->session_start = ts;
+		state->session_rows = 1;
+		state->prev_ts = ts;
+		return true;
+	}
+	if (ts < state->prev_ts)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("session window is not ordered by time"),
+				 errdetail("A row at %s comes after a row at %s.",
+						   pstrdup(timestamptz_to_str(ts)), pstrdup(timestamptz_to_str(state->prev_ts))),
+				 errhint("Order the window by the time ascending: OVER (PARTITION BY customer ORDER BY ts).")));
+
+	/* every rule is decided at the first row of an instant: ties never split */
+	if (ts > state->prev_ts)
+	{
+		/* differences are taken unsigned: ts >= both, and may be far apart */
+		bool		split = (uint64) ts - (uint64) state->prev_ts > (uint64) gap;
+
+		if (!split && PG_NARGS() > SESS_ARG_MAX_DURATION)
+		{
+			value = WinGetFuncArgCurrent(winobj, SESS_ARG_MAX_DURATION, &isnull);
+			if (!isnull)
+			{
+				int64		max_duration = cached_interval_usec(&state->max_duration,
+																DatumGetIntervalP(value),
+																"max_duration");
+
+				split = (uint64) ts - (uint64) state->session_start > (uint64) max_duration;
+			}
+		}
+		if (!split && PG_NARGS() > SESS_ARG_MAX_EVENTS)
+		{
+			value = WinGetFuncArgCurrent(winobj, SESS_ARG_MAX_EVENTS, &isnull);
+			if (!isnull)
+			{
+				int32		max_events = DatumGetInt32(value);
+
+				if (max_events < 1)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("session max_events must be at least 1, not %d", max_events)));
+				split = state->session_rows >= max_events;
+			}
+		}
+		if (!split && state->use_boundary)
+			split = session_instant_has_boundary(winobj, ts);
+		if (split)
+		{
+			state->session_id++;
+			state->session_start = ts;
+			state->session_rows = 0;
+		}
+	}
+	state->session_rows++;
+	state->prev_ts = ts;
+	return true;
+}
+
+/* session_id: the 1-based number of the row's session in its partition. */
+PG_FUNCTION_INFO_V1(session_id);
+Datum
+session_id(PG_FUNCTION_ARGS)
+{
+	SessionWindowState *state;
+
+	if (!session_window_step(fcinfo, &state))
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(state->session_id);
+}
+
+/* session_seq: the 1-based position of the row inside its session. */
+PG_FUNCTION_INFO_V1(session_seq);
+Datum
+session_seq(PG_FUNCTION_ARGS)
+{
+	SessionWindowState *state;
+
+	if (!session_window_step(fcinfo, &state))
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(state->session_rows);
+}
+
+/* ------------------------------------------------------------------------
+ * session_stats(ts, gap): per-customer session summary
+ * ------------------------------------------------------------------------ */
+
+/* Aggregate state: the gap and every timestamp, in one allocation. */
+typedef struct SessionStatsState
+{
+	int64		gap;
+	int32		count;
+	int32		capacity;
+	bool		sorted;
+	int64		last;
+	int64		ts[FLEXIBLE_ARRAY_MEMBER];
+} SessionStatsState;
+
+#define SESSION_STATS_HEADER	offsetof(SessionStatsState, ts)
+#define SESSION_STATS_FIRST		128
+
+static SessionStatsState *
+session_stats_alloc(MemoryContext cxt, int64 gap, int64 min_rows)
+{
+	Size		bytes = SESSION_STATS_FIRST;
+	SessionStatsState *state;
+
+	while (bytes < SESSION_STATS_HEADER + min_rows * sizeof(int64))
+		bytes *= 2;
+	state = MemoryContextAlloc(cxt, bytes);
+	state->gap = gap;
+	state->count = 0;
+	state->capacity = (int32) ((bytes - SESSION_STATS_HEADER) / sizeof(int64));
+	state->sorted = true;
+	state->last = 0;
+	return state;
+}
+
+static SessionStatsState *
+session_stats_reserve(SessionStatsState *state, int64 extra)
+{
+	int64		need = (int64) state->count + extra;
+	Size		bytes;
+
+	if (need <= state->capacity)
+		return state;
+	if (need > SESSION_MAX_ROWS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("session_stats keeps at most %d rows per group", SESSION_MAX_ROWS),
+				 errhint("Narrow the time range, or group by a finer key.")));
+	bytes = SESSION_STATS_HEADER + (Size) state->capacity * sizeof(int64);
+	while (bytes < SESSION_STATS_HEADER + need * sizeof(int64))
+		bytes *= 2;
+	state = repalloc(state, bytes);
+	state->capacity = (int32) ((bytes - SESSION_STATS_HEADER) / sizeof(int64));
+	return state;
+}
+
+static void
+session_stats_check_gap(SessionStatsState *state, int64 gap)
+{
+	if (state->gap != gap)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("session_stats gap must be the same for every row of a group")));
+}
+
+/* Transition of session_stats: remember one timestamp; NULLs skipped. */
+PG_FUNCTION_INFO_V1(session_stats_transfn);
+Datum
+session_stats_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	SessionStatsState *state;
+	CachedInterval *cache;
+	int64		gap;
+	int64		ts;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "session_stats_transfn called in non-aggregate context");
+	state = PG_ARGISNULL(0) ? NULL : (SessionStatsState *) PG_GETARG_POINTER(0);
+	/* a NULL time skips the row; no state yet stays a NULL state */
+	if (PG_ARGISNULL(1))
+	{
+		if (state == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(state);
+	}
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("session gap must not be NULL"),
+				 errhint("Give the inactivity that ends a session, for example interval '30 minutes'.")));
+	cache = (CachedInterval *) fcinfo->flinfo->fn_extra;
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CachedInterval));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	gap = cached_interval_usec(cache, PG_GETARG_INTERVAL_P(2), "gap");
+	ts = PG_GETARG_INT64(1);
+	if (state == NULL)
+		state = session_stats_alloc(aggcxt, gap, 0);
+	else
+		session_stats_check_gap(state, gap);
+	if (state->count >= state->capacity)
+		state = session_stats_reserve(state, 1);
+	if (state->count > 0 && ts < state->last)
+		state->sorted = false;
+	state->last = ts;
+	state->ts[state->count++] = ts;
+	PG_RETURN_POINTER(state);
+}
+
+/* Combine of session_stats: the timestamps of both partial states. */
+PG_FUNCTION_INFO_V1(session_stats_combinefn);
+Datum
+session_stats_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	SessionStatsState *left;
+	SessionStatsState *right;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "session_stats_combinefn called in non-aggregate context");
+	left = PG_ARGISNULL(0) ? NULL : (SessionStatsState *) PG_GETARG_POINTER(0);
+	right = PG_ARGISNULL(1) ? NULL : (SessionStatsState *) PG_GETARG_POINTER(1);
+	if (right == NULL)
+	{
+		if (left == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(left);
+	}
+	if (left == NULL)
+		left = session_stats_alloc(aggcxt, right->gap, right->count);
+	else
+		session_stats_check_gap(left, right->gap);
+	if (right->count > 0)
+	{
+		left = session_stats_reserve(left, right->count);
+		if (!right->sorted || (left->count > 0 && right->ts[0] < left->last))
+			left->sorted = false;
+		memcpy(left->ts + left->count, right->ts, (Size) right->count * sizeof(int64));
+		left->count += right->count;
+		left->last = right->last;
+	}
+	PG_RETURN_POINTER(left);
+}
+
+/* Serialize session_stats: gap, count, then the timestamps. */
+PG_FUNCTION_INFO_V1(session_stats_serialize);
+Datum
+session_stats_serialize(PG_FUNCTION_ARGS)
+{
+	SessionStatsState *state = (SessionStatsState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+	int32		i;
+
+	pq_begintypsend(&buf);
+	enlargeStringInfo(&buf, 12 + (Size) state->count * 8);
+	pq_sendint64(&buf, state->gap);
+	pq_sendint32(&buf, state->count);
+	for (i = 0; i < state->count; i++)
+		pq_writeint64(&buf, (uint64) state->ts[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Deserialize session_stats, rejecting bytes that are not a state. */
+PG_FUNCTION_INFO_V1(session_stats_deserialize);
+Datum
+session_stats_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggcxt;
+	StringInfoData buf;
+	SessionStatsState *state;
+	int64		gap;
+	int32		count;
+	int32		i;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "session_stats_deserialize called in non-aggregate context");
+	buf.data = VARDATA_ANY(bytes);
+	buf.len = VARSIZE_ANY_EXHDR(bytes);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	if (buf.len < 12)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid session_stats state: too short")));
+	gap = pq_getmsgint64(&buf);
+	count = pq_getmsgint(&buf, 4);
+	if (gap <= 0 || count < 0 || count > SESSION_MAX_ROWS ||
+		(int64) buf.len - 12 != (int64) count * 8)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid session_stats state: gap or row count does not match the length")));
+	state = session_stats_alloc(aggcxt, gap, count);
+	for (i = 0; i < count; i++)
+	{
+		int64		ts = pq_getmsgint64(&buf);
+
+		if (i > 0 && ts < state->last)
+			state->sorted = false;
+		state->last = ts;
+		state->ts[i] = ts;
+	}
+	state->count = count;
+	PG_RETURN_POINTER(state);
+}
+
+static int
+session_ts_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* An interval of usec microseconds, written like a timestamp difference. */
+static Datum
+session_usec_interval(int64 usec)
+{
+	Interval   *result = palloc0(sizeof(Interval));
+
+	result->time = usec;
+	return DirectFunctionCall1(interval_justify_hours, IntervalPGetDatum(result));
+}
+
+/*
+ * Final of session_stats: (sessions, avg_duration, max_duration,
+ * avg_events).  A session lasts from its first to its last row, so a
+ * one-row session lasts 0.  NULL for a group without a timestamp.
+ */
+PG_FUNCTION_INFO_V1(session_stats_finalfn);
+Datum
+session_stats_finalfn(PG_FUNCTION_ARGS)
+{
+	SessionStatsState *state;
+	TupleDesc	tupdesc;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+	int64		sessions = 1;
+	int64		start;
+	int64		max_span = 0;
+	int64		total_span = 0;
+	int64		average;
+	int32		i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (SessionStatsState *) PG_GETARG_POINTER(0);
+	if (state->count == 0)
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "session_stats must return a composite type");
+	if (!state->sorted)
+	{
+		/* in place: the state keeps meaning the same set of rows */
+		qsort(state->ts, state->count, sizeof(int64), session_ts_cmp);
+		state->sorted = true;
+		state->last = state->ts[state->count - 1];
+	}
+	start = state->ts[0];
+	for (i = 1; i <= state->count; i++)
+	{
+		if (i == state->count ||
+			(uint64) state->ts[i] - (uint64) state->ts[i - 1] > (uint64) state->gap)
+		{
+			int64		span = state->ts[i - 1] - start;
+
+			if (pg_add_s64_overflow(total_span, span, &total_span))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+						 errmsg("interval out of range")));
+			max_span = Max(max_span, span);
+			if (i < state->count)
+			{
+				sessions++;
+				start = state->ts[i];
+			}
+		}
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	values[0] = Int64GetDatum(sessions);
+	/* the average duration rounds to the microsecond, half away from zero */
+	average = total_span / sessions + ((total_span % sessions) * 2 >= sessions ? 1 : 0);
+	values[1] = session_usec_interval(average);
+	values[2] = session_usec_interval(max_span);
+	values[3] = DirectFunctionCall2(numeric_div,
+									DirectFunctionCall1(int8_numeric, Int64GetDatum(state->count)),
+									DirectFunctionCall1(int8_numeric, Int64GetDatum(sessions)));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
