@@ -68,3 +68,18 @@ SELECT retention_counts(r) AS signup_january_february_march FROM (
 					 ts >= timestamptz '2026-02-01' AND ts < timestamptz '2026-03-01',
 					 ts >= timestamptz '2026-03-01' AND ts < timestamptz '2026-04-01') AS r
 	FROM events GROUP BY customer_id) s;
+
+\echo '== Sessions: a new session after 30 minutes without activity (session_id, session_seq) =='
+SELECT customer_id, ts, kind,
+	   session_id(ts, interval '30 minutes') OVER w AS session,
+	   session_seq(ts, interval '30 minutes') OVER w AS event_in_session
+FROM events WHERE customer_id = 7
+WINDOW w AS (PARTITION BY customer_id ORDER BY ts)
+ORDER BY ts LIMIT 12;
+
+\echo '== Sessions per customer, summarised (session_stats) =='
+SELECT round(avg((st).sessions), 1) AS avg_sessions_per_customer,
+	   justify_hours(date_trunc('second', avg((st).avg_duration))) AS avg_session_duration,
+	   max((st).max_duration) AS longest_session,
+	   round(avg((st).avg_events), 2) AS avg_events_per_session
+FROM (SELECT customer_id, session_stats(ts, interval '30 minutes') AS st FROM events GROUP BY customer_id) s;

@@ -13,20 +13,23 @@ CREATE TABLE events (
 COMMENT ON TABLE events IS 'sample customer events (deterministic, see test/sample.sql)';
 
 -- About ten event kinds, weighted like a web shop: many visits, few
--- purchases.  Each customer is active over three weeks that start on a day
--- derived from the customer id, so funnels within a week do happen.
+-- purchases.  Each customer comes back on six visits spread over three weeks
+-- that start on a day derived from the customer id; a visit lasts up to 45
+-- minutes.  So funnels within a week and sessions of a few events happen.
 INSERT INTO events (customer_id, ts, kind)
 SELECT c,
 	   timestamptz '2026-01-01 00:00:00+00'
 		 + ((c * 7919) % greatest(:days - 21, 1)) * interval '1 day'
-		 + date_trunc('second', r_time * 21 * interval '1 day'),
+		 + floor(r_visit * 6) * interval '3 days 11 hours'
+		 + date_trunc('second', r_minute * interval '45 minutes'),
 	   (ARRAY['visit', 'visit', 'visit', 'visit', 'visit', 'visit',
 			  'view_product', 'view_product', 'view_product', 'view_product',
 			  'signup', 'signup', 'newsletter', 'add_to_cart', 'add_to_cart',
 			  'checkout', 'purchase', 'support_ticket', 'review', 'vip_invite'])
 		 [1 + floor(r_kind * 20)::int]
 FROM (
-	SELECT 1 + floor(random() * :customers)::bigint AS c, random() AS r_time, random() AS r_kind
+	SELECT 1 + floor(random() * :customers)::bigint AS c,
+		   random() AS r_visit, random() AS r_minute, random() AS r_kind
 	FROM generate_series(1, :customers * :events_per_customer)
 ) AS r;
 
