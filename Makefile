@@ -13,7 +13,8 @@ OBJS = \
 	src/window_funnel.o \
 	src/funnel_report.o \
 	src/json_build.o \
-	src/session.o
+	src/session.o \
+	src/row_log.o
 
 DATA = sql/$(EXTENSION)--$(EXTVERSION).sql
 

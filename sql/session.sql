@@ -76,6 +76,12 @@ SELECT session_stats(NULL::timestamptz, interval '30 minutes') IS NULL AS only_n
 SELECT c, (session_stats(CASE WHEN c = 'nulls' THEN NULL ELSE ts END, interval '30 minutes')).sessions
 FROM sv WHERE c IN ('nulls', 'one') GROUP BY c ORDER BY c;
 SELECT session_stats(ts::timestamp, interval '30 minutes') FROM sv WHERE c = 'boundary';
+-- as a window aggregate: the running summary grows row by row
+SELECT ts, session_stats(ts, interval '30 minutes') OVER (ORDER BY ts ROWS UNBOUNDED PRECEDING)
+FROM sv WHERE c = 'boundary' ORDER BY ts;
+-- grouping sets: one state per set
+SELECT c, (session_stats(ts, interval '30 minutes')).sessions
+FROM sv WHERE c IN ('boundary', 'ties') GROUP BY GROUPING SETS ((c), ()) ORDER BY c NULLS LAST;
 SELECT session_stats(ts, interval '0') FROM sv;
 -- the same in a parallel plan
 CREATE TABLE many_sev AS

@@ -31,6 +31,8 @@
 #include "utils/timestamp.h"
 #include "windowapi.h"
 
+#include "row_log.h"
+
 /* Argument positions of session_id / session_seq. */
 #define SESS_ARG_TS				0
 #define SESS_ARG_GAP			1
@@ -279,57 +281,91 @@ session_seq(PG_FUNCTION_ARGS)
  * session_stats(ts, gap): per-customer session summary
  * ------------------------------------------------------------------------ */
 
-/* Aggregate state: the gap and every timestamp, in one allocation. */
+/*
+ * Aggregate state: the gap and every timestamp.  Rows reach it through a
+ * row log (row_log.h), so the transition function never touches the state
+ * after the group's first row; the header never moves once created.
+ */
 typedef struct SessionStatsState
 {
+	RowLogOwner owner;			/* must be first */
 	int64		gap;
 	int32		count;
 	int32		capacity;
 	bool		sorted;
 	int64		last;
-	int64		ts[FLEXIBLE_ARRAY_MEMBER];
+	int64	   *ts;
 } SessionStatsState;
 
-#define SESSION_STATS_HEADER	offsetof(SessionStatsState, ts)
-#define SESSION_STATS_FIRST		128
+/* Per-call-site data of the transition function. */
+typedef struct SessionStatsCache
+{
+	CachedInterval gap;
+	bool		first_known;
+	int64		first_gap;		/* the gap of the first row seen */
+	bool		gap_varies;		/* some row had another gap: check states */
+	RowLogCache *logs;
+} SessionStatsCache;
 
 static SessionStatsState *
 session_stats_alloc(MemoryContext cxt, int64 gap, int64 min_rows)
 {
-	Size		bytes = SESSION_STATS_FIRST;
-	SessionStatsState *state;
+	SessionStatsState *state = MemoryContextAllocZero(cxt, sizeof(SessionStatsState));
 
-	while (bytes < SESSION_STATS_HEADER + min_rows * sizeof(int64))
-		bytes *= 2;
-	state = MemoryContextAlloc(cxt, bytes);
 	state->gap = gap;
-	state->count = 0;
-	state->capacity = (int32) ((bytes - SESSION_STATS_HEADER) / sizeof(int64));
 	state->sorted = true;
-	state->last = 0;
+	if (min_rows > 0)
+	{
+		state->capacity = (int32) Max(min_rows, 8);
+		state->ts = MemoryContextAlloc(cxt, state->capacity * sizeof(int64));
+	}
 	return state;
 }
 
-static SessionStatsState *
+static void
 session_stats_reserve(SessionStatsState *state, int64 extra)
 {
 	int64		need = (int64) state->count + extra;
-	Size		bytes;
+	int64		newcap;
 
 	if (need <= state->capacity)
-		return state;
+		return;
 	if (need > SESSION_MAX_ROWS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("session_stats keeps at most %d rows per group", SESSION_MAX_ROWS),
 				 errhint("Narrow the time range, or group by a finer key.")));
-	bytes = SESSION_STATS_HEADER + (Size) state->capacity * sizeof(int64);
-	while (bytes < SESSION_STATS_HEADER + need * sizeof(int64))
-		bytes *= 2;
-	state = repalloc(state, bytes);
-	state->capacity = (int32) ((bytes - SESSION_STATS_HEADER) / sizeof(int64));
-	return state;
+	newcap = Max(state->capacity, 8);
+	while (newcap < need)
+		newcap *= 2;
+	newcap = Min(newcap, SESSION_MAX_ROWS);
+	if (state->ts == NULL)
+		state->ts = MemoryContextAlloc(GetMemoryChunkContext(state), newcap * sizeof(int64));
+	else
+		state->ts = repalloc(state->ts, newcap * sizeof(int64));
+	state->capacity = (int32) newcap;
 }
+
+static inline void
+session_stats_add(SessionStatsState *state, int64 ts)
+{
+	if (state->count > 0 && ts < state->last)
+		state->sorted = false;
+	state->last = ts;
+	state->ts[state->count++] = ts;
+}
+
+static void
+session_stats_log_append(RowLogOwner *owner, int64 value)
+{
+	SessionStatsState *state = (SessionStatsState *) owner;
+
+	if (state->count >= state->capacity)
+		session_stats_reserve(state, 1);
+	session_stats_add(state, value);
+}
+
+static const RowLogOps session_stats_log_ops = {session_stats_log_append};
 
 static void
 session_stats_check_gap(SessionStatsState *state, int64 gap)
@@ -340,16 +376,15 @@ session_stats_check_gap(SessionStatsState *state, int64 gap)
 				 errmsg("session_stats gap must be the same for every row of a group")));
 }
 
-/* Transition of session_stats: remember one timestamp; NULLs skipped. */
+/* Transition of session_stats: log one timestamp; NULLs skipped. */
 PG_FUNCTION_INFO_V1(session_stats_transfn);
 Datum
 session_stats_transfn(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
 	SessionStatsState *state;
-	CachedInterval *cache;
+	SessionStatsCache *cache;
 	int64		gap;
-	int64		ts;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "session_stats_transfn called in non-aggregate context");
@@ -366,24 +401,30 @@ session_stats_transfn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("session gap must not be NULL"),
 				 errhint("Give the inactivity that ends a session, for example interval '30 minutes'.")));
-	cache = (CachedInterval *) fcinfo->flinfo->fn_extra;
+	cache = (SessionStatsCache *) fcinfo->flinfo->fn_extra;
 	if (cache == NULL)
 	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CachedInterval));
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SessionStatsCache));
 		fcinfo->flinfo->fn_extra = cache;
 	}
-	gap = cached_interval_usec(cache, PG_GETARG_INTERVAL_P(2), "gap");
-	ts = PG_GETARG_INT64(1);
+	gap = cached_interval_usec(&cache->gap, PG_GETARG_INTERVAL_P(2), "gap");
+	if (!cache->first_known)
+	{
+		cache->first_gap = gap;
+		cache->first_known = true;
+	}
+	else if (gap != cache->first_gap)
+		cache->gap_varies = true;
+
 	if (state == NULL)
+	{
 		state = session_stats_alloc(aggcxt, gap, 0);
-	else
-		session_stats_check_gap(state, gap);
-	if (state->count >= state->capacity)
-		state = session_stats_reserve(state, 1);
-	if (state->count > 0 && ts < state->last)
-		state->sorted = false;
-	state->last = ts;
-	state->ts[state->count++] = ts;
+		state->owner.log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt, aggcxt,
+									   &session_stats_log_ops);
+	}
+	else if (cache->gap_varies)
+		session_stats_check_gap(state, gap);	/* only then read the state */
+	row_log_append(state->owner.log, &state->owner, PG_GETARG_INT64(1));
 	PG_RETURN_POINTER(state);
 }
 
@@ -406,18 +447,21 @@ session_stats_combinefn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(left);
 	}
+	row_log_resolve(&right->owner);
 	if (left == NULL)
 		left = session_stats_alloc(aggcxt, right->gap, right->count);
 	else
+	{
+		row_log_resolve(&left->owner);
 		session_stats_check_gap(left, right->gap);
+	}
 	if (right->count > 0)
 	{
-		left = session_stats_reserve(left, right->count);
-		if (!right->sorted || (left->count > 0 && right->ts[0] < left->last))
-			left->sorted = false;
-		memcpy(left->ts + left->count, right->ts, (Size) right->count * sizeof(int64));
-		left->count += right->count;
-		left->last = right->last;
+		int32		i;
+
+		session_stats_reserve(left, right->count);
+		for (i = 0; i < right->count; i++)
+			session_stats_add(left, right->ts[i]);
 	}
 	PG_RETURN_POINTER(left);
 }
@@ -431,6 +475,7 @@ session_stats_serialize(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	int32		i;
 
+	row_log_resolve(&state->owner);
 	pq_begintypsend(&buf);
 	enlargeStringInfo(&buf, 12 + (Size) state->count * 8);
 	pq_sendint64(&buf, state->gap);
@@ -472,15 +517,7 @@ session_stats_deserialize(PG_FUNCTION_ARGS)
 				 errmsg("invalid session_stats state: gap or row count does not match the length")));
 	state = session_stats_alloc(aggcxt, gap, count);
 	for (i = 0; i < count; i++)
-	{
-		int64		ts = pq_getmsgint64(&buf);
-
-		if (i > 0 && ts < state->last)
-			state->sorted = false;
-		state->last = ts;
-		state->ts[i] = ts;
-	}
-	state->count = count;
+		session_stats_add(state, pq_getmsgint64(&buf));
 	PG_RETURN_POINTER(state);
 }
 
@@ -526,14 +563,42 @@ session_stats_finalfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	state = (SessionStatsState *) PG_GETARG_POINTER(0);
+	row_log_resolve(&state->owner);
 	if (state->count == 0)
 		PG_RETURN_NULL();
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "session_stats must return a composite type");
+	/* the blessed result descriptor, looked up once per query */
+	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	if (tupdesc == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "session_stats must return a composite type");
+		tupdesc = BlessTupleDesc(tupdesc);
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = tupdesc;
+	}
 	if (!state->sorted)
 	{
 		/* in place: the state keeps meaning the same set of rows */
-		qsort(state->ts, state->count, sizeof(int64), session_ts_cmp);
+		if (state->count <= 32)
+		{
+			/* insertion sort: the usual customer has a few dozen rows */
+			for (i = 1; i < state->count; i++)
+			{
+				int64		key = state->ts[i];
+				int32		j = i - 1;
+
+				while (j >= 0 && state->ts[j] > key)
+				{
+					state->ts[j + 1] = state->ts[j];
+					j--;
+				}
+				state->ts[j + 1] = key;
+			}
+		}
+		else
+			qsort(state->ts, state->count, sizeof(int64), session_ts_cmp);
 		state->sorted = true;
 		state->last = state->ts[state->count - 1];
 	}
@@ -567,5 +632,5 @@ session_stats_finalfn(PG_FUNCTION_ARGS)
 	values[3] = DirectFunctionCall2(numeric_div,
 									DirectFunctionCall1(int8_numeric, Int64GetDatum(state->count)),
 									DirectFunctionCall1(int8_numeric, Int64GetDatum(sessions)));
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
