@@ -22,10 +22,12 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "funnel_core.h"
 #include "funnel_mode.h"
+#include "row_log.h"
 
 /* Most rows one group may keep before the aggregate refuses (54000). */
 #define FUNNEL_MAX_ROWS		(16 * 1024 * 1024)
@@ -57,6 +59,13 @@ typedef struct FunnelCallCache
 	uint32		steps_hash;
 	int			label_len[FUNNEL_MAX_STEPS];
 	char	   *label[FUNNEL_MAX_STEPS];
+	/* the arguments of the first row seen, and whether any row differed */
+	bool		first_known;
+	int64		first_window;
+	int			first_flags;
+	uint32		first_steps_hash;
+	bool		args_vary;
+	RowLogCache *logs;			/* the row logs of this call site */
 } FunnelCallCache;
 
 static void
@@ -209,27 +218,27 @@ funnel_row_mode(FunctionCallInfo fcinfo, FunnelCallCache *cache)
 }
 
 /*
- * Transition state: a header and the rows in one allocation, so a row
- * touches one place in memory.  It grows by doubling with repalloc, so the
- * state pointer may change: the functions below return the current one.
+ * Transition state.  The header never moves once created (rows may reach it
+ * later through a row log, see row_log.h); the rows are in a separate array
+ * grown by doubling.
  */
 typedef struct FunnelState
 {
+	RowLogOwner owner;			/* must be first */
 	int32		nsteps;
 	int32		flags;
 	int64		window;			/* microseconds */
 	int32		count;			/* rows kept */
-	int32		capacity;		/* rows that fit in this allocation */
+	int32		capacity;		/* rows the array has room for */
 	bool		packed;			/* entries are packed keys, else FunnelEvents */
 	bool		sorted;			/* entries are in non-decreasing order */
 	int64		last;			/* the last entry's key (packed) or time (wide) */
 	uint32		steps_hash;		/* event form: hash of the steps array */
-	int64		entries[FLEXIBLE_ARRAY_MEMBER];
+	int64	   *entries;
 } FunnelState;
 
-#define FUNNEL_HEADER_SIZE		offsetof(FunnelState, entries)
 #define FUNNEL_ENTRY_SIZE(packed) ((packed) ? sizeof(int64) : sizeof(FunnelEvent))
-#define FUNNEL_FIRST_CHUNK		128
+#define FUNNEL_FIRST_ROWS		8
 
 static inline bool
 funnel_packable(int64 ts)
@@ -250,36 +259,6 @@ funnel_unpack_ts(int64 key)
 	return (key - (key & 0xFF)) / 256;
 }
 
-static FunnelState *
-funnel_state_alloc(MemoryContext cxt, int nsteps, int flags, int64 window,
-				   bool packed, int64 min_rows)
-{
-	Size		entry = FUNNEL_ENTRY_SIZE(packed);
-	Size		bytes = FUNNEL_FIRST_CHUNK;
-	FunnelState *state;
-
-	while (bytes < FUNNEL_HEADER_SIZE + min_rows * entry)
-		bytes *= 2;
-	state = MemoryContextAlloc(cxt, bytes);
-	state->nsteps = nsteps;
-	state->flags = flags;
-	state->window = window;
-	state->count = 0;
-	state->capacity = (int32) ((bytes - FUNNEL_HEADER_SIZE) / entry);
-	state->packed = packed;
-	state->sorted = true;
-	state->last = 0;
-	state->steps_hash = 0;
-	return state;
-}
-
-static FunnelState *
-funnel_state_new(MemoryContext cxt, int nsteps, int flags, int64 window)
-{
-	return funnel_state_alloc(cxt, nsteps, flags, window,
-							  nsteps <= FUNNEL_PACK_MAX_STEPS, 0);
-}
-
 static void
 funnel_check_limit(int64 need)
 {
@@ -291,57 +270,84 @@ funnel_check_limit(int64 need)
 				 errhint("Narrow the time range, or filter the rows with a WHERE clause on the step conditions.")));
 }
 
-/* Make room for extra more rows; returns the (possibly moved) state. */
+/* Make room for extra more rows. */
 static FunnelState *
 funnel_state_reserve(FunnelState *state, int64 extra)
 {
 	int64		need = (int64) state->count + extra;
 	Size		entry = FUNNEL_ENTRY_SIZE(state->packed);
-	Size		bytes;
+	int64		newcap;
 
 	if (need <= state->capacity)
 		return state;
 	funnel_check_limit(need);
-	bytes = FUNNEL_HEADER_SIZE + (Size) state->capacity * entry;
-	while (bytes < FUNNEL_HEADER_SIZE + need * entry)
-		bytes *= 2;
-	state = repalloc(state, bytes);
-	state->capacity = (int32) ((bytes - FUNNEL_HEADER_SIZE) / entry);
+	newcap = Max(state->capacity, FUNNEL_FIRST_ROWS);
+	while (newcap < need)
+		newcap *= 2;
+	newcap = Min(newcap, FUNNEL_MAX_ROWS);
+	if (state->entries == NULL)
+		state->entries = MemoryContextAlloc(GetMemoryChunkContext(state), newcap * entry);
+	else
+		state->entries = repalloc(state->entries, newcap * entry);
+	state->capacity = (int32) newcap;
 	return state;
 }
 
-/* A wide copy of a packed state (a row outside the packable range came). */
+static FunnelState *
+funnel_state_alloc(MemoryContext cxt, int nsteps, int flags, int64 window,
+				   bool packed, int64 min_rows)
+{
+	FunnelState *state = MemoryContextAllocZero(cxt, sizeof(FunnelState));
+
+	state->nsteps = nsteps;
+	state->flags = flags;
+	state->window = window;
+	state->packed = packed;
+	state->sorted = true;
+	if (min_rows > 0)
+		funnel_state_reserve(state, min_rows);
+	return state;
+}
+
+static FunnelState *
+funnel_state_new(MemoryContext cxt, int nsteps, int flags, int64 window)
+{
+	return funnel_state_alloc(cxt, nsteps, flags, window,
+							  nsteps <= FUNNEL_PACK_MAX_STEPS, 0);
+}
+
+/* Turn a packed state wide (a row outside the packable range came). */
 static FunnelState *
 funnel_state_widen(FunnelState *state, MemoryContext cxt, int64 extra)
 {
-	FunnelState *wide;
+	int64		capacity = Max((int64) state->count + extra, FUNNEL_FIRST_ROWS);
 	FunnelEvent *events;
 	int32		i;
 
-	funnel_check_limit((int64) state->count + extra);
-	wide = funnel_state_alloc(cxt, state->nsteps, state->flags, state->window,
-							  false, (int64) state->count + extra);
-	events = (FunnelEvent *) wide->entries;
+	funnel_check_limit(capacity);
+	events = MemoryContextAlloc(GetMemoryChunkContext(state), capacity * sizeof(FunnelEvent));
 	for (i = 0; i < state->count; i++)
 	{
 		events[i].ts = funnel_unpack_ts(state->entries[i]);
 		events[i].mask = (uint64) (state->entries[i] & 0xFF);
 	}
-	wide->count = state->count;
-	wide->sorted = state->sorted;
-	wide->last = state->count > 0 ? events[state->count - 1].ts : 0;
-	pfree(state);
-	return wide;
+	if (state->entries != NULL)
+		pfree(state->entries);
+	state->entries = (int64 *) events;
+	state->capacity = (int32) capacity;
+	state->packed = false;
+	state->last = state->count > 0 ? events[state->count - 1].ts : 0;
+	return state;
 }
 
-/* Append one row; returns the (possibly moved) state. */
+/* Append one row. */
 static inline FunnelState *
 funnel_state_append(FunnelState *state, MemoryContext cxt, int64 ts, uint64 mask)
 {
 	if (state->packed && !funnel_packable(ts))
-		state = funnel_state_widen(state, cxt, 1);
+		funnel_state_widen(state, cxt, 1);
 	if (state->count >= state->capacity)
-		state = funnel_state_reserve(state, 1);
+		funnel_state_reserve(state, 1);
 	if (state->packed)
 	{
 		int64		key = funnel_pack(ts, mask);
@@ -365,6 +371,17 @@ funnel_state_append(FunnelState *state, MemoryContext cxt, int64 ts, uint64 mask
 	}
 	return state;
 }
+
+/* A logged row (a packed key) reaches its state. */
+static void
+funnel_log_append(RowLogOwner *owner, int64 key)
+{
+	FunnelState *state = (FunnelState *) owner;
+
+	funnel_state_append(state, NULL, funnel_unpack_ts(key), (uint64) (key & 0xFF));
+}
+
+static const RowLogOps funnel_log_ops = {funnel_log_append};
 
 static void
 funnel_check_same(FunnelState *state, int nsteps, int flags, int64 window)
@@ -480,6 +497,8 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 	{
 		state = funnel_state_new(aggcxt, cache->nsteps, flags, window);
 		state->steps_hash = by_event ? cache->steps_hash : 0;
+		state->owner.log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt,
+									   aggcxt, &funnel_log_ops);
 	}
 
 	/* a NULL time skips the row */
@@ -513,17 +532,40 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 	}
 
 	/*
-	 * Rows matching no step only matter to strict_order.  The state is not
-	 * even read for a row that is not kept: on a large GROUP BY every state
-	 * read is a cache miss.
+	 * Rows matching no step only matter to strict_order.  A kept row goes to
+	 * the row log, without reading the state (on a large GROUP BY every
+	 * state read is a cache miss), unless it needs the wide format or the
+	 * arguments vary between rows and must be checked against the state.
 	 */
 	if (mask != 0 || (flags & FUNNEL_STRICT_ORDER))
 	{
-		if (state->window != window || state->flags != flags ||
-			(by_event && (state->steps_hash != cache->steps_hash ||
-						  state->nsteps != cache->nsteps)))
-			funnel_check_same(state, -1, flags, window);
-		state = funnel_state_append(state, aggcxt, PG_GETARG_TIMESTAMPTZ(ts_arg), mask);
+		int64		ts = PG_GETARG_TIMESTAMPTZ(ts_arg);
+		uint32		steps_hash = by_event ? cache->steps_hash : 0;
+
+		if (!cache->first_known)
+		{
+			cache->first_window = window;
+			cache->first_flags = flags;
+			cache->first_steps_hash = steps_hash;
+			cache->first_known = true;
+		}
+		else if (window != cache->first_window || flags != cache->first_flags ||
+				 steps_hash != cache->first_steps_hash)
+			cache->args_vary = true;
+		if (cache->args_vary || cache->nsteps > FUNNEL_PACK_MAX_STEPS || !funnel_packable(ts))
+		{
+			if (state->window != window || state->flags != flags ||
+				state->steps_hash != steps_hash || state->nsteps != cache->nsteps)
+				funnel_check_same(state, -1, flags, window);
+			funnel_state_append(state, aggcxt, ts, mask);
+		}
+		else
+		{
+			if (state->owner.log == NULL)
+				state->owner.log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt,
+											   aggcxt, &funnel_log_ops);
+			row_log_append(state->owner.log, &state->owner, funnel_pack(ts, mask));
+		}
 	}
 	PG_RETURN_POINTER(state);
 }
@@ -574,12 +616,15 @@ window_funnel_combinefn(PG_FUNCTION_ARGS)
 		elog(ERROR, "window_funnel_combinefn called in non-aggregate context");
 	left = PG_ARGISNULL(0) ? NULL : (FunnelState *) PG_GETARG_POINTER(0);
 	right = PG_ARGISNULL(1) ? NULL : (FunnelState *) PG_GETARG_POINTER(1);
+	if (left != NULL)
+		row_log_resolve(&left->owner);
 	if (right == NULL)
 	{
 		if (left == NULL)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(left);
 	}
+	row_log_resolve(&right->owner);
 	if (left == NULL)
 	{
 		left = funnel_state_alloc(aggcxt, right->nsteps, right->flags, right->window,
@@ -629,10 +674,12 @@ Datum
 window_funnel_serialize(PG_FUNCTION_ARGS)
 {
 	FunnelState *state = (FunnelState *) PG_GETARG_POINTER(0);
-	int64		words = (int64) state->count * (state->packed ? 1 : 2);
+	int64		words;
 	StringInfoData buf;
 	int64		i;
 
+	row_log_resolve(&state->owner);
+	words = (int64) state->count * (state->packed ? 1 : 2);
 	pq_begintypsend(&buf);
 	enlargeStringInfo(&buf, 25 + words * 8);
 	pq_sendint32(&buf, state->nsteps);
@@ -795,7 +842,10 @@ funnel_sorted_events(FunnelState *state)
 static void
 funnel_evaluate_state(FunnelState *state, bool want_times, FunnelOutcome *out)
 {
-	FunnelEvent *events = funnel_sorted_events(state);
+	FunnelEvent *events;
+
+	row_log_resolve(&state->owner);
+	events = funnel_sorted_events(state);
 
 	cx_funnel_evaluate(events, state->count, state->nsteps, state->window,
 					   state->flags, want_times, out, &backend_hooks);
