@@ -9,9 +9,12 @@
  * is written sequentially (with streaming stores where the CPU has them,
  * so it does not push the aggregation's own hash table out of the cache)
  * and never reads the state.  The first time any state is read (final,
- * serialize or combine), the whole log is distributed to its states in one
- * tight loop whose cache misses the CPU can overlap.  The log lives in the aggregate memory context, and is
- * forgotten when that context is reset.
+ * serialize or combine), the whole log is distributed by a counting sort:
+ * one pass counts each state's rows, one pass copies every value into one
+ * array where each state's rows are contiguous, and each state adopts its
+ * slice.  Both passes prefetch the states they are about to touch, so the
+ * CPU overlaps their cache misses.  The log lives in the aggregate memory
+ * context, and is forgotten when that context is reset.
  */
 #ifndef CX_ROW_LOG_H
 #define CX_ROW_LOG_H
@@ -24,13 +27,19 @@ struct RowLog;
 typedef struct RowLogOwner
 {
 	struct RowLog *log;			/* log that may hold rows of this state */
+	int64		pending;		/* used while resolving */
+	int64	   *slice;			/* used while resolving */
 } RowLogOwner;
 
 /* How a kind of state receives its logged rows. */
 typedef struct RowLogOps
 {
-	/* take one value, growing the state as needed */
-	void		(*append) (RowLogOwner *owner, int64 value);
+	/*
+	 * Take the n values of the state, in arrival order, in an array that
+	 * stays valid as long as the aggregate context: the state may adopt it
+	 * (and must copy it before growing it) or copy the values.
+	 */
+	void		(*attach) (RowLogOwner *owner, int64 *values, int64 n);
 } RowLogOps;
 
 typedef struct RowLogCache RowLogCache;

@@ -293,6 +293,7 @@ typedef struct SessionStatsState
 	int32		count;
 	int32		capacity;
 	bool		sorted;
+	bool		borrowed;		/* ts is a slice of a row log's array */
 	int64		last;
 	int64	   *ts;
 } SessionStatsState;
@@ -339,8 +340,16 @@ session_stats_reserve(SessionStatsState *state, int64 extra)
 	while (newcap < need)
 		newcap *= 2;
 	newcap = Min(newcap, SESSION_MAX_ROWS);
-	if (state->ts == NULL)
-		state->ts = MemoryContextAlloc(GetMemoryChunkContext(state), newcap * sizeof(int64));
+	if (state->ts == NULL || state->borrowed)
+	{
+		/* a borrowed slice is copied, never resized in place */
+		int64	   *ts = MemoryContextAlloc(GetMemoryChunkContext(state), newcap * sizeof(int64));
+
+		if (state->count > 0)
+			memcpy(ts, state->ts, state->count * sizeof(int64));
+		state->ts = ts;
+		state->borrowed = false;
+	}
 	else
 		state->ts = repalloc(state->ts, newcap * sizeof(int64));
 	state->capacity = (int32) newcap;
@@ -355,17 +364,39 @@ session_stats_add(SessionStatsState *state, int64 ts)
 	state->ts[state->count++] = ts;
 }
 
+/* The state's logged rows arrive: adopt the slice, or copy into our rows. */
 static void
-session_stats_log_append(RowLogOwner *owner, int64 value)
+session_stats_attach(RowLogOwner *owner, int64 *values, int64 n)
 {
 	SessionStatsState *state = (SessionStatsState *) owner;
+	int64		i;
 
-	if (state->count >= state->capacity)
-		session_stats_reserve(state, 1);
-	session_stats_add(state, value);
+	if (state->count == 0 && n <= SESSION_MAX_ROWS)
+	{
+		if (state->ts != NULL && !state->borrowed)
+			pfree(state->ts);
+		state->ts = values;
+		state->borrowed = true;
+		state->capacity = (int32) n;
+		state->count = (int32) n;
+		state->sorted = true;
+		for (i = 1; i < n; i++)
+		{
+			if (values[i] < values[i - 1])
+			{
+				state->sorted = false;
+				break;
+			}
+		}
+		state->last = values[n - 1];
+		return;
+	}
+	session_stats_reserve(state, n);
+	for (i = 0; i < n; i++)
+		session_stats_add(state, values[i]);
 }
 
-static const RowLogOps session_stats_log_ops = {session_stats_log_append};
+static const RowLogOps session_stats_log_ops = {session_stats_attach};
 
 static void
 session_stats_check_gap(SessionStatsState *state, int64 gap)

@@ -232,6 +232,7 @@ typedef struct FunnelState
 	int32		capacity;		/* rows the array has room for */
 	bool		packed;			/* entries are packed keys, else FunnelEvents */
 	bool		sorted;			/* entries are in non-decreasing order */
+	bool		borrowed;		/* entries are a slice of a row log's array */
 	int64		last;			/* the last entry's key (packed) or time (wide) */
 	uint32		steps_hash;		/* event form: hash of the steps array */
 	int64	   *entries;
@@ -285,8 +286,16 @@ funnel_state_reserve(FunnelState *state, int64 extra)
 	while (newcap < need)
 		newcap *= 2;
 	newcap = Min(newcap, FUNNEL_MAX_ROWS);
-	if (state->entries == NULL)
-		state->entries = MemoryContextAlloc(GetMemoryChunkContext(state), newcap * entry);
+	if (state->entries == NULL || state->borrowed)
+	{
+		/* a borrowed slice is copied, never resized in place */
+		int64	   *entries = MemoryContextAlloc(GetMemoryChunkContext(state), newcap * entry);
+
+		if (state->count > 0)
+			memcpy(entries, state->entries, state->count * entry);
+		state->entries = entries;
+		state->borrowed = false;
+	}
 	else
 		state->entries = repalloc(state->entries, newcap * entry);
 	state->capacity = (int32) newcap;
@@ -331,9 +340,10 @@ funnel_state_widen(FunnelState *state, MemoryContext cxt, int64 extra)
 		events[i].ts = funnel_unpack_ts(state->entries[i]);
 		events[i].mask = (uint64) (state->entries[i] & 0xFF);
 	}
-	if (state->entries != NULL)
+	if (state->entries != NULL && !state->borrowed)
 		pfree(state->entries);
 	state->entries = (int64 *) events;
+	state->borrowed = false;
 	state->capacity = (int32) capacity;
 	state->packed = false;
 	state->last = state->count > 0 ? events[state->count - 1].ts : 0;
@@ -372,16 +382,38 @@ funnel_state_append(FunnelState *state, MemoryContext cxt, int64 ts, uint64 mask
 	return state;
 }
 
-/* A logged row (a packed key) reaches its state. */
+/* The state's logged rows (packed keys) arrive: adopt the slice, or copy. */
 static void
-funnel_log_append(RowLogOwner *owner, int64 key)
+funnel_attach(RowLogOwner *owner, int64 *keys, int64 n)
 {
 	FunnelState *state = (FunnelState *) owner;
+	int64		i;
 
-	funnel_state_append(state, NULL, funnel_unpack_ts(key), (uint64) (key & 0xFF));
+	if (state->count == 0 && state->packed && n <= FUNNEL_MAX_ROWS)
+	{
+		if (state->entries != NULL && !state->borrowed)
+			pfree(state->entries);
+		state->entries = keys;
+		state->borrowed = true;
+		state->capacity = (int32) n;
+		state->count = (int32) n;
+		state->sorted = true;
+		for (i = 1; i < n; i++)
+		{
+			if (keys[i] < keys[i - 1])
+			{
+				state->sorted = false;
+				break;
+			}
+		}
+		state->last = keys[n - 1];
+		return;
+	}
+	for (i = 0; i < n; i++)
+		funnel_state_append(state, NULL, funnel_unpack_ts(keys[i]), (uint64) (keys[i] & 0xFF));
 }
 
-static const RowLogOps funnel_log_ops = {funnel_log_append};
+static const RowLogOps funnel_log_ops = {funnel_attach};
 
 static void
 funnel_check_same(FunnelState *state, int nsteps, int flags, int64 window)

@@ -21,7 +21,7 @@ cx_as_root() {
 # Debian packages the build and the tests need; extra ones as arguments.
 cx_install_deps() {
 	local pkgs=(postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-contrib
-		libjson-c-dev pkg-config make gcc clang libc6-dev util-linux "$@")
+		libjson-c-dev pkg-config make gcc clang libclang-rt-dev libc6-dev util-linux "$@")
 	local missing=() p
 	for p in "${pkgs[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
