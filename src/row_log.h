@@ -1,20 +1,18 @@
 /*
  * row_log.h
- *		A sequential log of (state, value) rows shared by all the groups of an
- *		aggregate, resolved into the groups' own arrays when a group is read.
+ *		A small buffer of (state, value) rows shared by all the groups of an
+ *		aggregate, flushed to the groups' own arrays in batches.
  *
  * Why: on a large GROUP BY each group's state is a cold cache line, and
- * appending a row to it costs a cache miss per row.  The transition
- * function instead appends (state pointer, 8-byte value) to one log, which
- * is written sequentially (with streaming stores where the CPU has them,
- * so it does not push the aggregation's own hash table out of the cache)
- * and never reads the state.  The first time any state is read (final,
- * serialize or combine), the whole log is distributed by a counting sort:
- * one pass counts each state's rows, one pass copies every value into one
- * array where each state's rows are contiguous, and each state adopts its
- * slice.  Both passes prefetch the states they are about to touch, so the
- * CPU overlaps their cache misses.  The log lives in the aggregate memory
- * context, and is forgotten when that context is reset.
+ * appending a row to it from the transition function costs a full cache
+ * miss per row: the executor does nothing else meanwhile.  Instead the
+ * transition function appends (state pointer, 8-byte value) to one buffer,
+ * written sequentially and small enough to stay in the cache, and never
+ * reads the state.  When the buffer is full, or when any state is about to
+ * be read (final, serialize or combine), the buffered rows are handed to
+ * their states by a tight loop that prefetches the states a few rows
+ * ahead, so the CPU overlaps their cache misses.  The buffer lives in the
+ * aggregate memory context and is forgotten when that context is reset.
  */
 #ifndef CX_ROW_LOG_H
 #define CX_ROW_LOG_H
@@ -27,19 +25,33 @@ struct RowLog;
 typedef struct RowLogOwner
 {
 	struct RowLog *log;			/* log that may hold rows of this state */
-	int64		pending;		/* used while resolving */
-	int64	   *slice;			/* used while resolving */
 } RowLogOwner;
 
-/* How a kind of state receives its logged rows. */
+/* One buffered row. */
+typedef struct RowLogEntry
+{
+	RowLogOwner *owner;
+	int64		value;
+} RowLogEntry;
+
+/* Prefetch for writing, where the compiler offers it. */
+#if defined(__GNUC__) || defined(__clang__)
+#define row_log_prefetch(addr) __builtin_prefetch((addr), 1, 3)
+#else
+#define row_log_prefetch(addr) ((void) 0)
+#endif
+
+/* How far ahead a batch loop prefetches the owner it will touch. */
+#define ROW_LOG_PREFETCH_DISTANCE 8
+
+/* How a kind of state receives its buffered rows. */
 typedef struct RowLogOps
 {
 	/*
-	 * Take the n values of the state, in arrival order, in an array that
-	 * stays valid as long as the aggregate context: the state may adopt it
-	 * (and must copy it before growing it) or copy the values.
+	 * Give each of n rows to its owner, in order, growing owners as needed.
+	 * The loop should prefetch entries[i + ROW_LOG_PREFETCH_DISTANCE].owner.
 	 */
-	void		(*attach) (RowLogOwner *owner, int64 *values, int64 n);
+	void		(*append_batch) (const RowLogEntry *entries, int n);
 } RowLogOps;
 
 typedef struct RowLogCache RowLogCache;
@@ -51,10 +63,10 @@ typedef struct RowLogCache RowLogCache;
 extern struct RowLog *row_log_for(RowLogCache **cache, MemoryContext fn_mcxt,
 								  MemoryContext cxt, const RowLogOps *ops);
 
-/* Append one row of owner. */
+/* Buffer one row of owner (may flush the buffer). */
 extern void row_log_append(struct RowLog *log, RowLogOwner *owner, int64 value);
 
-/* Distribute every logged row to its owner (no-op when nothing is logged). */
+/* Hand every buffered row to its owner (no-op when nothing is buffered). */
 extern void row_log_resolve(RowLogOwner *owner);
 
 #endif							/* CX_ROW_LOG_H */

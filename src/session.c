@@ -364,39 +364,25 @@ session_stats_add(SessionStatsState *state, int64 ts)
 	state->ts[state->count++] = ts;
 }
 
-/* The state's logged rows arrive: adopt the slice, or copy into our rows. */
+/* Buffered rows reach their states; prefetching overlaps the misses. */
 static void
-session_stats_attach(RowLogOwner *owner, int64 *values, int64 n)
+session_stats_append_batch(const RowLogEntry *entries, int n)
 {
-	SessionStatsState *state = (SessionStatsState *) owner;
-	int64		i;
+	int			i;
 
-	if (state->count == 0 && n <= SESSION_MAX_ROWS)
-	{
-		if (state->ts != NULL && !state->borrowed)
-			pfree(state->ts);
-		state->ts = values;
-		state->borrowed = true;
-		state->capacity = (int32) n;
-		state->count = (int32) n;
-		state->sorted = true;
-		for (i = 1; i < n; i++)
-		{
-			if (values[i] < values[i - 1])
-			{
-				state->sorted = false;
-				break;
-			}
-		}
-		state->last = values[n - 1];
-		return;
-	}
-	session_stats_reserve(state, n);
 	for (i = 0; i < n; i++)
-		session_stats_add(state, values[i]);
+	{
+		SessionStatsState *state = (SessionStatsState *) entries[i].owner;
+
+		if (i + ROW_LOG_PREFETCH_DISTANCE < n)
+			row_log_prefetch(entries[i + ROW_LOG_PREFETCH_DISTANCE].owner);
+		if (state->count >= state->capacity)
+			session_stats_reserve(state, 1);
+		session_stats_add(state, entries[i].value);
+	}
 }
 
-static const RowLogOps session_stats_log_ops = {session_stats_attach};
+static const RowLogOps session_stats_log_ops = {session_stats_append_batch};
 
 static void
 session_stats_check_gap(SessionStatsState *state, int64 gap)

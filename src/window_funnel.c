@@ -382,38 +382,24 @@ funnel_state_append(FunnelState *state, MemoryContext cxt, int64 ts, uint64 mask
 	return state;
 }
 
-/* The state's logged rows (packed keys) arrive: adopt the slice, or copy. */
+/* Buffered rows (packed keys) reach their states; prefetching overlaps the misses. */
 static void
-funnel_attach(RowLogOwner *owner, int64 *keys, int64 n)
+funnel_append_batch(const RowLogEntry *entries, int n)
 {
-	FunnelState *state = (FunnelState *) owner;
-	int64		i;
+	int			i;
 
-	if (state->count == 0 && state->packed && n <= FUNNEL_MAX_ROWS)
-	{
-		if (state->entries != NULL && !state->borrowed)
-			pfree(state->entries);
-		state->entries = keys;
-		state->borrowed = true;
-		state->capacity = (int32) n;
-		state->count = (int32) n;
-		state->sorted = true;
-		for (i = 1; i < n; i++)
-		{
-			if (keys[i] < keys[i - 1])
-			{
-				state->sorted = false;
-				break;
-			}
-		}
-		state->last = keys[n - 1];
-		return;
-	}
 	for (i = 0; i < n; i++)
-		funnel_state_append(state, NULL, funnel_unpack_ts(keys[i]), (uint64) (keys[i] & 0xFF));
+	{
+		FunnelState *state = (FunnelState *) entries[i].owner;
+		int64		key = entries[i].value;
+
+		if (i + ROW_LOG_PREFETCH_DISTANCE < n)
+			row_log_prefetch(entries[i + ROW_LOG_PREFETCH_DISTANCE].owner);
+		funnel_state_append(state, NULL, funnel_unpack_ts(key), (uint64) (key & 0xFF));
+	}
 }
 
-static const RowLogOps funnel_log_ops = {funnel_attach};
+static const RowLogOps funnel_log_ops = {funnel_append_batch};
 
 static void
 funnel_check_same(FunnelState *state, int nsteps, int flags, int64 window)
