@@ -547,14 +547,50 @@ session_ts_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* An interval of usec microseconds, written like a timestamp difference. */
+/*
+ * An interval of usec (>= 0) microseconds written like a timestamp
+ * difference (days and time, as justify_hours does), into *result.
+ */
 static Datum
-session_usec_interval(int64 usec)
+session_usec_interval(int64 usec, Interval *result)
 {
-	Interval   *result = palloc0(sizeof(Interval));
+	result->month = 0;
+	result->day = (int32) (usec / USECS_PER_DAY);
+	result->time = usec % USECS_PER_DAY;
+	return IntervalPGetDatum(result);
+}
 
-	result->time = usec;
-	return DirectFunctionCall1(interval_justify_hours, IntervalPGetDatum(result));
+/* Per-query data of the final function. */
+typedef struct SessionStatsFinalCache
+{
+	TupleDesc	tupdesc;		/* the blessed result descriptor */
+	/* avg_events of recent (rows, sessions) pairs: most repeat */
+	int64		avg_rows[64];
+	int64		avg_sessions[64];
+	Datum		avg_value[64];
+} SessionStatsFinalCache;
+
+/* rows / sessions as numeric, exactly as avg() would write it; cached. */
+static Datum
+session_avg_events(FunctionCallInfo fcinfo, SessionStatsFinalCache *cache,
+				   int64 rows, int64 sessions)
+{
+	int			slot = (int) ((rows * 31 + sessions) & 63);
+	MemoryContext old;
+
+	if (cache->avg_value[slot] != (Datum) 0 &&
+		cache->avg_rows[slot] == rows && cache->avg_sessions[slot] == sessions)
+		return cache->avg_value[slot];
+	if (cache->avg_value[slot] != (Datum) 0)
+		pfree(DatumGetPointer(cache->avg_value[slot]));
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	cache->avg_value[slot] = DirectFunctionCall2(numeric_div,
+												 DirectFunctionCall1(int8_numeric, Int64GetDatum(rows)),
+												 DirectFunctionCall1(int8_numeric, Int64GetDatum(sessions)));
+	MemoryContextSwitchTo(old);
+	cache->avg_rows[slot] = rows;
+	cache->avg_sessions[slot] = sessions;
+	return cache->avg_value[slot];
 }
 
 /*
@@ -567,7 +603,10 @@ Datum
 session_stats_finalfn(PG_FUNCTION_ARGS)
 {
 	SessionStatsState *state;
+	SessionStatsFinalCache *cache;
 	TupleDesc	tupdesc;
+	Interval	avg_interval;
+	Interval	max_interval;
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, false};
 	int64		sessions = 1;
@@ -584,16 +623,17 @@ session_stats_finalfn(PG_FUNCTION_ARGS)
 	if (state->count == 0)
 		PG_RETURN_NULL();
 	/* the blessed result descriptor, looked up once per query */
-	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
-	if (tupdesc == NULL)
+	cache = (SessionStatsFinalCache *) fcinfo->flinfo->fn_extra;
+	if (cache == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 
+		cache = palloc0(sizeof(SessionStatsFinalCache));
 		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 			elog(ERROR, "session_stats must return a composite type");
-		tupdesc = BlessTupleDesc(tupdesc);
+		cache->tupdesc = BlessTupleDesc(tupdesc);
 		MemoryContextSwitchTo(old);
-		fcinfo->flinfo->fn_extra = tupdesc;
+		fcinfo->flinfo->fn_extra = cache;
 	}
 	if (!state->sorted)
 	{
@@ -644,10 +684,9 @@ session_stats_finalfn(PG_FUNCTION_ARGS)
 	values[0] = Int64GetDatum(sessions);
 	/* the average duration rounds to the microsecond, half away from zero */
 	average = total_span / sessions + ((total_span % sessions) * 2 >= sessions ? 1 : 0);
-	values[1] = session_usec_interval(average);
-	values[2] = session_usec_interval(max_span);
-	values[3] = DirectFunctionCall2(numeric_div,
-									DirectFunctionCall1(int8_numeric, Int64GetDatum(state->count)),
-									DirectFunctionCall1(int8_numeric, Int64GetDatum(sessions)));
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	values[1] = session_usec_interval(average, &avg_interval);
+	values[2] = session_usec_interval(max_span, &max_interval);
+	values[3] = session_avg_events(fcinfo, cache, state->count, sessions);
+	/* heap_form_tuple copies every value into the result */
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, values, nulls)));
 }

@@ -62,11 +62,11 @@ SELECT funnel_json((SELECT funnel_counts(level, 4) FROM (
 	FROM events GROUP BY customer_id) s),
 	ARRAY['visit', 'view_product', 'add_to_cart', 'purchase']) AS strict_order_funnel;
 
-\echo '== Retention: signed up in January, then active in February, in March (retention + retention_counts) =='
-SELECT retention_counts(r) AS signup_january_february_march FROM (
+\echo '== Retention: signed up in January, active in the first and in the second half of February (retention + retention_counts) =='
+SELECT retention_counts(r) AS signup_january_feb_1_14_feb_15_28 FROM (
 	SELECT retention(kind = 'signup' AND ts < timestamptz '2026-02-01',
-					 ts >= timestamptz '2026-02-01' AND ts < timestamptz '2026-03-01',
-					 ts >= timestamptz '2026-03-01' AND ts < timestamptz '2026-04-01') AS r
+					 ts >= timestamptz '2026-02-01' AND ts < timestamptz '2026-02-15',
+					 ts >= timestamptz '2026-02-15' AND ts < timestamptz '2026-03-01') AS r
 	FROM events GROUP BY customer_id) s;
 
 \echo '== Sessions: a new session after 30 minutes without activity (session_id, session_seq) =='
