@@ -336,9 +336,14 @@ session_stats_reserve(SessionStatsState *state, int64 extra)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("session_stats keeps at most %d rows per group", SESSION_MAX_ROWS),
 				 errhint("Narrow the time range, or group by a finer key.")));
-	newcap = Max(state->capacity, 8);
+	/*
+	 * Start with room for 16 rows (128 bytes) and grow fourfold while small:
+	 * at most one copy for the usual few dozen rows of a customer, and
+	 * little waste for the many customers with a handful.
+	 */
+	newcap = Max(state->capacity, 16);
 	while (newcap < need)
-		newcap *= 2;
+		newcap *= (newcap < 1024 ? 4 : 2);
 	newcap = Min(newcap, SESSION_MAX_ROWS);
 	if (state->ts == NULL || state->borrowed)
 	{
