@@ -239,7 +239,7 @@ typedef struct FunnelState
 } FunnelState;
 
 #define FUNNEL_ENTRY_SIZE(packed) ((packed) ? sizeof(int64) : sizeof(FunnelEvent))
-#define FUNNEL_FIRST_ROWS		8
+#define FUNNEL_FIRST_ROWS		16
 
 static inline bool
 funnel_packable(int64 ts)
@@ -282,9 +282,10 @@ funnel_state_reserve(FunnelState *state, int64 extra)
 	if (need <= state->capacity)
 		return state;
 	funnel_check_limit(need);
+	/* grow fourfold while small: few copies for the usual few dozen rows */
 	newcap = Max(state->capacity, FUNNEL_FIRST_ROWS);
 	while (newcap < need)
-		newcap *= 2;
+		newcap *= (newcap < 1024 ? 4 : 2);
 	newcap = Min(newcap, FUNNEL_MAX_ROWS);
 	if (state->entries == NULL || state->borrowed)
 	{
