@@ -14,7 +14,8 @@ OBJS = \
 	src/funnel_report.o \
 	src/json_build.o \
 	src/session.o \
-	src/row_log.o
+	src/row_log.o \
+	src/int64_sort.o
 
 DATA = sql/$(EXTENSION)--$(EXTVERSION).sql
 

@@ -22,6 +22,9 @@
 /* Quote a user literal for an error message, cut (with "...") when long. */
 extern char *cx_quote_literal(const char *text, size_t len);
 
+/* Sort n 8-byte integers ascending, in place. */
+extern void cx_sort_int64(int64 *values, int64 n);
+
 /* Raise 22003 unless rank is a valid lifecycle rank. */
 extern void cx_check_stage_rank(int64 rank);
 

@@ -543,15 +543,6 @@ session_stats_deserialize(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
-static int
-session_ts_cmp(const void *a, const void *b)
-{
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * An interval of usec (>= 0) microseconds written like a timestamp
  * difference (days and time, as justify_hours does), into *result.
@@ -643,24 +634,7 @@ session_stats_finalfn(PG_FUNCTION_ARGS)
 	if (!state->sorted)
 	{
 		/* in place: the state keeps meaning the same set of rows */
-		if (state->count <= 32)
-		{
-			/* insertion sort: the usual customer has a few dozen rows */
-			for (i = 1; i < state->count; i++)
-			{
-				int64		key = state->ts[i];
-				int32		j = i - 1;
-
-				while (j >= 0 && state->ts[j] > key)
-				{
-					state->ts[j + 1] = state->ts[j];
-					j--;
-				}
-				state->ts[j + 1] = key;
-			}
-		}
-		else
-			qsort(state->ts, state->count, sizeof(int64), session_ts_cmp);
+		cx_sort_int64(state->ts, state->count);
 		state->sorted = true;
 		state->last = state->ts[state->count - 1];
 	}

@@ -792,15 +792,6 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
-static int
-funnel_key_cmp(const void *a, const void *b)
-{
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * The state's rows as FunnelEvents in time order.  Sorting in place keeps
  * the state meaning the same (a multiset of rows), so a shared or
@@ -826,24 +817,7 @@ funnel_sorted_events(FunnelState *state)
 	}
 	if (!state->sorted)
 	{
-		if (state->count <= 32)
-		{
-			/* insertion sort: the usual customer has a few dozen rows */
-			for (i = 1; i < state->count; i++)
-			{
-				int64		key = state->entries[i];
-				int32		j = i - 1;
-
-				while (j >= 0 && state->entries[j] > key)
-				{
-					state->entries[j + 1] = state->entries[j];
-					j--;
-				}
-				state->entries[j + 1] = key;
-			}
-		}
-		else
-			qsort(state->entries, state->count, sizeof(int64), funnel_key_cmp);
+		cx_sort_int64(state->entries, state->count);
 		state->sorted = true;
 		if (state->count > 0)
 			state->last = state->entries[state->count - 1];

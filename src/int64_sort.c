@@ -1,0 +1,39 @@
+/*
+ * int64_sort.c
+ *		Sorting the 8-byte rows the aggregates keep (timestamps, packed keys).
+ */
+#include "cx_journey.h"
+
+static int
+int64_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+void
+cx_sort_int64(int64 *values, int64 n)
+{
+	int64		i;
+
+	if (n > 32)
+	{
+		qsort(values, n, sizeof(int64), int64_cmp);
+		return;
+	}
+	/* insertion sort: the usual customer has a few dozen rows */
+	for (i = 1; i < n; i++)
+	{
+		int64		key = values[i];
+		int64		j = i - 1;
+
+		while (j >= 0 && values[j] > key)
+		{
+			values[j + 1] = values[j];
+			j--;
+		}
+		values[j + 1] = key;
+	}
+}
