@@ -6,6 +6,7 @@
 #include "postgres.h"
 
 #include "miscadmin.h"
+#include "nodes/execnodes.h"
 #include "utils/memutils.h"
 
 #include "row_log.h"
@@ -13,7 +14,7 @@
 /* Rows buffered before a flush: 16 bytes each, 256 kB, cache-sized. */
 #define ROW_LOG_BUFFER	16384
 
-typedef struct RowLog
+struct RowLog
 {
 	MemoryContext cxt;			/* the aggregate context it lives in */
 	const RowLogOps *ops;
@@ -21,7 +22,7 @@ typedef struct RowLog
 	RowLogCache *cache;			/* the cache entry to clear on reset */
 	MemoryContextCallback reset_callback;
 	RowLogEntry entries[ROW_LOG_BUFFER];
-} RowLog;
+};
 
 /* Per-call-site list of live logs, one per aggregate context. */
 struct RowLogCache
@@ -70,6 +71,14 @@ row_log_for(RowLogCache **cache, MemoryContext fn_mcxt, MemoryContext cxt,
 	MemoryContextRegisterResetCallback(cxt, &log->reset_callback);
 	free_entry->log = log;
 	return log;
+}
+
+bool
+row_log_wanted(FunctionCallInfo fcinfo)
+{
+	return fcinfo->context != NULL && IsA(fcinfo->context, AggState) &&
+		(((AggState *) fcinfo->context)->aggstrategy == AGG_HASHED ||
+		 ((AggState *) fcinfo->context)->aggstrategy == AGG_MIXED);
 }
 
 static void

@@ -18,8 +18,9 @@
 #define CX_ROW_LOG_H
 
 #include "postgres.h"
+#include "fmgr.h"
 
-struct RowLog;
+typedef struct RowLog RowLog;
 
 /* First member of every state that takes rows through a log. */
 typedef struct RowLogOwner
@@ -62,6 +63,13 @@ typedef struct RowLogCache RowLogCache;
  */
 extern struct RowLog *row_log_for(RowLogCache **cache, MemoryContext fn_mcxt,
 								  MemoryContext cxt, const RowLogOps *ops);
+
+/*
+ * Is the buffer worth it for this call?  Only under hashed aggregation, where
+ * consecutive rows belong to scattered groups; sorted and plain aggregation
+ * (and window aggregates) touch one group at a time.
+ */
+extern bool row_log_wanted(FunctionCallInfo fcinfo);
 
 /* Buffer one row of owner (may flush the buffer). */
 extern void row_log_append(struct RowLog *log, RowLogOwner *owner, int64 value);

@@ -438,15 +438,32 @@ session_stats_transfn(PG_FUNCTION_ARGS)
 	else if (gap != cache->first_gap)
 		cache->gap_varies = true;
 
-	if (state == NULL)
+	if (!row_log_wanted(fcinfo))
 	{
-		state = session_stats_alloc(aggcxt, gap, 0);
-		state->owner.log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt, aggcxt,
-									   &session_stats_log_ops);
+		/* one group at a time: append directly */
+		if (state == NULL)
+			state = session_stats_alloc(aggcxt, gap, 0);
+		else
+			session_stats_check_gap(state, gap);
+		if (state->count >= state->capacity)
+			session_stats_reserve(state, 1);
+		session_stats_add(state, PG_GETARG_INT64(1));
 	}
-	else if (cache->gap_varies)
-		session_stats_check_gap(state, gap);	/* only then read the state */
-	row_log_append(state->owner.log, &state->owner, PG_GETARG_INT64(1));
+	else
+	{
+		/* scattered groups: through the row buffer, never reading the state */
+		RowLog	   *log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt, aggcxt,
+									  &session_stats_log_ops);
+
+		if (state == NULL)
+		{
+			state = session_stats_alloc(aggcxt, gap, 0);
+			state->owner.log = log;
+		}
+		else if (cache->gap_varies)
+			session_stats_check_gap(state, gap);	/* only then read the state */
+		row_log_append(log, &state->owner, PG_GETARG_INT64(1));
+	}
 	PG_RETURN_POINTER(state);
 }
 

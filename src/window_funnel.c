@@ -516,8 +516,9 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 	{
 		state = funnel_state_new(aggcxt, cache->nsteps, flags, window);
 		state->steps_hash = by_event ? cache->steps_hash : 0;
-		state->owner.log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt,
-									   aggcxt, &funnel_log_ops);
+		if (row_log_wanted(fcinfo))
+			state->owner.log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt,
+										   aggcxt, &funnel_log_ops);
 	}
 
 	/* a NULL time skips the row */
@@ -571,7 +572,8 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 		else if (window != cache->first_window || flags != cache->first_flags ||
 				 steps_hash != cache->first_steps_hash)
 			cache->args_vary = true;
-		if (cache->args_vary || cache->nsteps > FUNNEL_PACK_MAX_STEPS || !funnel_packable(ts))
+		if (cache->args_vary || cache->nsteps > FUNNEL_PACK_MAX_STEPS ||
+			!funnel_packable(ts) || !row_log_wanted(fcinfo))
 		{
 			if (state->window != window || state->flags != flags ||
 				state->steps_hash != steps_hash || state->nsteps != cache->nsteps)
@@ -580,10 +582,11 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 		}
 		else
 		{
-			if (state->owner.log == NULL)
-				state->owner.log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt,
-											   aggcxt, &funnel_log_ops);
-			row_log_append(state->owner.log, &state->owner, funnel_pack(ts, mask));
+			/* the state was given this log when it was created */
+			RowLog	   *log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt,
+										  aggcxt, &funnel_log_ops);
+
+			row_log_append(log, &state->owner, funnel_pack(ts, mask));
 		}
 	}
 	PG_RETURN_POINTER(state);
