@@ -7,6 +7,7 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 
 #include "stage_parse.h"
 
@@ -21,6 +22,16 @@
 
 /* Quote a user literal for an error message, cut (with "...") when long. */
 extern char *cx_quote_literal(const char *text, size_t len);
+
+/* Read a bytea (a serialized aggregate state) with the pq_getmsg functions. */
+static inline void
+cx_bytea_reader(bytea *bytes, StringInfo buf)
+{
+	buf->data = VARDATA_ANY(bytes);
+	buf->len = VARSIZE_ANY_EXHDR(bytes);
+	buf->maxlen = buf->len;
+	buf->cursor = 0;
+}
 
 /* Sort n 8-byte integers ascending, in place. */
 extern void cx_sort_int64(int64 *values, int64 n);

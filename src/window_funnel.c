@@ -743,10 +743,7 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "window_funnel_deserialize called in non-aggregate context");
-	buf.data = VARDATA_ANY(bytes);
-	buf.len = VARSIZE_ANY_EXHDR(bytes);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
+	cx_bytea_reader(bytes, &buf);
 	if (buf.len < 25)
 		funnel_bad_state("too short");
 	nsteps = pq_getmsgint(&buf, 4);
