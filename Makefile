@@ -19,7 +19,7 @@ OBJS = \
 
 DATA = sql/$(EXTENSION)--$(EXTVERSION).sql
 
-REGRESS = stage_io stage_ops stage_functions stage_timeline funnel funnel_modes funnel_report funnel_parallel funnel_random session session_random aggregate_memory
+REGRESS = stage_io stage_ops stage_functions stage_timeline funnel funnel_modes funnel_report funnel_parallel funnel_random session session_random aggregate_memory input_mutation
 REGRESS_OPTS = --inputdir=. --outputdir=$(REGRESS_OUTDIR) --load-extension=$(EXTENSION)
 REGRESS_OUTDIR ?= .
 
