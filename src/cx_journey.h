@@ -33,6 +33,12 @@ cx_bytea_reader(bytea *bytes, StringInfo buf)
 	buf->cursor = 0;
 }
 
+/*
+ * The position (0-based, counted from argument first) of the first argument
+ * from first on that is not boolean, with its type in *type; -1 if none.
+ */
+extern int	cx_first_non_bool_arg(FunctionCallInfo fcinfo, int first, Oid *type);
+
 /* Sort n 8-byte integers ascending, in place. */
 extern void cx_sort_int64(int64 *values, int64 n);
 

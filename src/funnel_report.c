@@ -188,7 +188,8 @@ retention_conditions(FunctionCallInfo fcinfo, int first)
 
 	if (fcinfo->flinfo->fn_extra == NULL)
 	{
-		int			i;
+		Oid			type;
+		int			bad;
 
 		if (n < 1)
 			ereport(ERROR,
@@ -199,17 +200,12 @@ retention_conditions(FunctionCallInfo fcinfo, int first)
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("retention takes at most %d conditions, not %d",
 							RETENTION_MAX_CONDITIONS, n)));
-		for (i = first; i < PG_NARGS(); i++)
-		{
-			Oid			type = get_fn_expr_argtype(fcinfo->flinfo, i);
-
-			if (type != BOOLOID)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("retention condition %d must be boolean, not type %s",
-								i - first + 1,
-								OidIsValid(type) ? format_type_be(type) : "unknown")));
-		}
+		bad = cx_first_non_bool_arg(fcinfo, first, &type);
+		if (bad >= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("retention condition %d must be boolean, not type %s",
+							bad + 1, OidIsValid(type) ? format_type_be(type) : "unknown")));
 		fcinfo->flinfo->fn_extra = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, 1);
 	}
 	return n;

@@ -15,6 +15,7 @@
 #include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 
 PG_MODULE_MAGIC;
 
@@ -28,6 +29,20 @@ cx_quote_literal(const char *text, size_t len)
 	/* cut on a character boundary so the message stays valid text */
 	cut = pg_mbcliplen(text, (int) len, CX_QUOTE_MAX);
 	return psprintf("%.*s...", (int) cut, text);
+}
+
+int
+cx_first_non_bool_arg(FunctionCallInfo fcinfo, int first, Oid *type)
+{
+	int			i;
+
+	for (i = first; i < PG_NARGS(); i++)
+	{
+		*type = get_fn_expr_argtype(fcinfo->flinfo, i);
+		if (*type != BOOLOID)
+			return i - first;
+	}
+	return -1;
 }
 
 void

@@ -124,7 +124,8 @@ funnel_call_cache(FunctionCallInfo fcinfo, int first_step)
 	if (!cache->args_checked)
 	{
 		int			nsteps = PG_NARGS() - first_step;
-		int			i;
+		Oid			type;
+		int			bad;
 
 		if (nsteps < 1)
 			ereport(ERROR,
@@ -135,18 +136,13 @@ funnel_call_cache(FunctionCallInfo fcinfo, int first_step)
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("a funnel has at most %d steps, this one has %d",
 							FUNNEL_MAX_STEPS, nsteps)));
-		for (i = first_step; i < PG_NARGS(); i++)
-		{
-			Oid			type = get_fn_expr_argtype(fcinfo->flinfo, i);
-
-			if (type != BOOLOID)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("funnel step %d must be a boolean condition, not type %s",
-								i - first_step + 1,
-								OidIsValid(type) ? format_type_be(type) : "unknown"),
-						 errhint("Write each step as a condition, for example kind = 'purchase'.")));
-		}
+		bad = cx_first_non_bool_arg(fcinfo, first_step, &type);
+		if (bad >= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("funnel step %d must be a boolean condition, not type %s",
+							bad + 1, OidIsValid(type) ? format_type_be(type) : "unknown"),
+					 errhint("Write each step as a condition, for example kind = 'purchase'.")));
 		cache->nsteps = nsteps;
 		cache->args_checked = true;
 	}
