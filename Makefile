@@ -15,9 +15,17 @@ OBJS = \
 	src/json_build.o \
 	src/session.o \
 	src/row_log.o \
-	src/int64_sort.o
+	src/int64_sort.o \
+	src/path_parse.o \
+	src/milestone_path.o \
+	src/path_ops.o \
+	src/path_agg.o \
+	src/path_json.o
 
-DATA = sql/$(EXTENSION)--$(EXTVERSION).sql
+# A released script is never edited (test/t_packaging.sh checks their
+# checksums); each release adds an upgrade script, and CREATE EXTENSION
+# runs the first script and then the upgrades.
+DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
 REGRESS = stage_io stage_ops stage_functions stage_timeline funnel funnel_modes funnel_report funnel_parallel funnel_random session session_random aggregate_memory input_mutation
 REGRESS_OPTS = --inputdir=. --outputdir=$(REGRESS_OUTDIR) --load-extension=$(EXTENSION)

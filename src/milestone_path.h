@@ -1,0 +1,163 @@
+/*
+ * milestone_path.h
+ *		The milestone_path value, its label dictionary and the helpers the
+ *		path files share (milestone_path.c, path_ops.c, path_agg.c).
+ */
+#ifndef CX_MILESTONE_PATH_H
+#define CX_MILESTONE_PATH_H
+
+#include "cx_journey.h"
+
+#include "datatype/timestamp.h"
+#include "path_parse.h"
+
+/* Most steps one path holds; past it: 54000. */
+#define PATH_MAX_STEPS		(1000 * 1000)
+
+/* flags */
+#define PATH_HAS_TIMES		0x0001
+
+/*
+ * On-disk value (a varlena, 8-byte aligned; no padding anywhere, so equal
+ * paths are equal bytes):
+ *
+ *	header (16 bytes)
+ *	TimestampTz times[nsteps]		only with PATH_HAS_TIMES
+ *	label ids[nsteps]				id_width bytes each (1, 2 or 4)
+ *	uint8 label_lengths[nlabels]
+ *	label bytes, concatenated
+ *
+ * The labels form a dictionary of distinct labels, numbered in order of
+ * first appearance in the path, so a path has exactly one encoding: that
+ * is what lets equality, hashing and GIN keys work on bytes.
+ */
+typedef struct MilestonePath
+{
+	int32		vl_len_;		/* varlena header */
+	uint32		nsteps;
+	uint32		nlabels;
+	uint16		flags;
+	uint8		id_width;
+	uint8		reserved;		/* zero */
+	/* times, ids, lengths and label bytes follow */
+} MilestonePath;
+
+#define PATH_HEADER_SIZE	((Size) sizeof(MilestonePath))
+#define PG_GETARG_PATH(n)	((MilestonePath *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/* A decoded view of a path: pointers into it plus the label table. */
+typedef struct PathView
+{
+	MilestonePath *path;
+	uint32		nsteps;
+	uint32		nlabels;
+	bool		has_times;
+	int			id_width;
+	const TimestampTz *times;	/* NULL without times */
+	const uint8 *ids;
+	const uint8 *label_lengths;
+	const char *label_bytes;	/* the labels, concatenated */
+	const char **labels;		/* start of each label (palloc'd), or NULL */
+} PathView;
+
+/* Decode a path; with_labels also builds the labels table (a palloc). */
+extern void path_view(MilestonePath *path, PathView *view, bool with_labels);
+
+/* The dictionary id of step i. */
+static inline uint32
+path_step_id(const PathView *view, uint32 i)
+{
+	switch (view->id_width)
+	{
+		case 1:
+			return view->ids[i];
+		case 2:
+			{
+				uint16		id;
+
+				memcpy(&id, view->ids + (Size) i * 2, 2);
+				return id;
+			}
+		default:
+			{
+				uint32		id;
+
+				memcpy(&id, view->ids + (Size) i * 4, 4);
+				return id;
+			}
+	}
+}
+
+/*
+ * Assemble a path.  ids must already be canonical (numbered by first
+ * appearance); labels/lengths is the dictionary in that order; times may
+ * be NULL (a path without times).
+ */
+extern MilestonePath *path_assemble(uint32 nsteps, const TimestampTz *times,
+									const uint32 *ids, uint32 nlabels,
+									const char *const *labels,
+									const uint8 *lengths);
+
+/* Raise 54000 when a path would exceed PATH_MAX_STEPS. */
+extern void path_check_steps(int64 nsteps);
+
+/*
+ * A dictionary of distinct labels with an open-addressing hash index,
+ * used to number labels while building paths and in the aggregate state.
+ */
+typedef struct PathDict
+{
+	MemoryContext cxt;
+	uint32		count;
+	uint32		capacity;
+	uint32	   *offsets;		/* where each label starts in bytes */
+	uint8	   *lengths;
+	uint32	   *hashes;
+	char	   *bytes;
+	Size		used;
+	Size		size;
+	uint32	   *slots;			/* id + 1, or 0 for an empty slot */
+	uint32		mask;
+} PathDict;
+
+extern void path_dict_init(PathDict *dict, MemoryContext cxt, uint32 expected);
+extern uint32 path_dict_intern(PathDict *dict, const char *label, int len);
+extern int64 path_dict_find(const PathDict *dict, const char *label, int len);
+
+static inline const char *
+path_dict_label(const PathDict *dict, uint32 id)
+{
+	return dict->bytes + dict->offsets[id];
+}
+
+/*
+ * A path under construction, step by step, in final order (used by the
+ * text, binary and JSON input and by ||).
+ */
+typedef struct PathBuilder
+{
+	PathDict	dict;
+	uint32		nsteps;
+	uint32		capacity;
+	uint32	   *ids;
+	TimestampTz *times;
+	bool		has_times;
+} PathBuilder;
+
+extern void path_builder_init(PathBuilder *builder, bool has_times);
+extern void path_builder_add(PathBuilder *builder, const char *label, int len,
+							 TimestampTz at);
+extern MilestonePath *path_builder_finish(PathBuilder *builder);
+
+/* Compare two labels as the btree operator class orders them (bytes). */
+static inline int
+path_label_cmp(const char *a, int alen, const char *b, int blen)
+{
+	int			c = memcmp(a, b, Min(alen, blen));
+
+	if (c != 0)
+		return c;
+	return alen - blen;
+}
+
+#endif							/* CX_MILESTONE_PATH_H */

@@ -1,0 +1,163 @@
+/*
+ * path_json.c
+ *		milestone_path to and from JSON through libjson-c (no backend headers
+ *		here, so the reader can be fuzzed on its own).
+ */
+#include "path_json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json.h>
+
+/* Check one element's shape and hand its label and time to step. */
+static int
+path_json_element(json_object *element, size_t index, CxPathJsonStepFn step,
+				  void *arg, char *error, size_t error_size)
+{
+	json_object *label = NULL;
+	json_object *at = NULL;
+	const char *at_text = NULL;
+
+	if (!json_object_is_type(element, json_type_object))
+	{
+		snprintf(error, error_size, "Element %zu is not an object", index);
+		return 1;
+	}
+	{
+		json_object_object_foreach(element, key, value)
+		{
+			if (strcmp(key, "label") == 0)
+				label = value;
+			else if (strcmp(key, "at") == 0)
+				at = value;
+			else
+			{
+				snprintf(error, error_size,
+						 "Element %zu has an unexpected key \"%.40s\" (only \"label\" and \"at\" are allowed)",
+						 index, key);
+				return 1;
+			}
+		}
+	}
+	if (label == NULL)
+	{
+		snprintf(error, error_size, "Element %zu has no \"label\"", index);
+		return 1;
+	}
+	if (!json_object_is_type(label, json_type_string))
+	{
+		snprintf(error, error_size, "The \"label\" of element %zu is not a string",
+				 index);
+		return 1;
+	}
+	if (at != NULL && !json_object_is_type(at, json_type_null))
+	{
+		if (!json_object_is_type(at, json_type_string))
+		{
+			snprintf(error, error_size,
+					 "The \"at\" of element %zu is neither a string nor null", index);
+			return 1;
+		}
+		at_text = json_object_get_string(at);
+	}
+	if (!step(arg, index, json_object_get_string(label),
+			  (size_t) json_object_get_string_len(label), at_text))
+		return 2;
+	return 0;
+}
+
+int
+cx_path_json_parse(const char *text, size_t len, CxPathJsonStepFn step,
+				   void *arg, char *error, size_t error_size)
+{
+	struct json_tokener *tokener;
+	json_object *root;
+	enum json_tokener_error jerr;
+	size_t		n;
+	size_t		i;
+	int			status = 0;
+
+	if (len > (size_t) INT32_MAX)
+	{
+		snprintf(error, error_size, "The JSON text is too long");
+		return 1;
+	}
+	tokener = json_tokener_new_ex(CX_PATH_JSON_DEPTH);
+	if (tokener == NULL)
+		return 3;
+	/* the terminating NUL too: it ends a top-level number or literal */
+	root = json_tokener_parse_ex(tokener, text, (int) len + 1);
+	jerr = json_tokener_get_error(tokener);
+	if (jerr != json_tokener_success)
+	{
+		/* json_tokener_continue: the text ended inside a value */
+		snprintf(error, error_size, "JSON error at byte %zu: %s",
+				 json_tokener_get_parse_end(tokener) + 1,
+				 jerr == json_tokener_continue ? "unexpected end of the text" :
+				 json_tokener_error_desc(jerr));
+		json_object_put(root);
+		json_tokener_free(tokener);
+		return 1;
+	}
+	/* anything but white space after the value is an error */
+	for (i = json_tokener_get_parse_end(tokener); i < len; i++)
+	{
+		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r')
+		{
+			snprintf(error, error_size, "Unexpected text after the JSON value at byte %zu",
+					 i + 1);
+			json_object_put(root);
+			json_tokener_free(tokener);
+			return 1;
+		}
+	}
+	json_tokener_free(tokener);
+
+	if (root == NULL || !json_object_is_type(root, json_type_array))
+	{
+		snprintf(error, error_size, "The JSON value is not an array");
+		json_object_put(root);
+		return 1;
+	}
+	n = json_object_array_length(root);
+	for (i = 0; i < n && status == 0; i++)
+		status = path_json_element(json_object_array_get_idx(root, i), i + 1,
+								   step, arg, error, error_size);
+	json_object_put(root);
+	return status;
+}
+
+char *
+cx_path_json_build(size_t n, const char *const *labels, const uint8_t *lengths,
+				   const char *const *times)
+{
+	json_object *array = json_object_new_array_ext((int) (n < 1024 ? n : 1024));
+	const char *serialized;
+	char	   *result;
+	size_t		i;
+
+	if (array == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+	{
+		json_object *obj = json_object_new_object();
+
+		if (obj == NULL)
+		{
+			json_object_put(array);
+			return NULL;
+		}
+		json_object_object_add(obj, "label",
+							   json_object_new_string_len(labels[i], lengths[i]));
+		if (times != NULL)
+			json_object_object_add(obj, "at", json_object_new_string(times[i]));
+		json_object_array_add(array, obj);
+	}
+	serialized = json_object_to_json_string_ext(array,
+												JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	result = serialized ? strdup(serialized) : NULL;
+	json_object_put(array);
+	return result;
+}
