@@ -40,18 +40,7 @@ END $$;
 -- binary: one byte, the rank
 SELECT journey_stage_send('wooing'), journey_stage_send('leadership');
 -- COPY BINARY round trip, through a file in the data directory
-SELECT current_setting('data_directory') || '/cx_stage_copy.bin' AS copyfile \gset
-CREATE FUNCTION pg_temp.write_copy_file(payload bytea, path text) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-	o oid;
-BEGIN
-	-- binary COPY: signature, flags, header extension, one field, trailer
-	o := lo_from_bytea(0, '\x5047434f50590aff0d0a000000000000000000'::bytea || '\x0001'::bytea
-		|| int4send(length(payload)) || payload || '\xffff'::bytea);
-	PERFORM lo_export(o, path);
-	PERFORM lo_unlink(o);
-END $$;
+\i sql/include/write_copy_file.sql
 CREATE TABLE stage_copy (id int, s journey_stage);
 INSERT INTO stage_copy SELECT rank, stage FROM journey_stages();
 INSERT INTO stage_copy VALUES (6, NULL);

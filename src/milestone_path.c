@@ -558,7 +558,7 @@ milestone_path_recv(PG_FUNCTION_ARGS)
 	path_check_steps(nsteps);
 	/* every step needs at least 5 bytes: do not trust the count further */
 	if ((int64) nsteps * (flags ? 13 : 5) > buf->len - buf->cursor)
-		path_recv_error(psprintf("%d steps do not fit in the %d bytes that follow.",
+		path_recv_error(psprintf("A step count of %d does not fit in the %d bytes that follow.",
 								 nsteps, buf->len - buf->cursor));
 	path_builder_init(&builder, flags == 1);
 	for (i = 0; i < nsteps; i++)
@@ -590,7 +590,7 @@ milestone_path_recv(PG_FUNCTION_ARGS)
 		pfree(label);
 	}
 	if (buf->cursor != buf->len)
-		path_recv_error(psprintf("%d bytes follow the last step.", buf->len - buf->cursor));
+		path_recv_error(psprintf("Extra bytes (%d) follow the last step.", buf->len - buf->cursor));
 	PG_RETURN_POINTER(path_builder_finish(&builder));
 }
 

@@ -83,3 +83,23 @@ SELECT round(avg((st).sessions), 1) AS avg_sessions_per_customer,
 	   max((st).max_duration) AS longest_session,
 	   round(avg((st).avg_events), 2) AS avg_events_per_session
 FROM (SELECT customer_id, session_stats(ts, interval '30 minutes') AS st FROM events GROUP BY customer_id) s;
+
+\echo '== Milestone paths: the five most common orders of first reaching signup, add_to_cart, purchase, review (milestone_path_agg, first_reached, labels_only) =='
+CREATE TEMP TABLE demo_paths AS
+	SELECT customer_id, milestone_path_agg(kind, ts) AS path
+	FROM events WHERE kind NOT IN ('visit', 'view_product') GROUP BY customer_id;
+SELECT labels_only(first_reached(path)) AS first_reached_in_order, count(*) AS customers
+FROM (SELECT customer_id, milestone_path_agg(kind, ts) AS path FROM events
+	  WHERE kind IN ('signup', 'add_to_cart', 'purchase', 'review') GROUP BY customer_id) p
+GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5;
+
+\echo '== Customer 7''s milestone status: each milestone, when first reached (first_reached, milestones, reached_at) =='
+SELECT m.n AS step, m.milestone, reached_at(path, m.milestone) AS first_reached_at
+FROM demo_paths, unnest(milestones(first_reached(path))) WITH ORDINALITY AS m(milestone, n)
+WHERE customer_id = 7 ORDER BY m.n;
+
+\echo '== Customers whose path has add_to_cart then later purchase (@>, GIN-indexable), and the time between them =='
+SELECT count(*) FILTER (WHERE path @> 'add_to_cart -> purchase') AS cart_then_purchase,
+	   count(*) AS customers,
+	   justify_hours(percentile_cont(0.5) WITHIN GROUP (ORDER BY time_between(path, 'add_to_cart', 'purchase'))) AS median_cart_to_purchase
+FROM demo_paths;

@@ -1,16 +1,18 @@
 # Packaging checks (sourced by test/run).
 
-# META.json and the control file name the same version, and the install
-# script of that version exists.
+# META.json and the control file name the same version; that version can be
+# installed (its own script, or an upgrade script that leads to it); the
+# file META.json names exists.
 check_versions_in_step() {
-	local control meta provides
+	local control meta provides file
 	control=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$CX_ROOT/cx_journey.control")
 	meta=$(sed -n 's/^   "version": "\([^"]*\)".*/\1/p' "$CX_ROOT/META.json")
 	provides=$(sed -n 's/^         "version": "\([^"]*\)".*/\1/p' "$CX_ROOT/META.json")
-	echo "control=$control META.json=$meta provides=$provides"
+	file=$(sed -n 's/^         "file": "\([^"]*\)".*/\1/p' "$CX_ROOT/META.json")
+	echo "control=$control META.json=$meta provides=$provides file=$file"
 	[ -n "$control" ] && [ "$control" = "$meta" ] && [ "$control" = "$provides" ] &&
-		[ -f "$CX_ROOT/sql/cx_journey--$control.sql" ] &&
-		grep -q "\"file\": \"sql/cx_journey--$control.sql\"" "$CX_ROOT/META.json"
+		[ -f "$CX_ROOT/$file" ] &&
+		compgen -G "$CX_ROOT/sql/cx_journey--*$control.sql" >/dev/null
 }
 cx_check "packaging/versions-in-step" check_versions_in_step
 
@@ -45,3 +47,29 @@ check_install_script_guard() {
 		! cx_psql -d postgres -c "SELECT 'wooing'::journey_stage" >/dev/null 2>&1
 }
 cx_check "packaging/install-script-guard" check_install_script_guard
+
+# A released script is never edited: users who installed it get changes
+# only through upgrade scripts.  test/released-scripts.sha256 lists them.
+check_released_scripts_unchanged() {
+	(cd "$CX_ROOT" && sha256sum --check --strict test/released-scripts.sha256)
+}
+cx_check "packaging/released-scripts-unchanged" check_released_scripts_unchanged
+
+# Upgrading from the oldest release gives the same objects as a fresh
+# install of the default version (compared as a catalog listing).
+check_upgrade_equals_fresh_install() {
+	local oldest fresh upgraded
+	oldest=$(head -1 "$CX_ROOT/test/released-scripts.sha256" | sed -n 's/.*cx_journey--\([^-]*\)\.sql$/\1/p')
+	cx_psql -d postgres -c "DROP DATABASE IF EXISTS cx_upgrade_fresh" -c "DROP DATABASE IF EXISTS cx_upgrade_old" \
+		-c "CREATE DATABASE cx_upgrade_fresh" -c "CREATE DATABASE cx_upgrade_old" >/dev/null
+	cx_psql -d cx_upgrade_fresh -c "CREATE EXTENSION cx_journey" >/dev/null
+	cx_psql -d cx_upgrade_old -c "CREATE EXTENSION cx_journey VERSION '$oldest'" \
+		-c "ALTER EXTENSION cx_journey UPDATE" >/dev/null
+	fresh=$(cx_psql -d cx_upgrade_fresh -At -f "$CX_ROOT/test/extension_objects.sql")
+	upgraded=$(cx_psql -d cx_upgrade_old -At -f "$CX_ROOT/test/extension_objects.sql")
+	cx_psql -d postgres -c "DROP DATABASE cx_upgrade_fresh" -c "DROP DATABASE cx_upgrade_old" >/dev/null
+	echo "from $oldest: $(printf '%s\n' "$fresh" | wc -l) objects in a fresh install"
+	[ -n "$oldest" ] && [ "$(printf '%s\n' "$fresh" | wc -l)" -gt 100 ] &&
+		diff <(printf '%s\n' "$fresh") <(printf '%s\n' "$upgraded")
+}
+cx_check "packaging/upgrade-equals-fresh-install" check_upgrade_equals_fresh_install
