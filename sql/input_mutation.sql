@@ -32,6 +32,7 @@ DECLARE
 	lit text;
 	s journey_stage;
 	t stage_timeline;
+	p milestone_path;
 	level int;
 BEGIN
 	FOR lit IN
@@ -69,6 +70,32 @@ BEGIN
 			INSERT INTO outcomes VALUES ('funnel mode', true, NULL);
 		EXCEPTION WHEN OTHERS THEN
 			INSERT INTO outcomes VALUES ('funnel mode', false, SQLSTATE);
+		END;
+	END LOOP;
+	FOR lit IN
+		SELECT m FROM unnest(ARRAY['visit@2026-01-01 10:00+00 -> "added to cart"@2026-01-01 10:05:00+00 -> buy@2026-01-02',
+								   '"a\"b" -> café -> x->y', '"x@y" -> sign-up']) v,
+			 LATERAL pg_temp.mutations(v, 300) m
+	LOOP
+		BEGIN
+			p := lit::milestone_path;
+			IF p::text::milestone_path <> p THEN RAISE EXCEPTION 'no round trip for %', lit; END IF;
+			INSERT INTO outcomes VALUES ('milestone_path', true, NULL);
+		EXCEPTION WHEN OTHERS THEN
+			INSERT INTO outcomes VALUES ('milestone_path', false, SQLSTATE);
+		END;
+	END LOOP;
+	FOR lit IN
+		SELECT m FROM unnest(ARRAY['[{"label": "visit", "at": "2026-01-01T10:00:00+00:00"}, {"label": "caf\u00e9 \ud83d\ude00", "at": "2026-01-02"}]',
+								   '[{"label": "a"}, {"label": "\"b\"", "at": null}]']) v,
+			 LATERAL pg_temp.mutations(v, 400) m
+	LOOP
+		BEGIN
+			p := milestone_path(lit::json);
+			IF milestone_path(p::json) <> p THEN RAISE EXCEPTION 'no round trip for %', lit; END IF;
+			INSERT INTO outcomes VALUES ('milestone_path JSON', true, NULL);
+		EXCEPTION WHEN OTHERS THEN
+			INSERT INTO outcomes VALUES ('milestone_path JSON', false, SQLSTATE);
 		END;
 	END LOOP;
 END $$;
