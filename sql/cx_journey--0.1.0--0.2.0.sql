@@ -229,7 +229,7 @@ COMMENT ON FUNCTION milestone_path_gin_consistent(internal, int2, milestone_path
 CREATE OPERATOR CLASS milestone_path_gin_ops
 	DEFAULT FOR TYPE milestone_path USING gin AS
 		OPERATOR 7 @>,
-		FUNCTION 1 btint4cmp(int4, int4),
+		FUNCTION 1 pg_catalog.btint4cmp(pg_catalog.int4, pg_catalog.int4),
 		FUNCTION 2 milestone_path_gin_extract_value(milestone_path, internal),
 		FUNCTION 3 milestone_path_gin_extract_query(milestone_path, internal, int2, internal, internal, internal, internal),
 		FUNCTION 4 milestone_path_gin_consistent(internal, int2, milestone_path, int4, internal, internal, internal, internal),
