@@ -211,7 +211,7 @@ static void
 path_agg_corrupt(const char *detail)
 {
 	ereport(ERROR,
-			(errcode(ERRCODE_DATA_CORRUPTED),
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 			 errmsg("invalid milestone_path_agg state"),
 			 errdetail("%s", detail)));
 }

@@ -1,0 +1,133 @@
+-- Crafted aggregate states (run by test/t_crafted_states.sh with the probe
+-- module loaded as :'probe').  For each aggregate with a deserialize
+-- function: serialize a real state, check that deserializing it and running
+-- the final function gives the aggregate's own answer, then feed thousands of
+-- mutations of those bytes (cut, extended, bytes flipped, counts made huge,
+-- random) to deserialize + final.  Each must either give an answer or raise
+-- a documented error; the server never restarts.
+\set ON_ERROR_STOP 1
+SET timezone = 'UTC';
+SELECT pg_postmaster_start_time() AS started \gset
+CREATE FUNCTION probe_serialize_final(internal) RETURNS bytea AS :'probe' LANGUAGE C;
+CREATE FUNCTION probe_deserialize_transfn(internal, bytea) RETURNS internal AS :'probe' LANGUAGE C;
+CREATE FUNCTION probe_final_text(internal) RETURNS text AS :'probe' LANGUAGE C;
+CREATE AGGREGATE probe_answer(bytea) (SFUNC = probe_deserialize_transfn, STYPE = internal,
+	FINALFUNC = probe_final_text);
+-- the states' bytes, each from the real transition function
+CREATE AGGREGATE probe_funnel_bytes(interval, text, timestamptz, VARIADIC "any") (
+	SFUNC = window_funnel_mode_transfn, STYPE = internal, FINALFUNC = probe_serialize_final);
+CREATE AGGREGATE probe_funnel_event_bytes(interval, timestamptz, text, text[]) (
+	SFUNC = window_funnel_event_transfn, STYPE = internal, FINALFUNC = probe_serialize_final);
+CREATE AGGREGATE probe_session_bytes(timestamptz, interval) (
+	SFUNC = session_stats_transfn, STYPE = internal, FINALFUNC = probe_serialize_final);
+CREATE AGGREGATE probe_timeline_bytes(journey_stage, timestamptz) (
+	SFUNC = stage_timeline_transfn, STYPE = internal, FINALFUNC = probe_serialize_final);
+CREATE AGGREGATE probe_path_bytes(text, timestamptz) (
+	SFUNC = milestone_path_agg_transfn, STYPE = internal, FINALFUNC = probe_serialize_final);
+
+CREATE TABLE rows (k text, ts timestamptz, stage journey_stage);
+INSERT INTO rows VALUES ('a', '2026-01-01 10:00', 'wooing'), ('b', '2026-01-01 10:05', 'selling'),
+	('x', '2026-01-01 10:06', 'selling'), ('c', '2026-01-01 11:00', 'bonding'),
+	('a', '2026-01-02 09:00', 'selling'), ('b', '2026-01-02 09:30', 'leadership'),
+	('caf"é', '2026-01-03 00:00', 'honeymoon');
+CREATE TABLE cases (family text, serialize text, deserialize text, final text, good bytea, answer text);
+SET cx_probe.serialize = 'window_funnel_serialize(internal)';
+INSERT INTO cases SELECT 'window_funnel', 'window_funnel_serialize(internal)', 'window_funnel_deserialize(bytea,internal)',
+	f, probe_funnel_bytes(interval '1 day', 'strict_deduplication', ts, k = 'a', k = 'b', k = 'c'), NULL
+	FROM rows, (VALUES ('window_funnel_finalfn(internal)'), ('window_funnel_times_finalfn(internal)'),
+				('time_to_convert_finalfn(internal)')) v(f) GROUP BY f;
+INSERT INTO cases SELECT 'window_funnel event form', 'window_funnel_serialize(internal)', 'window_funnel_deserialize(bytea,internal)',
+	'window_funnel_times_finalfn(internal)', probe_funnel_event_bytes(interval '1 day', ts, k, '{a,b,c,x}'), NULL FROM rows;
+SET cx_probe.serialize = 'session_stats_serialize(internal)';
+INSERT INTO cases SELECT 'session_stats', 'session_stats_serialize(internal)', 'session_stats_deserialize(bytea,internal)',
+	'session_stats_finalfn(internal)', probe_session_bytes(ts, interval '30 minutes'), NULL FROM rows;
+SET cx_probe.serialize = 'stage_timeline_serialize(internal)';
+INSERT INTO cases SELECT 'stage_timeline', 'stage_timeline_serialize(internal)', 'stage_timeline_deserialize(bytea,internal)',
+	'stage_timeline_finalfn(internal)', probe_timeline_bytes(stage, ts), NULL FROM rows;
+SET cx_probe.serialize = 'milestone_path_agg_serialize(internal)';
+INSERT INTO cases SELECT 'milestone_path_agg', 'milestone_path_agg_serialize(internal)', 'milestone_path_agg_deserialize(bytea,internal)',
+	'milestone_path_agg_finalfn(internal)', probe_path_bytes(k, ts), NULL FROM rows;
+-- the aggregates' own answers
+UPDATE cases SET answer = CASE
+	WHEN family = 'window_funnel' AND final LIKE 'window_funnel_finalfn%' THEN
+		(SELECT window_funnel(interval '1 day', 'strict_deduplication', ts, k = 'a', k = 'b', k = 'c')::text FROM rows)
+	WHEN family = 'window_funnel' AND final LIKE 'window_funnel_times%' THEN
+		(SELECT window_funnel_times(interval '1 day', 'strict_deduplication', ts, k = 'a', k = 'b', k = 'c')::text FROM rows)
+	WHEN family = 'window_funnel' THEN
+		(SELECT time_to_convert(interval '1 day', 'strict_deduplication', ts, k = 'a', k = 'b', k = 'c')::text FROM rows)
+	WHEN family = 'window_funnel event form' THEN
+		(SELECT window_funnel_times(interval '1 day', ts, k, '{a,b,c,x}')::text FROM rows)
+	WHEN family = 'session_stats' THEN (SELECT session_stats(ts, interval '30 minutes')::text FROM rows)
+	WHEN family = 'stage_timeline' THEN (SELECT stage_timeline(stage, ts)::text FROM rows)
+	ELSE (SELECT milestone_path_agg(k, ts)::text FROM rows) END;
+
+CREATE TABLE outcomes (family text, mutation text, accepted bool, sqlstate text, message text);
+CREATE FUNCTION pg_temp.try(c cases, mutation text, bytes bytea) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM probe_answer(bytes);
+	INSERT INTO outcomes VALUES (c.family, mutation, true, NULL, NULL);
+EXCEPTION WHEN OTHERS THEN
+	INSERT INTO outcomes VALUES (c.family, mutation, false, SQLSTATE, SQLERRM);
+END $$;
+SELECT setseed(0.25);
+DO $$
+DECLARE
+	c cases;
+	n int;
+	i int;
+	b bytea;
+	answer text;
+BEGIN
+	FOR c IN SELECT * FROM cases LOOP
+		PERFORM set_config('cx_probe.deserialize', c.deserialize, false);
+		PERFORM set_config('cx_probe.final', c.final, false);
+		-- the real bytes give the real answer
+		answer := probe_answer(c.good);
+		IF answer IS DISTINCT FROM c.answer THEN
+			RAISE EXCEPTION '% / %: state round trip gave %, the aggregate %', c.family, c.final, answer, c.answer;
+		END IF;
+		n := length(c.good);
+		FOR i IN 0 .. n - 1 LOOP
+			PERFORM pg_temp.try(c, 'cut', substring(c.good FROM 1 FOR i));
+			PERFORM pg_temp.try(c, 'flip', set_byte(c.good, i, get_byte(c.good, i) # 255));
+			PERFORM pg_temp.try(c, 'bit', set_byte(c.good, i, get_byte(c.good, i) # (1 << floor(random() * 8)::int)));
+			IF i + 4 <= n THEN
+				PERFORM pg_temp.try(c, 'huge int4', overlay(c.good PLACING '\x7fffffff'::bytea FROM i + 1 FOR 4));
+				PERFORM pg_temp.try(c, 'negative int4', overlay(c.good PLACING '\xffffffff'::bytea FROM i + 1 FOR 4));
+			END IF;
+			IF i + 8 <= n THEN
+				PERFORM pg_temp.try(c, 'huge int8', overlay(c.good PLACING '\x7fffffffffffffff'::bytea FROM i + 1 FOR 8));
+			END IF;
+		END LOOP;
+		PERFORM pg_temp.try(c, 'extended', c.good || '\x00'::bytea);
+		PERFORM pg_temp.try(c, 'doubled', c.good || c.good);
+		FOR i IN 1 .. 200 LOOP
+			b := decode(substr(md5(random()::text) || md5(random()::text), 1, 2 * floor(random() * 32)::int), 'hex');
+			PERFORM pg_temp.try(c, 'random', b);
+			PERFORM pg_temp.try(c, 'random tail', substring(c.good FROM 1 FOR floor(random() * n)::int) || b);
+		END LOOP;
+	END LOOP;
+END $$;
+-- documented: 22P03 invalid binary state, 08P01 bytes missing (PostgreSQL's
+-- message reader), 54000 over a limit, 22021 bad encoding, 22008 time out of
+-- range, 22023 bad value
+SELECT family, count(*) AS tried, count(*) FILTER (WHERE accepted) AS accepted,
+	   coalesce(string_agg(DISTINCT sqlstate, ',') FILTER (WHERE sqlstate NOT IN ('22P03', '08P01', '54000', '22021', '22008', '22023')), 'none') AS undocumented
+FROM outcomes GROUP BY family ORDER BY family;
+SELECT family, sqlstate, left(message, 120) AS example FROM outcomes
+WHERE NOT accepted AND sqlstate NOT IN ('22P03', '08P01', '54000', '22021', '22008', '22023') LIMIT 10;
+DO $$
+BEGIN
+	IF EXISTS (SELECT FROM outcomes WHERE NOT accepted AND sqlstate NOT IN ('22P03', '08P01', '54000', '22021', '22008', '22023')) THEN
+		RAISE EXCEPTION 'undocumented SQLSTATE from a crafted state';
+	END IF;
+	IF (SELECT count(DISTINCT family) FROM outcomes) <> 5 OR (SELECT count(*) FROM outcomes WHERE NOT accepted) < 1000 THEN
+		RAISE EXCEPTION 'too few crafted states were tried';
+	END IF;
+END $$;
+SELECT pg_postmaster_start_time() = :'started' AS server_never_restarted \gset
+\if :server_never_restarted
+\else
+	\echo 'the server restarted'
+	SELECT 1/0;
+\endif
