@@ -5,7 +5,7 @@
 #include "cx_journey.h"
 
 static int
-int64_cmp(const void *a, const void *b)
+int64_cmp(const void *a, const void *b, void *arg)
 {
 	int64		x = *(const int64 *) a;
 	int64		y = *(const int64 *) b;
@@ -20,7 +20,8 @@ cx_sort_int64(int64 *values, int64 n)
 
 	if (n > 32)
 	{
-		qsort(values, n, sizeof(int64), int64_cmp);
+		/* interruptible: a customer may have millions of rows */
+		qsort_interruptible(values, n, sizeof(int64), int64_cmp, NULL);
 		return;
 	}
 	/* insertion sort: the usual customer has a few dozen rows */

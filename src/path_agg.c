@@ -48,6 +48,7 @@ typedef struct PathSortRow
 	((a)->at != (b)->at ? ((a)->at < (b)->at ? -1 : 1) : \
 	 ((a)->rank != (b)->rank ? ((a)->rank < (b)->rank ? -1 : 1) : 0))
 #define ST_SCOPE static
+#define ST_CHECK_FOR_INTERRUPTS
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
@@ -320,7 +321,7 @@ milestone_path_agg_finalfn(PG_FUNCTION_ARGS)
 	rank = palloc(sizeof(uint32) * dict->count);
 	for (i = 0; i < dict->count; i++)
 		order[i] = i;
-	qsort_arg(order, dict->count, sizeof(uint32), path_label_id_cmp, dict);
+	qsort_interruptible(order, dict->count, sizeof(uint32), path_label_id_cmp, dict);
 	for (i = 0; i < dict->count; i++)
 		rank[order[i]] = i;
 

@@ -107,7 +107,7 @@ timeline_state_new(MemoryContext cxt)
 }
 
 static int
-timeline_change_cmp(const void *a, const void *b)
+timeline_change_cmp(const void *a, const void *b, void *arg)
 {
 	const TimelineChange *x = a;
 	const TimelineChange *y = b;
@@ -132,7 +132,7 @@ timeline_build(TimelineChange *changes, int32 count)
 
 	if (count == 0)
 		return NULL;
-	qsort(changes, count, sizeof(TimelineChange), timeline_change_cmp);
+	qsort_interruptible(changes, count, sizeof(TimelineChange), timeline_change_cmp, NULL);
 
 	/* compact in place: keep the last (furthest) change of each instant */
 	for (i = 0; i < count; i++)

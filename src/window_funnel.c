@@ -82,6 +82,13 @@ funnel_palloc(size_t size)
 
 static const FunnelHooks backend_hooks = {funnel_palloc, pfree, funnel_check_interrupts};
 
+/* The row order of funnel_core.h, for qsort_interruptible. */
+static int
+funnel_event_cmp(const void *a, const void *b, void *arg)
+{
+	return cx_funnel_event_cmp(a, b);
+}
+
 /* A funnel window as microseconds: no months, not negative, not NULL. */
 static int64
 funnel_window_usec(const Interval *window)
@@ -804,7 +811,8 @@ funnel_sorted_events(FunnelState *state)
 		events = (FunnelEvent *) state->entries;
 		if (!state->sorted)
 		{
-			qsort(events, state->count, sizeof(FunnelEvent), cx_funnel_event_cmp);
+			qsort_interruptible(events, state->count, sizeof(FunnelEvent),
+								funnel_event_cmp, NULL);
 			state->sorted = true;
 			if (state->count > 0)
 				state->last = events[state->count - 1].ts;

@@ -1,0 +1,2 @@
+\set lo random(1, 1951)
+SELECT check_funnel(:lo);

@@ -1,0 +1,2 @@
+\set c random(1, 2000)
+SELECT check_path(:c);

@@ -1,0 +1,82 @@
+# One customer with 10 million rows (sourced by test/run): every per-customer
+# aggregate stays within its documented memory bound (or raises its
+# documented limit error), and statement_timeout stops it promptly at any
+# point, including its final sort and evaluation.
+
+CX_BIG_ROWS=10000000
+CX_BIG_INPUT="(SELECT timestamptz '2026-01-01' + i * interval '1 second' AS ts, i % 10 AS k FROM generate_series(1, $CX_BIG_ROWS) i) g"
+
+# name#query#bytes per row allowed (3x: growth by doubling and the final copy)
+CX_BIG_QUERIES=(
+	"window_funnel, 4 steps#SELECT window_funnel(interval '1 hour', ts, k = 0, k = 1, k = 2, k = 3) FROM $CX_BIG_INPUT#24"
+	"window_funnel_times, 9 steps#SELECT window_funnel_times(interval '1 hour', ts, k = 0, k = 1, k = 2, k = 3, k = 4, k = 5, k = 6, k = 7, k = 8) FROM $CX_BIG_INPUT#48"
+	"time_to_convert, event form#SELECT time_to_convert(interval '1 hour', ts, 'e' || k, '{e0,e1,e2}') FROM $CX_BIG_INPUT#24"
+	"session_stats#SELECT session_stats(ts, interval '30 minutes') FROM $CX_BIG_INPUT#24"
+	"stage_timeline#SELECT current_stage(stage_timeline((1 + k % 4)::int4::journey_stage, ts)) FROM $CX_BIG_INPUT#64"
+	"retention#SELECT retention(k = 0, k = 1, k = 2) FROM $CX_BIG_INPUT#0"
+)
+
+# Peak memory growth of one backend running a query, in kB (VmHWM of the
+# backend's own /proc/self/status, before and after).
+cx_peak_growth_kb() {
+	cx_psql -d cx_memory -At <<SQL
+CREATE FUNCTION pg_temp.peak_kb() RETURNS bigint LANGUAGE sql AS
+	\$\$ SELECT (regexp_match(pg_read_file('/proc/self/status'), 'VmHWM:\\s+(\\d+)'))[1]::bigint \$\$;
+SELECT pg_temp.peak_kb() AS before \\gset
+\\o /dev/null
+$1;
+\\o
+SELECT pg_temp.peak_kb() - :before;
+SQL
+}
+
+check_memory_bounds() {
+	local scan_kb entry name query per_row kb bound status=0
+	cx_psql -d postgres -c "CREATE DATABASE cx_memory" >/dev/null &&
+		cx_psql -d cx_memory -c "CREATE EXTENSION cx_journey" >/dev/null || return 1
+	scan_kb=$(cx_peak_growth_kb "SELECT count(*) FROM $CX_BIG_INPUT") || return 1
+	echo "reading $CX_BIG_ROWS rows alone: +$((scan_kb / 1024)) MB"
+	for entry in "${CX_BIG_QUERIES[@]}"; do
+		IFS='#' read -r name query per_row <<<"$entry"
+		kb=$(cx_peak_growth_kb "$query") || { echo "$name: failed"; status=1; continue; }
+		bound=$((scan_kb + 16384 + CX_BIG_ROWS * per_row / 1024))
+		echo "$name: +$((kb / 1024)) MB (bound $((bound / 1024)) MB)"
+		[ "$kb" -le "$bound" ] || status=1
+	done
+	# milestone_path_agg refuses past 1,000,000 steps, early and with little memory
+	local out
+	out=$(cx_psql -d cx_memory -At -c "SELECT length(milestone_path_agg('m' || k, ts)) FROM $CX_BIG_INPUT" 2>&1) || true
+	echo "milestone_path_agg: $out"
+	grep -q "cannot have more than 1000000 steps" <<<"$out" || status=1
+	return $status
+}
+cx_check "memory/one-customer-10M-rows-within-bounds" check_memory_bounds
+
+# statement_timeout set to fire early, midway and near the end of each
+# query's normal time: it always ends with 57014 within a second of firing.
+check_statement_timeout() {
+	local entry name query per_row start end ms full out timeout status=0
+	for entry in "${CX_BIG_QUERIES[@]}"; do
+		IFS='#' read -r name query per_row <<<"$entry"
+		start=$(date +%s%N)
+		cx_psql -d cx_memory -c "$query" >/dev/null || { status=1; continue; }
+		end=$(date +%s%N)
+		full=$(((end - start) / 1000000))
+		for timeout in $((full * 3 / 10)) $((full * 7 / 10)) $((full * 95 / 100)); do
+			start=$(date +%s%N)
+			out=$(cx_psql -d cx_memory -c "SET statement_timeout = $timeout" -c "$query" 2>&1) || true
+			end=$(date +%s%N)
+			ms=$(((end - start) / 1000000))
+			if grep -q "canceling statement due to statement timeout" <<<"$out"; then
+				echo "$name: full run ${full} ms, timeout ${timeout} ms: stopped after ${ms} ms"
+				[ "$ms" -le $((timeout + 1000)) ] || status=1
+			else
+				# finishing before the timer is no failure (timings vary)
+				echo "$name: full run ${full} ms, timeout ${timeout} ms: finished in ${ms} ms"
+			fi
+		done
+	done
+	cx_psql -d postgres -c "DROP DATABASE cx_memory" >/dev/null
+	return $status
+}
+cx_check "memory/statement-timeout-stops-promptly" check_statement_timeout
