@@ -73,3 +73,20 @@ check_upgrade_equals_fresh_install() {
 		diff <(printf '%s\n' "$fresh") <(printf '%s\n' "$upgraded")
 }
 cx_check "packaging/upgrade-equals-fresh-install" check_upgrade_equals_fresh_install
+
+# make dist builds the PGXN release archive from git: it holds the control
+# file, META.json, the sources and every install script under one folder.
+check_make_dist() {
+	local version zip
+	version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$CX_ROOT/cx_journey.control")
+	zip="$CX_ROOT/cx_journey-$version.zip"
+	make -s -C "$CX_ROOT" dist || return 1
+	local f status=0
+	for f in cx_journey.control META.json Makefile README.md src/milestone_path.c \
+		sql/cx_journey--0.1.0.sql "sql/cx_journey--[0-9.]*--$version.sql"; do
+		grep -aq "cx_journey-$version/$f" "$zip" || { echo "missing $f"; status=1; }
+	done
+	rm -f "$zip"
+	return $status
+}
+cx_check "packaging/make-dist" check_make_dist
