@@ -83,17 +83,7 @@ SELECT 'wooing@not a time'::stage_timeline;
 SELECT 'wooing@infinity'::stage_timeline;
 
 -- binary: COPY BINARY round trip, through a file in the data directory
-SELECT current_setting('data_directory') || '/cx_timeline.bin' AS copyfile \gset
-CREATE FUNCTION pg_temp.write_copy_file(payload bytea, path text) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-	o oid;
-BEGIN
-	o := lo_from_bytea(0, '\x5047434f50590aff0d0a000000000000000000'::bytea || '\x0001'::bytea
-		|| int4send(length(payload)) || payload || '\xffff'::bytea);
-	PERFORM lo_export(o, path);
-	PERFORM lo_unlink(o);
-END $$;
+\i sql/include/write_copy_file.sql
 COPY timelines TO :'copyfile' (FORMAT binary);
 CREATE TABLE timelines2 (LIKE timelines);
 COPY timelines2 FROM :'copyfile' (FORMAT binary);

@@ -18,12 +18,23 @@ json_decimal(const char *text)
 }
 
 char *
+cx_json_finish(json_object *value)
+{
+	const char *serialized;
+	char	   *result;
+
+	serialized = json_object_to_json_string_ext(value,
+												JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	result = serialized ? strdup(serialized) : NULL;
+	json_object_put(value);
+	return result;
+}
+
+char *
 cx_funnel_json_build(int n, const char *const *labels, const int64_t *customers,
 					 const char *const *pct_first, const char *const *pct_previous)
 {
 	json_object *array = json_object_new_array();
-	const char *serialized;
-	char	   *result;
 	int			k;
 
 	if (array == NULL)
@@ -44,9 +55,5 @@ cx_funnel_json_build(int n, const char *const *labels, const int64_t *customers,
 		json_object_object_add(obj, "pct_of_previous", json_decimal(pct_previous[k]));
 		json_object_array_add(array, obj);
 	}
-	serialized = json_object_to_json_string_ext(array,
-												JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	result = serialized ? strdup(serialized) : NULL;
-	json_object_put(array);
-	return result;
+	return cx_json_finish(array);
 }

@@ -8,6 +8,14 @@
 
 #include <stdint.h>
 
+struct json_object;
+
+/*
+ * Serialize a JSON value compactly (no escaped slashes) into a malloc'd
+ * string the caller frees, and release the value.  NULL when out of memory.
+ */
+extern char *cx_json_finish(struct json_object *value);
+
 /*
  * The funnel report as a JSON array of objects
  * {"step", "label", "customers", "pct_of_first", "pct_of_previous"}.

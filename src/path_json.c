@@ -4,6 +4,7 @@
  *		here, so the reader can be fuzzed on its own).
  */
 #include "path_json.h"
+#include "json_build.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,8 +135,6 @@ cx_path_json_build(size_t n, const char *const *labels, const uint8_t *lengths,
 				   const char *const *times)
 {
 	json_object *array = json_object_new_array_ext((int) (n < 1024 ? n : 1024));
-	const char *serialized;
-	char	   *result;
 	size_t		i;
 
 	if (array == NULL)
@@ -155,9 +154,5 @@ cx_path_json_build(size_t n, const char *const *labels, const uint8_t *lengths,
 			json_object_object_add(obj, "at", json_object_new_string(times[i]));
 		json_object_array_add(array, obj);
 	}
-	serialized = json_object_to_json_string_ext(array,
-												JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	result = serialized ? strdup(serialized) : NULL;
-	json_object_put(array);
-	return result;
+	return cx_json_finish(array);
 }
