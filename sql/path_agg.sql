@@ -47,6 +47,8 @@ SELECT customer, label, at, row_number() OVER w AS n,
        row_number() OVER (PARTITION BY customer, label ORDER BY at, label COLLATE "C") AS occurrence
 FROM pr WHERE label IS NOT NULL
 WINDOW w AS (PARTITION BY customer ORDER BY at, label COLLATE "C");
+CREATE INDEX ON pr_steps (customer, label);
+ANALYZE pr_steps;
 -- the path, its labels, its JSON, and each step by number
 SELECT count(*) AS customers,
        count(*) FILTER (WHERE milestones(p) = (SELECT array_agg(label ORDER BY n) FROM pr_steps s WHERE s.customer = pr_path.customer)) AS same_labels,
