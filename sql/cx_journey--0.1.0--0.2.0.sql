@@ -261,3 +261,38 @@ CREATE AGGREGATE milestone_path_agg(label text, at timestamptz) (
 );
 COMMENT ON AGGREGATE milestone_path_agg(text, timestamptz) IS
 	'one customer''s milestones as a path: ordered by time, ties by label, rows in any order, NULL rows skipped';
+
+/* ------------------------------------------------------------------------
+ * Comments on every remaining object (casts, comparison operators, operator
+ * classes and families of both types), so \dC+, \do+ and BI tools' data
+ * browsers describe them too.
+ * ------------------------------------------------------------------------ */
+
+COMMENT ON CAST (int4 AS journey_stage) IS 'the stage of a lifecycle rank 1..5 (22003 outside)';
+COMMENT ON CAST (journey_stage AS int4) IS 'the lifecycle rank 1..5 of a stage';
+COMMENT ON CAST (milestone_path AS json) IS 'the path as a JSON array of {"label", "at"} objects';
+COMMENT ON CAST (json AS milestone_path) IS 'a path from a JSON array of {"label", "at"} objects';
+
+COMMENT ON OPERATOR = (journey_stage, journey_stage) IS 'same stage';
+COMMENT ON OPERATOR <> (journey_stage, journey_stage) IS 'different stages';
+COMMENT ON OPERATOR < (journey_stage, journey_stage) IS 'earlier in the lifecycle';
+COMMENT ON OPERATOR <= (journey_stage, journey_stage) IS 'earlier in the lifecycle or the same';
+COMMENT ON OPERATOR > (journey_stage, journey_stage) IS 'later in the lifecycle';
+COMMENT ON OPERATOR >= (journey_stage, journey_stage) IS 'later in the lifecycle or the same';
+COMMENT ON OPERATOR CLASS journey_stage_ops USING btree IS 'lifecycle order of journey stages';
+COMMENT ON OPERATOR FAMILY journey_stage_ops USING btree IS 'lifecycle order of journey stages';
+COMMENT ON OPERATOR CLASS journey_stage_hash_ops USING hash IS 'hashing of journey stages';
+COMMENT ON OPERATOR FAMILY journey_stage_hash_ops USING hash IS 'hashing of journey stages';
+
+COMMENT ON OPERATOR = (milestone_path, milestone_path) IS 'same steps: labels and times';
+COMMENT ON OPERATOR <> (milestone_path, milestone_path) IS 'different steps';
+COMMENT ON OPERATOR < (milestone_path, milestone_path) IS 'sorts before (label sequence, then times)';
+COMMENT ON OPERATOR <= (milestone_path, milestone_path) IS 'sorts before or equal';
+COMMENT ON OPERATOR > (milestone_path, milestone_path) IS 'sorts after (label sequence, then times)';
+COMMENT ON OPERATOR >= (milestone_path, milestone_path) IS 'sorts after or equal';
+COMMENT ON OPERATOR CLASS milestone_path_ops USING btree IS 'order of milestone paths: label sequence (bytes), untimed first, then times';
+COMMENT ON OPERATOR FAMILY milestone_path_ops USING btree IS 'order of milestone paths';
+COMMENT ON OPERATOR CLASS milestone_path_hash_ops USING hash IS 'hashing of milestone paths';
+COMMENT ON OPERATOR FAMILY milestone_path_hash_ops USING hash IS 'hashing of milestone paths';
+COMMENT ON OPERATOR CLASS milestone_path_gin_ops USING gin IS 'GIN index of the labels of stored paths, for @> (order rechecked on the row)';
+COMMENT ON OPERATOR FAMILY milestone_path_gin_ops USING gin IS 'GIN index of the labels of stored paths';

@@ -31,8 +31,8 @@ SELECT * FROM journey_stages();
 SELECT bool_and(a::journey_stage = stage) AS aliases_parse
 FROM journey_stages(), unnest(aliases) AS a;
 
--- catalog hygiene: every function, aggregate, type and operator of the
--- extension has a comment, and every function is PARALLEL SAFE
+-- catalog hygiene: every function, aggregate and type of the extension has
+-- a comment, and every function is PARALLEL SAFE
 SELECT p.oid::regprocedure AS function_without_comment
 FROM pg_depend d JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
 WHERE d.refclassid = 'pg_extension'::regclass
@@ -51,6 +51,15 @@ WHERE d.refclassid = 'pg_extension'::regclass
   AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'cx_journey')
   AND t.typtype <> 'c' AND t.typname NOT LIKE '\_%'
   AND obj_description(t.oid, 'pg_type') IS NULL;
+-- and every other object of the extension (casts, operators, operator
+-- classes and families) too
+SELECT pg_describe_object(d.classid, d.objid, d.objsubid) AS object_without_comment
+FROM pg_depend d
+WHERE d.refclassid = 'pg_extension'::regclass
+  AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'cx_journey')
+  AND d.deptype = 'e'
+  AND obj_description(d.objid, d.classid::regclass::name) IS NULL
+ORDER BY 1;
 -- volatility as declared: nothing VOLATILE
 SELECT p.oid::regprocedure AS volatile_function
 FROM pg_depend d JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
