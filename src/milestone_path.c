@@ -19,7 +19,6 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
-#include "utils/json.h"
 #include "utils/timestamp.h"
 
 #include "path_json.h"
@@ -125,12 +124,30 @@ path_view(MilestonePath *path, PathView *view, bool with_labels)
 	view->labels = NULL;
 	if (!with_labels)
 		return;
-	view->labels = palloc(sizeof(char *) * Max(view->nlabels, 1));
+	if (view->nlabels <= PATH_VIEW_INLINE_LABELS)
+		view->labels = view->label_space;
+	else
+		view->labels = palloc(sizeof(char *) * view->nlabels);
 	for (i = 0; i < view->nlabels; i++)
 	{
 		view->labels[i] = label;
 		label += view->label_lengths[i];
 	}
+}
+
+int64
+path_label_id(const PathView *view, const char *label, int len)
+{
+	const char *candidate = view->label_bytes;
+	uint32		i;
+
+	for (i = 0; i < view->nlabels; i++)
+	{
+		if (view->label_lengths[i] == len && memcmp(candidate, label, len) == 0)
+			return i;
+		candidate += view->label_lengths[i];
+	}
+	return -1;
 }
 
 /* ---------- the label dictionary ---------- */
@@ -170,24 +187,6 @@ path_dict_init(PathDict *dict, MemoryContext cxt, uint32 expected)
 	dict->used = 0;
 	dict->slots = NULL;
 	path_dict_rehash(dict, nslots);
-}
-
-int64
-path_dict_find(const PathDict *dict, const char *label, int len)
-{
-	uint32		hash = hash_bytes((const unsigned char *) label, len);
-	uint32		slot = hash & dict->mask;
-
-	while (dict->slots[slot] != 0)
-	{
-		uint32		id = dict->slots[slot] - 1;
-
-		if (dict->hashes[id] == hash && dict->lengths[id] == len &&
-			memcmp(path_dict_label(dict, id), label, len) == 0)
-			return id;
-		slot = (slot + 1) & dict->mask;
-	}
-	return -1;
 }
 
 uint32
@@ -304,13 +303,30 @@ path_input_errmsg(const char *literal, bool json)
 				  "milestone_path", cx_quote_literal(literal, strlen(literal)));
 }
 
-/*
- * Convert a time of a path literal; any error becomes 22P02 naming the
- * place in the literal (where: "character 12", "element 3").
- */
+/* What the text and JSON readers share while adding steps. */
+typedef struct PathReader
+{
+	PathBuilder builder;
+	bool		started;
+	const char *literal;		/* the whole input, for messages */
+	bool		json;			/* the input is JSON */
+	size_t		place;			/* the step being read: its byte offset in the
+								 * text, or its 1-based JSON element number */
+	TimestampTz previous;
+} PathReader;
+
+/* The step being read, for an error message: "character 12", "element 3". */
+static char *
+path_reader_where(const PathReader *reader)
+{
+	if (reader->json)
+		return psprintf("element %zu", reader->place);
+	return psprintf("character %d", path_char_position(reader->literal, reader->place));
+}
+
+/* Convert a time of a path literal; any error becomes 22P02 naming the place. */
 static TimestampTz
-path_read_time(const char *time_text, const char *literal, bool json,
-			   const char *where)
+path_read_time(const PathReader *reader, const char *time_text)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	TimestampTz at = 0;
@@ -332,35 +348,30 @@ path_read_time(const char *time_text, const char *literal, bool json,
 		FlushErrorState();
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 path_input_errmsg(literal, json),
-				 errdetail("At %s: %s.", where, edata->message),
+				 path_input_errmsg(reader->literal, reader->json),
+				 errdetail("At %s: %s.", path_reader_where(reader), edata->message),
 				 errhint("Give each step a time PostgreSQL reads as timestamptz, for example 2024-01-05 10:00:00+00.")));
 	}
 	PG_END_TRY();
 	if (TIMESTAMP_NOT_FINITE(at))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 path_input_errmsg(literal, json),
-				 errdetail("At %s: a milestone cannot be reached at %s.", where,
+				 path_input_errmsg(reader->literal, reader->json),
+				 errdetail("At %s: a milestone cannot be reached at %s.",
+						   path_reader_where(reader),
 						   TIMESTAMP_IS_NOBEGIN(at) ? "-infinity" : "infinity"),
 				 errhint("Give each step a finite time.")));
 	return at;
 }
 
-/* What the text and JSON readers share while adding steps. */
-typedef struct PathReader
-{
-	PathBuilder builder;
-	bool		started;
-	const char *literal;		/* the whole input, for messages */
-	bool		json;			/* the input is JSON */
-	TimestampTz previous;
-} PathReader;
-
-/* Add one read step; times must not go back. */
+/*
+ * Add the step at reader->place: every step has a time or none does (the
+ * text parser checks that itself, with its own message), and times must not
+ * go back.
+ */
 static void
 path_reader_add(PathReader *reader, const char *label, size_t len,
-				const char *time_text, const char *where)
+				const char *time_text)
 {
 	TimestampTz at = 0;
 
@@ -369,15 +380,21 @@ path_reader_add(PathReader *reader, const char *label, size_t len,
 		path_builder_init(&reader->builder, time_text != NULL);
 		reader->started = true;
 	}
+	else if ((time_text != NULL) != reader->builder.has_times)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 path_input_errmsg(reader->literal, reader->json),
+				 errdetail("At %s: either every element has an \"at\" time or none does.",
+						   path_reader_where(reader))));
 	if (time_text != NULL)
 	{
-		at = path_read_time(time_text, reader->literal, reader->json, where);
+		at = path_read_time(reader, time_text);
 		if (reader->builder.nsteps > 0 && at < reader->previous)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 					 path_input_errmsg(reader->literal, reader->json),
 					 errdetail("At %s: the time \"%s\" is earlier than the step before it.",
-							   where, time_text),
+							   path_reader_where(reader), time_text),
 					 errhint("List the steps of a path in time order.")));
 		reader->previous = at;
 	}
@@ -397,20 +414,13 @@ path_text_step(void *arg, const char *label, size_t label_len, size_t label_offs
 			   const char *time_text, size_t time_len, size_t time_offset)
 {
 	PathReader *reader = (PathReader *) arg;
-	char	   *where;
 	char	   *time_copy = NULL;
 
+	/* a step's errors point at its time when it has one, else at its label */
+	reader->place = time_text != NULL ? time_offset : label_offset;
 	if (time_text != NULL)
-	{
 		time_copy = pnstrdup(time_text, time_len);
-		where = psprintf("character %d",
-						 path_char_position(reader->literal, time_offset));
-	}
-	else
-		where = psprintf("character %d",
-						 path_char_position(reader->literal, label_offset));
-	path_reader_add(reader, label, label_len, time_copy, where);
-	pfree(where);
+	path_reader_add(reader, label, label_len, time_copy);
 	if (time_copy)
 		pfree(time_copy);
 	return true;
@@ -433,8 +443,7 @@ milestone_path_in(PG_FUNCTION_ARGS)
 	if (error != CX_PATH_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%s\"",
-						"milestone_path", cx_quote_literal(text, len)),
+				 path_input_errmsg(text, false),
 				 errdetail("At character %d: %s.", path_char_position(text, offset),
 						   cx_path_error_text(error)),
 				 errhint("%s", PATH_INPUT_HINT)));
@@ -606,6 +615,7 @@ milestone_path_to_json(PG_FUNCTION_ARGS)
 	const char **labels;
 	uint8	   *lengths;
 	char	  **times = NULL;
+	char	   *time_space = NULL;
 	char	   *serialized;
 	text	   *result;
 	uint32		i;
@@ -614,7 +624,11 @@ milestone_path_to_json(PG_FUNCTION_ARGS)
 	labels = palloc(sizeof(char *) * Max(view.nsteps, 1));
 	lengths = palloc(Max(view.nsteps, 1));
 	if (view.has_times)
+	{
 		times = palloc(sizeof(char *) * Max(view.nsteps, 1));
+		time_space = palloc_extended((Size) Max(view.nsteps, 1) * (MAXDATELEN + 1),
+									 MCXT_ALLOC_HUGE);
+	}
 	for (i = 0; i < view.nsteps; i++)
 	{
 		uint32		id = path_step_id(&view, i);
@@ -624,7 +638,7 @@ milestone_path_to_json(PG_FUNCTION_ARGS)
 		lengths[i] = view.label_lengths[id];
 		if (times)
 		{
-			times[i] = palloc(MAXDATELEN + 1);
+			times[i] = time_space + (Size) i * (MAXDATELEN + 1);
 			/* the ISO 8601 form json uses for timestamptz */
 			path_format_time(view.times[i], USE_XSD_DATES, times[i]);
 		}
@@ -652,14 +666,15 @@ path_json_step(void *arg, size_t index, const char *label, size_t label_len,
 {
 	PathJsonReader *json = (PathJsonReader *) arg;
 	const char *literal = json->reader.literal;
-	char	   *where = psprintf("element %zu", index);
 	const char *server_label = label;
 
+	json->reader.place = index;
 	if (memchr(label, '\0', label_len) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 path_input_errmsg(literal, true),
-				 errdetail("At %s: the label contains \\u0000.", where)));
+				 errdetail("At %s: the label contains \\u0000.",
+						   path_reader_where(&json->reader))));
 	if (json->convert)
 	{
 		server_label = pg_any_to_server(label, (int) label_len, PG_UTF8);
@@ -672,15 +687,8 @@ path_json_step(void *arg, size_t index, const char *label, size_t label_len,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 path_input_errmsg(literal, true),
 				 errdetail("At %s: the label is %zu bytes; a label is 1 to %d bytes.",
-						   where, label_len, CX_PATH_LABEL_MAX)));
-	if (json->reader.started && (at != NULL) != json->reader.builder.has_times)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 path_input_errmsg(literal, true),
-				 errdetail("At %s: either every element has an \"at\" time or none does.",
-						   where)));
-	path_reader_add(&json->reader, server_label, label_len, at, where);
-	pfree(where);
+						   path_reader_where(&json->reader), label_len, CX_PATH_LABEL_MAX)));
+	path_reader_add(&json->reader, server_label, label_len, at);
 	return true;
 }
 
@@ -793,19 +801,6 @@ milestone_path_last_milestone(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(path_label_text(&view, path->nsteps - 1));
 }
 
-/* The dictionary id of a label in a path, or -1 when the path lacks it. */
-static int64
-path_find_label(const PathView *view, const char *label, int len)
-{
-	uint32		i;
-
-	for (i = 0; i < view->nlabels; i++)
-		if (view->label_lengths[i] == len &&
-			memcmp(view->labels[i], label, len) == 0)
-			return i;
-	return -1;
-}
-
 /* The first step from 'from' on with label id, or -1. */
 static int64
 path_next_step(const PathView *view, uint32 id, int64 from)
@@ -831,8 +826,8 @@ milestone_path_reached_at(PG_FUNCTION_ARGS)
 
 	if (!(path->flags & PATH_HAS_TIMES))
 		PG_RETURN_NULL();
-	path_view(path, &view, true);
-	id = path_find_label(&view, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
+	path_view(path, &view, false);
+	id = path_label_id(&view, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
 	if (id < 0)
 		PG_RETURN_NULL();
 	step = path_next_step(&view, (uint32) id, 0);
@@ -859,10 +854,10 @@ milestone_path_time_between(PG_FUNCTION_ARGS)
 
 	if (!(path->flags & PATH_HAS_TIMES))
 		PG_RETURN_NULL();
-	path_view(path, &view, true);
-	from_id = path_find_label(&view, VARDATA_ANY(from_label),
+	path_view(path, &view, false);
+	from_id = path_label_id(&view, VARDATA_ANY(from_label),
 							  VARSIZE_ANY_EXHDR(from_label));
-	to_id = path_find_label(&view, VARDATA_ANY(to_label),
+	to_id = path_label_id(&view, VARDATA_ANY(to_label),
 							VARSIZE_ANY_EXHDR(to_label));
 	if (from_id < 0 || to_id < 0)
 		PG_RETURN_NULL();

@@ -45,6 +45,9 @@ typedef struct MilestonePath
 #define PATH_HEADER_SIZE	((Size) sizeof(MilestonePath))
 #define PG_GETARG_PATH(n)	((MilestonePath *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
 
+/* Paths with at most this many distinct labels decode without a palloc. */
+#define PATH_VIEW_INLINE_LABELS 32
+
 /* A decoded view of a path: pointers into it plus the label table. */
 typedef struct PathView
 {
@@ -57,11 +60,18 @@ typedef struct PathView
 	const uint8 *ids;
 	const uint8 *label_lengths;
 	const char *label_bytes;	/* the labels, concatenated */
-	const char **labels;		/* start of each label (palloc'd), or NULL */
+	const char **labels;		/* start of each label, or NULL */
+	const char *label_space[PATH_VIEW_INLINE_LABELS];	/* labels, when few */
 } PathView;
 
-/* Decode a path; with_labels also builds the labels table (a palloc). */
+/*
+ * Decode a path; with_labels also builds the labels table (in the view for
+ * a few labels, else palloc'd).
+ */
 extern void path_view(MilestonePath *path, PathView *view, bool with_labels);
+
+/* The dictionary id of a label in a path, or -1 when the path lacks it. */
+extern int64 path_label_id(const PathView *view, const char *label, int len);
 
 /* The dictionary id of step i. */
 static inline uint32
@@ -122,7 +132,6 @@ typedef struct PathDict
 
 extern void path_dict_init(PathDict *dict, MemoryContext cxt, uint32 expected);
 extern uint32 path_dict_intern(PathDict *dict, const char *label, int len);
-extern int64 path_dict_find(const PathDict *dict, const char *label, int len);
 
 static inline const char *
 path_dict_label(const PathDict *dict, uint32 id)

@@ -155,7 +155,6 @@ Datum
 milestone_path_agg_combinefn(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
-	MemoryContext oldcxt;
 	PathAggState *left;
 	PathAggState *right;
 
@@ -171,9 +170,8 @@ milestone_path_agg_combinefn(PG_FUNCTION_ARGS)
 	}
 	if (left == NULL)
 		left = path_agg_create(aggcxt);
-	oldcxt = MemoryContextSwitchTo(aggcxt);
+	/* the dictionary and the row array grow in their own (aggregate) context */
 	path_agg_merge(left, right);
-	MemoryContextSwitchTo(oldcxt);
 	PG_RETURN_POINTER(left);
 }
 

@@ -124,22 +124,10 @@ path_contains(MilestonePath *p, MilestonePath *q)
 	qlabel = qv.label_bytes;
 	for (j = 0; j < qv.nlabels; j++)
 	{
-		const char *plabel = pv.label_bytes;
-		int			qlen = qv.label_lengths[j];
-
-		map[j] = -1;
-		for (i = 0; i < pv.nlabels; i++)
-		{
-			if (pv.label_lengths[i] == qlen && memcmp(plabel, qlabel, qlen) == 0)
-			{
-				map[j] = i;
-				break;
-			}
-			plabel += pv.label_lengths[i];
-		}
+		map[j] = path_label_id(&pv, qlabel, qv.label_lengths[j]);
 		if (map[j] < 0)
 			return false;
-		qlabel += qlen;
+		qlabel += qv.label_lengths[j];
 	}
 
 	j = 0;
@@ -207,6 +195,9 @@ milestone_path_concat(PG_FUNCTION_ARGS)
 	while (i < pv.nsteps || j < qv.nsteps)
 	{
 		bool		take_p;
+		const PathView *from;
+		uint32	   *step;
+		uint32		id;
 
 		CHECK_FOR_INTERRUPTS();
 		if (j >= qv.nsteps)
@@ -225,27 +216,24 @@ milestone_path_concat(PG_FUNCTION_ARGS)
 			take_p = path_label_cmp(pv.labels[pid], pv.label_lengths[pid],
 									qv.labels[qid], qv.label_lengths[qid]) <= 0;
 		}
-		if (take_p)
-		{
-			uint32		id = path_step_id(&pv, i);
-
-			path_builder_add(&builder, pv.labels[id], pv.label_lengths[id],
-							 pv.has_times ? pv.times[i] : 0);
-			i++;
-		}
-		else
-		{
-			uint32		id = path_step_id(&qv, j);
-
-			path_builder_add(&builder, qv.labels[id], qv.label_lengths[id],
-							 qv.has_times ? qv.times[j] : 0);
-			j++;
-		}
+		from = take_p ? &pv : &qv;
+		step = take_p ? &i : &j;
+		id = path_step_id(from, *step);
+		path_builder_add(&builder, from->labels[id], from->label_lengths[id],
+						 from->has_times ? from->times[*step] : 0);
+		(*step)++;
 	}
 	PG_RETURN_POINTER(path_builder_finish(&builder));
 }
 
 /* ---------- comparison and hashing ---------- */
+
+/* Equal paths have equal bytes: the encoding is canonical. */
+static inline bool
+path_equal(const MilestonePath *p, const MilestonePath *q)
+{
+	return VARSIZE(p) == VARSIZE(q) && memcmp(p, q, VARSIZE(p)) == 0;
+}
 
 /*
  * The btree order: by the label sequence first (labels compared as bytes,
@@ -261,7 +249,7 @@ path_cmp(MilestonePath *p, MilestonePath *q)
 	uint32		n;
 	uint32		i;
 
-	if (VARSIZE(p) == VARSIZE(q) && memcmp(p, q, VARSIZE(p)) == 0)
+	if (path_equal(p, q))
 		return 0;
 	path_view(p, &pv, true);
 	path_view(q, &qv, true);
@@ -303,10 +291,7 @@ PG_FUNCTION_INFO_V1(milestone_path_eq);
 Datum
 milestone_path_eq(PG_FUNCTION_ARGS)
 {
-	MilestonePath *p = PG_GETARG_PATH(0);
-	MilestonePath *q = PG_GETARG_PATH(1);
-
-	PG_RETURN_BOOL(VARSIZE(p) == VARSIZE(q) && memcmp(p, q, VARSIZE(p)) == 0);
+	PG_RETURN_BOOL(path_equal(PG_GETARG_PATH(0), PG_GETARG_PATH(1)));
 }
 
 /* p <> q. */
@@ -314,10 +299,7 @@ PG_FUNCTION_INFO_V1(milestone_path_ne);
 Datum
 milestone_path_ne(PG_FUNCTION_ARGS)
 {
-	MilestonePath *p = PG_GETARG_PATH(0);
-	MilestonePath *q = PG_GETARG_PATH(1);
-
-	PG_RETURN_BOOL(!(VARSIZE(p) == VARSIZE(q) && memcmp(p, q, VARSIZE(p)) == 0));
+	PG_RETURN_BOOL(!path_equal(PG_GETARG_PATH(0), PG_GETARG_PATH(1)));
 }
 
 /* p < q in the btree order. */
