@@ -27,76 +27,41 @@ BEGIN
 	END LOOP;
 END $$;
 CREATE TABLE outcomes (kind text, accepted bool, sqlstate text);
+-- each input: its valid literals, how many random mutations of each, and a
+-- check ($1 = the literal) that is true when the value round-trips
+CREATE TABLE inputs (id serial, kind text, literals text[], mutations int, round_trip text);
+INSERT INTO inputs (kind, literals, mutations, round_trip) VALUES
+	('journey_stage', ARRAY['wooing', 'Selling/Buying', 'honeymoon/forming/storming', 'co-creation', ' leadership '], 150,
+	 '$1::journey_stage::text::journey_stage = $1::journey_stage'),
+	('stage_timeline', ARRAY['wooing@2026-01-01 -> selling@2026-02-01 10:00:00+00', 'bonding@2026-03-01'], 300,
+	 '$1::stage_timeline::text::stage_timeline::text = $1::stage_timeline::text'),
+	('funnel mode', ARRAY['strict_order,strict_deduplication', 'first_entry, strict_increase'], 300,
+	 '(SELECT window_funnel(interval ''1 hour'', $1, ts, true, true) IS NOT NULL
+	   FROM (VALUES (timestamptz ''2026-01-01''), (''2026-01-01 00:10'')) x(ts))'),
+	('milestone_path', ARRAY['visit@2026-01-01 10:00+00 -> "added to cart"@2026-01-01 10:05:00+00 -> buy@2026-01-02',
+							 '"a\"b" -> café -> x->y', '"x@y" -> sign-up'], 300,
+	 '$1::milestone_path::text::milestone_path = $1::milestone_path'),
+	('milestone_path JSON', ARRAY['[{"label": "visit", "at": "2026-01-01T10:00:00+00:00"}, {"label": "caf\u00e9 \ud83d\ude00", "at": "2026-01-02"}]',
+								  '[{"label": "a"}, {"label": "\"b\"", "at": null}]'], 400,
+	 'milestone_path(milestone_path($1::json)::json) = milestone_path($1::json)');
 DO $$
 DECLARE
+	input inputs;
 	lit text;
-	s journey_stage;
-	t stage_timeline;
-	p milestone_path;
-	level int;
+	same bool;
 BEGIN
-	FOR lit IN
-		SELECT m FROM unnest(ARRAY['wooing', 'Selling/Buying', 'honeymoon/forming/storming', 'co-creation', ' leadership ']) v,
-			 LATERAL pg_temp.mutations(v, 150) m
-	LOOP
-		BEGIN
-			s := lit::journey_stage;
-			IF s::text::journey_stage <> s THEN RAISE EXCEPTION 'no round trip for %', lit; END IF;
-			INSERT INTO outcomes VALUES ('journey_stage', true, NULL);
-		EXCEPTION WHEN OTHERS THEN
-			INSERT INTO outcomes VALUES ('journey_stage', false, SQLSTATE);
-		END;
-	END LOOP;
-	FOR lit IN
-		SELECT m FROM unnest(ARRAY['wooing@2026-01-01 -> selling@2026-02-01 10:00:00+00',
-								   'bonding@2026-03-01']) v,
-			 LATERAL pg_temp.mutations(v, 300) m
-	LOOP
-		BEGIN
-			t := lit::stage_timeline;
-			IF t::text::stage_timeline::text <> t::text THEN RAISE EXCEPTION 'no round trip for %', lit; END IF;
-			INSERT INTO outcomes VALUES ('stage_timeline', true, NULL);
-		EXCEPTION WHEN OTHERS THEN
-			INSERT INTO outcomes VALUES ('stage_timeline', false, SQLSTATE);
-		END;
-	END LOOP;
-	FOR lit IN
-		SELECT m FROM unnest(ARRAY['strict_order,strict_deduplication', 'first_entry, strict_increase']) v,
-			 LATERAL pg_temp.mutations(v, 300) m
-	LOOP
-		BEGIN
-			SELECT window_funnel(interval '1 hour', lit, ts, true, true) INTO level
-			FROM (VALUES (timestamptz '2026-01-01'), ('2026-01-01 00:10')) x(ts);
-			INSERT INTO outcomes VALUES ('funnel mode', true, NULL);
-		EXCEPTION WHEN OTHERS THEN
-			INSERT INTO outcomes VALUES ('funnel mode', false, SQLSTATE);
-		END;
-	END LOOP;
-	FOR lit IN
-		SELECT m FROM unnest(ARRAY['visit@2026-01-01 10:00+00 -> "added to cart"@2026-01-01 10:05:00+00 -> buy@2026-01-02',
-								   '"a\"b" -> café -> x->y', '"x@y" -> sign-up']) v,
-			 LATERAL pg_temp.mutations(v, 300) m
-	LOOP
-		BEGIN
-			p := lit::milestone_path;
-			IF p::text::milestone_path <> p THEN RAISE EXCEPTION 'no round trip for %', lit; END IF;
-			INSERT INTO outcomes VALUES ('milestone_path', true, NULL);
-		EXCEPTION WHEN OTHERS THEN
-			INSERT INTO outcomes VALUES ('milestone_path', false, SQLSTATE);
-		END;
-	END LOOP;
-	FOR lit IN
-		SELECT m FROM unnest(ARRAY['[{"label": "visit", "at": "2026-01-01T10:00:00+00:00"}, {"label": "caf\u00e9 \ud83d\ude00", "at": "2026-01-02"}]',
-								   '[{"label": "a"}, {"label": "\"b\"", "at": null}]']) v,
-			 LATERAL pg_temp.mutations(v, 400) m
-	LOOP
-		BEGIN
-			p := milestone_path(lit::json);
-			IF milestone_path(p::json) <> p THEN RAISE EXCEPTION 'no round trip for %', lit; END IF;
-			INSERT INTO outcomes VALUES ('milestone_path JSON', true, NULL);
-		EXCEPTION WHEN OTHERS THEN
-			INSERT INTO outcomes VALUES ('milestone_path JSON', false, SQLSTATE);
-		END;
+	FOR input IN SELECT * FROM inputs ORDER BY id LOOP
+		FOR lit IN
+			SELECT m FROM unnest(input.literals) v, LATERAL pg_temp.mutations(v, input.mutations) m
+		LOOP
+			BEGIN
+				EXECUTE 'SELECT ' || input.round_trip INTO same USING lit;
+				IF NOT same THEN RAISE EXCEPTION 'no round trip for %', lit; END IF;
+				INSERT INTO outcomes VALUES (input.kind, true, NULL);
+			EXCEPTION WHEN OTHERS THEN
+				INSERT INTO outcomes VALUES (input.kind, false, SQLSTATE);
+			END;
+		END LOOP;
 	END LOOP;
 END $$;
 -- every rejection has a documented SQLSTATE: 22P02 bad literal, 22007/22008
@@ -109,4 +74,4 @@ SELECT kind, count(*) >= 500 AS many_inputs,
 				FILTER (WHERE sqlstate NOT IN ('22P02', '22007', '22008', '22009', '22023', '54000')), 'none') AS undocumented_sqlstates
 FROM outcomes GROUP BY kind ORDER BY kind;
 SELECT pg_postmaster_start_time() = :'started' AS server_never_restarted;
-DROP TABLE outcomes;
+DROP TABLE outcomes, inputs;
