@@ -43,7 +43,7 @@ typedef struct RowLogEntry
 #endif
 
 /* How far ahead a batch loop prefetches the owner it will touch. */
-#define ROW_LOG_PREFETCH_DISTANCE 8
+#define ROW_LOG_PREFETCH_DISTANCE 16
 
 /* How a kind of state receives its buffered rows. */
 typedef struct RowLogOps
@@ -70,6 +70,17 @@ extern struct RowLog *row_log_for(RowLogCache **cache, MemoryContext fn_mcxt,
  * (and window aggregates) touch one group at a time.
  */
 extern bool row_log_wanted(FunctionCallInfo fcinfo);
+
+/*
+ * Memory for a new state of size bytes, its first header bytes zeroed (the
+ * rest is left as it is: writing it would only cost time), from blocks the log keeps in
+ * its aggregate context: no chunk header, no rounding to a power of two, and
+ * each state starts on a cache line, so a group's header and its first rows
+ * share the lines a flush prefetches.  Never freed one by one (the context
+ * reset frees them all), so such a state must not be pfree'd or repalloc'd,
+ * nor be given to GetMemoryChunkContext.
+ */
+extern void *row_log_alloc_state(struct RowLog *log, Size size, Size header);
 
 /* Buffer one row of owner (may flush the buffer). */
 extern void row_log_append(struct RowLog *log, RowLogOwner *owner, int64 value);

@@ -18,6 +18,7 @@
 #include "common/int.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "access/hash.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -222,27 +223,38 @@ funnel_row_mode(FunctionCallInfo fcinfo, FunnelCallCache *cache)
 
 /*
  * Transition state.  The header never moves once created (rows may reach it
- * later through a row log, see row_log.h); the rows are in a separate array
- * grown by doubling.
+ * later through a row log, see row_log.h).  The first rows live right after
+ * the header, in the same allocation and cache lines (most customers keep a
+ * dozen rows or so); a group with more moves them to an array of its own,
+ * grown fourfold while small, then by doubling.
  */
 typedef struct FunnelState
 {
 	RowLogOwner owner;			/* must be first */
-	int32		nsteps;
-	int32		flags;
+	MemoryContext cxt;			/* where a grown array is allocated */
+	int64	   *entries;		/* inline_entries, or the grown array */
+	int64		last;			/* the last entry's key (packed) or time (wide) */
 	int64		window;			/* microseconds */
 	int32		count;			/* rows kept */
-	int32		capacity;		/* rows the array has room for */
+	int32		capacity;		/* rows entries has room for */
+	uint32		steps_hash;		/* event form: hash of the steps array */
+	uint8		nsteps;
+	uint8		flags;
 	bool		packed;			/* entries are packed keys, else FunnelEvents */
 	bool		sorted;			/* entries are in non-decreasing order */
-	bool		borrowed;		/* entries are a slice of a row log's array */
-	int64		last;			/* the last entry's key (packed) or time (wide) */
-	uint32		steps_hash;		/* event form: hash of the steps array */
-	int64	   *entries;
+	int64		inline_entries[FLEXIBLE_ARRAY_MEMBER];
 } FunnelState;
 
 #define FUNNEL_ENTRY_SIZE(packed) ((packed) ? sizeof(int64) : sizeof(FunnelEvent))
-#define FUNNEL_FIRST_ROWS		16
+
+/* Header and inline rows: three cache lines, 17 packed rows. */
+#define FUNNEL_STATE_SIZE		192
+#define FUNNEL_INLINE_BYTES		(FUNNEL_STATE_SIZE - offsetof(FunnelState, inline_entries))
+
+StaticAssertDecl(FUNNEL_MAX_STEPS <= PG_UINT8_MAX && FUNNEL_ALL_MODES <= PG_UINT8_MAX,
+				 "nsteps and flags must fit in the state's bytes");
+StaticAssertDecl(FUNNEL_INLINE_BYTES >= 8 * sizeof(int64),
+				 "the state must hold a few rows inline");
 
 static inline bool
 funnel_packable(int64 ts)
@@ -274,44 +286,63 @@ funnel_check_limit(int64 need)
 				 errhint("Narrow the time range, or filter the rows with a WHERE clause on the step conditions.")));
 }
 
+/* Move the rows to a new array of newcap entries of the current format. */
+static void
+funnel_state_regrow(FunnelState *state, int64 newcap)
+{
+	Size		entry = FUNNEL_ENTRY_SIZE(state->packed);
+
+	if (state->entries == state->inline_entries)
+	{
+		int64	   *entries = MemoryContextAlloc(state->cxt, newcap * entry);
+
+		memcpy(entries, state->entries, state->count * entry);
+		state->entries = entries;
+	}
+	else
+		state->entries = repalloc(state->entries, newcap * entry);
+	state->capacity = (int32) newcap;
+}
+
 /* Make room for extra more rows. */
 static FunnelState *
 funnel_state_reserve(FunnelState *state, int64 extra)
 {
 	int64		need = (int64) state->count + extra;
-	Size		entry = FUNNEL_ENTRY_SIZE(state->packed);
 	int64		newcap;
 
 	if (need <= state->capacity)
 		return state;
 	funnel_check_limit(need);
-	/* grow fourfold while small: few copies for the usual few dozen rows */
-	newcap = Max(state->capacity, FUNNEL_FIRST_ROWS);
-	while (newcap < need)
-		newcap *= (newcap < 1024 ? 4 : 2);
-	newcap = Min(newcap, FUNNEL_MAX_ROWS);
-	if (state->entries == NULL || state->borrowed)
-	{
-		/* a borrowed slice is copied, never resized in place */
-		int64	   *entries = MemoryContextAlloc(GetMemoryChunkContext(state), newcap * entry);
 
-		if (state->count > 0)
-			memcpy(entries, state->entries, state->count * entry);
-		state->entries = entries;
-		state->borrowed = false;
-	}
-	else
-		state->entries = repalloc(state->entries, newcap * entry);
-	state->capacity = (int32) newcap;
+	/*
+	 * Powers of two from 32 rows on: the allocator rounds a request up to
+	 * one anyway, and doubling keeps the copies linear in the rows.
+	 */
+	newcap = Min(pg_nextpower2_64(Max(need, 32)), FUNNEL_MAX_ROWS);
+	funnel_state_regrow(state, newcap);
 	return state;
 }
 
+/*
+ * A new state.  Under hashed aggregation (log given) it is carved from the
+ * log's state blocks, else allocated in cxt.
+ */
 static FunnelState *
-funnel_state_alloc(MemoryContext cxt, int nsteps, int flags, int64 window,
-				   bool packed, int64 min_rows)
+funnel_state_alloc(MemoryContext cxt, RowLog *log, int nsteps, int flags,
+				   int64 window, bool packed, int64 min_rows)
 {
-	FunnelState *state = MemoryContextAllocZero(cxt, sizeof(FunnelState));
+	FunnelState *state;
 
+	if (log != NULL)
+		state = row_log_alloc_state(log, FUNNEL_STATE_SIZE,
+									offsetof(FunnelState, inline_entries));
+	else
+		state = MemoryContextAllocZero(cxt, FUNNEL_STATE_SIZE);
+	state->owner.log = log;
+	state->cxt = cxt;
+	state->entries = state->inline_entries;
+	state->capacity = FUNNEL_INLINE_BYTES / FUNNEL_ENTRY_SIZE(packed);
 	state->nsteps = nsteps;
 	state->flags = flags;
 	state->window = window;
@@ -322,32 +353,24 @@ funnel_state_alloc(MemoryContext cxt, int nsteps, int flags, int64 window,
 	return state;
 }
 
-static FunnelState *
-funnel_state_new(MemoryContext cxt, int nsteps, int flags, int64 window)
-{
-	return funnel_state_alloc(cxt, nsteps, flags, window,
-							  nsteps <= FUNNEL_PACK_MAX_STEPS, 0);
-}
-
 /* Turn a packed state wide (a row outside the packable range came). */
 static FunnelState *
 funnel_state_widen(FunnelState *state, MemoryContext cxt, int64 extra)
 {
-	int64		capacity = Max((int64) state->count + extra, FUNNEL_FIRST_ROWS);
+	int64		capacity = Max((int64) state->count + extra, 16);
 	FunnelEvent *events;
 	int32		i;
 
 	funnel_check_limit(capacity);
-	events = MemoryContextAlloc(GetMemoryChunkContext(state), capacity * sizeof(FunnelEvent));
+	events = MemoryContextAlloc(state->cxt, capacity * sizeof(FunnelEvent));
 	for (i = 0; i < state->count; i++)
 	{
 		events[i].ts = funnel_unpack_ts(state->entries[i]);
 		events[i].mask = (uint64) (state->entries[i] & 0xFF);
 	}
-	if (state->entries != NULL && !state->borrowed)
+	if (state->entries != state->inline_entries)
 		pfree(state->entries);
 	state->entries = (int64 *) events;
-	state->borrowed = false;
 	state->capacity = (int32) capacity;
 	state->packed = false;
 	state->last = state->count > 0 ? events[state->count - 1].ts : 0;
@@ -398,7 +421,13 @@ funnel_append_batch(const RowLogEntry *entries, int n)
 		int64		key = entries[i].value;
 
 		if (i + ROW_LOG_PREFETCH_DISTANCE < n)
-			row_log_prefetch(entries[i + ROW_LOG_PREFETCH_DISTANCE].owner);
+		{
+			/* the header and the next inline rows: the state's first lines */
+			const char *ahead = (const char *) entries[i + ROW_LOG_PREFETCH_DISTANCE].owner;
+
+			row_log_prefetch(ahead);
+			row_log_prefetch(ahead + 64);
+		}
 		funnel_state_append(state, NULL, funnel_unpack_ts(key), (uint64) (key & 0xFF));
 	}
 }
@@ -517,11 +546,14 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 	state = PG_ARGISNULL(0) ? NULL : (FunnelState *) PG_GETARG_POINTER(0);
 	if (state == NULL)
 	{
-		state = funnel_state_new(aggcxt, cache->nsteps, flags, window);
-		state->steps_hash = by_event ? cache->steps_hash : 0;
+		RowLog	   *log = NULL;
+
 		if (row_log_wanted(fcinfo))
-			state->owner.log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt,
-										   aggcxt, &funnel_log_ops);
+			log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt, aggcxt,
+							  &funnel_log_ops);
+		state = funnel_state_alloc(aggcxt, log, cache->nsteps, flags, window,
+								   cache->nsteps <= FUNNEL_PACK_MAX_STEPS, 0);
+		state->steps_hash = by_event ? cache->steps_hash : 0;
 	}
 
 	/* a NULL time skips the row */
@@ -652,8 +684,8 @@ window_funnel_combinefn(PG_FUNCTION_ARGS)
 	row_log_resolve(&right->owner);
 	if (left == NULL)
 	{
-		left = funnel_state_alloc(aggcxt, right->nsteps, right->flags, right->window,
-								  right->packed, right->count);
+		left = funnel_state_alloc(aggcxt, NULL, right->nsteps, right->flags,
+								  right->window, right->packed, right->count);
 		left->steps_hash = right->steps_hash;
 	}
 	else if (left->steps_hash != right->steps_hash)
@@ -767,7 +799,7 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		(int64) buf.len - 25 != (int64) count * (packed ? 8 : 16))
 		funnel_bad_state("row count does not match the length");
 	max_mask = nsteps == 64 ? PG_UINT64_MAX : (UINT64CONST(1) << nsteps) - 1;
-	state = funnel_state_alloc(aggcxt, nsteps, flags, window, packed != 0, count);
+	state = funnel_state_alloc(aggcxt, NULL, nsteps, flags, window, packed != 0, count);
 	state->steps_hash = steps_hash;
 	for (i = 0; i < count; i++)
 	{
@@ -835,6 +867,51 @@ funnel_sorted_events(FunnelState *state)
 	return events;
 }
 
+/*
+ * The furthest step of the default mode over sorted packed keys, in one
+ * pass: start[k] is the latest start of a chain that reached step k, and a
+ * later start is always at least as good (it leaves more of the window).
+ * Exact when every row matches one step: keys sort by time then mask, so
+ * rows of the same instant come in step order and may fill consecutive
+ * steps, as the rules allow.  A row matching several steps needs the
+ * matching of funnel_core.c inside its instant: returns false then.
+ */
+static bool
+funnel_fast_level(const int64 *keys, int32 n, int64 window, int *level)
+{
+	int64		start[FUNNEL_PACK_MAX_STEPS + 1];
+	uint32		valid = 0;		/* bit k: start[k] is set */
+	int			best = 0;
+	int32		i;
+
+	for (i = 0; i < n; i++)
+	{
+		uint32		mask = (uint32) (keys[i] & 0xFF);
+		int64		now;
+		int			k;
+
+		if (mask == 0 || (mask & (mask - 1)) != 0)
+			return false;
+		now = funnel_unpack_ts(keys[i]);
+		k = pg_rightmost_one_pos32(mask) + 1;
+		if (k == 1)
+			start[1] = now;
+		else if ((valid & (1U << (k - 1))) != 0 &&
+				 (uint64) now - (uint64) start[k - 1] <= (uint64) window)
+		{
+			if ((valid & (1U << k)) == 0 || start[k - 1] > start[k])
+				start[k] = start[k - 1];
+		}
+		else
+			continue;
+		valid |= 1U << k;
+		if (k > best)
+			best = k;
+	}
+	*level = best;
+	return true;
+}
+
 /* Sort the state's rows if needed and evaluate the funnel. */
 static void
 funnel_evaluate_state(FunnelState *state, bool want_times, FunnelOutcome *out)
@@ -842,6 +919,18 @@ funnel_evaluate_state(FunnelState *state, bool want_times, FunnelOutcome *out)
 	FunnelEvent *events;
 
 	row_log_resolve(&state->owner);
+	if (state->packed && state->flags == 0 && !want_times)
+	{
+		if (!state->sorted)
+		{
+			cx_sort_int64(state->entries, state->count);
+			state->sorted = true;
+			if (state->count > 0)
+				state->last = state->entries[state->count - 1];
+		}
+		if (funnel_fast_level(state->entries, state->count, state->window, &out->level))
+			return;
+	}
 	events = funnel_sorted_events(state);
 
 	cx_funnel_evaluate(events, state->count, state->nsteps, state->window,
