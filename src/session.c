@@ -24,6 +24,7 @@
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "nodes/primnodes.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -284,19 +285,28 @@ session_seq(PG_FUNCTION_ARGS)
 /*
  * Aggregate state: the gap and every timestamp.  Rows reach it through a
  * row log (row_log.h), so the transition function never touches the state
- * after the group's first row; the header never moves once created.
+ * after the group's first row; the header never moves once created.  The
+ * first timestamps live right after the header, in the same allocation and
+ * cache lines (a customer has a few dozen rows or so); a group with more
+ * moves them to an array of its own, grown by doubling.
  */
 typedef struct SessionStatsState
 {
 	RowLogOwner owner;			/* must be first */
+	MemoryContext cxt;			/* where a grown array is allocated */
+	int64	   *ts;				/* inline_ts, or the grown array */
 	int64		gap;
+	int64		last;
 	int32		count;
 	int32		capacity;
 	bool		sorted;
-	bool		borrowed;		/* ts is a slice of a row log's array */
-	int64		last;
-	int64	   *ts;
+	int64		inline_ts[FLEXIBLE_ARRAY_MEMBER];
 } SessionStatsState;
+
+/* Header and inline rows: four cache lines, 25 timestamps. */
+#define SESSION_STATE_SIZE		256
+#define SESSION_INLINE_ROWS \
+	((int32) ((SESSION_STATE_SIZE - offsetof(SessionStatsState, inline_ts)) / sizeof(int64)))
 
 /* Per-call-site data of the transition function. */
 typedef struct SessionStatsCache
@@ -307,21 +317,6 @@ typedef struct SessionStatsCache
 	bool		gap_varies;		/* some row had another gap: check states */
 	RowLogCache *logs;
 } SessionStatsCache;
-
-static SessionStatsState *
-session_stats_alloc(MemoryContext cxt, int64 gap, int64 min_rows)
-{
-	SessionStatsState *state = MemoryContextAllocZero(cxt, sizeof(SessionStatsState));
-
-	state->gap = gap;
-	state->sorted = true;
-	if (min_rows > 0)
-	{
-		state->capacity = (int32) Max(min_rows, 8);
-		state->ts = MemoryContextAlloc(cxt, state->capacity * sizeof(int64));
-	}
-	return state;
-}
 
 static void
 session_stats_reserve(SessionStatsState *state, int64 extra)
@@ -336,28 +331,47 @@ session_stats_reserve(SessionStatsState *state, int64 extra)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("session_stats keeps at most %d rows per group", SESSION_MAX_ROWS),
 				 errhint("Narrow the time range, or group by a finer key.")));
-	/*
-	 * Start with room for 16 rows (128 bytes) and grow fourfold while small:
-	 * at most one copy for the usual few dozen rows of a customer, and
-	 * little waste for the many customers with a handful.
-	 */
-	newcap = Max(state->capacity, 16);
-	while (newcap < need)
-		newcap *= (newcap < 1024 ? 4 : 2);
-	newcap = Min(newcap, SESSION_MAX_ROWS);
-	if (state->ts == NULL || state->borrowed)
-	{
-		/* a borrowed slice is copied, never resized in place */
-		int64	   *ts = MemoryContextAlloc(GetMemoryChunkContext(state), newcap * sizeof(int64));
 
-		if (state->count > 0)
-			memcpy(ts, state->ts, state->count * sizeof(int64));
+	/*
+	 * Powers of two from 64 rows on: the allocator rounds a request up to
+	 * one anyway, and doubling keeps the copies linear in the rows.
+	 */
+	newcap = Min(pg_nextpower2_64(Max(need, 64)), SESSION_MAX_ROWS);
+	if (state->ts == state->inline_ts)
+	{
+		int64	   *ts = MemoryContextAlloc(state->cxt, newcap * sizeof(int64));
+
+		memcpy(ts, state->ts, state->count * sizeof(int64));
 		state->ts = ts;
-		state->borrowed = false;
 	}
 	else
 		state->ts = repalloc(state->ts, newcap * sizeof(int64));
 	state->capacity = (int32) newcap;
+}
+
+/*
+ * A new state.  Under hashed aggregation (log given) it is carved from the
+ * log's state blocks, else allocated in cxt.
+ */
+static SessionStatsState *
+session_stats_alloc(MemoryContext cxt, RowLog *log, int64 gap, int64 min_rows)
+{
+	SessionStatsState *state;
+
+	if (log != NULL)
+		state = row_log_alloc_state(log, SESSION_STATE_SIZE,
+									offsetof(SessionStatsState, inline_ts));
+	else
+		state = MemoryContextAllocZero(cxt, SESSION_STATE_SIZE);
+	state->owner.log = log;
+	state->cxt = cxt;
+	state->ts = state->inline_ts;
+	state->capacity = SESSION_INLINE_ROWS;
+	state->gap = gap;
+	state->sorted = true;
+	if (min_rows > 0)
+		session_stats_reserve(state, min_rows);
+	return state;
 }
 
 static inline void
@@ -380,7 +394,13 @@ session_stats_append_batch(const RowLogEntry *entries, int n)
 		SessionStatsState *state = (SessionStatsState *) entries[i].owner;
 
 		if (i + ROW_LOG_PREFETCH_DISTANCE < n)
-			row_log_prefetch(entries[i + ROW_LOG_PREFETCH_DISTANCE].owner);
+		{
+			/* the header and the next inline rows: the state's first lines */
+			const char *ahead = (const char *) entries[i + ROW_LOG_PREFETCH_DISTANCE].owner;
+
+			row_log_prefetch(ahead);
+			row_log_prefetch(ahead + 64);
+		}
 		if (state->count >= state->capacity)
 			session_stats_reserve(state, 1);
 		session_stats_add(state, entries[i].value);
@@ -442,7 +462,7 @@ session_stats_transfn(PG_FUNCTION_ARGS)
 	{
 		/* one group at a time: append directly */
 		if (state == NULL)
-			state = session_stats_alloc(aggcxt, gap, 0);
+			state = session_stats_alloc(aggcxt, NULL, gap, 0);
 		else
 			session_stats_check_gap(state, gap);
 		if (state->count >= state->capacity)
@@ -456,10 +476,7 @@ session_stats_transfn(PG_FUNCTION_ARGS)
 									  &session_stats_log_ops);
 
 		if (state == NULL)
-		{
-			state = session_stats_alloc(aggcxt, gap, 0);
-			state->owner.log = log;
-		}
+			state = session_stats_alloc(aggcxt, log, gap, 0);
 		else if (cache->gap_varies)
 			session_stats_check_gap(state, gap);	/* only then read the state */
 		row_log_append(log, &state->owner, PG_GETARG_INT64(1));
@@ -488,7 +505,7 @@ session_stats_combinefn(PG_FUNCTION_ARGS)
 	}
 	row_log_resolve(&right->owner);
 	if (left == NULL)
-		left = session_stats_alloc(aggcxt, right->gap, right->count);
+		left = session_stats_alloc(aggcxt, NULL, right->gap, right->count);
 	else
 	{
 		row_log_resolve(&left->owner);
@@ -551,7 +568,7 @@ session_stats_deserialize(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid session_stats state: gap or row count does not match the length")));
-	state = session_stats_alloc(aggcxt, gap, count);
+	state = session_stats_alloc(aggcxt, NULL, gap, count);
 	for (i = 0; i < count; i++)
 		session_stats_add(state, pq_getmsgint64(&buf));
 	PG_RETURN_POINTER(state);
