@@ -55,3 +55,7 @@ print-regress:
 	@echo $(REGRESS)
 
 .PHONY: print-regress
+
+# PGXS tracks no header dependencies without --enable-depend: rebuild every
+# object when a header of ours changes (inline functions live in them).
+$(OBJS): $(wildcard src/*.h)

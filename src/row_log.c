@@ -14,33 +14,12 @@
 
 #include "row_log.h"
 
-/* Rows buffered before a flush: 16 bytes each, 256 kB, cache-sized. */
-#define ROW_LOG_BUFFER	16384
-
 /* States are carved from blocks of 16 kB growing to 1 MB, cache-line aligned. */
 #define ROW_LOG_SLAB_MIN	(16 * 1024)
 #define ROW_LOG_SLAB_MAX	(1024 * 1024)
 #define ROW_LOG_LINE		64
 
-struct RowLog
-{
-	MemoryContext cxt;			/* the aggregate context it lives in */
-	const RowLogOps *ops;
-	int			count;			/* rows buffered */
-	RowLogCache *cache;			/* the cache entry to clear on reset */
-	MemoryContextCallback reset_callback;
-	char	   *slab_next;		/* free space of the current state block */
-	char	   *slab_end;
-	Size		slab_block;		/* size of the last block taken */
-	RowLogEntry entries[ROW_LOG_BUFFER];
-};
 
-/* Per-call-site list of live logs, one per aggregate context. */
-struct RowLogCache
-{
-	RowLog	   *log;
-	RowLogCache *next;
-};
 
 /* The aggregate context is being reset: its log is gone. */
 static void
@@ -52,7 +31,7 @@ row_log_forget(void *arg)
 }
 
 RowLog *
-row_log_for(RowLogCache **cache, MemoryContext fn_mcxt, MemoryContext cxt,
+row_log_for_slow(RowLogCache **cache, MemoryContext fn_mcxt, MemoryContext cxt,
 			const RowLogOps *ops)
 {
 	RowLogCache *entry;
@@ -95,17 +74,6 @@ row_log_wanted(FunctionCallInfo fcinfo)
 		 ((AggState *) fcinfo->context)->aggstrategy == AGG_MIXED);
 }
 
-static void
-row_log_flush(RowLog *log)
-{
-	int			n = log->count;
-
-	/* set first: should an owner raise an error, the rows are not replayed */
-	log->count = 0;
-	if (n > 0)
-		log->ops->append_batch(log->entries, n);
-	CHECK_FOR_INTERRUPTS();
-}
 
 /*
  * Map the pages of a new block in one system call.  A block is filled from
@@ -159,19 +127,15 @@ row_log_alloc_state(RowLog *log, Size size, Size header)
 	return state;
 }
 
-void
-row_log_append(RowLog *log, RowLogOwner *owner, int64 value)
-{
-	if (log->count == ROW_LOG_BUFFER)
-		row_log_flush(log);
-	log->entries[log->count].owner = owner;
-	log->entries[log->count].value = value;
-	log->count++;
-}
 
 void
-row_log_resolve(RowLogOwner *owner)
+row_log_flush(RowLog *log)
 {
-	if (owner->log != NULL && owner->log->count > 0)
-		row_log_flush(owner->log);
+	int			n = log->count;
+
+	/* set first: should an owner raise an error, the rows are not replayed */
+	log->count = 0;
+	if (n > 0)
+		log->ops->append_batch(log->entries, n);
+	CHECK_FOR_INTERRUPTS();
 }

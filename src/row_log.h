@@ -40,6 +40,7 @@ typedef struct RowLogEntry
 #define row_log_prefetch(addr) __builtin_prefetch((addr), 1, 3)
 #else
 #define row_log_prefetch(addr) ((void) 0)
+
 #endif
 
 /* How far ahead a batch loop prefetches the owner it will touch. */
@@ -55,37 +56,93 @@ typedef struct RowLogOps
 	void		(*append_batch) (const RowLogEntry *entries, int n);
 } RowLogOps;
 
+/* Rows buffered before a flush: 16 bytes each, 256 kB, cache-sized. */
+#define ROW_LOG_BUFFER	16384
+
 typedef struct RowLogCache RowLogCache;
 
 /*
- * The log of the aggregate context cxt, found through a per-call-site cache
- * pointer (kept in the transition function's fn_extra data).
+ * The log of one call site in one aggregate context.  Its fields are here
+ * only so that the per-row calls below can be inlined; use the functions.
  */
-extern struct RowLog *row_log_for(RowLogCache **cache, MemoryContext fn_mcxt,
-								  MemoryContext cxt, const RowLogOps *ops);
+struct RowLog
+{
+	MemoryContext cxt;			/* the aggregate context it lives in */
+	const RowLogOps *ops;
+	int			count;			/* rows buffered */
+	RowLogCache *cache;			/* the cache entry to clear on reset */
+	MemoryContextCallback reset_callback;
+	char	   *slab_next;		/* free space of the current state block */
+	char	   *slab_end;
+	Size		slab_block;		/* size of the last block taken */
+	RowLogEntry entries[ROW_LOG_BUFFER];
+};
+
+/* Per-call-site list of live logs, one per aggregate context. */
+struct RowLogCache
+{
+	RowLog	   *log;
+	RowLogCache *next;
+};
+
+extern struct RowLog *row_log_for_slow(RowLogCache **cache, MemoryContext fn_mcxt,
+									   MemoryContext cxt, const RowLogOps *ops);
+
+/*
+ * The log of the aggregate context cxt, found through a per-call-site cache
+ * pointer (kept in the transition function's fn_extra data).  The first
+ * entry is the usual answer (one aggregate context per call site, except
+ * with grouping sets).
+ */
+static inline struct RowLog *
+row_log_for(RowLogCache **cache, MemoryContext fn_mcxt, MemoryContext cxt,
+			const RowLogOps *ops)
+{
+	if (*cache != NULL && (*cache)->log != NULL && (*cache)->log->cxt == cxt)
+		return (*cache)->log;
+	return row_log_for_slow(cache, fn_mcxt, cxt, ops);
+}
 
 /*
  * Is the buffer worth it for this call?  Only under hashed aggregation, where
  * consecutive rows belong to scattered groups; sorted and plain aggregation
- * (and window aggregates) touch one group at a time.
+ * (and window aggregates) touch one group at a time.  Constant for a call
+ * site, so callers may keep the answer in their fn_extra data.
  */
 extern bool row_log_wanted(FunctionCallInfo fcinfo);
 
 /*
  * Memory for a new state of size bytes, its first header bytes zeroed (the
- * rest is left as it is: writing it would only cost time), from blocks the log keeps in
- * its aggregate context: no chunk header, no rounding to a power of two, and
- * each state starts on a cache line, so a group's header and its first rows
- * share the lines a flush prefetches.  Never freed one by one (the context
- * reset frees them all), so such a state must not be pfree'd or repalloc'd,
- * nor be given to GetMemoryChunkContext.
+ * rest is left as it is: writing it would only cost time), from blocks the
+ * log keeps in its aggregate context: no chunk header, no rounding to a
+ * power of two, and each state starts on a cache line, so a group's header
+ * and its first rows share the lines a flush prefetches.  Never freed one
+ * by one (the context reset frees them all), so such a state must not be
+ * pfree'd or repalloc'd, nor be given to GetMemoryChunkContext.
  */
 extern void *row_log_alloc_state(struct RowLog *log, Size size, Size header);
 
+/* Hand every buffered row to its owner and empty the buffer. */
+extern void row_log_flush(struct RowLog *log);
+
 /* Buffer one row of owner (may flush the buffer). */
-extern void row_log_append(struct RowLog *log, RowLogOwner *owner, int64 value);
+static inline void
+row_log_append(struct RowLog *log, RowLogOwner *owner, int64 value)
+{
+	if (log->count == ROW_LOG_BUFFER)
+		row_log_flush(log);
+	log->entries[log->count].owner = owner;
+	log->entries[log->count].value = value;
+	log->count++;
+}
 
 /* Hand every buffered row to its owner (no-op when nothing is buffered). */
-extern void row_log_resolve(RowLogOwner *owner);
+static inline void
+row_log_resolve(RowLogOwner *owner)
+{
+	if (owner->log != NULL && owner->log->count > 0)
+		row_log_flush(owner->log);
+}
+
 
 #endif							/* CX_ROW_LOG_H */

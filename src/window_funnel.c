@@ -66,6 +66,15 @@ typedef struct FunnelCallCache
 	int			first_flags;
 	uint32		first_steps_hash;
 	bool		args_vary;
+	/*
+	 * settled: the window, mode and steps arguments are constants of the
+	 * query (or parameters), checked on the first row; later rows skip the
+	 * checks and use settled_window and settled_flags.
+	 */
+	bool		settled;
+	int64		settled_window;
+	int			settled_flags;
+	int			log_wanted;		/* row_log_wanted() of this call site, or -1 */
 	RowLogCache *logs;			/* the row logs of this call site */
 } FunnelCallCache;
 
@@ -529,26 +538,44 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "window_funnel transition function called in non-aggregate context");
-	if (by_event)
+	cache = (FunnelCallCache *) fcinfo->flinfo->fn_extra;
+	if (cache != NULL && cache->settled)
 	{
-		cache = (FunnelCallCache *) fcinfo->flinfo->fn_extra;
-		if (cache == NULL)
-		{
-			cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FunnelCallCache));
-			fcinfo->flinfo->fn_extra = cache;
-		}
-		funnel_row_steps(fcinfo, cache, first_step + 1);
+		window = cache->settled_window;
+		flags = cache->settled_flags;
 	}
 	else
-		cache = funnel_call_cache(fcinfo, first_step);
-	window = funnel_row_window(fcinfo, cache);
-	flags = with_mode ? funnel_row_mode(fcinfo, cache) : 0;
+	{
+		if (by_event)
+		{
+			if (cache == NULL)
+			{
+				cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FunnelCallCache));
+				fcinfo->flinfo->fn_extra = cache;
+			}
+			funnel_row_steps(fcinfo, cache, first_step + 1);
+		}
+		else
+			cache = funnel_call_cache(fcinfo, first_step);
+		window = funnel_row_window(fcinfo, cache);
+		flags = with_mode ? funnel_row_mode(fcinfo, cache) : 0;
+		/* arguments fixed for the whole query need no check on later rows */
+		if (get_fn_expr_arg_stable(fcinfo->flinfo, 1) &&
+			(!with_mode || get_fn_expr_arg_stable(fcinfo->flinfo, 2)) &&
+			(!by_event || get_fn_expr_arg_stable(fcinfo->flinfo, first_step + 1)))
+		{
+			cache->settled_window = window;
+			cache->settled_flags = flags;
+			cache->settled = true;
+		}
+		cache->log_wanted = row_log_wanted(fcinfo) ? 1 : 0;
+	}
 	state = PG_ARGISNULL(0) ? NULL : (FunnelState *) PG_GETARG_POINTER(0);
 	if (state == NULL)
 	{
 		RowLog	   *log = NULL;
 
-		if (row_log_wanted(fcinfo))
+		if (cache->log_wanted)
 			log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt, aggcxt,
 							  &funnel_log_ops);
 		state = funnel_state_alloc(aggcxt, log, cache->nsteps, flags, window,
@@ -608,7 +635,7 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 				 steps_hash != cache->first_steps_hash)
 			cache->args_vary = true;
 		if (cache->args_vary || cache->nsteps > FUNNEL_PACK_MAX_STEPS ||
-			!funnel_packable(ts) || !row_log_wanted(fcinfo))
+			!funnel_packable(ts) || !cache->log_wanted)
 		{
 			if (state->window != window || state->flags != flags ||
 				state->steps_hash != steps_hash || state->nsteps != cache->nsteps)
