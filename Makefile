@@ -27,7 +27,7 @@ OBJS = \
 # runs the first script and then the upgrades.
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
-REGRESS = stage_io stage_ops stage_functions stage_timeline funnel funnel_modes funnel_report funnel_parallel funnel_random session session_random aggregate_memory path_io path_functions path_agg matview input_mutation
+REGRESS = stage_io stage_ops stage_functions stage_timeline funnel funnel_modes funnel_report funnel_parallel funnel_random funnel_hashed session session_random aggregate_memory path_io path_functions path_agg matview input_mutation
 REGRESS_OPTS = --inputdir=. --outputdir=$(REGRESS_OUTDIR) --load-extension=$(EXTENSION)
 REGRESS_OUTDIR ?= .
 

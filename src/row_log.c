@@ -19,15 +19,30 @@
 #define ROW_LOG_SLAB_MAX	(1024 * 1024)
 #define ROW_LOG_LINE		64
 
-
+/*
+ * The live logs of this backend, so that a final function (which has no
+ * access to the transition function's cache) can find the log holding a
+ * state.  A log leaves the list when its aggregate context is reset or
+ * deleted; there are one or two per query.
+ */
+static RowLog *live_logs = NULL;
 
 /* The aggregate context is being reset: its log is gone. */
 static void
 row_log_forget(void *arg)
 {
 	RowLog	   *log = (RowLog *) arg;
+	RowLog	  **link;
 
 	log->cache->log = NULL;
+	for (link = &live_logs; *link != NULL; link = &(*link)->next_live)
+	{
+		if (*link == log)
+		{
+			*link = log->next_live;
+			break;
+		}
+	}
 }
 
 RowLog *
@@ -58,6 +73,18 @@ row_log_for_slow(RowLogCache **cache, MemoryContext fn_mcxt, MemoryContext cxt,
 	log->slab_next = NULL;
 	log->slab_end = NULL;
 	log->slab_block = 0;
+	log->state_size = 0;
+	log->blocks = NULL;
+	log->nblocks = 0;
+	log->maxblocks = 0;
+	log->block_order = NULL;
+	log->block_order_n = 0;
+	log->nstates = 0;
+	log->results = NULL;
+	log->results_size = 0;
+	log->results_valid = false;
+	log->next_live = live_logs;
+	live_logs = log;
 	log->cache = free_entry;
 	log->reset_callback.func = row_log_forget;
 	log->reset_callback.arg = log;
@@ -110,6 +137,10 @@ row_log_alloc_state(RowLog *log, Size size, Size header)
 
 	size = TYPEALIGN(ROW_LOG_LINE, size);
 	Assert(size <= ROW_LOG_SLAB_MIN / 4);
+	/* one kind of state per log: its states form arrays of equal strides */
+	Assert(log->state_size == 0 || log->state_size == size);
+	log->state_size = size;
+	log->results_valid = false;
 	if (log->slab_next == NULL || (Size) (log->slab_end - log->slab_next) < size)
 	{
 		char	   *block;
@@ -120,9 +151,22 @@ row_log_alloc_state(RowLog *log, Size size, Size header)
 		row_log_prefault(block, log->slab_block + ROW_LOG_LINE);
 		log->slab_next = (char *) TYPEALIGN(ROW_LOG_LINE, block);
 		log->slab_end = log->slab_next + log->slab_block;
+		if (log->nblocks == log->maxblocks)
+		{
+			log->maxblocks = Max(16, log->maxblocks * 2);
+			log->blocks = log->blocks == NULL ?
+				MemoryContextAlloc(log->cxt, log->maxblocks * sizeof(RowLogBlock)) :
+				repalloc(log->blocks, log->maxblocks * sizeof(RowLogBlock));
+		}
+		log->blocks[log->nblocks].start = log->slab_next;
+		log->blocks[log->nblocks].nstates = 0;
+		log->blocks[log->nblocks].first = log->nstates;
+		log->nblocks++;
 	}
 	state = log->slab_next;
 	log->slab_next += size;
+	log->blocks[log->nblocks - 1].nstates++;
+	log->nstates++;
 	memset(state, 0, header);
 	return state;
 }
@@ -136,6 +180,129 @@ row_log_flush(RowLog *log)
 	/* set first: should an owner raise an error, the rows are not replayed */
 	log->count = 0;
 	if (n > 0)
+	{
+		log->results_valid = false;
 		log->ops->append_batch(log->entries, n);
+	}
 	CHECK_FOR_INTERRUPTS();
+}
+
+static RowLogBlock *block_order_base;
+
+static int
+row_log_block_cmp(const void *a, const void *b)
+{
+	const char *x = block_order_base[*(const int *) a].start;
+	const char *y = block_order_base[*(const int *) b].start;
+
+	return (x > y) - (x < y);
+}
+
+/* The position of state among the log's states, or -1 if not one of them. */
+static int32
+row_log_state_index(RowLog *log, const char *state)
+{
+	const RowLogBlock *block;
+	Size		offset;
+	int			lo = 0;
+	int			hi;
+
+	if (log->nblocks == 0)
+		return -1;
+	if (log->block_order_n != log->nblocks)
+	{
+		/* the blocks by address, for a binary search (new blocks came) */
+		int			i;
+
+		if (log->block_order != NULL)
+			pfree(log->block_order);
+		log->block_order = MemoryContextAlloc(log->cxt, log->nblocks * sizeof(int));
+		for (i = 0; i < log->nblocks; i++)
+			log->block_order[i] = i;
+		block_order_base = log->blocks;
+		qsort(log->block_order, log->nblocks, sizeof(int), row_log_block_cmp);
+		log->block_order_n = log->nblocks;
+	}
+	/* the last block starting at or before state */
+	hi = log->nblocks - 1;
+	if (state < log->blocks[log->block_order[0]].start)
+		return -1;
+	while (lo < hi)
+	{
+		int			mid = (lo + hi + 1) / 2;
+
+		if (log->blocks[log->block_order[mid]].start <= state)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	block = &log->blocks[log->block_order[lo]];
+	offset = state - block->start;
+	if (offset >= (Size) block->nstates * log->state_size ||
+		offset % log->state_size != 0)
+		return -1;
+	return block->first + (int32) (offset / log->state_size);
+}
+
+/* Evaluate every state of the log in memory order (see row_log_result). */
+static void
+row_log_compute_results(RowLog *log)
+{
+	int			i;
+
+	if (log->results_size < log->nstates)
+	{
+		if (log->results != NULL)
+			pfree(log->results);
+		log->results = MemoryContextAlloc(log->cxt, log->nstates);
+		log->results_size = log->nstates;
+	}
+	for (i = 0; i < log->nblocks; i++)
+	{
+		const RowLogBlock *block = &log->blocks[i];
+		int32		j;
+
+		for (j = 0; j < block->nstates; j++)
+		{
+			log->results[block->first + j] =
+				(int8) log->ops->evaluate(block->start + (Size) j * log->state_size);
+			if ((j & 1023) == 1023)
+				CHECK_FOR_INTERRUPTS();
+		}
+	}
+	log->results_valid = true;
+}
+
+bool
+row_log_result(MemoryContext cxt, const RowLogOps *ops, const void *state,
+			   int *result)
+{
+	RowLog	   *log;
+	int32		index = -1;
+
+	if (ops->evaluate == NULL)
+		return false;
+	for (log = live_logs; log != NULL; log = log->next_live)
+	{
+		if (log->cxt == cxt && log->ops == ops &&
+			(index = row_log_state_index(log, state)) >= 0)
+			break;
+	}
+	if (log == NULL)
+		return false;
+	if (log->count > 0)
+		row_log_flush(log);
+	if (!log->results_valid)
+		row_log_compute_results(log);
+	if (log->results[index] < 0)
+		return false;
+	*result = log->results[index];
+	return true;
+}
+
+void
+row_log_invalidate(RowLogOwner *owner)
+{
+	if (owner->log != NULL)
+		owner->log->results_valid = false;
 }

@@ -18,6 +18,8 @@
 #include "common/int.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "nodes/pg_list.h"
+#include "nodes/primnodes.h"
 #include "port/pg_bitutils.h"
 #include "access/hash.h"
 #include "utils/array.h"
@@ -431,17 +433,95 @@ funnel_append_batch(const RowLogEntry *entries, int n)
 
 		if (i + ROW_LOG_PREFETCH_DISTANCE < n)
 		{
-			/* the header and the next inline rows: the state's first lines */
+			/* the header and the inline rows: the state's three lines */
 			const char *ahead = (const char *) entries[i + ROW_LOG_PREFETCH_DISTANCE].owner;
 
 			row_log_prefetch(ahead);
 			row_log_prefetch(ahead + 64);
+			row_log_prefetch(ahead + 128);
 		}
 		funnel_state_append(state, NULL, funnel_unpack_ts(key), (uint64) (key & 0xFF));
 	}
 }
 
-static const RowLogOps funnel_log_ops = {funnel_append_batch};
+/*
+ * The furthest step of the default mode over sorted packed keys, in one
+ * pass: start[k] is the latest start of a chain that reached step k, and a
+ * later start is always at least as good (it leaves more of the window).
+ * Exact when every row matches one step: keys sort by time then mask, so
+ * rows of the same instant come in step order and may fill consecutive
+ * steps, as the rules allow.  A row matching several steps needs the
+ * matching of funnel_core.c inside its instant: returns false then.
+ */
+static bool
+funnel_fast_level(const int64 *keys, int32 n, int64 window, int *level)
+{
+	int64		start[FUNNEL_PACK_MAX_STEPS + 1];
+	uint32		valid = 0;		/* bit k: start[k] is set */
+	int			best = 0;
+	int32		i;
+
+	for (i = 0; i < n; i++)
+	{
+		uint32		mask = (uint32) (keys[i] & 0xFF);
+		int64		now;
+		int			k;
+
+		if (mask == 0 || (mask & (mask - 1)) != 0)
+			return false;
+		now = funnel_unpack_ts(keys[i]);
+		k = pg_rightmost_one_pos32(mask) + 1;
+		if (k == 1)
+			start[1] = now;
+		else if ((valid & (1U << (k - 1))) != 0 &&
+				 (uint64) now - (uint64) start[k - 1] <= (uint64) window)
+		{
+			if ((valid & (1U << k)) == 0 || start[k - 1] > start[k])
+				start[k] = start[k - 1];
+		}
+		else
+			continue;
+		valid |= 1U << k;
+		if (k > best)
+			best = k;
+	}
+	*level = best;
+	return true;
+}
+
+/* Sort a packed state's rows in place if they did not come sorted. */
+static void
+funnel_sort_packed(FunnelState *state)
+{
+	if (!state->sorted)
+	{
+		cx_sort_int64(state->entries, state->count);
+		state->sorted = true;
+		if (state->count > 0)
+			state->last = state->entries[state->count - 1];
+	}
+}
+
+/*
+ * window_funnel's answer for a state of a row log, evaluated with all the
+ * log's states at once (row_log_result): the default mode over packed
+ * single-step rows, else -1 (the final function takes the general path).
+ */
+static int
+funnel_log_evaluate(void *p)
+{
+	FunnelState *state = (FunnelState *) p;
+	int			level;
+
+	if (!state->packed || state->flags != 0)
+		return -1;
+	funnel_sort_packed(state);
+	if (!funnel_fast_level(state->entries, state->count, state->window, &level))
+		return -1;
+	return level;
+}
+
+static const RowLogOps funnel_log_ops = {funnel_append_batch, funnel_log_evaluate};
 
 static void
 funnel_check_same(FunnelState *state, int nsteps, int flags, int64 window)
@@ -519,6 +599,26 @@ funnel_row_steps(FunctionCallInfo fcinfo, FunnelCallCache *cache, int argno)
 }
 
 /*
+ * Is transition argument argno (1 = the aggregate's first input) the same
+ * for every row of the query: a constant, or a parameter of the statement?
+ * The transition function's own expression cannot tell (PostgreSQL gives it
+ * placeholders), so this asks the aggregate call, whose arguments are
+ * constants once the planner has folded them.
+ */
+static bool
+funnel_arg_constant(FunctionCallInfo fcinfo, int argno)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	Node	   *arg;
+
+	if (aggref == NULL || argno < 1 || argno > list_length(aggref->args))
+		return false;
+	arg = (Node *) ((TargetEntry *) list_nth(aggref->args, argno - 1))->expr;
+	return IsA(arg, Const) ||
+		(IsA(arg, Param) && ((Param *) arg)->paramkind == PARAM_EXTERN);
+}
+
+/*
  * Shared transition.  with_mode: a mode argument follows the window.
  * by_event: the steps are an event text and an array of step events (one
  * byte-wise comparison each), else boolean conditions.
@@ -560,9 +660,9 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 		window = funnel_row_window(fcinfo, cache);
 		flags = with_mode ? funnel_row_mode(fcinfo, cache) : 0;
 		/* arguments fixed for the whole query need no check on later rows */
-		if (get_fn_expr_arg_stable(fcinfo->flinfo, 1) &&
-			(!with_mode || get_fn_expr_arg_stable(fcinfo->flinfo, 2)) &&
-			(!by_event || get_fn_expr_arg_stable(fcinfo->flinfo, first_step + 1)))
+		if (funnel_arg_constant(fcinfo, 1) &&
+			(!with_mode || funnel_arg_constant(fcinfo, 2)) &&
+			(!by_event || funnel_arg_constant(fcinfo, first_step + 1)))
 		{
 			cache->settled_window = window;
 			cache->settled_flags = flags;
@@ -640,6 +740,7 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 			if (state->window != window || state->flags != flags ||
 				state->steps_hash != steps_hash || state->nsteps != cache->nsteps)
 				funnel_check_same(state, -1, flags, window);
+			row_log_invalidate(&state->owner);
 			funnel_state_append(state, aggcxt, ts, mask);
 		}
 		else
@@ -701,7 +802,11 @@ window_funnel_combinefn(PG_FUNCTION_ARGS)
 	left = PG_ARGISNULL(0) ? NULL : (FunnelState *) PG_GETARG_POINTER(0);
 	right = PG_ARGISNULL(1) ? NULL : (FunnelState *) PG_GETARG_POINTER(1);
 	if (left != NULL)
+	{
 		row_log_resolve(&left->owner);
+		/* left takes rows past its log: answers made before are stale */
+		row_log_invalidate(&left->owner);
+	}
 	if (right == NULL)
 	{
 		if (left == NULL)
@@ -894,51 +999,6 @@ funnel_sorted_events(FunnelState *state)
 	return events;
 }
 
-/*
- * The furthest step of the default mode over sorted packed keys, in one
- * pass: start[k] is the latest start of a chain that reached step k, and a
- * later start is always at least as good (it leaves more of the window).
- * Exact when every row matches one step: keys sort by time then mask, so
- * rows of the same instant come in step order and may fill consecutive
- * steps, as the rules allow.  A row matching several steps needs the
- * matching of funnel_core.c inside its instant: returns false then.
- */
-static bool
-funnel_fast_level(const int64 *keys, int32 n, int64 window, int *level)
-{
-	int64		start[FUNNEL_PACK_MAX_STEPS + 1];
-	uint32		valid = 0;		/* bit k: start[k] is set */
-	int			best = 0;
-	int32		i;
-
-	for (i = 0; i < n; i++)
-	{
-		uint32		mask = (uint32) (keys[i] & 0xFF);
-		int64		now;
-		int			k;
-
-		if (mask == 0 || (mask & (mask - 1)) != 0)
-			return false;
-		now = funnel_unpack_ts(keys[i]);
-		k = pg_rightmost_one_pos32(mask) + 1;
-		if (k == 1)
-			start[1] = now;
-		else if ((valid & (1U << (k - 1))) != 0 &&
-				 (uint64) now - (uint64) start[k - 1] <= (uint64) window)
-		{
-			if ((valid & (1U << k)) == 0 || start[k - 1] > start[k])
-				start[k] = start[k - 1];
-		}
-		else
-			continue;
-		valid |= 1U << k;
-		if (k > best)
-			best = k;
-	}
-	*level = best;
-	return true;
-}
-
 /* Sort the state's rows if needed and evaluate the funnel. */
 static void
 funnel_evaluate_state(FunnelState *state, bool want_times, FunnelOutcome *out)
@@ -948,13 +1008,7 @@ funnel_evaluate_state(FunnelState *state, bool want_times, FunnelOutcome *out)
 	row_log_resolve(&state->owner);
 	if (state->packed && state->flags == 0 && !want_times)
 	{
-		if (!state->sorted)
-		{
-			cx_sort_int64(state->entries, state->count);
-			state->sorted = true;
-			if (state->count > 0)
-				state->last = state->entries[state->count - 1];
-		}
+		funnel_sort_packed(state);
 		if (funnel_fast_level(state->entries, state->count, state->window, &out->level))
 			return;
 	}
@@ -973,8 +1027,15 @@ window_funnel_finalfn(PG_FUNCTION_ARGS)
 {
 	FunnelOutcome out;
 
+	MemoryContext aggcxt;
+	int			level;
+
 	if (PG_ARGISNULL(0))
 		PG_RETURN_INT32(0);
+	/* a state of a row log: its answer came with all the others' */
+	if (AggCheckCallContext(fcinfo, &aggcxt) &&
+		row_log_result(aggcxt, &funnel_log_ops, PG_GETARG_POINTER(0), &level))
+		PG_RETURN_INT32(level);
 	funnel_evaluate_state((FunnelState *) PG_GETARG_POINTER(0), false, &out);
 	PG_RETURN_INT32(out.level);
 }
