@@ -333,10 +333,10 @@ session_stats_reserve(SessionStatsState *state, int64 extra)
 				 errhint("Narrow the time range, or group by a finer key.")));
 
 	/*
-	 * Powers of two from 64 rows on: the allocator rounds a request up to
+	 * Powers of two from 16 rows on: the allocator rounds a request up to
 	 * one anyway, and doubling keeps the copies linear in the rows.
 	 */
-	newcap = Min(pg_nextpower2_64(Max(need, 64)), SESSION_MAX_ROWS);
+	newcap = Min(pg_nextpower2_64(Max(need, 16)), SESSION_MAX_ROWS);
 	if (state->ts == state->inline_ts)
 	{
 		int64	   *ts = MemoryContextAlloc(state->cxt, newcap * sizeof(int64));
@@ -351,26 +351,32 @@ session_stats_reserve(SessionStatsState *state, int64 extra)
 
 /*
  * A new state.  Under hashed aggregation (log given) it is carved from the
- * log's state blocks, else allocated in cxt.
+ * log's state blocks, else allocated in cxt.  exact_rows >= 0 (a state
+ * rebuilt from a partial one, whose size is known) makes the inline area
+ * exactly that large: a parallel plan's leader holds several per group.
  */
 static SessionStatsState *
-session_stats_alloc(MemoryContext cxt, RowLog *log, int64 gap, int64 min_rows)
+session_stats_alloc(MemoryContext cxt, RowLog *log, int64 gap, int64 exact_rows)
 {
 	SessionStatsState *state;
+	Size		header = offsetof(SessionStatsState, inline_ts);
+	Size		size = SESSION_STATE_SIZE;
 
+	if (exact_rows >= 0)
+		size = header + Max(exact_rows, 1) * sizeof(int64);
 	if (log != NULL)
-		state = row_log_alloc_state(log, SESSION_STATE_SIZE,
-									offsetof(SessionStatsState, inline_ts));
+		state = row_log_alloc_state(log, size, header);
 	else
-		state = MemoryContextAllocZero(cxt, SESSION_STATE_SIZE);
+	{
+		state = MemoryContextAlloc(cxt, size);
+		memset(state, 0, header);
+	}
 	state->owner.log = log;
 	state->cxt = cxt;
 	state->ts = state->inline_ts;
-	state->capacity = SESSION_INLINE_ROWS;
+	state->capacity = (int32) ((size - header) / sizeof(int64));
 	state->gap = gap;
 	state->sorted = true;
-	if (min_rows > 0)
-		session_stats_reserve(state, min_rows);
 	return state;
 }
 
@@ -462,7 +468,7 @@ session_stats_transfn(PG_FUNCTION_ARGS)
 	{
 		/* one group at a time: append directly */
 		if (state == NULL)
-			state = session_stats_alloc(aggcxt, NULL, gap, 0);
+			state = session_stats_alloc(aggcxt, NULL, gap, -1);
 		else
 			session_stats_check_gap(state, gap);
 		if (state->count >= state->capacity)
@@ -476,7 +482,7 @@ session_stats_transfn(PG_FUNCTION_ARGS)
 									  &session_stats_log_ops);
 
 		if (state == NULL)
-			state = session_stats_alloc(aggcxt, log, gap, 0);
+			state = session_stats_alloc(aggcxt, log, gap, -1);
 		else if (cache->gap_varies)
 			session_stats_check_gap(state, gap);	/* only then read the state */
 		row_log_append(log, &state->owner, PG_GETARG_INT64(1));
@@ -504,13 +510,16 @@ session_stats_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(left);
 	}
 	row_log_resolve(&right->owner);
+
+	/*
+	 * The first partial state of a group becomes the group's state: it was
+	 * made for this call (by deserialize, in the aggregate context), so no
+	 * copy is needed.
+	 */
 	if (left == NULL)
-		left = session_stats_alloc(aggcxt, NULL, right->gap, right->count);
-	else
-	{
-		row_log_resolve(&left->owner);
-		session_stats_check_gap(left, right->gap);
-	}
+		PG_RETURN_POINTER(right);
+	row_log_resolve(&left->owner);
+	session_stats_check_gap(left, right->gap);
 	if (right->count > 0)
 	{
 		int32		i;
@@ -528,17 +537,26 @@ Datum
 session_stats_serialize(PG_FUNCTION_ARGS)
 {
 	SessionStatsState *state = (SessionStatsState *) PG_GETARG_POINTER(0);
+	Size		size;
+	bytea	   *result;
 	StringInfoData buf;
 	int32		i;
 
 	row_log_resolve(&state->owner);
-	pq_begintypsend(&buf);
-	enlargeStringInfo(&buf, 12 + (Size) state->count * 8);
-	pq_sendint64(&buf, state->gap);
-	pq_sendint32(&buf, state->count);
+	/* written in place: one allocation of the exact size per group */
+	size = VARHDRSZ + 12 + (Size) state->count * 8;
+	result = palloc(size);
+	SET_VARSIZE(result, size);
+	buf.data = VARDATA(result);
+	buf.len = 0;
+	buf.maxlen = size - VARHDRSZ;
+	buf.cursor = 0;
+	pq_writeint64(&buf, state->gap);
+	pq_writeint32(&buf, state->count);
 	for (i = 0; i < state->count; i++)
 		pq_writeint64(&buf, (uint64) state->ts[i]);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	Assert(buf.len == buf.maxlen);
+	PG_RETURN_BYTEA_P(result);
 }
 
 /* Deserialize session_stats, rejecting bytes that are not a state. */

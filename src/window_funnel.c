@@ -327,40 +327,49 @@ funnel_state_reserve(FunnelState *state, int64 extra)
 	funnel_check_limit(need);
 
 	/*
-	 * Powers of two from 32 rows on: the allocator rounds a request up to
+	 * Powers of two from 16 rows on: the allocator rounds a request up to
 	 * one anyway, and doubling keeps the copies linear in the rows.
 	 */
-	newcap = Min(pg_nextpower2_64(Max(need, 32)), FUNNEL_MAX_ROWS);
+	newcap = Min(pg_nextpower2_64(Max(need, 16)), FUNNEL_MAX_ROWS);
 	funnel_state_regrow(state, newcap);
 	return state;
 }
 
 /*
  * A new state.  Under hashed aggregation (log given) it is carved from the
- * log's state blocks, else allocated in cxt.
+ * log's state blocks, else allocated in cxt.  exact_rows >= 0 (a state
+ * rebuilt from a partial one, whose size is known) makes the inline area
+ * exactly that large: a parallel plan's leader holds several per group.
  */
 static FunnelState *
 funnel_state_alloc(MemoryContext cxt, RowLog *log, int nsteps, int flags,
-				   int64 window, bool packed, int64 min_rows)
+				   int64 window, bool packed, int64 exact_rows)
 {
 	FunnelState *state;
+	Size		header = offsetof(FunnelState, inline_entries);
+	Size		size = FUNNEL_STATE_SIZE;
 
+	if (exact_rows >= 0)
+	{
+		funnel_check_limit(exact_rows);
+		size = header + Max(exact_rows, 1) * FUNNEL_ENTRY_SIZE(packed);
+	}
 	if (log != NULL)
-		state = row_log_alloc_state(log, FUNNEL_STATE_SIZE,
-									offsetof(FunnelState, inline_entries));
+		state = row_log_alloc_state(log, size, header);
 	else
-		state = MemoryContextAllocZero(cxt, FUNNEL_STATE_SIZE);
+	{
+		state = MemoryContextAlloc(cxt, size);
+		memset(state, 0, header);
+	}
 	state->owner.log = log;
 	state->cxt = cxt;
 	state->entries = state->inline_entries;
-	state->capacity = FUNNEL_INLINE_BYTES / FUNNEL_ENTRY_SIZE(packed);
+	state->capacity = (int32) ((size - header) / FUNNEL_ENTRY_SIZE(packed));
 	state->nsteps = nsteps;
 	state->flags = flags;
 	state->window = window;
 	state->packed = packed;
 	state->sorted = true;
-	if (min_rows > 0)
-		funnel_state_reserve(state, min_rows);
 	return state;
 }
 
@@ -679,7 +688,7 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 			log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt, aggcxt,
 							  &funnel_log_ops);
 		state = funnel_state_alloc(aggcxt, log, cache->nsteps, flags, window,
-								   cache->nsteps <= FUNNEL_PACK_MAX_STEPS, 0);
+								   cache->nsteps <= FUNNEL_PACK_MAX_STEPS, -1);
 		state->steps_hash = by_event ? cache->steps_hash : 0;
 	}
 
@@ -814,12 +823,14 @@ window_funnel_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(left);
 	}
 	row_log_resolve(&right->owner);
+
+	/*
+	 * The first partial state of a group becomes the group's state: it was
+	 * made for this call (by deserialize, in the aggregate context), so no
+	 * copy is needed.
+	 */
 	if (left == NULL)
-	{
-		left = funnel_state_alloc(aggcxt, NULL, right->nsteps, right->flags,
-								  right->window, right->packed, right->count);
-		left->steps_hash = right->steps_hash;
-	}
+		PG_RETURN_POINTER(right);
 	else if (left->steps_hash != right->steps_hash)
 		funnel_check_same(left, -1, right->flags, right->window);
 	else
@@ -864,22 +875,31 @@ window_funnel_serialize(PG_FUNCTION_ARGS)
 {
 	FunnelState *state = (FunnelState *) PG_GETARG_POINTER(0);
 	int64		words;
+	Size		size;
+	bytea	   *result;
 	StringInfoData buf;
 	int64		i;
 
 	row_log_resolve(&state->owner);
 	words = (int64) state->count * (state->packed ? 1 : 2);
-	pq_begintypsend(&buf);
-	enlargeStringInfo(&buf, 25 + words * 8);
-	pq_sendint32(&buf, state->nsteps);
-	pq_sendint32(&buf, state->flags);
-	pq_sendint64(&buf, state->window);
-	pq_sendbyte(&buf, state->packed ? 1 : 0);
-	pq_sendint32(&buf, state->count);
-	pq_sendint32(&buf, state->steps_hash);
+	/* written in place: one allocation of the exact size per group */
+	size = VARHDRSZ + 25 + words * 8;
+	result = palloc(size);
+	SET_VARSIZE(result, size);
+	buf.data = VARDATA(result);
+	buf.len = 0;
+	buf.maxlen = size - VARHDRSZ;
+	buf.cursor = 0;
+	pq_writeint32(&buf, state->nsteps);
+	pq_writeint32(&buf, state->flags);
+	pq_writeint64(&buf, state->window);
+	pq_writeint8(&buf, state->packed ? 1 : 0);
+	pq_writeint32(&buf, state->count);
+	pq_writeint32(&buf, state->steps_hash);
 	for (i = 0; i < words; i++)
 		pq_writeint64(&buf, (uint64) state->entries[i]);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	Assert(buf.len == buf.maxlen);
+	PG_RETURN_BYTEA_P(result);
 }
 
 static void
@@ -932,6 +952,26 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		funnel_bad_state("row count does not match the length");
 	max_mask = nsteps == 64 ? PG_UINT64_MAX : (UINT64CONST(1) << nsteps) - 1;
 	state = funnel_state_alloc(aggcxt, NULL, nsteps, flags, window, packed != 0, count);
+	if (packed)
+	{
+		/* the keys as they come, checked; sortedness tracked as we go */
+		for (i = 0; i < count; i++)
+		{
+			int64		key = pq_getmsgint64(&buf);
+			uint64		mask = (uint64) (key & 0xFF);
+
+			if ((mask & ~max_mask) != 0)
+				funnel_bad_state("a row matches a step past the last");
+			if (mask == 0 && !(flags & FUNNEL_STRICT_ORDER))
+				funnel_bad_state("a row matches no step");
+			if (i > 0 && key < state->last)
+				state->sorted = false;
+			state->last = key;
+			state->entries[i] = key;
+		}
+		state->count = count;
+		PG_RETURN_POINTER(state);
+	}
 	state->steps_hash = steps_hash;
 	for (i = 0; i < count; i++)
 	{

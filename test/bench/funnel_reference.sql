@@ -43,3 +43,29 @@ BEGIN
 		customer_id := cur; level := best; RETURN NEXT;
 	END IF;
 END $$;
+
+-- The same funnel in plain SQL, as analysts write it by hand: for each
+-- step-1 row, the earliest row of each next step after the previous one and
+-- within the window of the start (the earliest is always the best choice
+-- when each row matches one step), then the furthest step over all starts.
+-- Needs an index on (customer_id, kind, ts); customers without a step-1
+-- row are absent (level 0).
+CREATE FUNCTION bench_funnel_sql(win interval, k1 text, k2 text, k3 text, k4 text)
+RETURNS TABLE (customer_id bigint, level int)
+LANGUAGE sql STABLE AS $$
+	SELECT e1.customer_id,
+		   max(CASE WHEN s4.t IS NOT NULL THEN 4 WHEN s3.t IS NOT NULL THEN 3
+					WHEN s2.t IS NOT NULL THEN 2 ELSE 1 END)
+	FROM events e1
+	LEFT JOIN LATERAL (SELECT min(e.ts) AS t FROM events e
+					   WHERE e.customer_id = e1.customer_id AND e.kind = k2
+						 AND e.ts >= e1.ts AND e.ts <= e1.ts + win) s2 ON true
+	LEFT JOIN LATERAL (SELECT min(e.ts) AS t FROM events e
+					   WHERE e.customer_id = e1.customer_id AND e.kind = k3
+						 AND e.ts >= s2.t AND e.ts <= e1.ts + win) s3 ON true
+	LEFT JOIN LATERAL (SELECT min(e.ts) AS t FROM events e
+					   WHERE e.customer_id = e1.customer_id AND e.kind = k4
+						 AND e.ts >= s3.t AND e.ts <= e1.ts + win) s4 ON true
+	WHERE e1.kind = k1
+	GROUP BY e1.customer_id
+$$;
