@@ -101,7 +101,6 @@ row_log_wanted(FunctionCallInfo fcinfo)
 		 ((AggState *) fcinfo->context)->aggstrategy == AGG_MIXED);
 }
 
-
 /*
  * Map the pages of a new block in one system call.  A block is filled from
  * start to end, so every page will be written; taking the page faults one

@@ -315,6 +315,7 @@ typedef struct SessionStatsCache
 	bool		first_known;
 	int64		first_gap;		/* the gap of the first row seen */
 	bool		gap_varies;		/* some row had another gap: check states */
+	bool		log_wanted;		/* row_log_wanted() of this call site */
 	RowLogCache *logs;
 } SessionStatsCache;
 
@@ -460,11 +461,13 @@ session_stats_transfn(PG_FUNCTION_ARGS)
 	{
 		cache->first_gap = gap;
 		cache->first_known = true;
+		/* the same for every row of this call site */
+		cache->log_wanted = row_log_wanted(fcinfo);
 	}
 	else if (gap != cache->first_gap)
 		cache->gap_varies = true;
 
-	if (!row_log_wanted(fcinfo))
+	if (!cache->log_wanted)
 	{
 		/* one group at a time: append directly */
 		if (state == NULL)

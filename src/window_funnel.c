@@ -76,7 +76,7 @@ typedef struct FunnelCallCache
 	bool		settled;
 	int64		settled_window;
 	int			settled_flags;
-	int			log_wanted;		/* row_log_wanted() of this call site, or -1 */
+	int			log_wanted;		/* row_log_wanted() of this call site (first row) */
 	RowLogCache *logs;			/* the row logs of this call site */
 } FunnelCallCache;
 
