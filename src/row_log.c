@@ -83,6 +83,7 @@ row_log_for_slow(RowLogCache **cache, MemoryContext fn_mcxt, MemoryContext cxt,
 	log->results = NULL;
 	log->results_size = 0;
 	log->results_valid = false;
+	log->carves_bytes = false;
 	log->next_live = live_logs;
 	live_logs = log;
 	log->cache = free_entry;
@@ -129,23 +130,20 @@ row_log_prefault(char *block, Size size)
 #endif
 }
 
-void *
-row_log_alloc_state(RowLog *log, Size size, Size header)
+/* size bytes (a multiple of the line) from the log's blocks. */
+static char *
+row_log_carve(RowLog *log, Size size)
 {
-	char	   *state;
+	char	   *memory;
 
-	size = TYPEALIGN(ROW_LOG_LINE, size);
-	Assert(size <= ROW_LOG_SLAB_MIN / 4);
-	/* one kind of state per log: its states form arrays of equal strides */
-	Assert(log->state_size == 0 || log->state_size == size);
-	log->state_size = size;
-	log->results_valid = false;
 	if (log->slab_next == NULL || (Size) (log->slab_end - log->slab_next) < size)
 	{
 		char	   *block;
 
 		/* blocks double from small, so a GROUP BY of few groups stays small */
 		log->slab_block = Min(Max(log->slab_block * 2, ROW_LOG_SLAB_MIN), ROW_LOG_SLAB_MAX);
+		while (log->slab_block < size)
+			log->slab_block *= 2;
 		block = MemoryContextAlloc(log->cxt, log->slab_block + ROW_LOG_LINE);
 		row_log_prefault(block, log->slab_block + ROW_LOG_LINE);
 		log->slab_next = (char *) TYPEALIGN(ROW_LOG_LINE, block);
@@ -162,12 +160,36 @@ row_log_alloc_state(RowLog *log, Size size, Size header)
 		log->blocks[log->nblocks].first = log->nstates;
 		log->nblocks++;
 	}
-	state = log->slab_next;
+	memory = log->slab_next;
 	log->slab_next += size;
+	return memory;
+}
+
+void *
+row_log_alloc_state(RowLog *log, Size size, Size header)
+{
+	char	   *state;
+
+	size = TYPEALIGN(ROW_LOG_LINE, size);
+	Assert(size <= ROW_LOG_SLAB_MIN / 4);
+	/* one kind of state per log: its states form arrays of equal strides */
+	Assert((log->state_size == 0 && !log->carves_bytes) || log->state_size == size);
+	log->state_size = size;
+	log->results_valid = false;
+	state = row_log_carve(log, size);
 	log->blocks[log->nblocks - 1].nstates++;
 	log->nstates++;
 	memset(state, 0, header);
 	return state;
+}
+
+void *
+row_log_alloc_bytes(RowLog *log, Size size)
+{
+	/* never mixed with states: their positions are computed from strides */
+	Assert(log->state_size == 0);
+	log->carves_bytes = true;
+	return row_log_carve(log, TYPEALIGN(ROW_LOG_LINE, size));
 }
 
 

@@ -108,6 +108,7 @@ struct RowLog
 	int8	   *results;		/* ops->evaluate of each state, by number */
 	int32		results_size;
 	bool		results_valid;	/* no row or state came since they were made */
+	bool		carves_bytes;	/* row_log_alloc_bytes was used: no states */
 	struct RowLog *next_live;	/* the backend's list of live logs */
 	RowLogEntry entries[ROW_LOG_BUFFER];
 };
@@ -155,6 +156,13 @@ extern bool row_log_wanted(FunctionCallInfo fcinfo);
  * pfree'd or repalloc'd, nor be given to GetMemoryChunkContext.
  */
 extern void *row_log_alloc_state(struct RowLog *log, Size size, Size header);
+
+/*
+ * size bytes from the same kind of blocks, for memory that is not a state of
+ * the log (a log used so must never carve states): partial states rebuilt
+ * by a deserialize function, for example.  Freed with the context only.
+ */
+extern void *row_log_alloc_bytes(struct RowLog *log, Size size);
 
 /* Hand every buffered row to its owner and empty the buffer. */
 extern void row_log_flush(struct RowLog *log);

@@ -335,15 +335,20 @@ funnel_state_reserve(FunnelState *state, int64 extra)
 	return state;
 }
 
+/* Largest state taken from an arena (see funnel_state_alloc). */
+#define FUNNEL_ARENA_MAX		4096
+
 /*
  * A new state.  Under hashed aggregation (log given) it is carved from the
- * log's state blocks, else allocated in cxt.  exact_rows >= 0 (a state
- * rebuilt from a partial one, whose size is known) makes the inline area
- * exactly that large: a parallel plan's leader holds several per group.
+ * log's state blocks and takes rows through the log; else it is allocated
+ * in cxt, or from arena's blocks when given (a log used for memory only).
+ * exact_rows >= 0 (a state rebuilt from a partial one, whose size is known)
+ * makes the inline area exactly that large: a parallel plan's leader holds
+ * several per group.
  */
 static FunnelState *
-funnel_state_alloc(MemoryContext cxt, RowLog *log, int nsteps, int flags,
-				   int64 window, bool packed, int64 exact_rows)
+funnel_state_alloc(MemoryContext cxt, RowLog *log, RowLog *arena, int nsteps,
+				   int flags, int64 window, bool packed, int64 exact_rows)
 {
 	FunnelState *state;
 	Size		header = offsetof(FunnelState, inline_entries);
@@ -358,7 +363,11 @@ funnel_state_alloc(MemoryContext cxt, RowLog *log, int nsteps, int flags,
 		state = row_log_alloc_state(log, size, header);
 	else
 	{
-		state = MemoryContextAlloc(cxt, size);
+		/* small ones from the arena's blocks (mapped at once), if given */
+		if (arena != NULL && size <= FUNNEL_ARENA_MAX)
+			state = row_log_alloc_bytes(arena, size);
+		else
+			state = MemoryContextAlloc(cxt, size);
 		memset(state, 0, header);
 	}
 	state->owner.log = log;
@@ -532,6 +541,9 @@ funnel_log_evaluate(void *p)
 
 static const RowLogOps funnel_log_ops = {funnel_append_batch, funnel_log_evaluate};
 
+/* The log deserialize takes its states' memory from: no rows, no answers. */
+static const RowLogOps funnel_arena_ops = {funnel_append_batch, NULL};
+
 static void
 funnel_check_same(FunnelState *state, int nsteps, int flags, int64 window)
 {
@@ -687,7 +699,7 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 		if (cache->log_wanted)
 			log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt, aggcxt,
 							  &funnel_log_ops);
-		state = funnel_state_alloc(aggcxt, log, cache->nsteps, flags, window,
+		state = funnel_state_alloc(aggcxt, log, NULL, cache->nsteps, flags, window,
 								   cache->nsteps <= FUNNEL_PACK_MAX_STEPS, -1);
 		state->steps_hash = by_event ? cache->steps_hash : 0;
 	}
@@ -926,6 +938,7 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 	int32		count;
 	uint32		steps_hash;
 	uint64		max_mask;
+	RowLog	   *arena = NULL;
 	int32		i;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
@@ -951,7 +964,14 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		(int64) buf.len - 25 != (int64) count * (packed ? 8 : 16))
 		funnel_bad_state("row count does not match the length");
 	max_mask = nsteps == 64 ? PG_UINT64_MAX : (UINT64CONST(1) << nsteps) - 1;
-	state = funnel_state_alloc(aggcxt, NULL, nsteps, flags, window, packed != 0, count);
+	/* under hashed aggregation the rebuilt states come from an arena */
+	if (row_log_wanted(fcinfo))
+	{
+		RowLogCache **logs = (RowLogCache **) &fcinfo->flinfo->fn_extra;
+
+		arena = row_log_for(logs, fcinfo->flinfo->fn_mcxt, aggcxt, &funnel_arena_ops);
+	}
+	state = funnel_state_alloc(aggcxt, NULL, arena, nsteps, flags, window, packed != 0, count);
 	if (packed)
 	{
 		/* the keys as they come, checked; sortedness tracked as we go */
