@@ -184,6 +184,22 @@ row_log_alloc_state(RowLog *log, Size size, Size header)
 }
 
 void *
+row_log_new_state(MemoryContext cxt, RowLog *log, RowLog *arena, Size size,
+				  Size header)
+{
+	void	   *state;
+
+	if (log != NULL)
+		return row_log_alloc_state(log, size, header);
+	if (arena != NULL && size <= ROW_LOG_ARENA_MAX)
+		state = row_log_alloc_bytes(arena, size);
+	else
+		state = MemoryContextAlloc(cxt, size);
+	memset(state, 0, header);
+	return state;
+}
+
+void *
 row_log_alloc_bytes(RowLog *log, Size size)
 {
 	/* never mixed with states: their positions are computed from strides */

@@ -164,6 +164,18 @@ extern void *row_log_alloc_state(struct RowLog *log, Size size, Size header);
  */
 extern void *row_log_alloc_bytes(struct RowLog *log, Size size);
 
+/* Largest memory row_log_new_state takes from an arena. */
+#define ROW_LOG_ARENA_MAX	4096
+
+/*
+ * Memory for a new state of size bytes, its first header bytes zeroed: a
+ * state of log when log is given (it then takes rows through the log), else
+ * from arena's blocks when given and size is at most ROW_LOG_ARENA_MAX,
+ * else allocated in cxt.
+ */
+extern void *row_log_new_state(MemoryContext cxt, struct RowLog *log,
+							   struct RowLog *arena, Size size, Size header);
+
 /* Hand every buffered row to its owner and empty the buffer. */
 extern void row_log_flush(struct RowLog *log);
 

@@ -365,13 +365,7 @@ session_stats_alloc(MemoryContext cxt, RowLog *log, int64 gap, int64 exact_rows)
 
 	if (exact_rows >= 0)
 		size = header + Max(exact_rows, 1) * sizeof(int64);
-	if (log != NULL)
-		state = row_log_alloc_state(log, size, header);
-	else
-	{
-		state = MemoryContextAlloc(cxt, size);
-		memset(state, 0, header);
-	}
+	state = row_log_new_state(cxt, log, NULL, size, header);
 	state->owner.log = log;
 	state->cxt = cxt;
 	state->ts = state->inline_ts;

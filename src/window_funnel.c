@@ -335,9 +335,6 @@ funnel_state_reserve(FunnelState *state, int64 extra)
 	return state;
 }
 
-/* Largest state taken from an arena (see funnel_state_alloc). */
-#define FUNNEL_ARENA_MAX		4096
-
 /*
  * A new state.  Under hashed aggregation (log given) it is carved from the
  * log's state blocks and takes rows through the log; else it is allocated
@@ -359,17 +356,7 @@ funnel_state_alloc(MemoryContext cxt, RowLog *log, RowLog *arena, int nsteps,
 		funnel_check_limit(exact_rows);
 		size = header + Max(exact_rows, 1) * FUNNEL_ENTRY_SIZE(packed);
 	}
-	if (log != NULL)
-		state = row_log_alloc_state(log, size, header);
-	else
-	{
-		/* small ones from the arena's blocks (mapped at once), if given */
-		if (arena != NULL && size <= FUNNEL_ARENA_MAX)
-			state = row_log_alloc_bytes(arena, size);
-		else
-			state = MemoryContextAlloc(cxt, size);
-		memset(state, 0, header);
-	}
+	state = row_log_new_state(cxt, log, arena, size, header);
 	state->owner.log = log;
 	state->cxt = cxt;
 	state->entries = state->inline_entries;
