@@ -236,8 +236,8 @@ funnel_row_mode(FunctionCallInfo fcinfo, FunnelCallCache *cache)
  * Transition state.  The header never moves once created (rows may reach it
  * later through a row log, see row_log.h).  The first rows live right after
  * the header, in the same allocation and cache lines (most customers keep a
- * dozen rows or so); a group with more moves them to an array of its own,
- * grown fourfold while small, then by doubling.
+ * dozen rows or so); a group with more moves them to an array of its own
+ * whose size doubles as it grows.
  */
 typedef struct FunnelState
 {
