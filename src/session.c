@@ -352,12 +352,15 @@ session_stats_reserve(SessionStatsState *state, int64 extra)
 
 /*
  * A new state.  Under hashed aggregation (log given) it is carved from the
- * log's state blocks, else allocated in cxt.  exact_rows >= 0 (a state
+ * log's state blocks and takes rows through the log; else it is allocated
+ * in cxt, or from arena's blocks when given (a log used for memory only).
+ * exact_rows >= 0 (a state
  * rebuilt from a partial one, whose size is known) makes the inline area
  * exactly that large: a parallel plan's leader holds several per group.
  */
 static SessionStatsState *
-session_stats_alloc(MemoryContext cxt, RowLog *log, int64 gap, int64 exact_rows)
+session_stats_alloc(MemoryContext cxt, RowLog *log, RowLog *arena, int64 gap,
+					int64 exact_rows)
 {
 	SessionStatsState *state;
 	Size		header = offsetof(SessionStatsState, inline_ts);
@@ -365,7 +368,7 @@ session_stats_alloc(MemoryContext cxt, RowLog *log, int64 gap, int64 exact_rows)
 
 	if (exact_rows >= 0)
 		size = header + Max(exact_rows, 1) * sizeof(int64);
-	state = row_log_new_state(cxt, log, NULL, size, header);
+	state = row_log_new_state(cxt, log, arena, size, header);
 	state->owner.log = log;
 	state->cxt = cxt;
 	state->ts = state->inline_ts;
@@ -409,6 +412,9 @@ session_stats_append_batch(const RowLogEntry *entries, int n)
 }
 
 static const RowLogOps session_stats_log_ops = {session_stats_append_batch};
+
+/* The log deserialize takes its states' memory from: no rows, no answers. */
+static const RowLogOps session_stats_arena_ops = {session_stats_append_batch, NULL};
 
 static void
 session_stats_check_gap(SessionStatsState *state, int64 gap)
@@ -465,7 +471,7 @@ session_stats_transfn(PG_FUNCTION_ARGS)
 	{
 		/* one group at a time: append directly */
 		if (state == NULL)
-			state = session_stats_alloc(aggcxt, NULL, gap, -1);
+			state = session_stats_alloc(aggcxt, NULL, NULL, gap, -1);
 		else
 			session_stats_check_gap(state, gap);
 		if (state->count >= state->capacity)
@@ -479,7 +485,7 @@ session_stats_transfn(PG_FUNCTION_ARGS)
 									  &session_stats_log_ops);
 
 		if (state == NULL)
-			state = session_stats_alloc(aggcxt, log, gap, -1);
+			state = session_stats_alloc(aggcxt, log, NULL, gap, -1);
 		else if (cache->gap_varies)
 			session_stats_check_gap(state, gap);	/* only then read the state */
 		row_log_append(log, &state->owner, PG_GETARG_INT64(1));
@@ -565,6 +571,7 @@ session_stats_deserialize(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	StringInfoData buf;
 	SessionStatsState *state;
+	RowLog	   *arena = NULL;
 	int64		gap;
 	int32		count;
 	int32		i;
@@ -583,7 +590,16 @@ session_stats_deserialize(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid session_stats state: gap or row count does not match the length")));
-	state = session_stats_alloc(aggcxt, NULL, gap, count);
+	/* under hashed aggregation the rebuilt states come from an arena */
+	if (row_log_wanted(fcinfo))
+	{
+		/* fn_extra holds the head of this call site's list of logs */
+		RowLogCache **logs = (RowLogCache **) &fcinfo->flinfo->fn_extra;
+
+		arena = row_log_for(logs, fcinfo->flinfo->fn_mcxt, aggcxt,
+							&session_stats_arena_ops);
+	}
+	state = session_stats_alloc(aggcxt, NULL, arena, gap, count);
 	for (i = 0; i < count; i++)
 		session_stats_add(state, pq_getmsgint64(&buf));
 	PG_RETURN_POINTER(state);

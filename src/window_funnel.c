@@ -954,6 +954,7 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 	/* under hashed aggregation the rebuilt states come from an arena */
 	if (row_log_wanted(fcinfo))
 	{
+		/* fn_extra holds the head of this call site's list of logs */
 		RowLogCache **logs = (RowLogCache **) &fcinfo->flinfo->fn_extra;
 
 		arena = row_log_for(logs, fcinfo->flinfo->fn_mcxt, aggcxt, &funnel_arena_ops);
