@@ -94,12 +94,22 @@ row_log_for_slow(RowLogCache **cache, MemoryContext fn_mcxt, MemoryContext cxt,
 	return log;
 }
 
-bool
-row_log_wanted(FunctionCallInfo fcinfo)
+int
+row_log_wanted(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 {
-	return fcinfo->context != NULL && IsA(fcinfo->context, AggState) &&
-		(((AggState *) fcinfo->context)->aggstrategy == AGG_HASHED ||
-		 ((AggState *) fcinfo->context)->aggstrategy == AGG_MIXED);
+	AggState   *aggstate;
+
+	if (fcinfo->context == NULL || !IsA(fcinfo->context, AggState))
+		return ROW_LOG_NO;
+	aggstate = (AggState *) fcinfo->context;
+	if (aggstate->aggstrategy == AGG_HASHED)
+		return ROW_LOG_YES;
+	if (aggstate->aggstrategy != AGG_MIXED)
+		return ROW_LOG_NO;
+	/* hashed and sorted grouping sets in one node: only the hashed ones */
+	return aggstate->hashcontext != NULL &&
+		aggcxt == aggstate->hashcontext->ecxt_per_tuple_memory ?
+		ROW_LOG_YES_THIS_CALL : ROW_LOG_NO_THIS_CALL;
 }
 
 /*

@@ -139,12 +139,21 @@ row_log_for(RowLogCache **cache, MemoryContext fn_mcxt, MemoryContext cxt,
 }
 
 /*
- * Is the buffer worth it for this call?  Only under hashed aggregation, where
- * consecutive rows belong to scattered groups; sorted and plain aggregation
- * (and window aggregates) touch one group at a time.  Constant for a call
- * site, so callers may keep the answer in their fn_extra data.
+ * Is the buffer worth it for this call, in aggregate context aggcxt?  Only
+ * under hashed aggregation, where consecutive rows belong to scattered
+ * groups; sorted and plain aggregation (and window aggregates) touch one
+ * group at a time, in a context reset between groups.  ROW_LOG_YES and
+ * ROW_LOG_NO hold for every call of the call site (callers may keep them);
+ * the _THIS_CALL answers only for this one (a node mixing hashed and sorted
+ * grouping sets: the answer depends on the set).  Test with ROW_LOG_USE.
  */
-extern bool row_log_wanted(FunctionCallInfo fcinfo);
+#define ROW_LOG_NO				0
+#define ROW_LOG_YES				1
+#define ROW_LOG_NO_THIS_CALL	2
+#define ROW_LOG_YES_THIS_CALL	3
+#define ROW_LOG_USE(answer)		(((answer) & 1) != 0)
+#define ROW_LOG_FIXED(answer)	((answer) < ROW_LOG_NO_THIS_CALL)
+extern int	row_log_wanted(FunctionCallInfo fcinfo, MemoryContext aggcxt);
 
 /*
  * Memory for a new state of size bytes, its first header bytes zeroed (the

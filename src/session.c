@@ -315,7 +315,7 @@ typedef struct SessionStatsCache
 	bool		first_known;
 	int64		first_gap;		/* the gap of the first row seen */
 	bool		gap_varies;		/* some row had another gap: check states */
-	bool		log_wanted;		/* row_log_wanted() of this call site */
+	int			log_wanted;		/* row_log_wanted() of the first row */
 	RowLogCache *logs;
 } SessionStatsCache;
 
@@ -461,13 +461,14 @@ session_stats_transfn(PG_FUNCTION_ARGS)
 	{
 		cache->first_gap = gap;
 		cache->first_known = true;
-		/* the same for every row of this call site */
-		cache->log_wanted = row_log_wanted(fcinfo);
+		/* the same for every row of this call site, unless ROW_LOG_FIXED says not */
+		cache->log_wanted = row_log_wanted(fcinfo, aggcxt);
 	}
 	else if (gap != cache->first_gap)
 		cache->gap_varies = true;
 
-	if (!cache->log_wanted)
+	if (!(ROW_LOG_FIXED(cache->log_wanted) ? ROW_LOG_USE(cache->log_wanted) :
+		  ROW_LOG_USE(row_log_wanted(fcinfo, aggcxt))))
 	{
 		/* one group at a time: append directly */
 		if (state == NULL)
@@ -591,7 +592,7 @@ session_stats_deserialize(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid session_stats state: gap or row count does not match the length")));
 	/* under hashed aggregation the rebuilt states come from an arena */
-	if (row_log_wanted(fcinfo))
+	if (ROW_LOG_USE(row_log_wanted(fcinfo, aggcxt)))
 	{
 		/* fn_extra holds the head of this call site's list of logs */
 		RowLogCache **logs = (RowLogCache **) &fcinfo->flinfo->fn_extra;

@@ -76,7 +76,7 @@ typedef struct FunnelCallCache
 	bool		settled;
 	int64		settled_window;
 	int			settled_flags;
-	int			log_wanted;		/* row_log_wanted() of this call site (first row) */
+	int			log_wanted;		/* row_log_wanted() of the first row */
 	RowLogCache *logs;			/* the row logs of this call site */
 } FunnelCallCache;
 
@@ -642,6 +642,7 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 	int64		window;
 	int			flags;
 	uint64		mask = 0;
+	bool		use_log;
 	int			i;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
@@ -676,14 +677,16 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 			cache->settled_flags = flags;
 			cache->settled = true;
 		}
-		cache->log_wanted = row_log_wanted(fcinfo) ? 1 : 0;
+		cache->log_wanted = row_log_wanted(fcinfo, aggcxt);
 	}
+	use_log = ROW_LOG_FIXED(cache->log_wanted) ? ROW_LOG_USE(cache->log_wanted) :
+		ROW_LOG_USE(row_log_wanted(fcinfo, aggcxt));
 	state = PG_ARGISNULL(0) ? NULL : (FunnelState *) PG_GETARG_POINTER(0);
 	if (state == NULL)
 	{
 		RowLog	   *log = NULL;
 
-		if (cache->log_wanted)
+		if (use_log)
 			log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt, aggcxt,
 							  &funnel_log_ops);
 		state = funnel_state_alloc(aggcxt, log, NULL, cache->nsteps, flags, window,
@@ -743,7 +746,7 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 				 steps_hash != cache->first_steps_hash)
 			cache->args_vary = true;
 		if (cache->args_vary || cache->nsteps > FUNNEL_PACK_MAX_STEPS ||
-			!funnel_packable(ts) || !cache->log_wanted)
+			!funnel_packable(ts) || !use_log)
 		{
 			if (state->window != window || state->flags != flags ||
 				state->steps_hash != steps_hash || state->nsteps != cache->nsteps)
@@ -952,7 +955,7 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		funnel_bad_state("row count does not match the length");
 	max_mask = nsteps == 64 ? PG_UINT64_MAX : (UINT64CONST(1) << nsteps) - 1;
 	/* under hashed aggregation the rebuilt states come from an arena */
-	if (row_log_wanted(fcinfo))
+	if (ROW_LOG_USE(row_log_wanted(fcinfo, aggcxt)))
 	{
 		/* fn_extra holds the head of this call site's list of logs */
 		RowLogCache **logs = (RowLogCache **) &fcinfo->flinfo->fn_extra;
