@@ -58,21 +58,23 @@ RESET work_mem;
 RESET hash_mem_multiplier;
 
 -- grouping sets: several hash tables in one plan, and hashed sets beside
--- sorted ones (MixedAggregate: the sorted sets' contexts are reset per group)
+-- sorted ones (MixedAggregate: only the hashed sets use row logs; the
+-- sorted sets' contexts are reset per group); session_stats as well
 CREATE INDEX ON hev (customer);
 CREATE VIEW hev_sets AS
 	SELECT customer, customer % 7 AS g,
-		   window_funnel(interval '3 hours', ts, e IN ('a', 'ab'), e IN ('b', 'ab'), e = 'c') AS level
+		   window_funnel(interval '3 hours', ts, e IN ('a', 'ab'), e IN ('b', 'ab'), e = 'c') AS level,
+		   session_stats(ts, interval '20 minutes') AS st
 	FROM hev GROUP BY GROUPING SETS ((customer), (customer % 7));
 SET enable_hashagg = off;
 CREATE TABLE sorted_sets AS SELECT * FROM hev_sets;
 RESET enable_hashagg;
-SELECT count(*) AS sets, sum(level) AS levels FROM sorted_sets;
+SELECT count(*) AS sets, sum(level) AS levels, sum((st).sessions) AS sessions FROM sorted_sets;
 CREATE FUNCTION differing_sets() RETURNS bigint LANGUAGE sql AS $$
 	SELECT count(*)
 	FROM sorted_sets s FULL JOIN hev_sets h
 	  ON coalesce(s.customer, -1) = coalesce(h.customer, -1) AND coalesce(s.g, -1) = coalesce(h.g, -1)
-	WHERE s.level IS DISTINCT FROM h.level
+	WHERE (s.level, s.st) IS DISTINCT FROM (h.level, h.st)
 $$;
 SET enable_sort = off;
 EXPLAIN (COSTS OFF) SELECT * FROM hev_sets;
