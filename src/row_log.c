@@ -46,8 +46,8 @@ row_log_forget(void *arg)
 }
 
 RowLog *
-row_log_for_slow(RowLogCache **cache, MemoryContext fn_mcxt, MemoryContext cxt,
-			const RowLogOps *ops)
+row_log_for_slow(RowLogCache **cache, MemoryContext fn_mcxt,
+				 MemoryContext cxt, const RowLogOps *ops)
 {
 	RowLogCache *entry;
 	RowLogCache *free_entry = NULL;
