@@ -34,6 +34,23 @@ cx_bytea_reader(bytea *bytes, StringInfo buf)
 }
 
 /*
+ * A new bytea of exactly payload bytes (a serialized aggregate state) and
+ * buf set to fill it with the pq_write functions: one allocation per state.
+ */
+static inline bytea *
+cx_bytea_writer(Size payload, StringInfo buf)
+{
+	bytea	   *result = palloc(VARHDRSZ + payload);
+
+	SET_VARSIZE(result, VARHDRSZ + payload);
+	buf->data = VARDATA(result);
+	buf->len = 0;
+	buf->maxlen = payload;
+	buf->cursor = 0;
+	return result;
+}
+
+/*
  * The position (0-based, counted from argument first) of the first argument
  * from first on that is not boolean, with its type in *type; -1 if none.
  */

@@ -801,14 +801,17 @@ milestone_path_last_milestone(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(path_label_text(&view, path->nsteps - 1));
 }
 
-/* The first step from 'from' on with label id, or -1. */
+/* The first step from 'from' on with the given label, or -1. */
 static int64
-path_next_step(const PathView *view, uint32 id, int64 from)
+path_next_step(const PathView *view, const text *label, int64 from)
 {
+	int64		id = path_label_id(view, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
 	int64		i;
 
+	if (id < 0)
+		return -1;
 	for (i = from; i < view->nsteps; i++)
-		if (path_step_id(view, (uint32) i) == id)
+		if (path_step_id(view, (uint32) i) == (uint32) id)
 			return i;
 	return -1;
 }
@@ -821,16 +824,14 @@ milestone_path_reached_at(PG_FUNCTION_ARGS)
 	MilestonePath *path = PG_GETARG_PATH(0);
 	text	   *label = PG_GETARG_TEXT_PP(1);
 	PathView	view;
-	int64		id;
 	int64		step;
 
 	if (!(path->flags & PATH_HAS_TIMES))
 		PG_RETURN_NULL();
 	path_view(path, &view, false);
-	id = path_label_id(&view, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
-	if (id < 0)
+	step = path_next_step(&view, label, 0);
+	if (step < 0)
 		PG_RETURN_NULL();
-	step = path_next_step(&view, (uint32) id, 0);
 	PG_RETURN_TIMESTAMPTZ(view.times[step]);
 }
 
@@ -847,22 +848,16 @@ milestone_path_time_between(PG_FUNCTION_ARGS)
 	text	   *from_label = PG_GETARG_TEXT_PP(1);
 	text	   *to_label = PG_GETARG_TEXT_PP(2);
 	PathView	view;
-	int64		from_id;
-	int64		to_id;
 	int64		from_step;
 	int64		to_step;
 
 	if (!(path->flags & PATH_HAS_TIMES))
 		PG_RETURN_NULL();
 	path_view(path, &view, false);
-	from_id = path_label_id(&view, VARDATA_ANY(from_label),
-							  VARSIZE_ANY_EXHDR(from_label));
-	to_id = path_label_id(&view, VARDATA_ANY(to_label),
-							VARSIZE_ANY_EXHDR(to_label));
-	if (from_id < 0 || to_id < 0)
+	from_step = path_next_step(&view, from_label, 0);
+	if (from_step < 0)
 		PG_RETURN_NULL();
-	from_step = path_next_step(&view, (uint32) from_id, 0);
-	to_step = path_next_step(&view, (uint32) to_id, from_step + 1);
+	to_step = path_next_step(&view, to_label, from_step + 1);
 	if (to_step < 0)
 		PG_RETURN_NULL();
 	/* the same interval as to_time - from_time in SQL */

@@ -209,6 +209,19 @@ row_log_new_state(MemoryContext cxt, RowLog *log, RowLog *arena, Size size,
 	return state;
 }
 
+/* An arena takes no rows and answers nothing: no operations. */
+static const RowLogOps row_log_arena_ops = {NULL, NULL};
+
+RowLog *
+row_log_arena(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+{
+	if (!ROW_LOG_USE(row_log_wanted(fcinfo, aggcxt)))
+		return NULL;
+	/* fn_extra holds the head of this call site's list of arenas */
+	return row_log_for((RowLogCache **) &fcinfo->flinfo->fn_extra,
+					   fcinfo->flinfo->fn_mcxt, aggcxt, &row_log_arena_ops);
+}
+
 void *
 row_log_alloc_bytes(RowLog *log, Size size)
 {
@@ -234,13 +247,13 @@ row_log_flush(RowLog *log)
 	CHECK_FOR_INTERRUPTS();
 }
 
-static RowLogBlock *block_order_base;
-
+/* Order block numbers by their blocks' addresses (arg: the blocks). */
 static int
-row_log_block_cmp(const void *a, const void *b)
+row_log_block_cmp(const void *a, const void *b, void *arg)
 {
-	const char *x = block_order_base[*(const int *) a].start;
-	const char *y = block_order_base[*(const int *) b].start;
+	const RowLogBlock *blocks = (const RowLogBlock *) arg;
+	const char *x = blocks[*(const int *) a].start;
+	const char *y = blocks[*(const int *) b].start;
 
 	return (x > y) - (x < y);
 }
@@ -266,8 +279,8 @@ row_log_state_index(RowLog *log, const char *state)
 		log->block_order = MemoryContextAlloc(log->cxt, log->nblocks * sizeof(int));
 		for (i = 0; i < log->nblocks; i++)
 			log->block_order[i] = i;
-		block_order_base = log->blocks;
-		qsort(log->block_order, log->nblocks, sizeof(int), row_log_block_cmp);
+		qsort_arg(log->block_order, log->nblocks, sizeof(int), row_log_block_cmp,
+				  log->blocks);
 		log->block_order_n = log->nblocks;
 	}
 	/* the last block starting at or before state */

@@ -156,6 +156,19 @@ row_log_for(RowLogCache **cache, MemoryContext fn_mcxt, MemoryContext cxt,
 extern int	row_log_wanted(FunctionCallInfo fcinfo, MemoryContext aggcxt);
 
 /*
+ * Does this call use the log, given first_answer, the row_log_wanted() a
+ * call site kept from its first row?  Asks again only when that answer was
+ * for one call.
+ */
+static inline bool
+row_log_use(int first_answer, FunctionCallInfo fcinfo, MemoryContext aggcxt)
+{
+	if (ROW_LOG_FIXED(first_answer))
+		return ROW_LOG_USE(first_answer);
+	return ROW_LOG_USE(row_log_wanted(fcinfo, aggcxt));
+}
+
+/*
  * Memory for a new state of size bytes, its first header bytes zeroed (the
  * rest is left as it is: writing it would only cost time), from blocks the
  * log keeps in its aggregate context: no chunk header, no rounding to a
@@ -172,6 +185,14 @@ extern void *row_log_alloc_state(struct RowLog *log, Size size, Size header);
  * by a deserialize function, for example.  Freed with the context only.
  */
 extern void *row_log_alloc_bytes(struct RowLog *log, Size size);
+
+/*
+ * The arena (a log used only for row_log_alloc_bytes) of a function that
+ * rebuilds states, such as a deserialize function, in aggregate context
+ * aggcxt; NULL unless under hashed aggregation.  Kept in the function's
+ * fn_extra, which must serve nothing else.
+ */
+extern struct RowLog *row_log_arena(FunctionCallInfo fcinfo, MemoryContext aggcxt);
 
 /* Largest memory row_log_new_state takes from an arena. */
 #define ROW_LOG_ARENA_MAX	4096

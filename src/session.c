@@ -296,14 +296,13 @@ typedef struct SessionStatsState
 	MemoryContext cxt;			/* where a grown array is allocated */
 	int64	   *ts;				/* inline_ts, or the grown array */
 	int64		gap;
-	int64		last;
 	int32		count;
 	int32		capacity;
 	bool		sorted;
 	int64		inline_ts[FLEXIBLE_ARRAY_MEMBER];
 } SessionStatsState;
 
-/* Header and inline rows: four cache lines, 25 timestamps. */
+/* Header and inline rows: four cache lines, 26 timestamps. */
 #define SESSION_STATE_SIZE		256
 #define SESSION_INLINE_ROWS \
 	((int32) ((SESSION_STATE_SIZE - offsetof(SessionStatsState, inline_ts)) / sizeof(int64)))
@@ -381,9 +380,8 @@ session_stats_alloc(MemoryContext cxt, RowLog *log, RowLog *arena, int64 gap,
 static inline void
 session_stats_add(SessionStatsState *state, int64 ts)
 {
-	if (state->count > 0 && ts < state->last)
+	if (state->count > 0 && ts < state->ts[state->count - 1])
 		state->sorted = false;
-	state->last = ts;
 	state->ts[state->count++] = ts;
 }
 
@@ -412,9 +410,6 @@ session_stats_append_batch(const RowLogEntry *entries, int n)
 }
 
 static const RowLogOps session_stats_log_ops = {session_stats_append_batch};
-
-/* The log deserialize takes its states' memory from: no rows, no answers. */
-static const RowLogOps session_stats_arena_ops = {session_stats_append_batch, NULL};
 
 static void
 session_stats_check_gap(SessionStatsState *state, int64 gap)
@@ -461,14 +456,13 @@ session_stats_transfn(PG_FUNCTION_ARGS)
 	{
 		cache->first_gap = gap;
 		cache->first_known = true;
-		/* the same for every row of this call site, unless ROW_LOG_FIXED says not */
+		/* kept for the later rows (see row_log_use) */
 		cache->log_wanted = row_log_wanted(fcinfo, aggcxt);
 	}
 	else if (gap != cache->first_gap)
 		cache->gap_varies = true;
 
-	if (!(ROW_LOG_FIXED(cache->log_wanted) ? ROW_LOG_USE(cache->log_wanted) :
-		  ROW_LOG_USE(row_log_wanted(fcinfo, aggcxt))))
+	if (!row_log_use(cache->log_wanted, fcinfo, aggcxt))
 	{
 		/* one group at a time: append directly */
 		if (state == NULL)
@@ -541,20 +535,12 @@ Datum
 session_stats_serialize(PG_FUNCTION_ARGS)
 {
 	SessionStatsState *state = (SessionStatsState *) PG_GETARG_POINTER(0);
-	Size		size;
 	bytea	   *result;
 	StringInfoData buf;
 	int32		i;
 
 	row_log_resolve(&state->owner);
-	/* written in place: one allocation of the exact size per group */
-	size = VARHDRSZ + 12 + (Size) state->count * 8;
-	result = palloc(size);
-	SET_VARSIZE(result, size);
-	buf.data = VARDATA(result);
-	buf.len = 0;
-	buf.maxlen = size - VARHDRSZ;
-	buf.cursor = 0;
+	result = cx_bytea_writer(12 + (Size) state->count * 8, &buf);
 	pq_writeint64(&buf, state->gap);
 	pq_writeint32(&buf, state->count);
 	for (i = 0; i < state->count; i++)
@@ -572,7 +558,7 @@ session_stats_deserialize(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	StringInfoData buf;
 	SessionStatsState *state;
-	RowLog	   *arena = NULL;
+	RowLog	   *arena;
 	int64		gap;
 	int32		count;
 	int32		i;
@@ -592,14 +578,7 @@ session_stats_deserialize(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid session_stats state: gap or row count does not match the length")));
 	/* under hashed aggregation the rebuilt states come from an arena */
-	if (ROW_LOG_USE(row_log_wanted(fcinfo, aggcxt)))
-	{
-		/* fn_extra holds the head of this call site's list of logs */
-		RowLogCache **logs = (RowLogCache **) &fcinfo->flinfo->fn_extra;
-
-		arena = row_log_for(logs, fcinfo->flinfo->fn_mcxt, aggcxt,
-							&session_stats_arena_ops);
-	}
+	arena = row_log_arena(fcinfo, aggcxt);
 	state = session_stats_alloc(aggcxt, NULL, arena, gap, count);
 	for (i = 0; i < count; i++)
 		session_stats_add(state, pq_getmsgint64(&buf));
@@ -699,7 +678,6 @@ session_stats_finalfn(PG_FUNCTION_ARGS)
 		/* in place: the state keeps meaning the same set of rows */
 		cx_sort_int64(state->ts, state->count);
 		state->sorted = true;
-		state->last = state->ts[state->count - 1];
 	}
 	start = state->ts[0];
 	for (i = 1; i <= state->count; i++)

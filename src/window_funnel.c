@@ -76,6 +76,8 @@ typedef struct FunnelCallCache
 	bool		settled;
 	int64		settled_window;
 	int			settled_flags;
+	bool		site_known;		/* the next two are set (first row) */
+	bool		args_constant;	/* window, mode and steps are constants */
 	int			log_wanted;		/* row_log_wanted() of the first row */
 	RowLogCache *logs;			/* the row logs of this call site */
 } FunnelCallCache;
@@ -244,7 +246,6 @@ typedef struct FunnelState
 	RowLogOwner owner;			/* must be first */
 	MemoryContext cxt;			/* where a grown array is allocated */
 	int64	   *entries;		/* inline_entries, or the grown array */
-	int64		last;			/* the last entry's key (packed) or time (wide) */
 	int64		window;			/* microseconds */
 	int32		count;			/* rows kept */
 	int32		capacity;		/* rows entries has room for */
@@ -258,7 +259,7 @@ typedef struct FunnelState
 
 #define FUNNEL_ENTRY_SIZE(packed) ((packed) ? sizeof(int64) : sizeof(FunnelEvent))
 
-/* Header and inline rows: three cache lines, 17 packed rows. */
+/* Header and inline rows: three cache lines, 18 packed rows. */
 #define FUNNEL_STATE_SIZE		192
 #define FUNNEL_INLINE_BYTES		(FUNNEL_STATE_SIZE - offsetof(FunnelState, inline_entries))
 
@@ -389,8 +390,14 @@ funnel_state_widen(FunnelState *state, MemoryContext cxt, int64 extra)
 	state->entries = (int64 *) events;
 	state->capacity = (int32) capacity;
 	state->packed = false;
-	state->last = state->count > 0 ? events[state->count - 1].ts : 0;
 	return state;
+}
+
+/* What orders entry i: its key (packed) or its time (wide). */
+static inline int64
+funnel_entry_order(const FunnelState *state, int32 i)
+{
+	return state->packed ? state->entries[i] : ((FunnelEvent *) state->entries)[i].ts;
 }
 
 /* Append one row. */
@@ -405,19 +412,17 @@ funnel_state_append(FunnelState *state, MemoryContext cxt, int64 ts, uint64 mask
 	{
 		int64		key = funnel_pack(ts, mask);
 
-		/* compare with the header's copy: no read of the (cold) array */
-		if (state->count > 0 && key < state->last)
+		/* the previous entry shares the new one's cache line, mostly */
+		if (state->count > 0 && key < state->entries[state->count - 1])
 			state->sorted = false;
-		state->last = key;
 		state->entries[state->count++] = key;
 	}
 	else
 	{
 		FunnelEvent *events = (FunnelEvent *) state->entries;
 
-		if (state->count > 0 && ts < state->last)
+		if (state->count > 0 && ts < events[state->count - 1].ts)
 			state->sorted = false;
-		state->last = ts;
 		events[state->count].ts = ts;
 		events[state->count].mask = mask;
 		state->count++;
@@ -502,15 +507,14 @@ funnel_sort_packed(FunnelState *state)
 	{
 		cx_sort_int64(state->entries, state->count);
 		state->sorted = true;
-		if (state->count > 0)
-			state->last = state->entries[state->count - 1];
 	}
 }
 
 /*
- * window_funnel's answer for a state of a row log, evaluated with all the
- * log's states at once (row_log_result): the default mode over packed
- * single-step rows, else -1 (the final function takes the general path).
+ * window_funnel's level by the one pass, when it applies (the default mode
+ * over packed single-step rows), else -1: the general evaluation is needed.
+ * Also the row logs' evaluate hook, which answers all of a log's states at
+ * once (row_log_result).
  */
 static int
 funnel_log_evaluate(void *p)
@@ -528,8 +532,6 @@ funnel_log_evaluate(void *p)
 
 static const RowLogOps funnel_log_ops = {funnel_append_batch, funnel_log_evaluate};
 
-/* The log deserialize takes its states' memory from: no rows, no answers. */
-static const RowLogOps funnel_arena_ops = {funnel_append_batch, NULL};
 
 static void
 funnel_check_same(FunnelState *state, int nsteps, int flags, int64 window)
@@ -668,19 +670,24 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 			cache = funnel_call_cache(fcinfo, first_step);
 		window = funnel_row_window(fcinfo, cache);
 		flags = with_mode ? funnel_row_mode(fcinfo, cache) : 0;
+		if (!cache->site_known)
+		{
+			/* what holds for every row of the call site, asked once */
+			cache->args_constant = funnel_arg_constant(fcinfo, 1) &&
+				(!with_mode || funnel_arg_constant(fcinfo, 2)) &&
+				(!by_event || funnel_arg_constant(fcinfo, first_step + 1));
+			cache->log_wanted = row_log_wanted(fcinfo, aggcxt);
+			cache->site_known = true;
+		}
 		/* arguments fixed for the whole query need no check on later rows */
-		if (funnel_arg_constant(fcinfo, 1) &&
-			(!with_mode || funnel_arg_constant(fcinfo, 2)) &&
-			(!by_event || funnel_arg_constant(fcinfo, first_step + 1)))
+		if (cache->args_constant)
 		{
 			cache->settled_window = window;
 			cache->settled_flags = flags;
 			cache->settled = true;
 		}
-		cache->log_wanted = row_log_wanted(fcinfo, aggcxt);
 	}
-	use_log = ROW_LOG_FIXED(cache->log_wanted) ? ROW_LOG_USE(cache->log_wanted) :
-		ROW_LOG_USE(row_log_wanted(fcinfo, aggcxt));
+	use_log = row_log_use(cache->log_wanted, fcinfo, aggcxt);
 	state = PG_ARGISNULL(0) ? NULL : (FunnelState *) PG_GETARG_POINTER(0);
 	if (state == NULL)
 	{
@@ -849,11 +856,10 @@ window_funnel_combinefn(PG_FUNCTION_ARGS)
 
 		if (!right->sorted ||
 			(left->count > 0 &&
-			 (left->packed ? right->entries[0] : ((FunnelEvent *) right->entries)[0].ts) < left->last))
+			 funnel_entry_order(right, 0) < funnel_entry_order(left, left->count - 1)))
 			left->sorted = false;
 		memcpy(dst, right->entries, (Size) right->count * entry);
 		left->count += right->count;
-		left->last = right->last;
 	}
 	else
 	{
@@ -877,21 +883,13 @@ window_funnel_serialize(PG_FUNCTION_ARGS)
 {
 	FunnelState *state = (FunnelState *) PG_GETARG_POINTER(0);
 	int64		words;
-	Size		size;
 	bytea	   *result;
 	StringInfoData buf;
 	int64		i;
 
 	row_log_resolve(&state->owner);
 	words = (int64) state->count * (state->packed ? 1 : 2);
-	/* written in place: one allocation of the exact size per group */
-	size = VARHDRSZ + 25 + words * 8;
-	result = palloc(size);
-	SET_VARSIZE(result, size);
-	buf.data = VARDATA(result);
-	buf.len = 0;
-	buf.maxlen = size - VARHDRSZ;
-	buf.cursor = 0;
+	result = cx_bytea_writer(25 + words * 8, &buf);
 	pq_writeint32(&buf, state->nsteps);
 	pq_writeint32(&buf, state->flags);
 	pq_writeint64(&buf, state->window);
@@ -928,7 +926,7 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 	int32		count;
 	uint32		steps_hash;
 	uint64		max_mask;
-	RowLog	   *arena = NULL;
+	RowLog	   *arena;
 	int32		i;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
@@ -955,13 +953,7 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		funnel_bad_state("row count does not match the length");
 	max_mask = nsteps == 64 ? PG_UINT64_MAX : (UINT64CONST(1) << nsteps) - 1;
 	/* under hashed aggregation the rebuilt states come from an arena */
-	if (ROW_LOG_USE(row_log_wanted(fcinfo, aggcxt)))
-	{
-		/* fn_extra holds the head of this call site's list of logs */
-		RowLogCache **logs = (RowLogCache **) &fcinfo->flinfo->fn_extra;
-
-		arena = row_log_for(logs, fcinfo->flinfo->fn_mcxt, aggcxt, &funnel_arena_ops);
-	}
+	arena = row_log_arena(fcinfo, aggcxt);
 	state = funnel_state_alloc(aggcxt, NULL, arena, nsteps, flags, window, packed != 0, count);
 	if (packed)
 	{
@@ -975,9 +967,8 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 				funnel_bad_state("a row matches a step past the last");
 			if (mask == 0 && !(flags & FUNNEL_STRICT_ORDER))
 				funnel_bad_state("a row matches no step");
-			if (i > 0 && key < state->last)
+			if (i > 0 && key < state->entries[i - 1])
 				state->sorted = false;
-			state->last = key;
 			state->entries[i] = key;
 		}
 		state->count = count;
@@ -1029,18 +1020,10 @@ funnel_sorted_events(FunnelState *state)
 			qsort_interruptible(events, state->count, sizeof(FunnelEvent),
 								funnel_event_cmp, NULL);
 			state->sorted = true;
-			if (state->count > 0)
-				state->last = events[state->count - 1].ts;
 		}
 		return events;
 	}
-	if (!state->sorted)
-	{
-		cx_sort_int64(state->entries, state->count);
-		state->sorted = true;
-		if (state->count > 0)
-			state->last = state->entries[state->count - 1];
-	}
+	funnel_sort_packed(state);
 	events = palloc(Max(state->count, 1) * sizeof(FunnelEvent));
 	for (i = 0; i < state->count; i++)
 	{
@@ -1057,12 +1040,8 @@ funnel_evaluate_state(FunnelState *state, bool want_times, FunnelOutcome *out)
 	FunnelEvent *events;
 
 	row_log_resolve(&state->owner);
-	if (state->packed && state->flags == 0 && !want_times)
-	{
-		funnel_sort_packed(state);
-		if (funnel_fast_level(state->entries, state->count, state->window, &out->level))
-			return;
-	}
+	if (!want_times && (out->level = funnel_log_evaluate(state)) >= 0)
+		return;
 	events = funnel_sorted_events(state);
 
 	cx_funnel_evaluate(events, state->count, state->nsteps, state->window,
