@@ -66,7 +66,9 @@ row_log_for_slow(RowLogCache **cache, MemoryContext fn_mcxt,
 		free_entry->next = *cache;
 		*cache = free_entry;
 	}
-	log = MemoryContextAlloc(cxt, sizeof(RowLog));
+	/* an arena (no append_batch) takes no rows: no buffer for them */
+	log = MemoryContextAlloc(cxt, ops->append_batch != NULL ?
+							 sizeof(RowLog) : offsetof(RowLog, entries));
 	log->cxt = cxt;
 	log->ops = ops;
 	log->count = 0;
