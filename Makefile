@@ -14,6 +14,7 @@ OBJS = \
 	src/funnel_report.o \
 	src/json_build.o \
 	src/session.o \
+	src/group_log.o \
 	src/row_log.o \
 	src/int64_sort.o \
 	src/path_parse.o \

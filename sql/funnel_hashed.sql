@@ -1,5 +1,6 @@
--- Under hashed aggregation window_funnel's states are carved from blocks
--- and evaluated all at once on the first final call (row_log.c).  Every
+-- Under hashed aggregation window_funnel's states are references into one
+-- log of rows, sorted by group and evaluated all at once on the first final
+-- call (group_log.c).  Every
 -- kind of state and plan must give what sorted aggregation (one group at a
 -- time, no row log) gives: single-step rows (the one-pass evaluation),
 -- rows matching two steps and times outside the packed range (the general
@@ -25,7 +26,9 @@ CREATE VIEW hev_answers AS
 		   window_funnel_times(interval '3 hours', ts, e IN ('a', 'ab'), e IN ('b', 'ab'), e = 'c', e = 'd') AS times,
 		   window_funnel(interval '1 hour' * (1 + customer % 4), ts, e IN ('a', 'ab'), e IN ('b', 'ab'), e = 'c') AS varying,
 		   window_funnel(interval '3 hours', ts, e = 'a', e = 'b', e = 'c') FILTER (WHERE e <> 'x') AS filtered,
-		   window_funnel(interval '3 hours', 'strict_increase', ts, e = 'a', e = 'b', e = 'c') AS strict
+		   window_funnel(interval '3 hours', 'strict_increase', ts, e = 'a', e = 'b', e = 'c') AS strict,
+		   -- rows matching no step are kept too: a chain breaks at them
+		   window_funnel(interval '3 hours', 'strict_order', ts, e IN ('a', 'ab'), e IN ('b', 'ab')) AS strict_order
 	FROM hev GROUP BY customer;
 
 -- the reference: sorted aggregation
@@ -35,13 +38,14 @@ RESET enable_hashagg;
 SET enable_sort = off;
 EXPLAIN (COSTS OFF) SELECT * FROM hev_answers;
 SELECT count(*) AS customers, sum(plain) AS plain, sum(by_event) AS by_event, count(ttc) AS converted,
-	   sum(varying) AS varying, sum(filtered) AS filtered, sum(strict) AS strict
+	   sum(varying) AS varying, sum(filtered) AS filtered, sum(strict) AS strict,
+	   sum(strict_order) AS strict_order
 FROM sorted_answers;
 SELECT count(*) AS differing_customers
 FROM sorted_answers s FULL JOIN hev_answers h USING (customer)
 WHERE (s.*) IS DISTINCT FROM (h.*);
 
--- a hash table that spills to disk: states of later batches come in new blocks
+-- a hash table that spills to disk: each batch has a log of its own
 SET work_mem = '256kB';
 SET hash_mem_multiplier = 1;
 CREATE FUNCTION hash_batches(query text) RETURNS int LANGUAGE plpgsql AS $$

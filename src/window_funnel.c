@@ -30,6 +30,7 @@
 
 #include "funnel_core.h"
 #include "funnel_mode.h"
+#include "group_log.h"
 #include "row_log.h"
 
 /* Most rows one group may keep before the aggregate refuses (54000). */
@@ -62,12 +63,6 @@ typedef struct FunnelCallCache
 	uint32		steps_hash;
 	int			label_len[FUNNEL_MAX_STEPS];
 	char	   *label[FUNNEL_MAX_STEPS];
-	/* the arguments of the first row seen, and whether any row differed */
-	bool		first_known;
-	int64		first_window;
-	int			first_flags;
-	uint32		first_steps_hash;
-	bool		args_vary;
 	/*
 	 * settled: the window, mode and steps arguments are constants of the
 	 * query (or parameters), checked on the first row; later rows skip the
@@ -79,8 +74,25 @@ typedef struct FunnelCallCache
 	bool		site_known;		/* the next two are set (first row) */
 	bool		args_constant;	/* window, mode and steps are constants */
 	int			log_wanted;		/* row_log_wanted() of the first row */
-	RowLogCache *logs;			/* the row logs of this call site */
+	GroupLogCache *logs;		/* the group logs of this call site */
 } FunnelCallCache;
+
+/*
+ * What every group of a group log shares: under hashed aggregation with
+ * constant window, mode and steps (at most FUNNEL_PACK_MAX_STEPS), a
+ * group's state is a reference into the log of its call site (see
+ * group_log.h) and its rows are logged as packed keys; a row outside the
+ * packable range is logged as two values, FUNNEL_WIDE_MARK(mask) then its
+ * time.
+ */
+typedef struct FunnelLogParams
+{
+	int64		window;
+	uint32		steps_hash;
+	uint8		nsteps;
+	uint8		flags;
+	bool		has_wide;		/* some row was logged as a marked pair */
+} FunnelLogParams;
 
 static void
 funnel_check_interrupts(void)
@@ -235,15 +247,13 @@ funnel_row_mode(FunctionCallInfo fcinfo, FunnelCallCache *cache)
 }
 
 /*
- * Transition state.  The header never moves once created (rows may reach it
- * later through a row log, see row_log.h).  The first rows live right after
- * the header, in the same allocation and cache lines (most customers keep a
- * dozen rows or so); a group with more moves them to an array of its own
- * whose size doubles as it grows.
+ * Transition state, when a group's state is not a reference into a group
+ * log.  The first rows live right after the header, in the same allocation
+ * (most customers keep a dozen rows or so); a group with more moves them to
+ * an array of its own whose size doubles as it grows.
  */
 typedef struct FunnelState
 {
-	RowLogOwner owner;			/* must be first */
 	MemoryContext cxt;			/* where a grown array is allocated */
 	int64	   *entries;		/* inline_entries, or the grown array */
 	int64		window;			/* microseconds */
@@ -268,11 +278,18 @@ StaticAssertDecl(FUNNEL_MAX_STEPS <= PG_UINT8_MAX && FUNNEL_ALL_MODES <= PG_UINT
 StaticAssertDecl(FUNNEL_INLINE_BYTES >= 8 * sizeof(int64),
 				 "the state must hold a few rows inline");
 
+/*
+ * -2^55 itself is left out, so that no key is below PG_INT64_MIN + 256: the
+ * group logs' markers of wide rows.
+ */
 static inline bool
 funnel_packable(int64 ts)
 {
-	return ts >= -FUNNEL_PACK_LIMIT && ts < FUNNEL_PACK_LIMIT;
+	return ts > -FUNNEL_PACK_LIMIT && ts < FUNNEL_PACK_LIMIT;
 }
+
+#define FUNNEL_WIDE_MARK(mask)		(PG_INT64_MIN + (int64) (mask))
+#define FUNNEL_IS_WIDE_MARK(key)	((key) < PG_INT64_MIN + 256)
 
 static inline int64
 funnel_pack(int64 ts, uint64 mask)
@@ -337,15 +354,14 @@ funnel_state_reserve(FunnelState *state, int64 extra)
 }
 
 /*
- * A new state.  Under hashed aggregation (log given) it is carved from the
- * log's state blocks and takes rows through the log; else it is allocated
- * in cxt, or from arena's blocks when given (a log used for memory only).
- * exact_rows >= 0 (a state rebuilt from a partial one, whose size is known)
- * makes the inline area exactly that large: a parallel plan's leader holds
- * several per group.
+ * A new state, allocated in cxt, or from arena's blocks when given (the
+ * states rebuilt by deserialize under hashed aggregation).  exact_rows >= 0
+ * (a state rebuilt from a partial one, whose size is known) makes the
+ * inline area exactly that large: a parallel plan's leader holds several
+ * per group.
  */
 static FunnelState *
-funnel_state_alloc(MemoryContext cxt, RowLog *log, RowLog *arena, int nsteps,
+funnel_state_alloc(MemoryContext cxt, RowLog *arena, int nsteps,
 				   int flags, int64 window, bool packed, int64 exact_rows)
 {
 	FunnelState *state;
@@ -357,8 +373,7 @@ funnel_state_alloc(MemoryContext cxt, RowLog *log, RowLog *arena, int nsteps,
 		funnel_check_limit(exact_rows);
 		size = header + Max(exact_rows, 1) * FUNNEL_ENTRY_SIZE(packed);
 	}
-	state = row_log_new_state(cxt, log, arena, size, header);
-	state->owner.log = log;
+	state = row_log_new_state(cxt, NULL, arena, size, header);
 	state->cxt = cxt;
 	state->entries = state->inline_entries;
 	state->capacity = (int32) ((size - header) / FUNNEL_ENTRY_SIZE(packed));
@@ -430,30 +445,6 @@ funnel_state_append(FunnelState *state, MemoryContext cxt, int64 ts, uint64 mask
 	return state;
 }
 
-/* Buffered rows (packed keys) reach their states; prefetching overlaps the misses. */
-static void
-funnel_append_batch(const RowLogEntry *entries, int n)
-{
-	int			i;
-
-	for (i = 0; i < n; i++)
-	{
-		FunnelState *state = (FunnelState *) entries[i].owner;
-		int64		key = entries[i].value;
-
-		if (i + ROW_LOG_PREFETCH_DISTANCE < n)
-		{
-			/* the header and the inline rows: the state's three lines */
-			const char *ahead = (const char *) entries[i + ROW_LOG_PREFETCH_DISTANCE].owner;
-
-			row_log_prefetch(ahead);
-			row_log_prefetch(ahead + 64);
-			row_log_prefetch(ahead + 128);
-		}
-		funnel_state_append(state, NULL, funnel_unpack_ts(key), (uint64) (key & 0xFF));
-	}
-}
-
 /*
  * The furthest step of the default mode over sorted packed keys, in one
  * pass: start[k] is the latest start of a chain that reached step k, and a
@@ -513,13 +504,10 @@ funnel_sort_packed(FunnelState *state)
 /*
  * window_funnel's level by the one pass, when it applies (the default mode
  * over packed single-step rows), else -1: the general evaluation is needed.
- * Also the row logs' evaluate hook, which answers all of a log's states at
- * once (row_log_result).
  */
 static int
-funnel_log_evaluate(void *p)
+funnel_fast_answer(FunnelState *state)
 {
-	FunnelState *state = (FunnelState *) p;
 	int			level;
 
 	if (!state->packed || state->flags != 0)
@@ -530,7 +518,104 @@ funnel_log_evaluate(void *p)
 	return level;
 }
 
-static const RowLogOps funnel_log_ops = {funnel_append_batch, funnel_log_evaluate};
+/*
+ * The same for the rows of a logged group (the group logs' evaluate hook,
+ * which answers all of a log's groups at once): the rows may be reordered.
+ */
+static int
+funnel_group_evaluate(int64 *rows, int64 n, void *user)
+{
+	const FunnelLogParams *params = (const FunnelLogParams *) user;
+	int			level;
+	int64		i;
+
+	if (params->flags != 0 || n > FUNNEL_MAX_ROWS)
+		return -1;
+	/* marked pairs must not be sorted apart */
+	if (params->has_wide)
+	{
+		for (i = 0; i < n; i++)
+			if (FUNNEL_IS_WIDE_MARK(rows[i]))
+				return -1;
+	}
+	cx_sort_int64(rows, n);
+	if (!funnel_fast_level(rows, (int32) n, params->window, &level))
+		return -1;
+	return level;
+}
+
+/*
+ * The rows of a logged group as a state.  For reading (final, serialize):
+ * a header over the packed rows where they lie in the log, in the current
+ * memory context.  To write to (writable, a combine function's first
+ * argument): a copy in aggcxt.  A group holding marked pairs becomes a wide
+ * state either way.
+ */
+static FunnelState *
+funnel_group_state(Datum ref, bool writable, MemoryContext aggcxt)
+{
+	GroupLog   *log = group_log_of(ref);
+	const FunnelLogParams *params = (const FunnelLogParams *) log->user;
+	FunnelState *state;
+	int64	   *rows;
+	int64		n;
+	int64		i;
+	bool		wide = false;
+
+	rows = group_log_rows(log, GROUP_LOG_GROUP(ref), &n);
+	funnel_check_limit(n);
+	if (params->has_wide)
+	{
+		for (i = 0; i < n && !wide; i++)
+			wide = FUNNEL_IS_WIDE_MARK(rows[i]);
+	}
+	if (!wide && !writable)
+	{
+		state = palloc0(offsetof(FunnelState, inline_entries));
+		state->cxt = CurrentMemoryContext;
+		state->entries = rows;
+		state->count = (int32) n;
+		state->capacity = (int32) n;
+		state->packed = true;
+		state->sorted = false;
+	}
+	else
+	{
+		MemoryContext cxt = writable ? aggcxt : CurrentMemoryContext;
+
+		state = funnel_state_alloc(cxt, NULL, params->nsteps, params->flags,
+								   params->window, true, -1);
+		for (i = 0; i < n; i++)
+		{
+			if (FUNNEL_IS_WIDE_MARK(rows[i]))
+			{
+				/* a marked pair: the mask, then the time */
+				state = funnel_state_append(state, cxt, rows[i + 1],
+											(uint64) (rows[i] - PG_INT64_MIN));
+				i++;
+			}
+			else
+				state = funnel_state_append(state, cxt, funnel_unpack_ts(rows[i]),
+											(uint64) (rows[i] & 0xFF));
+		}
+	}
+	state->nsteps = params->nsteps;
+	state->flags = params->flags;
+	state->window = params->window;
+	state->steps_hash = params->steps_hash;
+	return state;
+}
+
+/* A state argument as a state: a reference into a group log, or a real one. */
+static inline FunnelState *
+funnel_state_arg(FunctionCallInfo fcinfo, int argno, MemoryContext aggcxt)
+{
+	Datum		d = PG_GETARG_DATUM(argno);
+
+	if (GROUP_LOG_IS_REF(d))
+		return funnel_group_state(d, false, aggcxt);
+	return (FunnelState *) DatumGetPointer(d);
+}
 
 
 static void
@@ -608,6 +693,26 @@ funnel_row_steps(FunctionCallInfo fcinfo, FunnelCallCache *cache, int argno)
 	cache->args_checked = true;
 }
 
+/* A reference to a new group of the call site's log in aggcxt. */
+static Datum
+funnel_new_group(FunctionCallInfo fcinfo, FunnelCallCache *cache,
+				 MemoryContext aggcxt, int64 window, int flags, uint32 steps_hash)
+{
+	GroupLog   *log = group_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt, aggcxt);
+
+	if (log->user == NULL)
+	{
+		FunnelLogParams *params = MemoryContextAllocZero(aggcxt, sizeof(FunnelLogParams));
+
+		params->window = window;
+		params->flags = (uint8) flags;
+		params->nsteps = (uint8) cache->nsteps;
+		params->steps_hash = steps_hash;
+		log->user = params;
+	}
+	return group_log_new_group(log);
+}
+
 /*
  * Is transition argument argno (1 = the aggregate's first input) the same
  * for every row of the query: a constant, or a parameter of the statement?
@@ -641,10 +746,10 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 	MemoryContext aggcxt;
 	FunnelCallCache *cache;
 	FunnelState *state;
+	Datum		state_datum;
 	int64		window;
 	int			flags;
 	uint64		mask = 0;
-	bool		use_log;
 	int			i;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
@@ -687,23 +792,28 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 			cache->settled = true;
 		}
 	}
-	use_log = row_log_use(cache->log_wanted, fcinfo, aggcxt);
-	state = PG_ARGISNULL(0) ? NULL : (FunnelState *) PG_GETARG_POINTER(0);
-	if (state == NULL)
+	/*
+	 * Under hashed aggregation, when every group shares the arguments and
+	 * its rows fit packed keys, a group's state is a reference into the call
+	 * site's group log.
+	 */
+	if (!PG_ARGISNULL(0))
+		state_datum = PG_GETARG_DATUM(0);
+	else if (cache->args_constant && cache->nsteps <= FUNNEL_PACK_MAX_STEPS &&
+			 row_log_use(cache->log_wanted, fcinfo, aggcxt))
+		state_datum = funnel_new_group(fcinfo, cache, aggcxt, window, flags,
+									   by_event ? cache->steps_hash : 0);
+	else
 	{
-		RowLog	   *log = NULL;
-
-		if (use_log)
-			log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt, aggcxt,
-							  &funnel_log_ops);
-		state = funnel_state_alloc(aggcxt, log, NULL, cache->nsteps, flags, window,
+		state = funnel_state_alloc(aggcxt, NULL, cache->nsteps, flags, window,
 								   cache->nsteps <= FUNNEL_PACK_MAX_STEPS, -1);
 		state->steps_hash = by_event ? cache->steps_hash : 0;
+		state_datum = PointerGetDatum(state);
 	}
 
 	/* a NULL time skips the row */
 	if (PG_ARGISNULL(ts_arg))
-		PG_RETURN_POINTER(state);
+		PG_RETURN_DATUM(state_datum);
 	if (by_event)
 	{
 		/* a NULL event matches no step */
@@ -731,46 +841,41 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 		}
 	}
 
-	/*
-	 * Rows matching no step only matter to strict_order.  A kept row goes to
-	 * the row log, without reading the state (on a large GROUP BY every
-	 * state read is a cache miss), unless it needs the wide format or the
-	 * arguments vary between rows and must be checked against the state.
-	 */
+	/* rows matching no step only matter to strict_order */
 	if (mask != 0 || (flags & FUNNEL_STRICT_ORDER))
 	{
 		int64		ts = PG_GETARG_TIMESTAMPTZ(ts_arg);
-		uint32		steps_hash = by_event ? cache->steps_hash : 0;
 
-		if (!cache->first_known)
+		if (GROUP_LOG_IS_REF(state_datum))
 		{
-			cache->first_window = window;
-			cache->first_flags = flags;
-			cache->first_steps_hash = steps_hash;
-			cache->first_known = true;
-		}
-		else if (window != cache->first_window || flags != cache->first_flags ||
-				 steps_hash != cache->first_steps_hash)
-			cache->args_vary = true;
-		if (cache->args_vary || cache->nsteps > FUNNEL_PACK_MAX_STEPS ||
-			!funnel_packable(ts) || !use_log)
-		{
-			if (state->window != window || state->flags != flags ||
-				state->steps_hash != steps_hash || state->nsteps != cache->nsteps)
-				funnel_check_same(state, -1, flags, window);
-			row_log_invalidate(&state->owner);
-			funnel_state_append(state, aggcxt, ts, mask);
+			/* logged: the group's memory is not touched (see group_log.h) */
+			GroupLog   *log = group_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt,
+											aggcxt);
+			uint32		group = GROUP_LOG_GROUP(state_datum);
+
+			if (unlikely(!group_log_owns(log, state_datum)))
+				log = group_log_of(state_datum);
+			if (likely(funnel_packable(ts)))
+				group_log_append(log, group, funnel_pack(ts, mask));
+			else
+			{
+				((FunnelLogParams *) log->user)->has_wide = true;
+				group_log_append(log, group, FUNNEL_WIDE_MARK(mask));
+				group_log_append(log, group, ts);
+			}
 		}
 		else
 		{
-			/* the state was given this log when it was created */
-			RowLog	   *log = row_log_for(&cache->logs, fcinfo->flinfo->fn_mcxt,
-										  aggcxt, &funnel_log_ops);
+			uint32		steps_hash = by_event ? cache->steps_hash : 0;
 
-			row_log_append(log, &state->owner, funnel_pack(ts, mask));
+			state = (FunnelState *) DatumGetPointer(state_datum);
+			if (state->window != window || state->flags != flags ||
+				state->steps_hash != steps_hash || state->nsteps != cache->nsteps)
+				funnel_check_same(state, -1, flags, window);
+			state = funnel_state_append(state, aggcxt, ts, mask);
 		}
 	}
-	PG_RETURN_POINTER(state);
+	PG_RETURN_DATUM(state_datum);
 }
 
 /* Transition of window_funnel(window, ts, step1, ...) and its siblings. */
@@ -817,29 +922,32 @@ window_funnel_combinefn(PG_FUNCTION_ARGS)
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "window_funnel_combinefn called in non-aggregate context");
-	left = PG_ARGISNULL(0) ? NULL : (FunnelState *) PG_GETARG_POINTER(0);
-	right = PG_ARGISNULL(1) ? NULL : (FunnelState *) PG_GETARG_POINTER(1);
-	if (left != NULL)
+	if (PG_ARGISNULL(1))
 	{
-		row_log_resolve(&left->owner);
-		/* left takes rows past its log: answers made before are stale */
-		row_log_invalidate(&left->owner);
-	}
-	if (right == NULL)
-	{
-		if (left == NULL)
+		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(left);
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	row_log_resolve(&right->owner);
+	/* states from deserialize are real ones; references are read through */
+	right = funnel_state_arg(fcinfo, 1, aggcxt);
+	if (PG_ARGISNULL(0))
+		left = NULL;
+	else if (GROUP_LOG_IS_REF(PG_GETARG_DATUM(0)))
+		left = funnel_group_state(PG_GETARG_DATUM(0), true, aggcxt);
+	else
+		left = (FunnelState *) PG_GETARG_POINTER(0);
 
 	/*
 	 * The first partial state of a group becomes the group's state: it was
 	 * made for this call (by deserialize, in the aggregate context), so no
-	 * copy is needed.
+	 * copy is needed.  A reference is copied (it is read-only).
 	 */
 	if (left == NULL)
+	{
+		if (GROUP_LOG_IS_REF(PG_GETARG_DATUM(1)))
+			PG_RETURN_POINTER(funnel_group_state(PG_GETARG_DATUM(1), true, aggcxt));
 		PG_RETURN_POINTER(right);
+	}
 	else if (left->steps_hash != right->steps_hash)
 		funnel_check_same(left, -1, right->flags, right->window);
 	else
@@ -881,13 +989,12 @@ PG_FUNCTION_INFO_V1(window_funnel_serialize);
 Datum
 window_funnel_serialize(PG_FUNCTION_ARGS)
 {
-	FunnelState *state = (FunnelState *) PG_GETARG_POINTER(0);
+	FunnelState *state = funnel_state_arg(fcinfo, 0, NULL);
 	int64		words;
 	bytea	   *result;
 	StringInfoData buf;
 	int64		i;
 
-	row_log_resolve(&state->owner);
 	words = (int64) state->count * (state->packed ? 1 : 2);
 	result = cx_bytea_writer(25 + words * 8, &buf);
 	pq_writeint32(&buf, state->nsteps);
@@ -954,7 +1061,7 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 	max_mask = nsteps == 64 ? PG_UINT64_MAX : (UINT64CONST(1) << nsteps) - 1;
 	/* under hashed aggregation the rebuilt states come from an arena */
 	arena = row_log_arena(fcinfo, aggcxt);
-	state = funnel_state_alloc(aggcxt, NULL, arena, nsteps, flags, window, packed != 0, count);
+	state = funnel_state_alloc(aggcxt, arena, nsteps, flags, window, packed != 0, count);
 	if (packed)
 	{
 		/* the keys as they come, checked; sortedness tracked as we go */
@@ -1039,8 +1146,7 @@ funnel_evaluate_state(FunnelState *state, bool want_times, FunnelOutcome *out)
 {
 	FunnelEvent *events;
 
-	row_log_resolve(&state->owner);
-	if (!want_times && (out->level = funnel_log_evaluate(state)) >= 0)
+	if (!want_times && (out->level = funnel_fast_answer(state)) >= 0)
 		return;
 	events = funnel_sorted_events(state);
 
@@ -1056,17 +1162,22 @@ Datum
 window_funnel_finalfn(PG_FUNCTION_ARGS)
 {
 	FunnelOutcome out;
-
-	MemoryContext aggcxt;
-	int			level;
+	Datum		state = PG_GETARG_DATUM(0);
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_INT32(0);
-	/* a state of a row log: its answer came with all the others' */
-	if (AggCheckCallContext(fcinfo, &aggcxt) &&
-		row_log_result(aggcxt, &funnel_log_ops, PG_GETARG_POINTER(0), &level))
-		PG_RETURN_INT32(level);
-	funnel_evaluate_state((FunnelState *) PG_GETARG_POINTER(0), false, &out);
+	if (GROUP_LOG_IS_REF(state))
+	{
+		/* a logged group: its answer comes with all the others' */
+		GroupLog   *log = group_log_of(state);
+		int			level;
+
+		if (((const FunnelLogParams *) log->user)->flags == 0 &&
+			(level = group_log_result(log, GROUP_LOG_GROUP(state),
+									  funnel_group_evaluate)) >= 0)
+			PG_RETURN_INT32(level);
+	}
+	funnel_evaluate_state(funnel_state_arg(fcinfo, 0, NULL), false, &out);
 	PG_RETURN_INT32(out.level);
 }
 
@@ -1081,7 +1192,7 @@ window_funnel_times_finalfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
-	funnel_evaluate_state((FunnelState *) PG_GETARG_POINTER(0), true, &out);
+	funnel_evaluate_state(funnel_state_arg(fcinfo, 0, NULL), true, &out);
 	if (out.level == 0)
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
 	elems = palloc(out.level * sizeof(Datum));
@@ -1102,7 +1213,7 @@ time_to_convert_finalfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	state = (FunnelState *) PG_GETARG_POINTER(0);
+	state = funnel_state_arg(fcinfo, 0, NULL);
 	funnel_evaluate_state(state, true, &out);
 	if (out.level < state->nsteps)
 		PG_RETURN_NULL();

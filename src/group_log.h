@@ -1,0 +1,143 @@
+/*
+ * group_log.h
+ *		The rows of all the groups of a hashed aggregate in one sequential
+ *		log, each group's transition state being only a reference to its
+ *		number in the log.
+ *
+ * Why: on a large GROUP BY each group's state is a cold cache line, and
+ * every row that touches it costs a cache miss; worse, the states' memory
+ * pushes PostgreSQL's own hash table out of the cache, so its lookups miss
+ * more too.  With a group log the transition function writes (group, value)
+ * at the end of two arrays, which only ever touches the same few lines, and
+ * reads no state at all.  The rows are put in group order (a counting sort,
+ * stable, so each group keeps its arrival order) the first time a state is
+ * read: by a final, serialize or combine function, once all the input has
+ * been read.  (Writing each row to one of many per-bucket arrays instead
+ * was measured slower: the scan then touches hundreds of lines at once.)  The log, its rows and its group numbers live in the aggregate
+ * memory context and are forgotten when that context is reset.
+ *
+ * A reference is a Datum with its lowest bit set (a pointer to a real state
+ * never has it): group number and the log's serial number, so that a final
+ * function, which cannot see the transition function's cache, finds the
+ * log among the backend's live ones and a stale reference is caught.
+ */
+#ifndef CX_GROUP_LOG_H
+#define CX_GROUP_LOG_H
+
+#include "postgres.h"
+#include "fmgr.h"
+
+typedef struct GroupLog GroupLog;
+
+/* Per-call-site list of group logs, one per aggregate context. */
+typedef struct GroupLogCache
+{
+	GroupLog   *log;
+	struct GroupLogCache *next;
+} GroupLogCache;
+
+/*
+ * The log's fields are here only so that group_log_append can be inlined;
+ * use the functions.
+ */
+struct GroupLog
+{
+	MemoryContext cxt;			/* the aggregate context it lives in */
+	uint32		serial;			/* in every reference it hands out */
+	uint32		ngroups;		/* groups numbered so far */
+	/* rows not yet sorted: chunks, the last one filling */
+	int64	   *values;			/* the filling chunk's arrays */
+	uint32	   *groups;
+	int32		used;			/* rows in the filling chunk */
+	int32		room;			/* rows the filling chunk holds */
+	struct GroupLogChunk *chunks;	/* oldest first */
+	struct GroupLogChunk *last_chunk;
+	/* rows sorted by group: group g's are rows[offsets[g] .. offsets[g + 1]) */
+	int64	   *rows;
+	int64	   *offsets;
+	uint32		sorted_groups;	/* groups when rows was made */
+	int8	   *results;		/* per group, from group_log_result */
+	bool		results_valid;
+	void	   *user;			/* the caller's data about the log */
+	GroupLogCache *cache;		/* the cache entry to clear on reset */
+	MemoryContextCallback reset_callback;
+	struct GroupLog *next_live; /* the backend's list of live logs */
+};
+
+/* Does this state Datum refer to a group of a log (else: a real state)? */
+#define GROUP_LOG_IS_REF(d)		((DatumGetUInt64(d) & 1) != 0)
+
+/* The group number of a reference. */
+#define GROUP_LOG_GROUP(d)		((uint32) ((DatumGetUInt64(d) >> 1) & 0x7FFFFFFF))
+
+extern GroupLog *group_log_for_slow(GroupLogCache **cache, MemoryContext fn_mcxt,
+									MemoryContext cxt);
+
+/*
+ * The log of a call site in aggregate context cxt, found through the call
+ * site's cache pointer (kept in the transition function's fn_extra data);
+ * created, with user NULL, on first use.
+ */
+static inline GroupLog *
+group_log_for(GroupLogCache **cache, MemoryContext fn_mcxt, MemoryContext cxt)
+{
+	if (*cache != NULL && (*cache)->log != NULL && (*cache)->log->cxt == cxt)
+		return (*cache)->log;
+	return group_log_for_slow(cache, fn_mcxt, cxt);
+}
+
+/* A reference to a new, empty group of the log. */
+extern Datum group_log_new_group(GroupLog *log);
+
+/* Does ref belong to log? */
+static inline bool
+group_log_owns(const GroupLog *log, Datum ref)
+{
+	return (uint32) (DatumGetUInt64(ref) >> 32) == log->serial &&
+		GROUP_LOG_GROUP(ref) < log->ngroups;
+}
+
+/*
+ * The live log that ref belongs to, for a function without the transition
+ * function's cache; raises an internal error when there is none.
+ */
+extern GroupLog *group_log_of(Datum ref);
+
+extern void group_log_next_chunk(GroupLog *log);
+
+/* Log one row (value) of group. */
+static inline void
+group_log_append(GroupLog *log, uint32 group, int64 value)
+{
+	if (unlikely(log->used == log->room))
+		group_log_next_chunk(log);
+	log->values[log->used] = value;
+	log->groups[log->used] = group;
+	log->used++;
+}
+
+/*
+ * The rows of group, in arrival order unless the caller reordered them,
+ * with their number in *n.  Sorts the log by group first if rows came since
+ * the last sort.  The array belongs to the log: callers may reorder its
+ * rows in place but not resize it.
+ */
+extern int64 *group_log_rows(GroupLog *log, uint32 group, int64 *n);
+
+/*
+ * The answer evaluate gives for the rows of group: the first call after any
+ * rows came sorts the log and evaluates every group on the way, while its
+ * rows are in the cache, keeping one byte per group (evaluate answers
+ * -128 .. 127; it may reorder the rows it is given).  A final function then
+ * reads a byte instead of the group's rows.  One log, one evaluate function.
+ */
+extern int	group_log_result(GroupLog *log, uint32 group,
+							 int (*evaluate) (int64 *rows, int64 n, void *user));
+
+/*
+ * Map the pages of a new memory area in one system call, when the whole area
+ * will be written (no effect where the kernel does not offer it).
+ */
+extern void cx_map_pages(void *area, Size size);
+
+#endif							/* CX_GROUP_LOG_H */
