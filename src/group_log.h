@@ -13,8 +13,9 @@
  * stable, so each group keeps its arrival order) the first time a state is
  * read: by a final, serialize or combine function, once all the input has
  * been read.  (Writing each row to one of many per-bucket arrays instead
- * was measured slower: the scan then touches hundreds of lines at once.)  The log, its rows and its group numbers live in the aggregate
- * memory context and are forgotten when that context is reset.
+ * was measured slower: the scan then touches hundreds of lines at once.)
+ * The log, its rows and its group numbers live in the aggregate memory
+ * context and are forgotten when that context is reset.
  *
  * A reference is a Datum with its lowest bit set (a pointer to a real state
  * never has it): group number and the log's serial number, so that a final

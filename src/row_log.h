@@ -18,10 +18,11 @@
  * fixed-size, cache-line aligned, carved from blocks whose pages are mapped
  * in one system call, so a group costs neither a chunk header nor a page
  * fault of its own, and a state's header and first rows share the lines a
- * flush prefetches.  Knowing where every state is, the log can also
- * evaluate them all in one pass in memory order when the first final call
- * comes (row_log_result), so the final calls read a byte per group instead
- * of a cold state.
+ * flush prefetches.
+ *
+ * session_stats uses it; window_funnel has moved to group_log.h, which
+ * keeps no per-group state at all (measured faster on the funnel).  The
+ * arena functions below serve both for the states deserialize rebuilds.
  */
 #ifndef CX_ROW_LOG_H
 #define CX_ROW_LOG_H
@@ -63,21 +64,7 @@ typedef struct RowLogOps
 	 * The loop should prefetch entries[i + ROW_LOG_PREFETCH_DISTANCE].owner.
 	 */
 	void		(*append_batch) (const RowLogEntry *entries, int n);
-
-	/*
-	 * Optional: the final answer of a state as a small number (0 .. 127), or
-	 * -1 when the final function must compute it itself; see row_log_result.
-	 */
-	int			(*evaluate) (void *state);
 } RowLogOps;
-
-/* A block of states carved by row_log_alloc_state. */
-typedef struct RowLogBlock
-{
-	char	   *start;			/* the first state */
-	int32		nstates;		/* states carved from it so far */
-	int32		first;			/* the log's number of its first state */
-} RowLogBlock;
 
 /* Rows buffered before a flush: 16 bytes each, 256 kB, cache-sized. */
 #define ROW_LOG_BUFFER	16384
@@ -98,18 +85,8 @@ struct RowLog
 	char	   *slab_next;		/* free space of the current state block */
 	char	   *slab_end;
 	Size		slab_block;		/* size of the last block taken */
-	Size		state_size;		/* stride of the states carved */
-	RowLogBlock *blocks;		/* the blocks, in the order taken */
-	int			nblocks;
-	int			maxblocks;
-	int		   *block_order;	/* block numbers by address */
-	int			block_order_n;	/* blocks when it was sorted */
-	int32		nstates;		/* states carved in all */
-	int8	   *results;		/* ops->evaluate of each state, by number */
-	int32		results_size;
-	bool		results_valid;	/* no row or state came since they were made */
+	Size		state_size;		/* size of the states carved */
 	bool		carves_bytes;	/* row_log_alloc_bytes was used: no states */
-	struct RowLog *next_live;	/* the backend's list of live logs */
 	RowLogEntry entries[ROW_LOG_BUFFER];
 };
 
@@ -208,23 +185,6 @@ extern void *row_log_new_state(MemoryContext cxt, struct RowLog *log,
 
 /* Hand every buffered row to its owner and empty the buffer. */
 extern void row_log_flush(struct RowLog *log);
-
-/*
- * The answer ops->evaluate gives for state, when state was carved from a
- * log of ops in aggregate context cxt: on the first call the log evaluates
- * all its states at once, walking its blocks in memory order, and keeps
- * the answers in a small array.  A final function then reads one byte per
- * group instead of its state (a cache miss per group: the executor visits
- * groups in hash order) and the states are sorted and evaluated as a
- * sequential scan.  Returns false when state is not such a state or its
- * answer is -1: the caller computes it itself.  The answers are made again
- * after any row or state arrives.
- */
-extern bool row_log_result(MemoryContext cxt, const RowLogOps *ops,
-						   const void *state, int *result);
-
-/* A state of this log changed other than through it: answers are stale. */
-extern void row_log_invalidate(RowLogOwner *owner);
 
 /* Buffer one row of owner (may flush the buffer). */
 static inline void
