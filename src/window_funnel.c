@@ -7,8 +7,12 @@
  * every row that matches a step (every row at all under strict_order, where
  * a row matching nothing still breaks a chain), kept in a flat array in the
  * aggregate context and grown by doubling, so a row costs no allocation.
- * The final functions sort the array by time if it did not arrive sorted and
- * run the exact evaluation of funnel_core.c.  Because PostgreSQL shares one
+ * Under hashed aggregation with arguments that are constants of the query,
+ * a group's state is instead a reference into one log of the rows of all
+ * groups (group_log.h), which the transition function appends to without
+ * touching any memory of the group.  The final functions sort the rows by
+ * time if they did not arrive sorted and run the exact evaluation of
+ * funnel_core.c.  Because PostgreSQL shares one
  * transition state between aggregates with the same inputs, a query asking
  * for window_funnel and time_to_convert of the same steps gathers rows once.
  */
@@ -269,7 +273,7 @@ typedef struct FunnelState
 
 #define FUNNEL_ENTRY_SIZE(packed) ((packed) ? sizeof(int64) : sizeof(FunnelEvent))
 
-/* Header and inline rows: three cache lines, 18 packed rows. */
+/* Header and inline rows: three cache lines, 19 packed rows. */
 #define FUNNEL_STATE_SIZE		192
 #define FUNNEL_INLINE_BYTES		(FUNNEL_STATE_SIZE - offsetof(FunnelState, inline_entries))
 
