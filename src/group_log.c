@@ -87,27 +87,37 @@ group_log_forget(void *arg)
 	}
 }
 
+CxLogSlot *
+cx_log_slot(CxLogSlot **list, MemoryContext fn_mcxt, MemoryContext cxt)
+{
+	CxLogSlot  *slot;
+	CxLogSlot  *free_slot = NULL;
+
+	for (slot = *list; slot != NULL; slot = slot->next)
+	{
+		if (slot->log != NULL && slot->cxt == cxt)
+			return slot;
+		if (slot->log == NULL && free_slot == NULL)
+			free_slot = slot;
+	}
+	if (free_slot == NULL)
+	{
+		free_slot = MemoryContextAllocZero(fn_mcxt, sizeof(CxLogSlot));
+		free_slot->next = *list;
+		*list = free_slot;
+	}
+	return free_slot;
+}
+
 GroupLog *
-group_log_for_slow(GroupLogCache **cache, MemoryContext fn_mcxt,
+group_log_for_slow(CxLogSlot **cache, MemoryContext fn_mcxt,
 				   MemoryContext cxt)
 {
-	GroupLogCache *entry;
-	GroupLogCache *free_entry = NULL;
+	CxLogSlot  *slot = cx_log_slot(cache, fn_mcxt, cxt);
 	GroupLog   *log;
 
-	for (entry = *cache; entry != NULL; entry = entry->next)
-	{
-		if (entry->log != NULL && entry->log->cxt == cxt)
-			return entry->log;
-		if (entry->log == NULL && free_entry == NULL)
-			free_entry = entry;
-	}
-	if (free_entry == NULL)
-	{
-		free_entry = MemoryContextAllocZero(fn_mcxt, sizeof(GroupLogCache));
-		free_entry->next = *cache;
-		*cache = free_entry;
-	}
+	if (slot->log != NULL)
+		return (GroupLog *) slot->log;
 	log = MemoryContextAllocZero(cxt, sizeof(GroupLog));
 	log->cxt = cxt;
 	if (++last_serial == 0)
@@ -115,11 +125,12 @@ group_log_for_slow(GroupLogCache **cache, MemoryContext fn_mcxt,
 	log->serial = last_serial;
 	log->next_live = live_logs;
 	live_logs = log;
-	log->cache = free_entry;
+	log->cache = slot;
 	log->reset_callback.func = group_log_forget;
 	log->reset_callback.arg = log;
 	MemoryContextRegisterResetCallback(cxt, &log->reset_callback);
-	free_entry->log = log;
+	slot->log = log;
+	slot->cxt = cxt;
 	return log;
 }
 
@@ -183,6 +194,32 @@ group_log_next_chunk(GroupLog *log)
 	log->used = 0;
 	log->room = (int32) room;
 	CHECK_FOR_INTERRUPTS();
+}
+
+/* A results array of one byte per group so far (the old one is dropped). */
+static void
+group_log_new_results(GroupLog *log)
+{
+	if (log->results != NULL)
+		pfree(log->results);
+	log->results = MemoryContextAllocHuge(log->cxt, Max(log->ngroups, 1));
+}
+
+/* Answer groups from .. to - 1 over the sorted rows. */
+static void
+group_log_answer(GroupLog *log, uint32 from, uint32 to,
+				 int (*evaluate) (int64 *rows, int64 n, void *user))
+{
+	uint32		g;
+
+	for (g = from; g < to; g++)
+	{
+		log->results[g] = (int8) evaluate(log->rows + log->offsets[g],
+										  log->offsets[g + 1] - log->offsets[g],
+										  log->user);
+		if ((g & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
+	}
 }
 
 /*
@@ -291,14 +328,14 @@ group_log_sort(GroupLog *log, int (*evaluate) (int64 *rows, int64 n, void *user)
 
 	/* second pass: each bucket by group, through the scratch area */
 	offsets = MemoryContextAllocHuge(log->cxt, ((Size) ngroups + 1) * sizeof(int64));
+	offsets[ngroups] = total;
 	scratch = MemoryContextAllocHuge(log->cxt, Max(largest, 1) * sizeof(int64));
 	cursor = MemoryContextAllocHuge(log->cxt, sizeof(int32) << shift);
+	log->rows = values;
+	log->offsets = offsets;
+	log->sorted_groups = ngroups;
 	if (evaluate != NULL)
-	{
-		if (log->results != NULL)
-			pfree(log->results);
-		log->results = MemoryContextAllocHuge(log->cxt, Max(ngroups, 1));
-	}
+		group_log_new_results(log);
 	for (b = 0; b < nbuckets; b++)
 	{
 		uint32		first = b << shift;
@@ -322,25 +359,15 @@ group_log_sort(GroupLog *log, int (*evaluate) (int64 *rows, int64 n, void *user)
 		for (i = start; i < end; i++)
 			scratch[cursor[groups[i] - first]++] = values[i];
 		memcpy(values + start, scratch, (end - start) * sizeof(int64));
+		/* the next bucket's first offset, so this one's last group ends */
+		offsets[first + count] = end;
 		if (evaluate != NULL)
-		{
-			for (g = first; g < first + count; g++)
-			{
-				int64		next = g + 1 < first + count ? offsets[g + 1] : end;
-
-				log->results[g] = (int8) evaluate(values + offsets[g], next - offsets[g],
-												  log->user);
-			}
-		}
+			group_log_answer(log, first, first + count, evaluate);
 		CHECK_FOR_INTERRUPTS();
 	}
-	offsets[ngroups] = total;
 	pfree(cursor);
 	pfree(scratch);
 	pfree(groups);
-	log->rows = values;
-	log->offsets = offsets;
-	log->sorted_groups = ngroups;
 	log->results_valid = evaluate != NULL;
 }
 
@@ -371,20 +398,9 @@ group_log_result(GroupLog *log, uint32 group,
 		group_log_sort(log, evaluate);
 	if (!log->results_valid)
 	{
-		uint32		g;
-
 		/* sorted for another reader first: answer every group now */
-		if (log->results != NULL)
-			pfree(log->results);
-		log->results = MemoryContextAllocHuge(log->cxt, Max(log->ngroups, 1));
-		for (g = 0; g < log->ngroups; g++)
-		{
-			log->results[g] = (int8) evaluate(log->rows + log->offsets[g],
-											  log->offsets[g + 1] - log->offsets[g],
-											  log->user);
-			if ((g & 1023) == 1023)
-				CHECK_FOR_INTERRUPTS();
-		}
+		group_log_new_results(log);
+		group_log_answer(log, 0, log->ngroups, evaluate);
 		log->results_valid = true;
 	}
 	return log->results[group];

@@ -30,12 +30,24 @@
 
 typedef struct GroupLog GroupLog;
 
-/* Per-call-site list of group logs, one per aggregate context. */
-typedef struct GroupLogCache
+/*
+ * A call site's logs, one per aggregate context (one per plan, or one per
+ * context of grouping sets), kept from the transition function's fn_extra
+ * data; group logs and row logs (row_log.h) both use them.
+ */
+typedef struct CxLogSlot
 {
-	GroupLog   *log;
-	struct GroupLogCache *next;
-} GroupLogCache;
+	void	   *log;			/* NULL: free (its context was reset) */
+	MemoryContext cxt;
+	struct CxLogSlot *next;
+} CxLogSlot;
+
+/*
+ * The slot of aggregate context cxt in a call site's list, or a free one
+ * (log NULL) to fill, added to the list in fn_mcxt when none is free.
+ */
+extern CxLogSlot *cx_log_slot(CxLogSlot **list, MemoryContext fn_mcxt,
+							  MemoryContext cxt);
 
 /*
  * The log's fields are here only so that group_log_append can be inlined;
@@ -60,7 +72,7 @@ struct GroupLog
 	int8	   *results;		/* per group, from group_log_result */
 	bool		results_valid;
 	void	   *user;			/* the caller's data about the log */
-	GroupLogCache *cache;		/* the cache entry to clear on reset */
+	CxLogSlot  *cache;			/* the slot to free on reset */
 	MemoryContextCallback reset_callback;
 	struct GroupLog *next_live; /* the backend's list of live logs */
 };
@@ -71,7 +83,7 @@ struct GroupLog
 /* The group number of a reference. */
 #define GROUP_LOG_GROUP(d)		((uint32) ((DatumGetUInt64(d) >> 1) & 0x7FFFFFFF))
 
-extern GroupLog *group_log_for_slow(GroupLogCache **cache, MemoryContext fn_mcxt,
+extern GroupLog *group_log_for_slow(CxLogSlot **cache, MemoryContext fn_mcxt,
 									MemoryContext cxt);
 
 /*
@@ -80,10 +92,10 @@ extern GroupLog *group_log_for_slow(GroupLogCache **cache, MemoryContext fn_mcxt
  * created, with user NULL, on first use.
  */
 static inline GroupLog *
-group_log_for(GroupLogCache **cache, MemoryContext fn_mcxt, MemoryContext cxt)
+group_log_for(CxLogSlot **cache, MemoryContext fn_mcxt, MemoryContext cxt)
 {
-	if (*cache != NULL && (*cache)->log != NULL && (*cache)->log->cxt == cxt)
-		return (*cache)->log;
+	if (*cache != NULL && (*cache)->log != NULL && (*cache)->cxt == cxt)
+		return (GroupLog *) (*cache)->log;
 	return group_log_for_slow(cache, fn_mcxt, cxt);
 }
 

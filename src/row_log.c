@@ -25,26 +25,14 @@ row_log_forget(void *arg)
 }
 
 RowLog *
-row_log_for_slow(RowLogCache **cache, MemoryContext fn_mcxt,
+row_log_for_slow(CxLogSlot **cache, MemoryContext fn_mcxt,
 				 MemoryContext cxt, const RowLogOps *ops)
 {
-	RowLogCache *entry;
-	RowLogCache *free_entry = NULL;
+	CxLogSlot  *slot = cx_log_slot(cache, fn_mcxt, cxt);
 	RowLog	   *log;
 
-	for (entry = *cache; entry != NULL; entry = entry->next)
-	{
-		if (entry->log != NULL && entry->log->cxt == cxt)
-			return entry->log;
-		if (entry->log == NULL && free_entry == NULL)
-			free_entry = entry;
-	}
-	if (free_entry == NULL)
-	{
-		free_entry = MemoryContextAllocZero(fn_mcxt, sizeof(RowLogCache));
-		free_entry->next = *cache;
-		*cache = free_entry;
-	}
+	if (slot->log != NULL)
+		return (RowLog *) slot->log;
 	/* an arena (no append_batch) takes no rows: no buffer for them */
 	log = MemoryContextAlloc(cxt, ops->append_batch != NULL ?
 							 sizeof(RowLog) : offsetof(RowLog, entries));
@@ -54,13 +42,12 @@ row_log_for_slow(RowLogCache **cache, MemoryContext fn_mcxt,
 	log->slab_next = NULL;
 	log->slab_end = NULL;
 	log->slab_block = 0;
-	log->state_size = 0;
-	log->carves_bytes = false;
-	log->cache = free_entry;
+	log->cache = slot;
 	log->reset_callback.func = row_log_forget;
 	log->reset_callback.arg = log;
 	MemoryContextRegisterResetCallback(cxt, &log->reset_callback);
-	free_entry->log = log;
+	slot->log = log;
+	slot->cxt = cxt;
 	return log;
 }
 
@@ -114,9 +101,6 @@ row_log_alloc_state(RowLog *log, Size size, Size header)
 
 	size = TYPEALIGN(ROW_LOG_LINE, size);
 	Assert(size <= ROW_LOG_SLAB_MIN / 4);
-	/* one kind of state per log: its states form arrays of equal strides */
-	Assert((log->state_size == 0 && !log->carves_bytes) || log->state_size == size);
-	log->state_size = size;
 	state = row_log_carve(log, size);
 	memset(state, 0, header);
 	return state;
@@ -147,16 +131,13 @@ row_log_arena(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 	if (!ROW_LOG_USE(row_log_wanted(fcinfo, aggcxt)))
 		return NULL;
 	/* fn_extra holds the head of this call site's list of arenas */
-	return row_log_for((RowLogCache **) &fcinfo->flinfo->fn_extra,
+	return row_log_for((CxLogSlot **) &fcinfo->flinfo->fn_extra,
 					   fcinfo->flinfo->fn_mcxt, aggcxt, &row_log_arena_ops);
 }
 
 void *
 row_log_alloc_bytes(RowLog *log, Size size)
 {
-	/* never mixed with states: their positions are computed from strides */
-	Assert(log->state_size == 0);
-	log->carves_bytes = true;
 	return row_log_carve(log, TYPEALIGN(ROW_LOG_LINE, size));
 }
 

@@ -30,6 +30,8 @@
 #include "postgres.h"
 #include "fmgr.h"
 
+#include "group_log.h"			/* CxLogSlot */
+
 typedef struct RowLog RowLog;
 
 /* First member of every state that takes rows through a log. */
@@ -69,8 +71,6 @@ typedef struct RowLogOps
 /* Rows buffered before a flush: 16 bytes each, 256 kB, cache-sized. */
 #define ROW_LOG_BUFFER	16384
 
-typedef struct RowLogCache RowLogCache;
-
 /*
  * The log of one call site in one aggregate context.  Its fields are here
  * only so that the per-row calls below can be inlined; use the functions.
@@ -80,24 +80,15 @@ struct RowLog
 	MemoryContext cxt;			/* the aggregate context it lives in */
 	const RowLogOps *ops;
 	int			count;			/* rows buffered */
-	RowLogCache *cache;			/* the cache entry to clear on reset */
+	CxLogSlot  *cache;			/* the slot to free on reset */
 	MemoryContextCallback reset_callback;
 	char	   *slab_next;		/* free space of the current state block */
 	char	   *slab_end;
 	Size		slab_block;		/* size of the last block taken */
-	Size		state_size;		/* size of the states carved */
-	bool		carves_bytes;	/* row_log_alloc_bytes was used: no states */
 	RowLogEntry entries[ROW_LOG_BUFFER];
 };
 
-/* Per-call-site list of live logs, one per aggregate context. */
-struct RowLogCache
-{
-	RowLog	   *log;
-	RowLogCache *next;
-};
-
-extern struct RowLog *row_log_for_slow(RowLogCache **cache, MemoryContext fn_mcxt,
+extern struct RowLog *row_log_for_slow(CxLogSlot **cache, MemoryContext fn_mcxt,
 									   MemoryContext cxt, const RowLogOps *ops);
 
 /*
@@ -107,11 +98,11 @@ extern struct RowLog *row_log_for_slow(RowLogCache **cache, MemoryContext fn_mcx
  * with grouping sets).
  */
 static inline struct RowLog *
-row_log_for(RowLogCache **cache, MemoryContext fn_mcxt, MemoryContext cxt,
+row_log_for(CxLogSlot **cache, MemoryContext fn_mcxt, MemoryContext cxt,
 			const RowLogOps *ops)
 {
-	if (*cache != NULL && (*cache)->log != NULL && (*cache)->log->cxt == cxt)
-		return (*cache)->log;
+	if (*cache != NULL && (*cache)->log != NULL && (*cache)->cxt == cxt)
+		return (struct RowLog *) (*cache)->log;
 	return row_log_for_slow(cache, fn_mcxt, cxt, ops);
 }
 
@@ -158,8 +149,8 @@ extern void *row_log_alloc_state(struct RowLog *log, Size size, Size header);
 
 /*
  * size bytes from the same kind of blocks, for memory that is not a state of
- * the log (a log used so must never carve states): partial states rebuilt
- * by a deserialize function, for example.  Freed with the context only.
+ * the log: partial states rebuilt by a deserialize function, for example.
+ * Freed with the context only.
  */
 extern void *row_log_alloc_bytes(struct RowLog *log, Size size);
 

@@ -315,7 +315,7 @@ typedef struct SessionStatsCache
 	int64		first_gap;		/* the gap of the first row seen */
 	bool		gap_varies;		/* some row had another gap: check states */
 	int			log_wanted;		/* row_log_wanted() of the first row */
-	RowLogCache *logs;
+	CxLogSlot  *logs;
 } SessionStatsCache;
 
 static void

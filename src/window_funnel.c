@@ -78,7 +78,7 @@ typedef struct FunnelCallCache
 	bool		site_known;		/* the next two are set (first row) */
 	bool		args_constant;	/* window, mode and steps are constants */
 	int			log_wanted;		/* row_log_wanted() of the first row */
-	GroupLogCache *logs;		/* the group logs of this call site */
+	CxLogSlot  *logs;			/* the group logs of this call site */
 } FunnelCallCache;
 
 /*
@@ -522,6 +522,20 @@ funnel_fast_answer(FunnelState *state)
 	return level;
 }
 
+/* Does a logged group hold a marked pair (a row outside the packed range)? */
+static bool
+funnel_group_has_wide(const FunnelLogParams *params, const int64 *rows, int64 n)
+{
+	int64		i;
+
+	if (!params->has_wide)
+		return false;
+	for (i = 0; i < n; i++)
+		if (FUNNEL_IS_WIDE_MARK(rows[i]))
+			return true;
+	return false;
+}
+
 /*
  * The same for the rows of a logged group (the group logs' evaluate hook,
  * which answers all of a log's groups at once): the rows may be reordered.
@@ -531,17 +545,11 @@ funnel_group_evaluate(int64 *rows, int64 n, void *user)
 {
 	const FunnelLogParams *params = (const FunnelLogParams *) user;
 	int			level;
-	int64		i;
 
-	if (params->flags != 0 || n > FUNNEL_MAX_ROWS)
+	/* marked pairs must not be sorted apart: the general path reads them */
+	if (params->flags != 0 || n > FUNNEL_MAX_ROWS ||
+		funnel_group_has_wide(params, rows, n))
 		return -1;
-	/* marked pairs must not be sorted apart */
-	if (params->has_wide)
-	{
-		for (i = 0; i < n; i++)
-			if (FUNNEL_IS_WIDE_MARK(rows[i]))
-				return -1;
-	}
 	cx_sort_int64(rows, n);
 	if (!funnel_fast_level(rows, (int32) n, params->window, &level))
 		return -1;
@@ -564,16 +572,10 @@ funnel_group_state(Datum ref, bool writable, MemoryContext aggcxt)
 	int64	   *rows;
 	int64		n;
 	int64		i;
-	bool		wide = false;
 
 	rows = group_log_rows(log, GROUP_LOG_GROUP(ref), &n);
 	funnel_check_limit(n);
-	if (params->has_wide)
-	{
-		for (i = 0; i < n && !wide; i++)
-			wide = FUNNEL_IS_WIDE_MARK(rows[i]);
-	}
-	if (!wide && !writable)
+	if (!writable && !funnel_group_has_wide(params, rows, n))
 	{
 		state = palloc0(offsetof(FunnelState, inline_entries));
 		state->cxt = CurrentMemoryContext;
