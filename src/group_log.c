@@ -109,6 +109,18 @@ cx_log_slot(CxLogSlot **list, MemoryContext fn_mcxt, MemoryContext cxt)
 	return free_slot;
 }
 
+void
+cx_log_slot_fill(CxLogSlot *slot, MemoryContext cxt, void *log,
+				 MemoryContextCallback *callback,
+				 MemoryContextCallbackFunction forget)
+{
+	callback->func = forget;
+	callback->arg = log;
+	MemoryContextRegisterResetCallback(cxt, callback);
+	slot->log = log;
+	slot->cxt = cxt;
+}
+
 GroupLog *
 group_log_for_slow(CxLogSlot **cache, MemoryContext fn_mcxt,
 				   MemoryContext cxt)
@@ -126,11 +138,7 @@ group_log_for_slow(CxLogSlot **cache, MemoryContext fn_mcxt,
 	log->next_live = live_logs;
 	live_logs = log;
 	log->cache = slot;
-	log->reset_callback.func = group_log_forget;
-	log->reset_callback.arg = log;
-	MemoryContextRegisterResetCallback(cxt, &log->reset_callback);
-	slot->log = log;
-	slot->cxt = cxt;
+	cx_log_slot_fill(slot, cxt, log, &log->reset_callback, group_log_forget);
 	return log;
 }
 

@@ -50,6 +50,14 @@ extern CxLogSlot *cx_log_slot(CxLogSlot **list, MemoryContext fn_mcxt,
 							  MemoryContext cxt);
 
 /*
+ * Fill a free slot with a new log of aggregate context cxt, and register
+ * forget(log) (which must empty the slot) to run when cxt is reset.
+ */
+extern void cx_log_slot_fill(CxLogSlot *slot, MemoryContext cxt, void *log,
+							 MemoryContextCallback *callback,
+							 MemoryContextCallbackFunction forget);
+
+/*
  * The log's fields are here only so that group_log_append can be inlined;
  * use the functions.
  */

@@ -43,11 +43,7 @@ row_log_for_slow(CxLogSlot **cache, MemoryContext fn_mcxt,
 	log->slab_end = NULL;
 	log->slab_block = 0;
 	log->cache = slot;
-	log->reset_callback.func = row_log_forget;
-	log->reset_callback.arg = log;
-	MemoryContextRegisterResetCallback(cxt, &log->reset_callback);
-	slot->log = log;
-	slot->cxt = cxt;
+	cx_log_slot_fill(slot, cxt, log, &log->reset_callback, row_log_forget);
 	return log;
 }
 
