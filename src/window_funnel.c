@@ -461,36 +461,51 @@ funnel_state_append(FunnelState *state, MemoryContext cxt, int64 ts, uint64 mask
 static bool
 funnel_fast_level(const int64 *keys, int32 n, int64 window, int *level)
 {
-	int64		start[FUNNEL_PACK_MAX_STEPS + 1];
-	uint32		valid = 0;		/* bit k: start[k] is set */
-	int			best = 0;
+	/*
+	 * start[0] is the current row's own time, so that step 1 follows the
+	 * same rule as the others (a chain "reaches step 0" at every row, and
+	 * its start is that row).  Index FUNNEL_PACK_MAX_STEPS + 1 absorbs the
+	 * writes of a row matching no step (its lowest set bit is the guard
+	 * bit), whose answer is thrown away below.
+	 */
+	int64		start[FUNNEL_PACK_MAX_STEPS + 2];
+	uint32		valid = 1;		/* bit k: start[k] is set */
+	uint32		not_single = 0; /* a row matched no step or several */
 	int32		i;
+	int			k;
 
+	for (k = 0; k < lengthof(start); k++)
+		start[k] = PG_INT64_MIN;
+	/*
+	 * Branch-free on purpose: whether a row extends a chain is as good as
+	 * random, and a mispredicted branch per row cost more than the rest.
+	 */
 	for (i = 0; i < n; i++)
 	{
 		uint32		mask = (uint32) (keys[i] & 0xFF);
-		int64		now;
-		int			k;
+		int64		now = funnel_unpack_ts(keys[i]);
+		int64		previous;
+		int64		current;
+		uint32		extends;
 
-		if (mask == 0 || (mask & (mask - 1)) != 0)
-			return false;
-		now = funnel_unpack_ts(keys[i]);
-		k = pg_rightmost_one_pos32(mask) + 1;
-		if (k == 1)
-			start[1] = now;
-		else if ((valid & (1U << (k - 1))) != 0 &&
-				 (uint64) now - (uint64) start[k - 1] <= (uint64) window)
-		{
-			if ((valid & (1U << k)) == 0 || start[k - 1] > start[k])
-				start[k] = start[k - 1];
-		}
-		else
-			continue;
-		valid |= 1U << k;
-		if (k > best)
-			best = k;
+		not_single |= (mask & (mask - 1)) | (uint32) (mask == 0);
+		k = pg_rightmost_one_pos32(mask | (1U << FUNNEL_PACK_MAX_STEPS)) + 1;
+		start[0] = now;
+		previous = start[k - 1];
+		current = start[k];
+		/* inclusive window: the chain's first row may be exactly window ago */
+		extends = ((valid >> (k - 1)) & 1) &
+			(uint32) ((uint64) now - (uint64) previous <= (uint64) window);
+		/*
+		 * No max() needed: rows come in time order, so start[0] never
+		 * decreases, nor (by induction) does any start[k] fed from it.
+		 */
+		start[k] = extends ? previous : current;
+		valid |= extends << k;
 	}
-	*level = best;
+	if (not_single != 0)
+		return false;
+	*level = pg_leftmost_one_pos32(valid);
 	return true;
 }
 

@@ -8,3 +8,10 @@ check_funnel_core() {
 		"$bin" 200000 42
 }
 cx_check "unit/funnel-core-vs-brute-force" check_funnel_core
+
+check_sort_network() {
+	local bin="$CX_TMP/sort_check"
+	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -o "$bin" \
+		"$CX_ROOT/test/unit/sort_check.c" && "$bin" 200000 42
+}
+cx_check "unit/sort-network-exhaustive-and-vs-qsort" check_sort_network
