@@ -82,6 +82,8 @@ SELECT window_funnel(interval '1 month', ts, e = 'a') FROM fv;
 SELECT window_funnel(interval '-1 minute', ts, e = 'a') FROM fv;
 SELECT window_funnel(NULL::interval, ts, e = 'a') FROM fv;
 SELECT window_funnel(interval '1 day', ts, 1, 2) FROM fv;
+-- an explicit VARIADIC array is refused, with the two forms that work
+SELECT window_funnel(interval '1 day', ts, VARIADIC ARRAY[e = 'a', e = 'b']) FROM fv;
 SELECT window_funnel(interval '1 day', 'strict_order,bogus', ts, e = 'a') FROM fv;
 SELECT window_funnel(interval '1 day', NULL::text, ts, e = 'a') FROM fv;
 \set VERBOSITY sqlstate

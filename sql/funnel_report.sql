@@ -51,6 +51,7 @@ SELECT retention_counts(r) FROM (
 SELECT retention_counts(r) FROM (VALUES ('{t,f}'::bool[]), ('{t,NULL}'), (NULL)) v(r);
 SELECT retention_counts(r) FROM (VALUES ('{t,f}'::bool[]), ('{t,t,t}')) v(r);
 SELECT retention(day) FROM visits;
+SELECT retention(VARIADIC ARRAY[day = 0, day = 1]) FROM visits;
 SELECT retention(day = 0) FROM visits WHERE false;
 -- retention in a parallel plan: the combine function ORs partial states
 CREATE TABLE many_visits AS SELECT i % 1000 AS customer, i % 40 AS day FROM generate_series(1, 200000) i;

@@ -51,6 +51,13 @@ cx_bytea_writer(Size payload, StringInfo buf)
 }
 
 /*
+ * Refuse an explicit VARIADIC array given to an aggregate whose conditions
+ * are VARIADIC "any" (SQLSTATE 0A000, naming what and with the hint).
+ */
+extern void cx_refuse_variadic_array(FunctionCallInfo fcinfo, const char *what,
+									 const char *hint);
+
+/*
  * The position (0-based, counted from argument first) of the first argument
  * from first on that is not boolean, with its type in *type; -1 if none.
  */

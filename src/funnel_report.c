@@ -191,6 +191,8 @@ retention_conditions(FunctionCallInfo fcinfo, int first)
 		Oid			type;
 		int			bad;
 
+		cx_refuse_variadic_array(fcinfo, "retention",
+								 "List the conditions, for example retention(kind = 'signup', kind = 'purchase').");
 		if (n < 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -31,6 +31,22 @@ cx_quote_literal(const char *text, size_t len)
 	return psprintf("%.*s...", (int) cut, text);
 }
 
+void
+cx_refuse_variadic_array(FunctionCallInfo fcinfo, const char *what,
+						 const char *hint)
+{
+	/*
+	 * With VARIADIC "any", an explicit VARIADIC array arrives as one array
+	 * argument; the conditions are meant to be separate expressions.
+	 */
+	if (get_fn_expr_variadic(fcinfo->flinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s takes its conditions as separate arguments, not as a VARIADIC array",
+						what),
+				 errhint("%s", hint)));
+}
+
 int
 cx_first_non_bool_arg(FunctionCallInfo fcinfo, int first, Oid *type)
 {

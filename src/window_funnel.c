@@ -164,6 +164,8 @@ funnel_call_cache(FunctionCallInfo fcinfo, int first_step)
 		Oid			type;
 		int			bad;
 
+		cx_refuse_variadic_array(fcinfo, "a funnel",
+								 "List the conditions, for example kind = 'visit', kind = 'purchase', or give the steps as event names: window_funnel(window, ts, kind, ARRAY['visit', 'purchase']).");
 		if (nsteps < 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
