@@ -20,8 +20,17 @@
 /* Buckets of the first pass of a sort: a few streams, all in the cache. */
 #define GROUP_LOG_BUCKETS		256
 
-/* Groups one log numbers at most: a reference keeps 31 bits for them. */
-#define GROUP_LOG_MAX_GROUPS	0x7FFFFFFF
+/* Groups one log numbers at most: a reference keeps 30 bits for them. */
+#define GROUP_LOG_MAX_GROUPS	((uint32) ((UINT64CONST(1) << GROUP_LOG_GROUP_BITS) - 1))
+
+/* Serial numbers: 8 bits of a reference, 0 never used. */
+#define GROUP_LOG_MAX_SERIAL	255
+
+StaticAssertDecl(SIZEOF_DATUM == 8, "group log references need 64-bit Datums");
+StaticAssertDecl(GROUP_LOG_GROUP_SHIFT == GROUP_LOG_COUNT_SHIFT + GROUP_LOG_COUNT_BITS &&
+				 GROUP_LOG_SERIAL_SHIFT == GROUP_LOG_GROUP_SHIFT + GROUP_LOG_GROUP_BITS &&
+				 GROUP_LOG_SERIAL_SHIFT + 8 == 64,
+				 "a reference's fields must fill its 64 bits");
 
 typedef struct GroupLogChunk
 {
@@ -38,7 +47,7 @@ typedef struct GroupLogChunk
  */
 static GroupLog *live_logs = NULL;
 
-/* Serial numbers of logs, never 0 in a live one. */
+/* The serial number given last (the next one is the first free after it). */
 static uint32 last_serial = 0;
 
 void
@@ -121,6 +130,36 @@ cx_log_slot_fill(CxLogSlot *slot, MemoryContext cxt, void *log,
 	slot->cxt = cxt;
 }
 
+/*
+ * A serial number no live log has, cycling through 1-255 so that a number
+ * comes back as late as possible.  A query holds a log per aggregate call
+ * and grouping set, far fewer than 255.
+ */
+static uint32
+group_log_free_serial(void)
+{
+	int			tries;
+
+	for (tries = 0; tries < GROUP_LOG_MAX_SERIAL; tries++)
+	{
+		GroupLog   *live;
+
+		last_serial = last_serial % GROUP_LOG_MAX_SERIAL + 1;
+		for (live = live_logs; live != NULL; live = live->next_live)
+		{
+			if (live->serial == last_serial)
+				break;
+		}
+		if (live == NULL)
+			return last_serial;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("a query may use at most %d hashed funnel aggregates at once",
+					GROUP_LOG_MAX_SERIAL)));
+	return 0;					/* keep the compiler quiet */
+}
+
 GroupLog *
 group_log_for_slow(CxLogSlot **cache, MemoryContext fn_mcxt,
 				   MemoryContext cxt)
@@ -132,9 +171,7 @@ group_log_for_slow(CxLogSlot **cache, MemoryContext fn_mcxt,
 		return (GroupLog *) slot->log;
 	log = MemoryContextAllocZero(cxt, sizeof(GroupLog));
 	log->cxt = cxt;
-	if (++last_serial == 0)
-		last_serial = 1;
-	log->serial = last_serial;
+	log->serial = group_log_free_serial();
 	log->next_live = live_logs;
 	live_logs = log;
 	log->cache = slot;
@@ -151,8 +188,8 @@ group_log_new_group(GroupLog *log)
 				 errmsg("an aggregate of cx_journey takes at most %d groups in one hash table",
 						GROUP_LOG_MAX_GROUPS)));
 	log->results_valid = false;
-	return UInt64GetDatum(((uint64) log->serial << 32) |
-						  ((uint64) log->ngroups++ << 1) | 1);
+	return UInt64GetDatum(((uint64) log->serial << GROUP_LOG_SERIAL_SHIFT) |
+						  ((uint64) log->ngroups++ << GROUP_LOG_GROUP_SHIFT) | 1);
 }
 
 GroupLog *

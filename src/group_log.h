@@ -18,9 +18,14 @@
  * context and are forgotten when that context is reset.
  *
  * A reference is a Datum with its lowest bit set (a pointer to a real state
- * never has it): group number and the log's serial number, so that a final
- * function, which cannot see the transition function's cache, finds the
- * log among the backend's live ones and a stale reference is caught.
+ * never has it), holding from the top: the log's serial number (8 bits,
+ * unique among the backend's live logs, so that a final function, which
+ * cannot see the transition function's cache, finds the log), the group
+ * number (30 bits), and a count of the rows the caller kept for the group
+ * (25 bits).  PostgreSQL stores the Datum the transition function returns
+ * in the group's entry of its hash table, which it touches on every row
+ * anyway; so the caller can bound a group's rows, as a real state does,
+ * without a cache line of its own per group.
  */
 #ifndef CX_GROUP_LOG_H
 #define CX_GROUP_LOG_H
@@ -64,7 +69,7 @@ extern void cx_log_slot_fill(CxLogSlot *slot, MemoryContext cxt, void *log,
 struct GroupLog
 {
 	MemoryContext cxt;			/* the aggregate context it lives in */
-	uint32		serial;			/* in every reference it hands out */
+	uint32		serial;			/* in every reference it hands out, 1-255 */
 	uint32		ngroups;		/* groups numbered so far */
 	/* rows not yet sorted: chunks, the last one filling */
 	int64	   *values;			/* the filling chunk's arrays */
@@ -88,8 +93,27 @@ struct GroupLog
 /* Does this state Datum refer to a group of a log (else: a real state)? */
 #define GROUP_LOG_IS_REF(d)		((DatumGetUInt64(d) & 1) != 0)
 
+/* Fields of a reference: count (bits 1-25), group (26-55), serial (56-63). */
+#define GROUP_LOG_COUNT_SHIFT	1
+#define GROUP_LOG_COUNT_BITS	25
+#define GROUP_LOG_GROUP_SHIFT	26
+#define GROUP_LOG_GROUP_BITS	30
+#define GROUP_LOG_SERIAL_SHIFT	56
+
 /* The group number of a reference. */
-#define GROUP_LOG_GROUP(d)		((uint32) ((DatumGetUInt64(d) >> 1) & 0x7FFFFFFF))
+#define GROUP_LOG_GROUP(d) \
+	((uint32) ((DatumGetUInt64(d) >> GROUP_LOG_GROUP_SHIFT) & \
+			   ((UINT64CONST(1) << GROUP_LOG_GROUP_BITS) - 1)))
+
+/* The rows counted in a reference, and the largest count it holds. */
+#define GROUP_LOG_COUNT(d) \
+	((uint32) ((DatumGetUInt64(d) >> GROUP_LOG_COUNT_SHIFT) & \
+			   ((UINT64CONST(1) << GROUP_LOG_COUNT_BITS) - 1)))
+#define GROUP_LOG_MAX_COUNT		((UINT64CONST(1) << GROUP_LOG_COUNT_BITS) - 1)
+
+/* The same reference with one more row counted (count < GROUP_LOG_MAX_COUNT). */
+#define GROUP_LOG_COUNT_ONE_MORE(d) \
+	UInt64GetDatum(DatumGetUInt64(d) + (UINT64CONST(1) << GROUP_LOG_COUNT_SHIFT))
 
 extern GroupLog *group_log_for_slow(CxLogSlot **cache, MemoryContext fn_mcxt,
 									MemoryContext cxt);
@@ -114,7 +138,7 @@ extern Datum group_log_new_group(GroupLog *log);
 static inline bool
 group_log_owns(const GroupLog *log, Datum ref)
 {
-	return (uint32) (DatumGetUInt64(ref) >> 32) == log->serial &&
+	return (uint32) (DatumGetUInt64(ref) >> GROUP_LOG_SERIAL_SHIFT) == log->serial &&
 		GROUP_LOG_GROUP(ref) < log->ngroups;
 }
 

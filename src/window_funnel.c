@@ -281,6 +281,8 @@ typedef struct FunnelState
 
 StaticAssertDecl(FUNNEL_MAX_STEPS <= PG_UINT8_MAX && FUNNEL_ALL_MODES <= PG_UINT8_MAX,
 				 "nsteps and flags must fit in the state's bytes");
+StaticAssertDecl(FUNNEL_MAX_ROWS <= GROUP_LOG_MAX_COUNT,
+				 "a group log reference must count up to the row limit");
 StaticAssertDecl(FUNNEL_INLINE_BYTES >= 8 * sizeof(int64),
 				 "the state must hold a few rows inline");
 
@@ -878,6 +880,10 @@ funnel_transition(FunctionCallInfo fcinfo, bool with_mode, bool by_event)
 
 			if (unlikely(!group_log_owns(log, state_datum)))
 				log = group_log_of(state_datum);
+			/* the reference counts the group's rows: the same limit applies */
+			if (unlikely(GROUP_LOG_COUNT(state_datum) >= FUNNEL_MAX_ROWS))
+				funnel_check_limit((int64) FUNNEL_MAX_ROWS + 1);
+			state_datum = GROUP_LOG_COUNT_ONE_MORE(state_datum);
 			if (likely(funnel_packable(ts)))
 				group_log_append(log, group, funnel_pack(ts, mask));
 			else

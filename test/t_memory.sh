@@ -52,6 +52,27 @@ check_memory_bounds() {
 }
 cx_check "memory/one-customer-10M-rows-within-bounds" check_memory_bounds
 
+# Under hashed aggregation a funnel group's rows go to the group log, with no
+# state of the group's own: its reference counts them, so the row limit
+# still stops a huge group during the scan (not after logging all of it).
+# 25M rows of one group: refused at 16,777,217 with 54000, the backend having
+# grown by the log of 16.8M rows (12 bytes each) and not by 25M rows' worth.
+check_group_log_limit() {
+	local input out kb base_kb limit_kb
+	input="(SELECT (i < 0)::int AS c, timestamptz '2026-01-01' + i * interval '1 second' AS ts FROM generate_series(1, 25000000) i) g"
+	base_kb=$(cx_peak_growth_kb "SET enable_sort = off; SELECT c, count(*) FROM $input GROUP BY c") || return 1
+	# the error must not stop psql before it reads the peak
+	out=$(cx_peak_growth_kb "\\set ON_ERROR_STOP 0
+SET enable_sort = off; SELECT c, window_funnel(interval '1 hour', ts, true) FROM $input GROUP BY c" 2>&1) || true
+	echo "$out"
+	grep -q "a funnel keeps at most 16777216 matching rows per group" <<<"$out" || return 1
+	kb=$(tail -1 <<<"$out")
+	limit_kb=$((base_kb + 16384 + 16777216 * 16 / 1024))
+	echo "hashed window_funnel, one group of 25M rows: refused after +$((kb / 1024)) MB (bound $((limit_kb / 1024)) MB)"
+	[ "$kb" -le "$limit_kb" ]
+}
+cx_check "memory/hashed-group-refused-at-row-limit-during-scan" check_group_log_limit
+
 # statement_timeout set to fire early, midway and near the end of each
 # query's normal time: it always ends with 57014 within a second of firing.
 check_statement_timeout() {
