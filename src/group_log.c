@@ -186,7 +186,8 @@ group_log_new_group(GroupLog *log)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("an aggregate of cx_journey takes at most %d groups in one hash table",
-						GROUP_LOG_MAX_GROUPS)));
+						(int) GROUP_LOG_MAX_GROUPS),
+				 errhint("Lower work_mem so that the hash aggregation spills to batches, or group in several queries.")));
 	log->results_valid = false;
 	return UInt64GetDatum(((uint64) log->serial << GROUP_LOG_SERIAL_SHIFT) |
 						  ((uint64) log->ngroups++ << GROUP_LOG_GROUP_SHIFT) | 1);
