@@ -155,8 +155,9 @@ group_log_free_serial(void)
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-			 errmsg("a query may use at most %d hashed funnel aggregates at once",
-					GROUP_LOG_MAX_SERIAL)));
+			 errmsg("a session may run at most %d hashed funnel aggregates at once",
+					GROUP_LOG_MAX_SERIAL),
+			 errhint("Close cursors that are still reading funnel aggregates, or split the query.")));
 	return 0;					/* keep the compiler quiet */
 }
 
