@@ -180,16 +180,29 @@ group_log_for_slow(CxLogSlot **cache, MemoryContext fn_mcxt,
 	return log;
 }
 
+/*
+ * Rows or groups arriving after the log was read.  PostgreSQL reads every
+ * input row before it finalizes, serializes or combines any hashed group
+ * (and a rescan or a spilled batch resets the context, so it gets a new
+ * log); the log relies on that rather than re-sorting.
+ */
+static void
+group_log_check_unread(const GroupLog *log)
+{
+	if (log->rows != NULL)
+		elog(ERROR, "cx_journey: a group log received rows after it was read");
+}
+
 Datum
 group_log_new_group(GroupLog *log)
 {
+	group_log_check_unread(log);
 	if (log->ngroups >= GROUP_LOG_MAX_GROUPS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("an aggregate of cx_journey takes at most %d groups in one hash table",
 						(int) GROUP_LOG_MAX_GROUPS),
 				 errhint("Lower work_mem so that the hash aggregation spills to batches, or group in several queries.")));
-	log->results_valid = false;
 	return UInt64GetDatum(((uint64) log->serial << GROUP_LOG_SERIAL_SHIFT) |
 						  ((uint64) log->ngroups++ << GROUP_LOG_GROUP_SHIFT) | 1);
 }
@@ -216,6 +229,7 @@ group_log_next_chunk(GroupLog *log)
 	Size		room;
 	Size		bytes;
 
+	group_log_check_unread(log);
 	/* chunks double from small, so a GROUP BY of few rows stays small */
 	if (log->last_chunk == NULL)
 		room = GROUP_LOG_CHUNK_MIN;
@@ -243,12 +257,10 @@ group_log_next_chunk(GroupLog *log)
 	CHECK_FOR_INTERRUPTS();
 }
 
-/* A results array of one byte per group so far (the old one is dropped). */
+/* The results array: one byte per group. */
 static void
 group_log_new_results(GroupLog *log)
 {
-	if (log->results != NULL)
-		pfree(log->results);
 	log->results = MemoryContextAllocHuge(log->cxt, Max(log->ngroups, 1));
 }
 
@@ -270,9 +282,8 @@ group_log_answer(GroupLog *log, uint32 from, uint32 to,
 }
 
 /*
- * Put every row in group order, keeping each group's arrival order (rows
- * sorted before come first), and when evaluate is given answer every group
- * on the way.  Two passes, so that neither scatters rows over the whole
+ * Put every row in group order, keeping each group's arrival order, and
+ * when evaluate is given answer every group on the way.  Two passes, so that neither scatters rows over the whole
  * log: the first splits the rows into at most 256 buckets of consecutive
  * groups (sequential writes into a few streams), the second orders each
  * bucket by group within a scratch area small enough to stay in the cache,
@@ -305,8 +316,6 @@ group_log_sort(GroupLog *log, int (*evaluate) (int64 *rows, int64 n, void *user)
 
 	/* first pass: count the rows of each bucket, then move them there */
 	memset(bucket_start, 0, sizeof(bucket_start));
-	for (g = 0; g < log->sorted_groups; g++)
-		bucket_start[g >> shift] += log->offsets[g + 1] - log->offsets[g];
 	for (chunk = log->chunks; chunk != NULL; chunk = chunk->next)
 	{
 		const uint32 *chunk_groups = chunk->groups;
@@ -329,24 +338,6 @@ group_log_sort(GroupLog *log, int (*evaluate) (int64 *rows, int64 n, void *user)
 	groups = MemoryContextAllocHuge(log->cxt, Max(total, 1) * sizeof(uint32));
 	cx_map_pages(values, total * sizeof(int64));
 	cx_map_pages(groups, total * sizeof(uint32));
-	for (g = 0; g < log->sorted_groups; g++)
-	{
-		int64		i;
-
-		for (i = log->offsets[g]; i < log->offsets[g + 1]; i++)
-		{
-			int64		at = bucket_next[g >> shift]++;
-
-			values[at] = log->rows[i];
-			groups[at] = g;
-		}
-	}
-	if (log->rows != NULL)
-	{
-		pfree(log->rows);
-		pfree(log->offsets);
-		log->rows = NULL;
-	}
 	chunk = log->chunks;
 	while (chunk != NULL)
 	{
@@ -380,7 +371,6 @@ group_log_sort(GroupLog *log, int (*evaluate) (int64 *rows, int64 n, void *user)
 	cursor = MemoryContextAllocHuge(log->cxt, sizeof(int32) << shift);
 	log->rows = values;
 	log->offsets = offsets;
-	log->sorted_groups = ngroups;
 	if (evaluate != NULL)
 		group_log_new_results(log);
 	for (b = 0; b < nbuckets; b++)
@@ -415,22 +405,13 @@ group_log_sort(GroupLog *log, int (*evaluate) (int64 *rows, int64 n, void *user)
 	pfree(cursor);
 	pfree(scratch);
 	pfree(groups);
-	log->results_valid = evaluate != NULL;
-}
-
-/* Rows or groups came since the last sort (or none was made)? */
-static inline bool
-group_log_unsorted(const GroupLog *log)
-{
-	return log->chunks != NULL || log->rows == NULL ||
-		log->sorted_groups != log->ngroups;
 }
 
 int64 *
 group_log_rows(GroupLog *log, uint32 group, int64 *n)
 {
 	Assert(group < log->ngroups);
-	if (group_log_unsorted(log))
+	if (log->rows == NULL)
 		group_log_sort(log, NULL);
 	*n = log->offsets[group + 1] - log->offsets[group];
 	return log->rows + log->offsets[group];
@@ -441,14 +422,13 @@ group_log_result(GroupLog *log, uint32 group,
 				 int (*evaluate) (int64 *rows, int64 n, void *user))
 {
 	Assert(group < log->ngroups);
-	if (group_log_unsorted(log))
+	if (log->rows == NULL)
 		group_log_sort(log, evaluate);
-	if (!log->results_valid)
+	if (log->results == NULL)
 	{
 		/* sorted for another reader first: answer every group now */
 		group_log_new_results(log);
 		group_log_answer(log, 0, log->ngroups, evaluate);
-		log->results_valid = true;
 	}
 	return log->results[group];
 }

@@ -55,6 +55,18 @@ extern CxLogSlot *cx_log_slot(CxLogSlot **list, MemoryContext fn_mcxt,
 							  MemoryContext cxt);
 
 /*
+ * The log of aggregate context cxt when it is in the list's first slot (the
+ * usual case: one context per call site), else NULL: the inline fast path
+ * of group_log_for and row_log_for.
+ */
+static inline void *
+cx_log_slot_first(CxLogSlot *const *list, MemoryContext cxt)
+{
+	return *list != NULL && (*list)->log != NULL && (*list)->cxt == cxt ?
+		(*list)->log : NULL;
+}
+
+/*
  * Fill a free slot with a new log of aggregate context cxt, and register
  * forget(log) (which must empty the slot) to run when cxt is reset.
  */
@@ -78,12 +90,13 @@ struct GroupLog
 	int32		room;			/* rows the filling chunk holds */
 	struct GroupLogChunk *chunks;	/* oldest first */
 	struct GroupLogChunk *last_chunk;
-	/* rows sorted by group: group g's are rows[offsets[g] .. offsets[g + 1]) */
+	/*
+	 * Rows sorted by group, made when the log is first read (no row comes
+	 * after that): group g's are rows[offsets[g] .. offsets[g + 1]).
+	 */
 	int64	   *rows;
 	int64	   *offsets;
-	uint32		sorted_groups;	/* groups when rows was made */
-	int8	   *results;		/* per group, from group_log_result */
-	bool		results_valid;
+	int8	   *results;		/* per group, from group_log_result, or NULL */
 	void	   *user;			/* the caller's data about the log */
 	CxLogSlot  *cache;			/* the slot to free on reset */
 	MemoryContextCallback reset_callback;
@@ -126,9 +139,9 @@ extern GroupLog *group_log_for_slow(CxLogSlot **cache, MemoryContext fn_mcxt,
 static inline GroupLog *
 group_log_for(CxLogSlot **cache, MemoryContext fn_mcxt, MemoryContext cxt)
 {
-	if (*cache != NULL && (*cache)->log != NULL && (*cache)->cxt == cxt)
-		return (GroupLog *) (*cache)->log;
-	return group_log_for_slow(cache, fn_mcxt, cxt);
+	GroupLog   *log = (GroupLog *) cx_log_slot_first(cache, cxt);
+
+	return likely(log != NULL) ? log : group_log_for_slow(cache, fn_mcxt, cxt);
 }
 
 /* A reference to a new, empty group of the log. */
@@ -163,15 +176,15 @@ group_log_append(GroupLog *log, uint32 group, int64 value)
 
 /*
  * The rows of group, in arrival order unless the caller reordered them,
- * with their number in *n.  Sorts the log by group first if rows came since
- * the last sort.  The array belongs to the log: callers may reorder its
+ * with their number in *n.  The first read sorts the log by group; no row
+ * may come after it.  The array belongs to the log: callers may reorder its
  * rows in place but not resize it.
  */
 extern int64 *group_log_rows(GroupLog *log, uint32 group, int64 *n);
 
 /*
- * The answer evaluate gives for the rows of group: the first call after any
- * rows came sorts the log and evaluates every group on the way, while its
+ * The answer evaluate gives for the rows of group: the first call sorts the
+ * log (unless a read did) and evaluates every group on the way, while its
  * rows are in the cache, keeping one byte per group (evaluate answers
  * -128 .. 127; it may reorder the rows it is given).  A final function then
  * reads a byte instead of the group's rows.  One log, one evaluate function.

@@ -65,12 +65,13 @@ row_log_wanted(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 		ROW_LOG_YES_THIS_CALL : ROW_LOG_NO_THIS_CALL;
 }
 
-/* size bytes (a multiple of the line) from the log's blocks. */
+/* size bytes from the log's blocks, starting on a cache line. */
 static char *
 row_log_carve(RowLog *log, Size size)
 {
 	char	   *memory;
 
+	size = TYPEALIGN(ROW_LOG_LINE, size);
 	if (log->slab_next == NULL || (Size) (log->slab_end - log->slab_next) < size)
 	{
 		char	   *block;
@@ -91,27 +92,16 @@ row_log_carve(RowLog *log, Size size)
 }
 
 void *
-row_log_alloc_state(RowLog *log, Size size, Size header)
-{
-	char	   *state;
-
-	size = TYPEALIGN(ROW_LOG_LINE, size);
-	Assert(size <= ROW_LOG_SLAB_MIN / 4);
-	state = row_log_carve(log, size);
-	memset(state, 0, header);
-	return state;
-}
-
-void *
 row_log_new_state(MemoryContext cxt, RowLog *log, RowLog *arena, Size size,
 				  Size header)
 {
-	void	   *state;
+	char	   *state;
 
+	Assert(log == NULL || size <= ROW_LOG_SLAB_MIN / 4);
 	if (log != NULL)
-		return row_log_alloc_state(log, size, header);
-	if (arena != NULL && size <= ROW_LOG_ARENA_MAX)
-		state = row_log_alloc_bytes(arena, size);
+		state = row_log_carve(log, size);
+	else if (arena != NULL && size <= ROW_LOG_ARENA_MAX)
+		state = row_log_carve(arena, size);
 	else
 		state = MemoryContextAlloc(cxt, size);
 	memset(state, 0, header);
@@ -130,13 +120,6 @@ row_log_arena(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 	return row_log_for((CxLogSlot **) &fcinfo->flinfo->fn_extra,
 					   fcinfo->flinfo->fn_mcxt, aggcxt, &row_log_arena_ops);
 }
-
-void *
-row_log_alloc_bytes(RowLog *log, Size size)
-{
-	return row_log_carve(log, TYPEALIGN(ROW_LOG_LINE, size));
-}
-
 
 void
 row_log_flush(RowLog *log)

@@ -14,7 +14,7 @@
  * ahead, so the CPU overlaps their cache misses.  The buffer lives in the
  * aggregate memory context and is forgotten when that context is reset.
  *
- * The log also hands out the states themselves (row_log_alloc_state):
+ * The log also hands out the states themselves (row_log_new_state):
  * fixed-size, cache-line aligned, carved from blocks whose pages are mapped
  * in one system call, so a group costs neither a chunk header nor a page
  * fault of its own, and a state's header and first rows share the lines a
@@ -101,9 +101,9 @@ static inline struct RowLog *
 row_log_for(CxLogSlot **cache, MemoryContext fn_mcxt, MemoryContext cxt,
 			const RowLogOps *ops)
 {
-	if (*cache != NULL && (*cache)->log != NULL && (*cache)->cxt == cxt)
-		return (struct RowLog *) (*cache)->log;
-	return row_log_for_slow(cache, fn_mcxt, cxt, ops);
+	struct RowLog *log = (struct RowLog *) cx_log_slot_first(cache, cxt);
+
+	return likely(log != NULL) ? log : row_log_for_slow(cache, fn_mcxt, cxt, ops);
 }
 
 /*
@@ -137,25 +137,7 @@ row_log_use(int first_answer, FunctionCallInfo fcinfo, MemoryContext aggcxt)
 }
 
 /*
- * Memory for a new state of size bytes, its first header bytes zeroed (the
- * rest is left as it is: writing it would only cost time), from blocks the
- * log keeps in its aggregate context: no chunk header, no rounding to a
- * power of two, and each state starts on a cache line, so a group's header
- * and its first rows share the lines a flush prefetches.  Never freed one
- * by one (the context reset frees them all), so such a state must not be
- * pfree'd or repalloc'd, nor be given to GetMemoryChunkContext.
- */
-extern void *row_log_alloc_state(struct RowLog *log, Size size, Size header);
-
-/*
- * size bytes from the same kind of blocks, for memory that is not a state of
- * the log: partial states rebuilt by a deserialize function, for example.
- * Freed with the context only.
- */
-extern void *row_log_alloc_bytes(struct RowLog *log, Size size);
-
-/*
- * The arena (a log used only for row_log_alloc_bytes) of a function that
+ * The arena (a log used only for memory, see row_log_new_state) of a function that
  * rebuilds states, such as a deserialize function, in aggregate context
  * aggcxt; NULL unless under hashed aggregation.  Kept in the function's
  * fn_extra, which must serve nothing else.
@@ -166,10 +148,16 @@ extern struct RowLog *row_log_arena(FunctionCallInfo fcinfo, MemoryContext aggcx
 #define ROW_LOG_ARENA_MAX	4096
 
 /*
- * Memory for a new state of size bytes, its first header bytes zeroed: a
- * state of log when log is given (it then takes rows through the log), else
- * from arena's blocks when given and size is at most ROW_LOG_ARENA_MAX,
- * else allocated in cxt.
+ * Memory for a new state of size bytes, its first header bytes zeroed (the
+ * rest is left as it is: writing it would only cost time).  With log given,
+ * a state of the log (it then takes rows through it); else, with arena
+ * given and size at most ROW_LOG_ARENA_MAX, memory of the arena; else an
+ * allocation in cxt.  The first two come from blocks the log keeps in its
+ * aggregate context: no chunk header, no rounding to a power of two, and
+ * each starts on a cache line, so a group's header and its first rows share
+ * the lines a flush prefetches.  They are never freed one by one (the
+ * context reset frees them all), so they must not be pfree'd or
+ * repalloc'd, nor given to GetMemoryChunkContext.
  */
 extern void *row_log_new_state(MemoryContext cxt, struct RowLog *log,
 							   struct RowLog *arena, Size size, Size header);

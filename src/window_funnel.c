@@ -460,10 +460,10 @@ funnel_state_append(FunnelState *state, MemoryContext cxt, int64 ts, uint64 mask
  * Exact when every row matches one step: keys sort by time then mask, so
  * rows of the same instant come in step order and may fill consecutive
  * steps, as the rules allow.  A row matching several steps needs the
- * matching of funnel_core.c inside its instant: returns false then.
+ * matching of funnel_core.c inside its instant: returns -1 then.
  */
-static bool
-funnel_fast_level(const int64 *keys, int32 n, int64 window, int *level)
+static int
+funnel_fast_level(const int64 *keys, int32 n, int64 window)
 {
 	/*
 	 * start[0] is the current row's own time, so that step 1 follows the
@@ -507,10 +507,7 @@ funnel_fast_level(const int64 *keys, int32 n, int64 window, int *level)
 		start[k] = extends ? previous : current;
 		valid |= extends << k;
 	}
-	if (not_single != 0)
-		return false;
-	*level = pg_leftmost_one_pos32(valid);
-	return true;
+	return not_single != 0 ? -1 : pg_leftmost_one_pos32(valid);
 }
 
 /* Sort a packed state's rows in place if they did not come sorted. */
@@ -531,14 +528,10 @@ funnel_sort_packed(FunnelState *state)
 static int
 funnel_fast_answer(FunnelState *state)
 {
-	int			level;
-
 	if (!state->packed || state->flags != 0)
 		return -1;
 	funnel_sort_packed(state);
-	if (!funnel_fast_level(state->entries, state->count, state->window, &level))
-		return -1;
-	return level;
+	return funnel_fast_level(state->entries, state->count, state->window);
 }
 
 /* Does a logged group hold a marked pair (a row outside the packed range)? */
@@ -563,27 +556,22 @@ static int
 funnel_group_evaluate(int64 *rows, int64 n, void *user)
 {
 	const FunnelLogParams *params = (const FunnelLogParams *) user;
-	int			level;
 
 	/* marked pairs must not be sorted apart: the general path reads them */
 	if (params->flags != 0 || n > FUNNEL_MAX_ROWS ||
 		funnel_group_has_wide(params, rows, n))
 		return -1;
 	cx_sort_int64(rows, n);
-	if (!funnel_fast_level(rows, (int32) n, params->window, &level))
-		return -1;
-	return level;
+	return funnel_fast_level(rows, (int32) n, params->window);
 }
 
 /*
- * The rows of a logged group as a state.  For reading (final, serialize):
- * a header over the packed rows where they lie in the log, in the current
- * memory context.  To write to (writable, a combine function's first
- * argument): a copy in aggcxt.  A group holding marked pairs becomes a wide
- * state either way.
+ * The rows of a logged group as a state to read (final, serialize), in the
+ * current memory context: a header over the packed rows where they lie in
+ * the log, or, for a group holding marked pairs, a wide copy.
  */
 static FunnelState *
-funnel_group_state(Datum ref, bool writable, MemoryContext aggcxt)
+funnel_group_state(Datum ref)
 {
 	GroupLog   *log = group_log_of(ref);
 	const FunnelLogParams *params = (const FunnelLogParams *) log->user;
@@ -594,7 +582,7 @@ funnel_group_state(Datum ref, bool writable, MemoryContext aggcxt)
 
 	rows = group_log_rows(log, GROUP_LOG_GROUP(ref), &n);
 	funnel_check_limit(n);
-	if (!writable && !funnel_group_has_wide(params, rows, n))
+	if (!funnel_group_has_wide(params, rows, n))
 	{
 		state = palloc0(offsetof(FunnelState, inline_entries));
 		state->cxt = CurrentMemoryContext;
@@ -606,7 +594,7 @@ funnel_group_state(Datum ref, bool writable, MemoryContext aggcxt)
 	}
 	else
 	{
-		MemoryContext cxt = writable ? aggcxt : CurrentMemoryContext;
+		MemoryContext cxt = CurrentMemoryContext;
 
 		state = funnel_state_alloc(cxt, NULL, params->nsteps, params->flags,
 								   params->window, true, -1);
@@ -633,12 +621,12 @@ funnel_group_state(Datum ref, bool writable, MemoryContext aggcxt)
 
 /* A state argument as a state: a reference into a group log, or a real one. */
 static inline FunnelState *
-funnel_state_arg(FunctionCallInfo fcinfo, int argno, MemoryContext aggcxt)
+funnel_state_arg(FunctionCallInfo fcinfo, int argno)
 {
 	Datum		d = PG_GETARG_DATUM(argno);
 
 	if (GROUP_LOG_IS_REF(d))
-		return funnel_group_state(d, false, aggcxt);
+		return funnel_group_state(d);
 	return (FunnelState *) DatumGetPointer(d);
 }
 
@@ -957,26 +945,23 @@ window_funnel_combinefn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	/* states from deserialize are real ones; references are read through */
-	right = funnel_state_arg(fcinfo, 1, aggcxt);
-	if (PG_ARGISNULL(0))
-		left = NULL;
-	else if (GROUP_LOG_IS_REF(PG_GETARG_DATUM(0)))
-		left = funnel_group_state(PG_GETARG_DATUM(0), true, aggcxt);
-	else
-		left = (FunnelState *) PG_GETARG_POINTER(0);
+	/*
+	 * Combine's inputs are states made by deserialize and by combine itself,
+	 * never by the transition function: no group log reference reaches here.
+	 */
+	if (GROUP_LOG_IS_REF(PG_GETARG_DATUM(1)) ||
+		(!PG_ARGISNULL(0) && GROUP_LOG_IS_REF(PG_GETARG_DATUM(0))))
+		elog(ERROR, "window_funnel_combinefn: a group log reference cannot be combined");
+	right = (FunnelState *) PG_GETARG_POINTER(1);
+	left = PG_ARGISNULL(0) ? NULL : (FunnelState *) PG_GETARG_POINTER(0);
 
 	/*
 	 * The first partial state of a group becomes the group's state: it was
 	 * made for this call (by deserialize, in the aggregate context), so no
-	 * copy is needed.  A reference is copied (it is read-only).
+	 * copy is needed.
 	 */
 	if (left == NULL)
-	{
-		if (GROUP_LOG_IS_REF(PG_GETARG_DATUM(1)))
-			PG_RETURN_POINTER(funnel_group_state(PG_GETARG_DATUM(1), true, aggcxt));
 		PG_RETURN_POINTER(right);
-	}
 	else if (left->steps_hash != right->steps_hash)
 		funnel_check_same(left, -1, right->flags, right->window);
 	else
@@ -1018,7 +1003,7 @@ PG_FUNCTION_INFO_V1(window_funnel_serialize);
 Datum
 window_funnel_serialize(PG_FUNCTION_ARGS)
 {
-	FunnelState *state = funnel_state_arg(fcinfo, 0, NULL);
+	FunnelState *state = funnel_state_arg(fcinfo, 0);
 	int64		words;
 	bytea	   *result;
 	StringInfoData buf;
@@ -1206,7 +1191,7 @@ window_funnel_finalfn(PG_FUNCTION_ARGS)
 									  funnel_group_evaluate)) >= 0)
 			PG_RETURN_INT32(level);
 	}
-	funnel_evaluate_state(funnel_state_arg(fcinfo, 0, NULL), false, &out);
+	funnel_evaluate_state(funnel_state_arg(fcinfo, 0), false, &out);
 	PG_RETURN_INT32(out.level);
 }
 
@@ -1221,7 +1206,7 @@ window_funnel_times_finalfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
-	funnel_evaluate_state(funnel_state_arg(fcinfo, 0, NULL), true, &out);
+	funnel_evaluate_state(funnel_state_arg(fcinfo, 0), true, &out);
 	if (out.level == 0)
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
 	elems = palloc(out.level * sizeof(Datum));
@@ -1242,7 +1227,7 @@ time_to_convert_finalfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	state = funnel_state_arg(fcinfo, 0, NULL);
+	state = funnel_state_arg(fcinfo, 0);
 	funnel_evaluate_state(state, true, &out);
 	if (out.level < state->nsteps)
 		PG_RETURN_NULL();
