@@ -3,15 +3,15 @@
 
 check_funnel_core() {
 	local bin="$CX_TMP/funnel_check"
-	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -o "$bin" \
-		"$CX_ROOT/test/unit/funnel_check.c" "$CX_ROOT/src/funnel_core.c" "$CX_ROOT/src/funnel_mode.c" &&
+	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -I"$CX_ROOT/src/core" -o "$bin" \
+		"$CX_ROOT/test/unit/funnel_check.c" "$CX_ROOT/src/core/funnel_core.c" "$CX_ROOT/src/core/funnel_mode.c" &&
 		"$bin" 200000 42
 }
 cx_check "unit/funnel-core-vs-brute-force" check_funnel_core
 
 check_sort_network() {
 	local bin="$CX_TMP/sort_check"
-	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -o "$bin" \
+	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -I"$CX_ROOT/src/core" -o "$bin" \
 		"$CX_ROOT/test/unit/sort_check.c" && "$bin" 200000 42
 }
 cx_check "unit/sort-network-exhaustive-and-vs-qsort" check_sort_network
