@@ -7,6 +7,7 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "datatype/timestamp.h"
 #include "lib/stringinfo.h"
 
 #include "stage_parse.h"
@@ -65,6 +66,16 @@ extern int	cx_first_non_bool_arg(FunctionCallInfo fcinfo, int first, Oid *type);
 
 /* Sort n 8-byte integers ascending, in place. */
 extern void cx_sort_int64(int64 *values, int64 n);
+
+/*
+ * An interval argument as microseconds (src/common.c): 22023 when it has a
+ * months part, overflows, is negative, or is zero and allow_zero is false.
+ * what names the argument in the message ("funnel window", "session gap").
+ */
+extern int64 cx_interval_usec(const Interval *value, const char *what, bool allow_zero);
+
+/* Grow-by-doubling capacity for arrays of rows (src/common.c). */
+extern int64 cx_grow_capacity(int64 cap, int64 need, int64 min_cap, int64 limit);
 
 /* Raise 22003 unless rank is a valid lifecycle rank. */
 extern void cx_check_stage_rank(int64 rank);
