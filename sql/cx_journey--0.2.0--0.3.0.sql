@@ -13,6 +13,53 @@
  * one release as deprecated aliases on the same C functions.
  * ------------------------------------------------------------------------ */
 -- BEGIN naming
+/*
+ * Each rename keeps the object (its OID) under the new name, so the views,
+ * rules and materialized views that use it keep working through the upgrade
+ * and are dumped with the new name from then on.  The old name comes back as
+ * a new object on the same C function with the same properties, its comment
+ * saying it is deprecated, so that SQL written for 0.2.0 and the pg_dump of a
+ * 0.2.0 database keep working for one release.  0.4.0 drops these aliases.
+ */
+
+-- Builders are T_agg: stage_timeline(stage, at) -> stage_timeline_agg(stage, at)
+ALTER AGGREGATE stage_timeline(journey_stage, timestamptz) RENAME TO stage_timeline_agg;
+CREATE AGGREGATE stage_timeline(stage journey_stage, at timestamptz) (
+	SFUNC = stage_timeline_transfn,
+	STYPE = internal,
+	FINALFUNC = stage_timeline_finalfn,
+	COMBINEFUNC = stage_timeline_combinefn,
+	SERIALFUNC = stage_timeline_serialize,
+	DESERIALFUNC = stage_timeline_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE stage_timeline(journey_stage, timestamptz) IS
+	'deprecated alias of stage_timeline_agg, removed in 0.4.0';
+COMMENT ON TYPE stage_timeline IS
+	'a customer''s stage history: time-ordered stage changes, as built by the stage_timeline_agg aggregate';
+COMMENT ON FUNCTION stage_timeline_transfn(internal, journey_stage, timestamptz) IS 'stage_timeline_agg: remember one stage change';
+COMMENT ON FUNCTION stage_timeline_combinefn(internal, internal) IS 'stage_timeline_agg: merge two partial states';
+COMMENT ON FUNCTION stage_timeline_serialize(internal) IS 'stage_timeline_agg: partial state to bytes';
+COMMENT ON FUNCTION stage_timeline_deserialize(bytea, internal) IS 'stage_timeline_agg: validated bytes to partial state';
+COMMENT ON FUNCTION stage_timeline_finalfn(internal) IS 'stage_timeline_agg: sort, merge and build the timeline';
+
+-- reached_at is "the first time X happened", for timelines as for paths:
+-- entered_at(timeline, stage) -> reached_at(timeline, stage)
+ALTER FUNCTION entered_at(stage_timeline, journey_stage) RENAME TO reached_at;
+COMMENT ON FUNCTION reached_at(stage_timeline, journey_stage) IS 'when the stage was first reached (entered); NULL if never';
+CREATE FUNCTION entered_at(stage_timeline, journey_stage) RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'stage_timeline_entered_at'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION entered_at(stage_timeline, journey_stage) IS
+	'deprecated alias of reached_at, removed in 0.4.0';
+
+-- _at is a time, a position is nth_: milestone_at(p, n) -> nth_milestone(p, n)
+ALTER FUNCTION milestone_at(milestone_path, int4) RENAME TO nth_milestone;
+CREATE FUNCTION milestone_at(milestone_path, int4) RETURNS text
+	AS 'MODULE_PATHNAME', 'milestone_path_milestone_at'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION milestone_at(milestone_path, int4) IS
+	'deprecated alias of nth_milestone, removed in 0.4.0';
 -- END naming
 
 /* ------------------------------------------------------------------------
