@@ -55,24 +55,82 @@ check_released_scripts_unchanged() {
 }
 cx_check "packaging/released-scripts-unchanged" check_released_scripts_unchanged
 
-# Upgrading from the oldest release gives the same objects as a fresh
-# install of the default version (compared as a catalog listing).
+# Every released version, oldest first: those of the released install
+# scripts and the targets of the released upgrade scripts listed in
+# test/released-scripts.sha256.
+cx_released_versions() {
+	sed -n -e 's/.*cx_journey--\([0-9.]*\)\.sql$/\1/p' \
+		-e 's/.*cx_journey--[0-9.]*--\([0-9.]*\)\.sql$/\1/p' \
+		"$CX_ROOT/test/released-scripts.sha256" | sort -u -V
+}
+
+# Both releases before 0.3.0 are listed, so that each gets its upgrade check.
+check_released_versions() {
+	local versions
+	versions=$(cx_released_versions)
+	echo "released:" $versions
+	grep -qx '0\.1\.0' <<<"$versions" && grep -qx '0\.2\.0' <<<"$versions"
+}
+cx_check "packaging/released-versions" check_released_versions
+
+# ALTER EXTENSION UPDATE from a release gives the default version and the
+# same objects as a fresh install of it (compared as a catalog listing,
+# test/extension_objects.sql).
 check_upgrade_equals_fresh_install() {
-	local oldest fresh upgraded
-	oldest=$(head -1 "$CX_ROOT/test/released-scripts.sha256" | sed -n 's/.*cx_journey--\([^-]*\)\.sql$/\1/p')
+	local from=$1 default fresh upgraded version
+	default=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$CX_ROOT/cx_journey.control")
 	cx_psql -d postgres -c "DROP DATABASE IF EXISTS cx_upgrade_fresh" -c "DROP DATABASE IF EXISTS cx_upgrade_old" \
 		-c "CREATE DATABASE cx_upgrade_fresh" -c "CREATE DATABASE cx_upgrade_old" >/dev/null
 	cx_psql -d cx_upgrade_fresh -c "CREATE EXTENSION cx_journey" >/dev/null
-	cx_psql -d cx_upgrade_old -c "CREATE EXTENSION cx_journey VERSION '$oldest'" \
+	cx_psql -d cx_upgrade_old -c "CREATE EXTENSION cx_journey VERSION '$from'" \
 		-c "ALTER EXTENSION cx_journey UPDATE" >/dev/null
+	version=$(cx_psql -d cx_upgrade_old -At -c "SELECT extversion FROM pg_extension WHERE extname = 'cx_journey'")
 	fresh=$(cx_psql -d cx_upgrade_fresh -At -f "$CX_ROOT/test/extension_objects.sql")
 	upgraded=$(cx_psql -d cx_upgrade_old -At -f "$CX_ROOT/test/extension_objects.sql")
 	cx_psql -d postgres -c "DROP DATABASE cx_upgrade_fresh" -c "DROP DATABASE cx_upgrade_old" >/dev/null
-	echo "from $oldest: $(printf '%s\n' "$fresh" | wc -l) objects in a fresh install"
-	[ -n "$oldest" ] && [ "$(printf '%s\n' "$fresh" | wc -l)" -gt 100 ] &&
+	echo "from $from to $version (default $default): $(printf '%s\n' "$fresh" | wc -l) objects in a fresh install"
+	[ -n "$from" ] && [ "$version" = "$default" ] && [ "$(printf '%s\n' "$fresh" | wc -l)" -gt 100 ] &&
 		diff <(printf '%s\n' "$fresh") <(printf '%s\n' "$upgraded")
 }
-cx_check "packaging/upgrade-equals-fresh-install" check_upgrade_equals_fresh_install
+for cx_from in $(cx_released_versions); do
+	[ "$cx_from" = "$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$CX_ROOT/cx_journey.control")" ] ||
+		cx_check "packaging/upgrade-from-$cx_from-equals-fresh-install" check_upgrade_equals_fresh_install "$cx_from"
+done
+unset cx_from
+
+# The listing of test/extension_objects.sql sees each kind of difference an
+# upgrade script can get wrong: a function's argument names, an aggregate's
+# declared state size (SSPACE), a comment, a property such as PARALLEL, a
+# column of a composite type or its comment.  Each change is made in a
+# transaction that is rolled back.
+check_extension_objects_sees_changes() {
+	local base changed change status=0
+	local changes=(
+		"UPDATE pg_proc SET proargnames = '{timeline,stage}' WHERE oid = 'reached_at(stage_timeline, journey_stage)'::regprocedure"
+		"UPDATE pg_aggregate SET aggtransspace = 64 WHERE aggfnoid = 'stage_timeline_agg(journey_stage, timestamptz)'::regprocedure"
+		"COMMENT ON FUNCTION nth_milestone(milestone_path, int4) IS 'changed'"
+		"COMMENT ON AGGREGATE stage_timeline(journey_stage, timestamptz) IS NULL"
+		"ALTER FUNCTION stage_rank(journey_stage) PARALLEL RESTRICTED"
+		"ALTER TYPE session_summary ADD ATTRIBUTE probe int4"
+		"COMMENT ON COLUMN session_summary.sessions IS 'changed'"
+	)
+	cx_psql -d postgres -c "DROP DATABASE IF EXISTS cx_objects_probe" -c "CREATE DATABASE cx_objects_probe" >/dev/null
+	cx_psql -d cx_objects_probe -c "CREATE EXTENSION cx_journey" >/dev/null
+	base=$(cx_psql -d cx_objects_probe -At -f "$CX_ROOT/test/extension_objects.sql")
+	for change in "${changes[@]}"; do
+		changed=$(cx_psql -d cx_objects_probe -At -c "BEGIN" -c "$change" \
+			-f "$CX_ROOT/test/extension_objects.sql" -c "ROLLBACK") || { status=1; continue; }
+		if [ "$changed" = "$base" ]; then
+			echo "not seen: $change"
+			status=1
+		fi
+	done
+	# and the rollbacks left the extension as it was
+	[ "$(cx_psql -d cx_objects_probe -At -f "$CX_ROOT/test/extension_objects.sql")" = "$base" ] || status=1
+	cx_psql -d postgres -c "DROP DATABASE cx_objects_probe" >/dev/null
+	return $status
+}
+cx_check "packaging/extension-objects-sees-changes" check_extension_objects_sees_changes
 
 # make dist builds the PGXN release archive from git: it holds the control
 # file, META.json, the sources and every install script under one folder.
