@@ -59,6 +59,19 @@ CREATE VIEW naming_old_names AS
 	FROM naming_changes GROUP BY customer;
 SELECT * FROM naming_old_names ORDER BY customer;
 SELECT pg_get_viewdef('naming_old_names'::regclass) LIKE '%entered_at(stage_timeline(%' AS view_keeps_old_names;
+-- the upgrade notes' query that finds what still uses a deprecated name
+-- (views, materialized views, SQL-standard function bodies)
+CREATE FUNCTION naming_second(p milestone_path) RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT BEGIN ATOMIC SELECT milestone_at(p, 2); END;
+SELECT DISTINCT pg_describe_object(d.classid, d.objid, d.objsubid) AS uses,
+       d.refobjid::regprocedure AS deprecated_name,
+       obj_description(d.refobjid, 'pg_proc') AS note
+FROM pg_depend d
+WHERE d.refclassid = 'pg_proc'::regclass AND d.deptype = 'n'
+  AND obj_description(d.refobjid, 'pg_proc') LIKE 'deprecated alias of %'
+  AND pg_describe_object(d.classid, d.objid, d.objsubid) LIKE '%naming\_%'
+ORDER BY 1, 2;
+DROP FUNCTION naming_second(milestone_path);
 DROP VIEW naming_old_names;
 
 -- the catalog, as \df+ shows it: each renamed object and its deprecated
