@@ -5,11 +5,12 @@
 # stage_timeline(stage, at), entered_at, milestone_at, session_stats(ts, gap)
 # with (s).max_duration, and window_funnel in every mode.  Its plain pg_dump
 # must restore with no error into a database that gets the default version
-# (pg_dump writes CREATE EXTENSION without a version), and answer the same;
+# (pg_dump writes CREATE EXTENSION without a version), and answer the same
+# (a custom-format dump through pg_restore too);
 # ALTER EXTENSION UPDATE of the 0.2.0 database itself must keep the same
 # answers, with the views now naming the new objects; and the dump of that
 # upgraded database must restore too.  The answers are checked against hand
-# computed ones (below), so the three comparisons cannot pass on empty or
+# computed ones (below), so the comparisons cannot pass on empty or
 # NULL results.
 
 CX_DUMP_DIR="$CX_TMP/dump_restore"
@@ -188,6 +189,18 @@ check_dump_020_restores() {
 	diff "$CX_DUMP_DIR/source.txt" <(cx_dump_answers cx_dump_restored)
 }
 cx_check "dump-restore/0.2.0-dump-restores-into-default" check_dump_020_restores
+
+# The same with a custom-format dump and pg_restore --exit-on-error.
+check_dump_020_pg_restore() {
+	[ -f "$CX_DUMP_DIR/source.txt" ] || { echo "no source database"; return 1; }
+	"$CX_BINDIR/pg_dump" -Fc -d cx_dump_src -f "$CX_DUMP_DIR/dump-0.2.0.custom" || return 1
+	cx_psql -d postgres -c "DROP DATABASE IF EXISTS cx_dump_custom" -c "CREATE DATABASE cx_dump_custom" >/dev/null
+	"$CX_BINDIR/pg_restore" --exit-on-error -d cx_dump_custom "$CX_DUMP_DIR/dump-0.2.0.custom" || return 1
+	[ "$(cx_dump_extversion cx_dump_custom)" = "$(cx_dump_default_version)" ] || return 1
+	diff "$CX_DUMP_DIR/source.txt" <(cx_dump_answers cx_dump_custom) || return 1
+	cx_psql -d postgres -c "DROP DATABASE cx_dump_custom" >/dev/null
+}
+cx_check "dump-restore/0.2.0-custom-dump-pg_restore" check_dump_020_pg_restore
 
 # ALTER EXTENSION UPDATE of the 0.2.0 database keeps its views answering the
 # same; the renamed objects keep their identity, so the views now name them
