@@ -142,6 +142,9 @@ CREATE FUNCTION second_milestone(p milestone_path) RETURNS text
 	BEGIN ATOMIC SELECT milestone_at(p, 2); END;
 CREATE VIEW v_second_milestone AS
 	SELECT customer, second_milestone(p) AS second FROM stored_paths;
+-- v_session and v_session_ts rely, once the session branch is merged, on
+-- its deprecated aliases session_stats(ts, gap) (timestamptz and timestamp)
+-- and the deprecated column max_duration of session_summary
 CREATE VIEW v_session AS
 	SELECT customer, (s).sessions, (s).avg_duration, (s).max_duration, round((s).avg_events, 2) AS avg_events
 	FROM (SELECT customer, session_stats(ts, interval '30 minutes') AS s
