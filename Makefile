@@ -28,8 +28,15 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# Release archive from git: make dist
+# Release archive from git: make dist.  It archives git's HEAD, so it needs
+# a git checkout of cx_journey itself (not a release archive or a copy, nor
+# a copy inside some other git repository).
 dist:
+	@if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" != "$$(pwd -P)" ]; then \
+		echo "make dist: $$(pwd -P) is not a git checkout of cx_journey (no .git here)." >&2; \
+		echo "make dist archives git's HEAD; run it in a clone: git clone <repository> && cd cx_journey && make dist" >&2; \
+		exit 1; \
+	fi
 	git archive --format zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(EXTENSION)-$(EXTVERSION).zip HEAD
 
 .PHONY: dist

@@ -1,10 +1,18 @@
--- test/demo.sql: what the first README command prints.
+-- test/demo.sql: what the first README command prints.  Every output fits
+-- in 100 columns and is labelled (wrapped format as a safety net).
+--
+-- TODO-lead: once the naming branch is merged, move to the 0.3.0 names:
+-- stage_timeline(...) -> stage_timeline_agg(...), entered_at -> reached_at,
+-- session_stats(ts, gap) -> session_stats(gap, ts).  The demo keeps the
+-- 0.2.0 names, which stay as deprecated aliases in 0.3.0.
 \pset footer off
+\pset format wrapped
+\pset columns 100
 \echo
 \echo '== The journey stages (journey_stages()) =='
 SELECT rank, stage, array_to_string(aliases, ', ') AS also_accepted FROM journey_stages();
 
-\echo '== Where customers are now, and how far they got (stage_timeline) =='
+\echo '== Where customers are now, and how many were ever thrown back (stage_timeline) =='
 WITH t AS (
 	SELECT customer_id, stage_timeline(stage, at) AS timeline
 	FROM stage_changes GROUP BY customer_id
@@ -14,16 +22,18 @@ SELECT current_stage(timeline) AS stage,
 	   count(*) FILTER (WHERE regressions(timeline) > 0) AS thrown_back_at_least_once
 FROM t GROUP BY 1 ORDER BY 1;
 
-\echo '== Three customers in detail =='
-WITH t AS (
+\echo '== Three customers in detail (current_stage, furthest_stage, regressions, time_in_stage) =='
+CREATE TEMP TABLE demo_timelines AS
 	SELECT customer_id, stage_timeline(stage, at) AS timeline
-	FROM stage_changes WHERE customer_id IN (1, 2, 3) GROUP BY customer_id
-)
+	FROM stage_changes WHERE customer_id IN (1, 2, 3) GROUP BY customer_id;
 SELECT customer_id, current_stage(timeline) AS now, furthest_stage(timeline) AS furthest,
 	   regressions(timeline) AS regressions,
-	   time_in_stage(timeline, 'selling', timestamptz '2026-06-30 00:00:00+00') AS time_selling,
-	   timeline
-FROM t ORDER BY customer_id;
+	   time_in_stage(timeline, 'selling', timestamptz '2026-06-30 00:00:00+00') AS time_selling
+FROM demo_timelines ORDER BY customer_id;
+
+\echo '== Their timelines: each change as stage@time (the text form; times are midnight UTC here) =='
+SELECT customer_id AS customer, replace(timeline::text, ' 00:00:00+00', '') AS timeline
+FROM demo_timelines ORDER BY customer_id;
 
 \echo '== Average days spent in each stage, up to 2026-06-30 =='
 WITH t AS (
@@ -37,7 +47,7 @@ SELECT s.stage,
 FROM t CROSS JOIN journey_stages() AS s
 GROUP BY s.stage ORDER BY s.stage;
 
-\echo '== Funnel: visit > view_product > add_to_cart > purchase, within 7 days (window_funnel + funnel_counts) =='
+\echo '== Funnel within 7 days: customers who reached each step (window_funnel, funnel_counts) =='
 CREATE TEMP TABLE demo_funnel AS
 	SELECT customer_id,
 		   window_funnel(interval '7 days', ts, kind = 'visit', kind = 'view_product',
@@ -48,28 +58,38 @@ CREATE TEMP TABLE demo_funnel AS
 SELECT * FROM funnel_table((SELECT funnel_counts(level, 4) FROM demo_funnel),
 						   ARRAY['visit', 'view_product', 'add_to_cart', 'purchase']);
 
-\echo '== Time to convert (customers who reached purchase), with PostgreSQL''s own percentiles =='
+\echo '== Time from visit to purchase (time_to_convert), with PostgreSQL''s own percentiles =='
 SELECT count(ttc) AS converted,
 	   justify_hours(percentile_cont(0.5) WITHIN GROUP (ORDER BY ttc)) AS median,
 	   justify_hours(percentile_cont(0.9) WITHIN GROUP (ORDER BY ttc)) AS p90,
 	   justify_hours(date_trunc('minute', avg(ttc))) AS average
 FROM demo_funnel;
 
-\echo '== The same funnel when nothing else may happen in between (strict_order) =='
-SELECT funnel_json((SELECT funnel_counts(level, 4) FROM (
+\echo '== The same funnel in strict_order mode, as JSON for an application (funnel_json) =='
+\echo '   (one JSON array; its elements one per line here)'
+SELECT e AS funnel_json_element
+FROM json_array_elements(funnel_json((SELECT funnel_counts(level, 4) FROM (
 	SELECT window_funnel(interval '7 days', 'strict_order', ts, kind = 'visit', kind = 'view_product',
 						 kind = 'add_to_cart', kind = 'purchase') AS level
 	FROM events GROUP BY customer_id) s),
-	ARRAY['visit', 'view_product', 'add_to_cart', 'purchase']) AS strict_order_funnel;
+	ARRAY['visit', 'view_product', 'add_to_cart', 'purchase'])) AS e;
 
-\echo '== Retention: signed up in January, active in the first and in the second half of February (retention + retention_counts) =='
-SELECT retention_counts(r) AS signup_january_feb_1_14_feb_15_28 FROM (
-	SELECT retention(kind = 'signup' AND ts < timestamptz '2026-02-01',
-					 ts >= timestamptz '2026-02-01' AND ts < timestamptz '2026-02-15',
-					 ts >= timestamptz '2026-02-15' AND ts < timestamptz '2026-03-01') AS r
-	FROM events GROUP BY customer_id) s;
+\echo '== Retention of January sign-ups in February (retention, retention_counts) =='
+\echo '   (each later row counts sign-ups also active then; % of the sign-ups)'
+WITH c AS (
+	SELECT retention_counts(r) AS customers FROM (
+		SELECT retention(kind = 'signup' AND ts < timestamptz '2026-02-01',
+						 ts >= timestamptz '2026-02-01' AND ts < timestamptz '2026-02-15',
+						 ts >= timestamptz '2026-02-15' AND ts < timestamptz '2026-03-01') AS r
+		FROM events GROUP BY customer_id) s
+)
+SELECT l.n AS step, l.label, c.customers[l.n] AS customers,
+	   round(100.0 * c.customers[l.n] / nullif(c.customers[1], 0), 2) AS pct_of_signups
+FROM c, unnest(ARRAY['signed up in January', 'active February 1-14', 'active February 15-28'])
+		WITH ORDINALITY AS l(label, n)
+ORDER BY l.n;
 
-\echo '== Sessions: a new session after 30 minutes without activity (session_id, session_seq) =='
+\echo '== Customer 7''s sessions: a new one after 30 minutes idle (session_id, session_seq) =='
 SELECT customer_id, ts, kind,
 	   session_id(ts, interval '30 minutes') OVER w AS session,
 	   session_seq(ts, interval '30 minutes') OVER w AS event_in_session
@@ -78,13 +98,17 @@ WINDOW w AS (PARTITION BY customer_id ORDER BY ts)
 ORDER BY ts LIMIT 12;
 
 \echo '== Sessions per customer, summarised (session_stats) =='
-SELECT round(avg((st).sessions), 1) AS avg_sessions_per_customer,
-	   justify_hours(date_trunc('second', avg((st).avg_duration))) AS avg_session_duration,
-	   max((st).max_duration) AS longest_session,
-	   round(avg((st).avg_events), 2) AS avg_events_per_session
-FROM (SELECT customer_id, session_stats(ts, interval '30 minutes') AS st FROM events GROUP BY customer_id) s;
+-- session_summary's columns by position: the longest session's column is
+-- max_duration in 0.2.0 and longest_duration in 0.3.0.
+SELECT round(avg(sessions), 1) AS avg_sessions_per_customer,
+	   justify_hours(date_trunc('second', avg(avg_duration))) AS avg_session_duration,
+	   max(longest) AS longest_session,
+	   round(avg(avg_events), 2) AS avg_events_per_session
+FROM (SELECT (session_stats(ts, interval '30 minutes')).* FROM events GROUP BY customer_id)
+	AS s(sessions, avg_duration, longest, avg_events);
 
-\echo '== Milestone paths: the five most common orders of first reaching signup, add_to_cart, purchase, review (milestone_path_agg, first_reached, labels_only) =='
+\echo '== The five most common orders of first reaching signup, add_to_cart, purchase, review =='
+\echo '   (milestone_path_agg, first_reached, labels_only)'
 CREATE TEMP TABLE demo_paths AS
 	SELECT customer_id, milestone_path_agg(kind, ts) AS path
 	FROM events WHERE kind NOT IN ('visit', 'view_product') GROUP BY customer_id;
@@ -93,12 +117,12 @@ FROM (SELECT customer_id, milestone_path_agg(kind, ts) AS path FROM events
 	  WHERE kind IN ('signup', 'add_to_cart', 'purchase', 'review') GROUP BY customer_id) p
 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5;
 
-\echo '== Customer 7''s milestone status: each milestone, when first reached (first_reached, milestones, reached_at) =='
+\echo '== Customer 7''s milestones, when each was first reached (first_reached, reached_at) =='
 SELECT m.n AS step, m.milestone, reached_at(path, m.milestone) AS first_reached_at
 FROM demo_paths, unnest(milestones(first_reached(path))) WITH ORDINALITY AS m(milestone, n)
 WHERE customer_id = 7 ORDER BY m.n;
 
-\echo '== Customers whose path has add_to_cart then later purchase (@>, GIN-indexable), and the time between them =='
+\echo '== Paths with add_to_cart then purchase (@>, GIN-indexable), and the time between them =='
 SELECT count(*) FILTER (WHERE path @> 'add_to_cart -> purchase') AS cart_then_purchase,
 	   count(*) AS customers,
 	   justify_hours(percentile_cont(0.5) WITHIN GROUP (ORDER BY time_between(path, 'add_to_cart', 'purchase'))) AS median_cart_to_purchase

@@ -18,20 +18,29 @@ cx_as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Debian packages the build and the tests need; extra ones as arguments.
+# Debian packages the build and the demo need (PostgreSQL and its server
+# headers, libjson-c, a C compiler); extra ones as arguments.  Only what is
+# missing is installed, with one apt-get call that says what it installs.
 cx_install_deps() {
 	local pkgs=(postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-contrib
-		libjson-c-dev pkg-config make gcc clang libclang-rt-dev libc6-dev util-linux "$@")
+		libjson-c-dev pkg-config make gcc libc6-dev util-linux "$@")
 	local missing=() p
 	for p in "${pkgs[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
-		cx_log "installing ${missing[*]}"
+		cx_log "installing Debian packages with apt-get: ${missing[*]}"
+		cx_log "(with their dependencies; this can take several minutes on a fresh machine)"
 		cx_as_root apt-get update -qq
 		cx_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+		cx_log "installed: ${missing[*]}"
 	fi
 }
+
+# Packages only test/run's checks need, beyond cx_install_deps' own: clang
+# with its fuzzer and sanitizer runtimes (test/fuzz), a JDK and Debian's
+# PostgreSQL JDBC driver (test/jdbc).  test/demo does not install them.
+CX_TEST_DEPS=(clang libclang-rt-dev default-jdk-headless libpostgresql-jdbc-java)
 
 cx_build_install() {
 	cx_log "building and installing cx_journey"
@@ -53,9 +62,16 @@ cx_free_port() {
 	return 1
 }
 
+# Run a command as the cluster's owner from inside the throwaway folder: the
+# caller's directory (a checkout in root's home, say) may be closed to that
+# user, and initdb and pg_ctl then warn "could not change directory".
+cx_runas_in_tmp() {
+	(cd "$CX_TMP" && "${CX_RUNAS[@]}" "$@")
+}
+
 cx_stop_cluster() {
 	if [ -n "${CX_TMP:-}" ] && [ -d "$CX_TMP" ]; then
-		"${CX_RUNAS[@]}" "$CX_BINDIR/pg_ctl" -D "$CX_TMP/data" -m immediate -w stop >/dev/null 2>&1 || true
+		cx_runas_in_tmp "$CX_BINDIR/pg_ctl" -D "$CX_TMP/data" -m immediate -w stop >/dev/null 2>&1 || true
 		if [ -z "${CX_KEEP:-}" ]; then rm -rf "$CX_TMP"; fi
 	fi
 }
@@ -74,7 +90,7 @@ cx_start_cluster() {
 		CX_RUNAS=(runuser -u "$CX_OS_USER" --)
 	fi
 	trap cx_stop_cluster EXIT
-	"${CX_RUNAS[@]}" "$CX_BINDIR/initdb" -D "$CX_TMP/data" -U postgres --auth=trust \
+	cx_runas_in_tmp "$CX_BINDIR/initdb" -D "$CX_TMP/data" -U postgres --auth=trust \
 		--no-sync -E UTF8 --locale=C >"$CX_TMP/initdb.log" 2>&1 ||
 		{ cat "$CX_TMP/initdb.log" >&2; return 1; }
 	local port attempt
@@ -93,8 +109,8 @@ cx_start_cluster() {
 			local line
 			for line in "$@"; do echo "$line"; done
 		} >"$CX_TMP/cluster.conf"
-		"${CX_RUNAS[@]}" sh -c "cat '$CX_TMP/cluster.conf' >> '$CX_TMP/data/postgresql.conf'"
-		if "${CX_RUNAS[@]}" "$CX_BINDIR/pg_ctl" -D "$CX_TMP/data" -l "$CX_TMP/server.log" -w -t 60 start >/dev/null; then
+		cx_runas_in_tmp sh -c "cat '$CX_TMP/cluster.conf' >> '$CX_TMP/data/postgresql.conf'"
+		if cx_runas_in_tmp "$CX_BINDIR/pg_ctl" -D "$CX_TMP/data" -l "$CX_TMP/server.log" -w -t 60 start >/dev/null; then
 			export PGHOST=$CX_TMP PGPORT=$port PGUSER=postgres PGDATABASE=postgres
 			cx_log "throwaway cluster on port $port in $CX_TMP"
 			return 0

@@ -134,8 +134,17 @@ cx_check "packaging/extension-objects-sees-changes" check_extension_objects_sees
 
 # make dist builds the PGXN release archive from git: it holds the control
 # file, META.json, the sources and every install script under one folder.
+# Without a git checkout (a release archive, a copy) there is nothing for it
+# to archive: the check is skipped, saying so, and make dist must refuse
+# with a clear message.
 check_make_dist() {
-	local version zip
+	local version zip out
+	if [ ! -e "$CX_ROOT/.git" ]; then
+		out=$(make -s -C "$CX_ROOT" dist 2>&1) && { echo "make dist succeeded without .git"; return 1; }
+		grep -q "not a git checkout" <<<"$out" || { echo "make dist without .git: $out"; return 1; }
+		echo "not a git checkout (no .git in $CX_ROOT): make dist archives git's HEAD"
+		return "${CX_SKIP_STATUS:-77}"
+	fi
 	version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$CX_ROOT/cx_journey.control")
 	zip="$CX_ROOT/cx_journey-$version.zip"
 	make -s -C "$CX_ROOT" dist || return 1
