@@ -29,7 +29,7 @@ INSERT INTO c VALUES ('wooing', '2026-01-01'), ('selling', '2026-01-03');
 DO $$
 BEGIN
 	IF (SELECT analytics.current_stage(analytics.stage_timeline(stage, at)) FROM c)::text <> 'selling'
-		OR (SELECT max(stage) FROM c)::text <> 'selling'
+		OR (SELECT analytics.max(stage) FROM c)::text <> 'selling'
 		OR 'bonding'::analytics.journey_stage OPERATOR(analytics.<) 'selling'
 	THEN
 		RAISE EXCEPTION 'wrong answer from the extension in schema analytics';
