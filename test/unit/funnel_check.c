@@ -186,9 +186,11 @@ main(int argc, char **argv)
 	rng_state = argc > 2 ? strtoull(argv[2], NULL, 10) : 42;
 	for (i = 0; i < cases; i++)
 	{
-		FunnelEvent ev[10];
-		int			n = 1 + rng() % 9;
-		int			nsteps = 1 + rng() % 4;
+		FunnelEvent ev[14];
+		/* one case in eight is larger: up to 13 rows and 6 steps */
+		bool		large = rng() % 8 == 0;
+		int			n = 1 + rng() % (large ? 13 : 9);
+		int			nsteps = 1 + rng() % (large ? 6 : 4);
 		int			words = rng() % 64;
 		int			flags;
 		int64_t		window = rng() % 8;
