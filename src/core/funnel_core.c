@@ -186,18 +186,16 @@ group_match_reach(GroupMatch *gm, int k0)
 static int
 order_min_step(uint64_t mask, bool reentry, int nsteps)
 {
+	int			p = 0;
+
 	if (!reentry)
 		mask &= ~(uint64_t) 1;
 	if (mask == 0)
 		return nsteps + 1;
 	/* the lowest matched step is step p + 1, allowed from k = p + 1 on */
-	{
-		int			p = 0;
-
-		while (((mask >> p) & 1) == 0)
-			p++;
-		return p + 1;
-	}
+	while (((mask >> p) & 1) == 0)
+		p++;
+	return p + 1;
 }
 
 void
@@ -259,7 +257,6 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 		size_t		m;
 		bool		matched_loaded = false;
 		int			k0;
-
 		int			order_from = 1;
 
 		while (end < n && events[end].ts == now)
@@ -269,8 +266,10 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 		{
 			size_t		i;
 
-			/* chains at steps >= order_from may have every row of the group
-			 * between their last row and their next one */
+			/*
+			 * Under strict_order, chains at steps >= order_from may have
+			 * every row of the group between their last row and their next.
+			 */
 			for (i = g; i < end && order_from <= nsteps; i++)
 			{
 				int			from = order_min_step(events[i].mask, reentry, nsteps);
