@@ -72,6 +72,11 @@ COMMENT ON FUNCTION milestone_at(milestone_path, int4) IS
  * Funnel modes as ClickHouse defines them
  * ------------------------------------------------------------------------ */
 -- BEGIN funnel_modes
+-- The rules of strict_order and strict_deduplication live in the shared
+-- library (they changed with it, see doc/funnel_modes.md); here only the mode
+-- list of the comment grows.
+COMMENT ON AGGREGATE window_funnel(interval, text, timestamptz, VARIADIC "any") IS
+	'window_funnel(window, mode, ts, step1, ...): furthest step with modes strict_order, strict_deduplication, strict_increase, first_entry, strict_once, allow_reentry';
 -- END funnel_modes
 
 /* ------------------------------------------------------------------------

@@ -5,9 +5,9 @@ CREATE VIEW fmv AS SELECT c, timestamptz '2026-01-01 00:00' + m * interval '1 mi
 INSERT INTO fm VALUES
 	-- interrupted: a b x c (x matches no step)
 	('interrupted', 0, 'a'), ('interrupted', 1, 'b'), ('interrupted', 2, 'x'), ('interrupted', 3, 'c'),
-	-- out_of_turn: a b a c
+	-- out_of_turn: a b a c (a new step 1 after the start: strict_order and strict_deduplication end at 2)
 	('out_of_turn', 0, 'a'), ('out_of_turn', 1, 'b'), ('out_of_turn', 2, 'a'), ('out_of_turn', 3, 'c'),
-	-- repeat: a b b c (ClickHouse strict_deduplication answers 2)
+	-- repeat: a b b c (strict_order tolerates the repeat: 3; strict_deduplication ends on it: 2, as ClickHouse)
 	('repeat', 0, 'a'), ('repeat', 1, 'b'), ('repeat', 2, 'b'), ('repeat', 3, 'c'),
 	-- noise_before: x a b c (rows before the chain do not matter)
 	('noise_before', 0, 'x'), ('noise_before', 1, 'a'), ('noise_before', 2, 'b'), ('noise_before', 3, 'c'),

@@ -1,6 +1,9 @@
 -- window_funnel against an independent brute-force reference (a recursive
 -- query enumerating every chain) over 1,500 random small customers, in all
--- 16 combinations of modes; and time_to_convert against the same reference.
+-- 64 combinations of the six mode words; and time_to_convert against the same
+-- reference.  The reference applies the rules of the words as written; only
+-- 24 of the combinations differ (strict_once changes nothing, allow_reentry
+-- nothing without strict_order), and the reference is run once for each.
 SET timezone = 'UTC';
 SELECT setseed(0.17);
 CREATE TABLE rnd (c int, id int, ts timestamptz, e text);
@@ -20,8 +23,12 @@ SELECT count(*) AS rows, count(DISTINCT c) AS customers FROM rnd_s;
 
 -- The reference: every chain e1..ek of distinct rows, ek matching step k,
 -- times not decreasing (increasing under strict_increase), within the
--- window, and each mode's rule checked on the rows between.
-CREATE FUNCTION ref_funnel(o bool, d bool, inc bool, fe bool, win interval)
+-- window, and each mode's rule checked on the rows between ek and ek+1 (time
+-- strictly between theirs, so never rows of the chain): under strict_order
+-- each must match one of the steps 2..k (1..k with allow_reentry), under
+-- strict_deduplication none may match the steps 1..k+1 (2..k+1 with
+-- strict_order and allow_reentry).
+CREATE FUNCTION ref_funnel(o bool, d bool, inc bool, fe bool, re bool, win interval)
 RETURNS TABLE (c int, level int, ttc interval) LANGUAGE sql AS $$
 WITH RECURSIVE chain(c, k, first_ts, last_ts, ids) AS (
 	SELECT r.c, 1, r.ts, r.ts, ARRAY[r.id] FROM rnd_s r
@@ -33,11 +40,11 @@ WITH RECURSIVE chain(c, k, first_ts, last_ts, ids) AS (
 	  AND r.ts >= ch.last_ts AND (NOT inc OR r.ts > ch.last_ts)
 	  AND r.ts - ch.first_ts <= win
 	  AND (NOT o OR NOT EXISTS (
-			SELECT 1 FROM rnd_s x WHERE x.c = ch.c AND x.id <> r.id AND x.id <> ALL (ch.ids)
-			  AND x.ts > ch.first_ts AND x.ts < r.ts))
+			SELECT 1 FROM rnd_s x WHERE x.c = ch.c AND x.ts > ch.last_ts AND x.ts < r.ts
+			  AND NOT true = ANY (x.s[CASE WHEN o AND re THEN 1 ELSE 2 END : ch.k])))
 	  AND (NOT d OR NOT EXISTS (
-			SELECT 1 FROM rnd_s x WHERE x.c = ch.c AND (x.s[ch.k] OR x.s[ch.k + 1])
-			  AND x.ts > ch.last_ts AND x.ts < r.ts))
+			SELECT 1 FROM rnd_s x WHERE x.c = ch.c AND x.ts > ch.last_ts AND x.ts < r.ts
+			  AND true = ANY (x.s[CASE WHEN o AND re THEN 2 ELSE 1 END : ch.k + 1])))
 ),
 best AS (SELECT c, max(k) AS level FROM chain GROUP BY c),
 finish AS (
@@ -52,10 +59,18 @@ $$;
 
 CREATE TABLE modes AS
 	SELECT concat_ws(',', CASE WHEN o THEN 'strict_order' END, CASE WHEN d THEN 'strict_deduplication' END,
-					 CASE WHEN i THEN 'strict_increase' END, CASE WHEN f THEN 'first_entry' END) AS mode,
-		   o, d, i, f
+					 CASE WHEN i THEN 'strict_increase' END, CASE WHEN f THEN 'first_entry' END,
+					 CASE WHEN so THEN 'strict_once' END, CASE WHEN r THEN 'allow_reentry' END) AS mode,
+		   o, d, i, f, so, r
 	FROM (VALUES (false), (true)) a(o), (VALUES (false), (true)) b(d),
-		 (VALUES (false), (true)) x(i), (VALUES (false), (true)) y(f);
+		 (VALUES (false), (true)) x(i), (VALUES (false), (true)) y(f),
+		 (VALUES (false), (true)) z(so), (VALUES (false), (true)) w(r);
+CREATE TABLE ref AS
+	SELECT k.*, r.*
+	FROM (SELECT DISTINCT o, d, i, f, r FROM modes) k
+	CROSS JOIN LATERAL ref_funnel(k.o, k.d, k.i, k.f, k.r, interval '5 minutes') r;
+-- 24 distinct answers: allow_reentry matters only with strict_order
+SELECT count(DISTINCT (o, d, i, f, r AND o)) AS distinct_rules FROM modes;
 
 SELECT m.mode,
 	   count(*) AS customers,
@@ -69,7 +84,7 @@ CROSS JOIN LATERAL (
 		   time_to_convert(interval '5 minutes', m.mode, ts, s[1], s[2], s[3], s[4]) AS ttc
 	FROM rnd_s GROUP BY c
 ) w
-JOIN LATERAL ref_funnel(m.o, m.d, m.i, m.f, interval '5 minutes') r USING (c)
+JOIN ref r ON (r.o, r.d, r.i, r.f, r.r) = (m.o, m.d, m.i, m.f, m.r) AND r.c = w.c
 GROUP BY m.mode ORDER BY m.mode;
-DROP TABLE rnd, rnd_s, modes;
+DROP TABLE rnd, rnd_s, modes, ref;
 DROP FUNCTION ref_funnel;

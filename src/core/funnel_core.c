@@ -9,25 +9,36 @@
  * ts(ek) - ts(e1) <= window.  The result is the largest k of any chain.
  * Rows at the same instant have no known order among themselves, so they may
  * fill consecutive steps in whatever order suits the chain, but each row
- * fills at most one step.  The modes add rules, each stated with times so
- * that a tie never decides the answer:
- * - strict_order: no row outside the chain has a time strictly between
- *   ts(e1) and ts(ek);
- * - strict_deduplication: no row outside the chain that matches step j or
- *   step j+1 has a time strictly between ts(ej) and ts(ej+1): a repeat of
- *   the step just reached ends the chain, and a chain may not skip an
- *   earlier row of its next step to dodge that rule (A B B C reaches 2);
+ * fills at most one step (that is ClickHouse's strict_once, here always).
+ *
+ * The modes add rules about the rows "between ej and ej+1": the rows whose
+ * time is strictly between ts(ej) and ts(ej+1).  Such rows are never in the
+ * chain, and a row at the same instant as a chain row is never between
+ * anything, so a tie never decides the answer:
+ * - strict_order: every row between ej and ej+1 matches one of the steps
+ *   2 .. j (a repeat of a step already reached, other than the first).  A row
+ *   matching no step, only step 1, or only later steps breaks the chain
+ *   (a d b c, a c b and a b a c reach 1, 1 and 2; a a b b c c reaches 3);
+ * - allow_reentry (only with strict_order): rows matching step 1 are also
+ *   allowed between ej and ej+1 (a b a c reaches 3);
+ * - strict_deduplication: no row between ej and ej+1 matches any of the
+ *   steps 1 .. j+1, steps 2 .. j+1 under strict_order with allow_reentry
+ *   (step-1 rows are re-entries there, not repeats): a repeat of any step
+ *   already reached ends the chain, and a chain may not skip an earlier row
+ *   of its next step (a b b c reaches 2, a b c b d reaches 3);
  * - first_entry: e1 is at the time of the customer's first step-1 row.
  *
  * Algorithm: rows are processed by groups of equal time.  For every step k
- * we keep the chain reaching k that started latest (among chains that can
- * still be extended): a later start can only widen what the window allows
- * later, and every rule above depends on the past of a chain only through
- * its start and its current step, so this chain dominates all others reaching
- * k.  Within a group, the steps a chain can add are found by a bipartite
- * matching of steps to the group's rows (one row, one step); the common
- * group of one row needs no matching.  The cost is O(rows * steps) for
- * groups of one row.
+ * we keep the chain reaching k that started latest among the chains that can
+ * still be extended.  Whether a chain at step k can take a later row depends
+ * only on k, its start (the window) and the rows after its last time, which
+ * must all have been allowed between ek and ek+1: once the group of ek is
+ * past, that is the same condition for every chain at step k.  So a later
+ * start dominates, and a chain at step k that does not advance in a group
+ * lives on only if every row of the group is allowed between ek and ek+1.
+ * Within a group, the steps a chain can add are found by a bipartite matching
+ * of steps to the group's rows (one row, one step); the common group of one
+ * row needs no matching.  The cost is O(rows * steps) for groups of one row.
  */
 #include "funnel_core.h"
 
@@ -167,6 +178,26 @@ group_match_reach(GroupMatch *gm, int k0)
 	return gm->nsteps;
 }
 
+/*
+ * The smallest step k such that a chain at step k may have this row between
+ * ek and ek+1 under strict_order: k must reach a step the row matches, other
+ * than step 1 unless allow_reentry.  nsteps + 1 when no k may.
+ */
+static int
+order_min_step(uint64_t mask, bool reentry, int nsteps)
+{
+	int			p = 0;
+
+	if (!reentry)
+		mask &= ~(uint64_t) 1;
+	if (mask == 0)
+		return nsteps + 1;
+	/* the lowest matched step is step p + 1, allowed from k = p + 1 on */
+	while (((mask >> p) & 1) == 0)
+		p++;
+	return p + 1;
+}
+
 void
 cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 				   int64_t window, int flags, bool want_times,
@@ -182,6 +213,9 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 	bool		dedup = (flags & FUNNEL_STRICT_DEDUPLICATION) != 0;
 	bool		increase = (flags & FUNNEL_STRICT_INCREASE) != 0;
 	bool		first_entry = (flags & FUNNEL_FIRST_ENTRY) != 0;
+	bool		reentry = strict_order && (flags & FUNNEL_ALLOW_REENTRY) != 0;
+	/* step-1 rows are re-entries, not repeats, under allow_reentry */
+	uint64_t	dedup_skip = reentry ? 1 : 0;
 	bool		have_first = false;
 	int64_t		first_time = 0;
 	int64_t		best_finish = 0;
@@ -223,10 +257,27 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 		size_t		m;
 		bool		matched_loaded = false;
 		int			k0;
+		int			order_from = 1;
 
 		while (end < n && events[end].ts == now)
 			group_union |= events[end++].mask;
 		m = end - g;
+		if (strict_order)
+		{
+			size_t		i;
+
+			/*
+			 * Under strict_order, chains at steps >= order_from may have
+			 * every row of the group between their last row and their next.
+			 */
+			for (i = g; i < end && order_from <= nsteps; i++)
+			{
+				int			from = order_min_step(events[i].mask, reentry, nsteps);
+
+				if (from > order_from)
+					order_from = from;
+			}
+		}
 		if ((++groups & 1023) == 0 && hooks->check_interrupts)
 			hooks->check_interrupts();
 
@@ -240,13 +291,21 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 			if (valid[k] && (uint64_t) now - (uint64_t) start[k] > (uint64_t) window)
 				valid[k] = false;
 			/*
-			 * A chain that does not advance in this group survives it unless
-			 * strict_order (the group's rows would fall inside the chain) or
-			 * strict_deduplication and the group repeats step k or holds a
-			 * step k+1 the chain passes over.
+			 * A chain at step k that does not advance in this group has all
+			 * of the group's rows between ek and ek+1: it survives only if
+			 * the modes allow each of them there.  Under strict_deduplication
+			 * none may match steps 1 .. k+1 (bit k: step k+1).
 			 */
-			survives[k] = valid[k] && !strict_order &&
-				!(dedup && ((group_union >> (k - 1)) & 3));
+			survives[k] = valid[k];
+			if (strict_order && k < order_from)
+				survives[k] = false;
+			if (dedup && k < nsteps)
+			{
+				uint64_t	repeats = (UINT64_C(2) << k) - 1;
+
+				if (group_union & repeats & ~dedup_skip)
+					survives[k] = false;
+			}
 			updated[k] = false;
 		}
 
@@ -305,13 +364,6 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 
 			for (k = k0 + 1; k <= reach; k++)
 			{
-				/*
-				 * Under strict_order a chain that came from an earlier group
-				 * continues only if it used every row of this one; a chain
-				 * that starts here may leave rows out (they go before it).
-				 */
-				if (strict_order && k0 > 0 && (size_t) (k - k0) != m)
-					continue;
 				/* under strict_increase a group adds at most one step */
 				if (increase && k - k0 > 1)
 					continue;

@@ -48,7 +48,9 @@ typedef struct FunnelHooks
  * Evaluate a funnel of nsteps steps (1 .. FUNNEL_MAX_STEPS) over n events
  * sorted by ts (ties in any order), with a window in the same unit as ts
  * (>= 0) and mode flags from funnel_mode.h.  Fills *out; when want_times
- * is false out->times is left unset.
+ * is false out->times is left unset.  Under FUNNEL_STRICT_ORDER every row of
+ * the customer must be passed (mask 0 for a row matching no step: it can
+ * break a chain); otherwise rows of mask 0 change nothing and may be left out.
  */
 extern void cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 							   int64_t window, int flags, bool want_times,

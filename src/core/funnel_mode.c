@@ -17,6 +17,9 @@ static const FunnelModeWord mode_words[] = {
 	{"strict_deduplication", FUNNEL_STRICT_DEDUPLICATION},
 	{"strict_increase", FUNNEL_STRICT_INCREASE},
 	{"first_entry", FUNNEL_FIRST_ENTRY},
+	/* each row fills at most one step in every mode: nothing to set */
+	{"strict_once", 0},
+	{"allow_reentry", FUNNEL_ALLOW_REENTRY},
 };
 
 static int
@@ -97,6 +100,9 @@ cx_funnel_mode_parse(const char *text, size_t len, int *flags,
 			break;
 		pos++;					/* skip the comma */
 	}
+	/* allow_reentry only relaxes strict_order; alone it changes nothing */
+	if ((result & FUNNEL_STRICT_ORDER) == 0)
+		result &= ~FUNNEL_ALLOW_REENTRY;
 	*flags = result;
 	return 0;
 }

@@ -3,8 +3,9 @@
  *		libFuzzer harness for the funnel evaluation: the bytes become a
  *		funnel (steps, window, modes) and up to 64 events; the evaluation
  *		must not crash, must return a level within 0 .. steps, and a chain
- *		whose times are non-decreasing, within the window, and each time one
- *		of a row matching that step.
+ *		whose times are non-decreasing, within the window, each time one of
+ *		a row matching that step, and every row strictly between two
+ *		consecutive chain times allowed there by the modes.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -75,6 +76,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				found = 1;
 		if (!found)
 			abort();
+		if (k == 0 && (flags & FUNNEL_FIRST_ENTRY))
+		{
+			/* e1 is at the time of the first step-1 row */
+			for (i = 0; i < n; i++)
+				if ((events[i].mask & 1) && events[i].ts < out.times[0])
+					abort();
+		}
+		if (k > 0)
+		{
+			bool		reentry = (flags & FUNNEL_STRICT_ORDER) && (flags & FUNNEL_ALLOW_REENTRY);
+			uint64_t	reached = k == 64 ? UINT64_MAX : (UINT64_C(1) << k) - 1;
+			uint64_t	order_ok = reached & (reentry ? UINT64_MAX : ~UINT64_C(1));
+			uint64_t	repeats = (reached | (UINT64_C(1) << k)) & (reentry ? ~UINT64_C(1) : UINT64_MAX);
+
+			for (i = 0; i < n; i++)
+			{
+				if (events[i].ts <= out.times[k - 1] || events[i].ts >= out.times[k])
+					continue;
+				if ((flags & FUNNEL_STRICT_ORDER) && (events[i].mask & order_ok) == 0)
+					abort();
+				if ((flags & FUNNEL_STRICT_DEDUPLICATION) && (events[i].mask & repeats) != 0)
+					abort();
+			}
+		}
 	}
 	free(events);
 	return 0;

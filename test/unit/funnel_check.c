@@ -3,6 +3,11 @@
  *		Randomized comparison of cx_funnel_evaluate() with a brute-force
  *		enumeration of every chain, in every combination of modes.
  *
+ * The modes come from a list of the six mode words, chosen at random (64
+ * combinations) and parsed by cx_funnel_mode_parse; the brute force applies
+ * the rules of the words themselves, so the parser's shortcuts (strict_once
+ * and allow_reentry without strict_order set no flag) are checked too.
+ *
  * Usage: funnel_check [cases] [seed].  Prints "N passed, N failed".
  */
 #include "funnel_core.h"
@@ -17,7 +22,11 @@ typedef struct Brute
 	int			n;
 	int			nsteps;
 	int64_t		window;
-	int			flags;
+	bool		order;			/* strict_order */
+	bool		dedup;			/* strict_deduplication */
+	bool		increase;		/* strict_increase */
+	bool		first_entry;
+	bool		reentry;		/* allow_reentry (strict_once changes nothing) */
 	int			chain[FUNNEL_MAX_STEPS];
 	bool		used[64];
 	int			best;
@@ -25,19 +34,24 @@ typedef struct Brute
 	int64_t		best_start;
 } Brute;
 
-/* Does adding row c as step k+1 keep the chain valid under the modes? */
+/*
+ * Does adding row c as step k+1 keep the chain valid under the modes?  The
+ * rules, straight from their definitions: every row outside the chain whose
+ * time is strictly between ts(ek) and ts(c) must be allowed there.
+ */
 static bool
 brute_can_add(Brute *b, int k, int c)
 {
 	const FunnelEvent *ev = b->ev;
 	int64_t		t = ev[c].ts;
+	bool		reentry = b->order && b->reentry;
 	int			x;
 
 	if (b->used[c] || !((ev[c].mask >> k) & 1))
 		return false;
 	if (k == 0)
 	{
-		if (b->flags & FUNNEL_FIRST_ENTRY)
+		if (b->first_entry)
 		{
 			for (x = 0; x < b->n; x++)
 				if ((ev[x].mask & 1) && ev[x].ts < t)
@@ -48,19 +62,27 @@ brute_can_add(Brute *b, int k, int c)
 	{
 		int64_t		prev = ev[b->chain[k - 1]].ts;
 		int64_t		first = ev[b->chain[0]].ts;
+		uint64_t	reached = 0;	/* steps 1 .. k */
+		int			i;
 
-		if (t < prev || ((b->flags & FUNNEL_STRICT_INCREASE) && t == prev))
+		for (i = 0; i < k; i++)
+			reached |= UINT64_C(1) << i;
+		if (t < prev || (b->increase && t == prev))
 			return false;
 		if (t - first > b->window)
 			return false;
 		for (x = 0; x < b->n; x++)
 		{
-			if (b->used[x] || x == c)
+			uint64_t	m = ev[x].mask;
+
+			if (b->used[x] || x == c || ev[x].ts <= prev || ev[x].ts >= t)
 				continue;
-			if ((b->flags & FUNNEL_STRICT_ORDER) && ev[x].ts > first && ev[x].ts < t)
+			/* strict_order: x must repeat a step reached, step 1 only with allow_reentry */
+			if (b->order && (m & reached & (reentry ? ~UINT64_C(0) : ~UINT64_C(1))) == 0)
 				return false;
-			if ((b->flags & FUNNEL_STRICT_DEDUPLICATION) &&
-				((ev[x].mask >> (k - 1)) & 3) && ev[x].ts > prev && ev[x].ts < t)
+			/* strict_deduplication: x may match none of steps 1 .. k+1 */
+			if (b->dedup &&
+				(m & (reached | (UINT64_C(1) << k)) & (reentry ? ~UINT64_C(1) : ~UINT64_C(0))) != 0)
 				return false;
 		}
 	}
@@ -118,6 +140,40 @@ rng(void)
 	return (uint32_t) (rng_state >> 33);
 }
 
+/* The flags of a mode list holding the words picked by the bits of words. */
+static int
+parse_words(int words)
+{
+	static const char *const names[] = {
+		"strict_order", "Strict_Deduplication", " strict_increase", "FIRST_ENTRY ",
+		"strict_once", "allow_reentry"
+	};
+	char		list[128] = "";
+	int			flags;
+	size_t		bad_start;
+	size_t		bad_len;
+	int			w;
+
+	/* in a rotating order, so that no word is always first */
+	for (w = 0; w < 6; w++)
+	{
+		int			i = (w + words) % 6;
+
+		if ((words >> i) & 1)
+		{
+			if (list[0] != '\0')
+				strcat(list, ",");
+			strcat(list, names[i]);
+		}
+	}
+	if (cx_funnel_mode_parse(list, strlen(list), &flags, &bad_start, &bad_len) != 0)
+	{
+		printf("mode list \"%s\" refused\n", list);
+		exit(1);
+	}
+	return flags;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -130,10 +186,13 @@ main(int argc, char **argv)
 	rng_state = argc > 2 ? strtoull(argv[2], NULL, 10) : 42;
 	for (i = 0; i < cases; i++)
 	{
-		FunnelEvent ev[10];
-		int			n = 1 + rng() % 9;
-		int			nsteps = 1 + rng() % 4;
-		int			flags = rng() % 16;
+		FunnelEvent ev[14];
+		/* one case in eight is larger: up to 13 rows and 6 steps */
+		bool		large = rng() % 8 == 0;
+		int			n = 1 + rng() % (large ? 13 : 9);
+		int			nsteps = 1 + rng() % (large ? 6 : 4);
+		int			words = rng() % 64;
+		int			flags;
 		int64_t		window = rng() % 8;
 		int			span = 2 + rng() % 10;
 		FunnelOutcome out;
@@ -158,16 +217,21 @@ main(int argc, char **argv)
 					break;
 			}
 			/* without strict_order, the aggregate drops rows matching nothing */
-			if (ev[j].mask == 0 && !(flags & FUNNEL_STRICT_ORDER) && (rng() & 1))
+			if (ev[j].mask == 0 && !(words & 1) && (rng() & 1))
 				ev[j].mask = 1;
 		}
+		flags = parse_words(words);
 		qsort(ev, n, sizeof(FunnelEvent), cx_funnel_event_cmp);
 		memset(&b, 0, sizeof(b));
 		b.ev = ev;
 		b.n = n;
 		b.nsteps = nsteps;
 		b.window = window;
-		b.flags = flags;
+		b.order = (words & 1) != 0;
+		b.dedup = (words & 2) != 0;
+		b.increase = (words & 4) != 0;
+		b.first_entry = (words & 8) != 0;
+		b.reentry = (words & 32) != 0;
 		brute_search(&b, 0);
 		cx_funnel_evaluate(ev, n, nsteps, window, flags, true, &out, &hooks);
 		ok = out.level == b.best;
@@ -180,8 +244,8 @@ main(int argc, char **argv)
 			failed++;
 			if (failed <= 5)
 			{
-				printf("case %d: steps %d window %lld flags %d: got %d (%lld..%lld), brute force %d (%lld..%lld)\n",
-					   i, nsteps, (long long) window, flags, out.level,
+				printf("case %d: steps %d window %lld words %d flags %d: got %d (%lld..%lld), brute force %d (%lld..%lld)\n",
+					   i, nsteps, (long long) window, words, flags, out.level,
 					   (long long) (out.level ? out.times[0] : -1),
 					   (long long) (out.level ? out.times[out.level - 1] : -1),
 					   b.best, (long long) b.best_start, (long long) b.best_finish);
