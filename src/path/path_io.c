@@ -12,6 +12,7 @@
 #include "utils/timestamp.h"
 
 #include "path_json.h"
+#include "time_text.h"
 
 /* ---------- text form ---------- */
 
@@ -184,25 +185,6 @@ milestone_path_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(path_reader_finish(&reader));
 }
 
-/* A path time in the given DateStyle style (into buf of MAXDATELEN + 1). */
-static void
-path_format_time(TimestampTz at, int style, char *buf)
-{
-	struct pg_tm tm;
-	fsec_t		fsec;
-	int			tz;
-	const char *tzn;
-
-	if (TIMESTAMP_NOT_FINITE(at))
-		EncodeSpecialTimestamp(at, buf);
-	else if (timestamp2tm(at, &tz, &tm, &fsec, &tzn, NULL) == 0)
-		EncodeDateTime(&tm, fsec, true, tz, tzn, style, buf);
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range")));
-}
-
 /*
  * Text output.  Times are written in ISO style whatever DateStyle says, in
  * the session's time zone, so the text reads back the same under any
@@ -233,7 +215,7 @@ milestone_path_out(PG_FUNCTION_ARGS)
 		buf.data[buf.len] = '\0';
 		if (view.has_times)
 		{
-			path_format_time(view.times[i], USE_ISO_DATES, timebuf);
+			cx_timestamptz_text(view.times[i], USE_ISO_DATES, timebuf);
 			appendStringInfoChar(&buf, '@');
 			appendStringInfoString(&buf, timebuf);
 		}
@@ -374,7 +356,7 @@ milestone_path_to_json(PG_FUNCTION_ARGS)
 		{
 			times[i] = time_space + (Size) i * (MAXDATELEN + 1);
 			/* the ISO 8601 form json uses for timestamptz */
-			path_format_time(view.times[i], USE_XSD_DATES, times[i]);
+			cx_timestamptz_text(view.times[i], USE_XSD_DATES, times[i]);
 		}
 	}
 	serialized = cx_path_json_build(view.nsteps, labels, lengths,

@@ -163,13 +163,14 @@ path_dict_rehash(PathDict *dict, uint32 nslots)
 void
 path_dict_init(PathDict *dict, MemoryContext cxt, uint32 expected)
 {
-	uint32		nslots = 16;
+	uint32		nslots = 2;
 
+	/* room for expected labels with the hash table at most half full */
 	while (nslots < expected * 2)
 		nslots *= 2;
 	dict->cxt = cxt;
 	dict->count = 0;
-	dict->capacity = Max(expected, 8);
+	dict->capacity = Max(expected, 1);
 	dict->offsets = MemoryContextAlloc(cxt, sizeof(uint32) * dict->capacity);
 	dict->lengths = MemoryContextAlloc(cxt, dict->capacity);
 	dict->hashes = MemoryContextAlloc(cxt, sizeof(uint32) * dict->capacity);
