@@ -254,6 +254,8 @@ stage_timeline_serialize(PG_FUNCTION_ARGS)
 	pq_writeint32(&buf, state->count);
 	for (i = 0; i < state->count; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		pq_writeint64(&buf, state->changes[i].at);
 		pq_writeint8(&buf, state->changes[i].stage);
 	}
@@ -294,12 +296,15 @@ stage_timeline_deserialize(PG_FUNCTION_ARGS)
 		TimestampTz at = pq_getmsgint64(&buf);
 		int			stage = pq_getmsgbyte(&buf);
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		timeline_check_received_time(at, "stage_timeline state", i + 1);
 		if (stage < CX_STAGE_MIN || stage > CX_STAGE_MAX)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid stage_timeline state: change %d is not a finite time and a stage rank",
-							i + 1)));
+					 errmsg("invalid stage_timeline state: change %d has the stage rank %d",
+							i + 1, stage),
+					 errdetail("A stage rank is %d to %d.", CX_STAGE_MIN, CX_STAGE_MAX)));
 		state->changes[i].at = at;
 		state->changes[i].stage = stage;
 	}
@@ -433,6 +438,8 @@ stage_timeline_send(PG_FUNCTION_ARGS)
 	pq_writeint32(&buf, t->count);
 	for (i = 0; i < t->count; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		pq_writeint64(&buf, t->starts[i]);
 		pq_writeint8(&buf, stages[i]);
 	}
@@ -470,6 +477,8 @@ stage_timeline_recv(PG_FUNCTION_ARGS)
 		TimestampTz at = pq_getmsgint64(buf);
 		int			stage = pq_getmsgbyte(buf);
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		timeline_check_received_time(at, "binary stage_timeline", i + 1);
 		if (stage < CX_STAGE_MIN || stage > CX_STAGE_MAX ||
 			(i > 0 && (at <= result->starts[i - 1] || stage == stages[i - 1])))
