@@ -89,4 +89,15 @@ COMMENT ON AGGREGATE window_funnel(interval, text, timestamptz, VARIADIC "any") 
  * Stage timelines and milestone paths
  * ------------------------------------------------------------------------ */
 -- BEGIN stage_path
+-- Declared state sizes (CONTRIBUTING.md rule 8): SSPACE is the fixed state of
+-- one group plus the rows it holds inline.  A group of milestone_path_agg
+-- starts at 153 bytes (0.2.0 declared 256 while it started at about 600),
+-- one of the stage timeline aggregate at 80 (undeclared before).  ALTER
+-- AGGREGATE cannot change SSPACE, so the catalog is updated directly; by
+-- transition function, so the aggregates' new names (section naming) get
+-- the same size.
+UPDATE pg_catalog.pg_aggregate SET aggtransspace = 153
+	WHERE aggtransfn = 'milestone_path_agg_transfn(internal, text, timestamptz)'::pg_catalog.regprocedure;
+UPDATE pg_catalog.pg_aggregate SET aggtransspace = 80
+	WHERE aggtransfn = 'stage_timeline_transfn(internal, journey_stage, timestamptz)'::pg_catalog.regprocedure;
 -- END stage_path

@@ -149,7 +149,7 @@ check_make_dist() {
 	zip="$CX_ROOT/cx_journey-$version.zip"
 	make -s -C "$CX_ROOT" dist || return 1
 	local f status=0
-	for f in cx_journey.control META.json Makefile README.md src/path/milestone_path.c \
+	for f in cx_journey.control META.json Makefile README.md src/path/path_storage.c \
 		sql/cx_journey--0.1.0.sql "sql/cx_journey--[0-9.]*--$version.sql"; do
 		grep -aq "cx_journey-$version/$f" "$zip" || { echo "missing $f"; status=1; }
 	done

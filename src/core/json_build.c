@@ -4,17 +4,33 @@
  */
 #include "json_build.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json.h>
 
-static json_object *
-json_decimal(const char *text)
+/* Add key: value to obj; false (value released) when out of memory. */
+static bool
+json_add(json_object *obj, const char *key, json_object *value)
+{
+	if (value == NULL)
+		return false;
+	if (json_object_object_add(obj, key, value) != 0)
+	{
+		json_object_put(value);
+		return false;
+	}
+	return true;
+}
+
+/* Add a number written with exactly text (JSON null for NULL text). */
+static bool
+json_add_decimal(json_object *obj, const char *key, const char *text)
 {
 	if (text == NULL)
-		return NULL;
-	return json_object_new_double_s(strtod(text, NULL), text);
+		return json_object_object_add(obj, key, NULL) == 0;
+	return json_add(obj, key, json_object_new_double_s(strtod(text, NULL), text));
 }
 
 char *
@@ -43,17 +59,19 @@ cx_funnel_json_build(int n, const char *const *labels, const int64_t *customers,
 	{
 		json_object *obj = json_object_new_object();
 
-		if (obj == NULL)
+		/* out of memory anywhere: no JSON at all, rather than a wrong one */
+		if (obj == NULL ||
+			!json_add(obj, "step", json_object_new_int(k + 1)) ||
+			!json_add(obj, "label", json_object_new_string(labels[k])) ||
+			!json_add(obj, "customers", json_object_new_int64(customers[k])) ||
+			!json_add_decimal(obj, "pct_of_first", pct_first[k]) ||
+			!json_add_decimal(obj, "pct_of_previous", pct_previous[k]) ||
+			json_object_array_add(array, obj) != 0)
 		{
+			json_object_put(obj);
 			json_object_put(array);
 			return NULL;
 		}
-		json_object_object_add(obj, "step", json_object_new_int(k + 1));
-		json_object_object_add(obj, "label", json_object_new_string(labels[k]));
-		json_object_object_add(obj, "customers", json_object_new_int64(customers[k]));
-		json_object_object_add(obj, "pct_of_first", json_decimal(pct_first[k]));
-		json_object_object_add(obj, "pct_of_previous", json_decimal(pct_previous[k]));
-		json_object_array_add(array, obj);
 	}
 	return cx_json_finish(array);
 }

@@ -12,74 +12,23 @@
 
 #include <json.h>
 
-/* Check one element's shape and hand its label and time to step. */
-static int
-path_json_element(json_object *element, size_t index, CxPathJsonStepFn step,
-				  void *arg, char *error, size_t error_size)
+/* The document is json-c's root value itself. */
+struct CxPathJson
 {
-	json_object *label = NULL;
-	json_object *at = NULL;
-	const char *at_text = NULL;
-
-	if (!json_object_is_type(element, json_type_object))
-	{
-		snprintf(error, error_size, "Element %zu is not an object", index);
-		return 1;
-	}
-	{
-		json_object_object_foreach(element, key, value)
-		{
-			if (strcmp(key, "label") == 0)
-				label = value;
-			else if (strcmp(key, "at") == 0)
-				at = value;
-			else
-			{
-				snprintf(error, error_size,
-						 "Element %zu has an unexpected key \"%.40s\" (only \"label\" and \"at\" are allowed)",
-						 index, key);
-				return 1;
-			}
-		}
-	}
-	if (label == NULL)
-	{
-		snprintf(error, error_size, "Element %zu has no \"label\"", index);
-		return 1;
-	}
-	if (!json_object_is_type(label, json_type_string))
-	{
-		snprintf(error, error_size, "The \"label\" of element %zu is not a string",
-				 index);
-		return 1;
-	}
-	if (at != NULL && !json_object_is_type(at, json_type_null))
-	{
-		if (!json_object_is_type(at, json_type_string))
-		{
-			snprintf(error, error_size,
-					 "The \"at\" of element %zu is neither a string nor null", index);
-			return 1;
-		}
-		at_text = json_object_get_string(at);
-	}
-	if (!step(arg, index, json_object_get_string(label),
-			  (size_t) json_object_get_string_len(label), at_text))
-		return 2;
-	return 0;
-}
+	json_object *root;
+};
 
 int
-cx_path_json_parse(const char *text, size_t len, CxPathJsonStepFn step,
-				   void *arg, char *error, size_t error_size)
+cx_path_json_open(const char *text, size_t len, CxPathJson **doc,
+				  size_t *nsteps, char *error, size_t error_size)
 {
 	struct json_tokener *tokener;
 	json_object *root;
 	enum json_tokener_error jerr;
-	size_t		n;
 	size_t		i;
-	int			status = 0;
 
+	*doc = NULL;
+	*nsteps = 0;
 	if (len > (size_t) INT32_MAX)
 	{
 		snprintf(error, error_size, "The JSON text is too long");
@@ -122,12 +71,98 @@ cx_path_json_parse(const char *text, size_t len, CxPathJsonStepFn step,
 		json_object_put(root);
 		return 1;
 	}
-	n = json_object_array_length(root);
-	for (i = 0; i < n && status == 0; i++)
-		status = path_json_element(json_object_array_get_idx(root, i), i + 1,
-								   step, arg, error, error_size);
-	json_object_put(root);
-	return status;
+	*doc = malloc(sizeof(CxPathJson));
+	if (*doc == NULL)
+	{
+		json_object_put(root);
+		return 3;
+	}
+	(*doc)->root = root;
+	*nsteps = json_object_array_length(root);
+	return 0;
+}
+
+int
+cx_path_json_step(const CxPathJson *doc, size_t i, const char **label_text,
+				  size_t *label_len, const char **at_text,
+				  char *error, size_t error_size)
+{
+	json_object *element = json_object_array_get_idx(doc->root, i);
+	json_object *label = NULL;
+	json_object *at = NULL;
+	size_t		index = i + 1;
+
+	*label_text = NULL;
+	*label_len = 0;
+	*at_text = NULL;
+	if (!json_object_is_type(element, json_type_object))
+	{
+		snprintf(error, error_size, "Element %zu is not an object", index);
+		return 1;
+	}
+	{
+		json_object_object_foreach(element, key, value)
+		{
+			if (strcmp(key, "label") == 0)
+				label = value;
+			else if (strcmp(key, "at") == 0)
+				at = value;
+			else
+			{
+				snprintf(error, error_size,
+						 "Element %zu has an unexpected key \"%.40s\" (only \"label\" and \"at\" are allowed)",
+						 index, key);
+				return 1;
+			}
+		}
+	}
+	if (label == NULL)
+	{
+		snprintf(error, error_size, "Element %zu has no \"label\"", index);
+		return 1;
+	}
+	if (!json_object_is_type(label, json_type_string))
+	{
+		snprintf(error, error_size, "The \"label\" of element %zu is not a string",
+				 index);
+		return 1;
+	}
+	if (at != NULL && !json_object_is_type(at, json_type_null))
+	{
+		if (!json_object_is_type(at, json_type_string))
+		{
+			snprintf(error, error_size,
+					 "The \"at\" of element %zu is neither a string nor null", index);
+			return 1;
+		}
+		*at_text = json_object_get_string(at);
+	}
+	*label_text = json_object_get_string(label);
+	*label_len = (size_t) json_object_get_string_len(label);
+	return 0;
+}
+
+void
+cx_path_json_free(CxPathJson *doc)
+{
+	if (doc == NULL)
+		return;
+	json_object_put(doc->root);
+	free(doc);
+}
+
+/* Add key: value to obj; false (value released) when out of memory. */
+static bool
+path_json_add(json_object *obj, const char *key, json_object *value)
+{
+	if (value == NULL)
+		return false;
+	if (json_object_object_add(obj, key, value) != 0)
+	{
+		json_object_put(value);
+		return false;
+	}
+	return true;
 }
 
 char *
@@ -143,16 +178,18 @@ cx_path_json_build(size_t n, const char *const *labels, const uint8_t *lengths,
 	{
 		json_object *obj = json_object_new_object();
 
-		if (obj == NULL)
+		/* out of memory anywhere: no JSON at all, rather than a wrong one */
+		if (obj == NULL ||
+			!path_json_add(obj, "label",
+						   json_object_new_string_len(labels[i], lengths[i])) ||
+			(times != NULL &&
+			 !path_json_add(obj, "at", json_object_new_string(times[i]))) ||
+			json_object_array_add(array, obj) != 0)
 		{
+			json_object_put(obj);
 			json_object_put(array);
 			return NULL;
 		}
-		json_object_object_add(obj, "label",
-							   json_object_new_string_len(labels[i], lengths[i]));
-		if (times != NULL)
-			json_object_object_add(obj, "at", json_object_new_string(times[i]));
-		json_object_array_add(array, obj);
 	}
 	return cx_json_finish(array);
 }

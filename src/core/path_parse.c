@@ -4,15 +4,9 @@
  *		(grammar in path_parse.h).
  */
 #include "path_parse.h"
+#include "text_util.h"
 
 #include <string.h>
-
-static bool
-is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-		c == '\f' || c == '\v';
-}
 
 static bool
 is_arrow(const char *text, size_t len, size_t pos)
@@ -23,7 +17,7 @@ is_arrow(const char *text, size_t len, size_t pos)
 static size_t
 skip_space(const char *text, size_t len, size_t pos)
 {
-	while (pos < len && is_space((unsigned char) text[pos]))
+	while (pos < len && cx_is_space(text[pos]))
 		pos++;
 	return pos;
 }
@@ -89,7 +83,7 @@ cx_path_parse(const char *text, size_t len, char *scratch, CxPathStepFn step,
 				pos++;
 			/* inner white space belongs to the label, trailing does not */
 			end = pos;
-			while (end > label_offset && is_space((unsigned char) text[end - 1]))
+			while (end > label_offset && cx_is_space(text[end - 1]))
 				end--;
 			if (end == label_offset)
 			{
@@ -115,7 +109,7 @@ cx_path_parse(const char *text, size_t len, char *scratch, CxPathStepFn step,
 			while (pos < len && !is_arrow(text, len, pos))
 				pos++;
 			end = pos;
-			while (end > time_offset && is_space((unsigned char) text[end - 1]))
+			while (end > time_offset && cx_is_space(text[end - 1]))
 				end--;
 			if (end == time_offset)
 			{
@@ -186,8 +180,8 @@ cx_path_label_needs_quotes(const char *label, size_t len)
 {
 	size_t		i;
 
-	if (len == 0 || is_space((unsigned char) label[0]) ||
-		is_space((unsigned char) label[len - 1]))
+	if (len == 0 || cx_is_space(label[0]) ||
+		cx_is_space(label[len - 1]))
 		return true;
 	for (i = 0; i < len; i++)
 	{

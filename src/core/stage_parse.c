@@ -8,6 +8,7 @@
  * spellings below exactly.
  */
 #include "stage_parse.h"
+#include "text_util.h"
 
 #include <string.h>
 
@@ -34,13 +35,6 @@ static const char *const *const stage_aliases[CX_STAGE_COUNT + 1] = {
 	leadership_aliases
 };
 
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-		c == '\f' || c == '\v';
-}
-
 static char
 to_lower(char c)
 {
@@ -59,9 +53,9 @@ cx_stage_parse(const char *text, size_t len)
 
 	if (text == NULL)
 		return 0;
-	while (start < end && is_space(text[start]))
+	while (start < end && cx_is_space(text[start]))
 		start++;
-	while (end > start && is_space(text[end - 1]))
+	while (end > start && cx_is_space(text[end - 1]))
 		end--;
 	if (end == start || end - start > CX_STAGE_MAX_LITERAL)
 		return 0;
@@ -72,12 +66,12 @@ cx_stage_parse(const char *text, size_t len)
 
 		if (c == '\0')
 			return 0;
-		if (is_space(c))
+		if (cx_is_space(c))
 		{
 			/* keep inner blanks only when they are not next to a slash */
 			size_t		j = i;
 
-			while (j < end && is_space(text[j]))
+			while (j < end && cx_is_space(text[j]))
 				j++;
 			if ((n > 0 && norm[n - 1] == '/') || (j < end && text[j] == '/'))
 			{

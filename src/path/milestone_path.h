@@ -1,7 +1,8 @@
 /*
  * milestone_path.h
  *		The milestone_path value, its label dictionary and the helpers the
- *		path files share (milestone_path.c, path_ops.c, path_agg.c).
+ *		path files share (path_storage.c, path_io.c, path_functions.c, path_ops.c,
+ *		path_agg.c).
  */
 #ifndef CX_MILESTONE_PATH_H
 #define CX_MILESTONE_PATH_H

@@ -52,14 +52,23 @@ typedef struct PathSortRow
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
+/*
+ * A group starts with room for one row and one label, growing by doubling:
+ * under hashed aggregation most groups are small, and each costs only
+ * sizeof(PathAggState) (104 bytes on 64-bit machines) plus its first arrays
+ * (4 + 1 + 4 bytes of label index, 16 of label bytes, 8 of hash slots and
+ * 16 for the row): 153 bytes, the SSPACE the upgrade script declares.
+ */
+#define PATH_AGG_FIRST_ROWS 1
+
 static PathAggState *
 path_agg_create(MemoryContext aggcxt)
 {
 	PathAggState *state = MemoryContextAlloc(aggcxt, sizeof(PathAggState));
 
-	path_dict_init(&state->dict, aggcxt, 8);
+	path_dict_init(&state->dict, aggcxt, 1);
 	state->nrows = 0;
-	state->capacity = 16;
+	state->capacity = PATH_AGG_FIRST_ROWS;
 	state->rows = MemoryContextAlloc(aggcxt, sizeof(PathAggRow) * state->capacity);
 	return state;
 }
@@ -185,25 +194,31 @@ milestone_path_agg_serialize(PG_FUNCTION_ARGS)
 {
 	PathAggState *state = (PathAggState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
+	bytea	   *result;
 	uint32		i;
 	int64		r;
 
-	pq_begintypsend(&buf);
-	enlargeStringInfo(&buf, 12 + state->dict.count + state->dict.used +
-					  (Size) state->nrows * 12);
-	pq_sendint32(&buf, state->dict.count);
+	/* at most 1,000,000 rows and labels of at most 256 bytes: under 1 GB */
+	result = cx_bytea_writer(12 + state->dict.count + state->dict.used +
+							 (Size) state->nrows * 12, &buf);
+	pq_writeint32(&buf, state->dict.count);
 	for (i = 0; i < state->dict.count; i++)
 	{
-		pq_sendbyte(&buf, state->dict.lengths[i]);
-		pq_sendbytes(&buf, path_dict_label(&state->dict, i), state->dict.lengths[i]);
+		pq_writeint8(&buf, state->dict.lengths[i]);
+		memcpy(buf.data + buf.len, path_dict_label(&state->dict, i),
+			   state->dict.lengths[i]);
+		buf.len += state->dict.lengths[i];
 	}
-	pq_sendint64(&buf, state->nrows);
+	pq_writeint64(&buf, state->nrows);
 	for (r = 0; r < state->nrows; r++)
 	{
-		pq_sendint64(&buf, state->rows[r].at);
-		pq_sendint32(&buf, state->rows[r].id);
+		if ((r & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		pq_writeint64(&buf, state->rows[r].at);
+		pq_writeint32(&buf, state->rows[r].id);
 	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	Assert(buf.len == buf.maxlen);
+	PG_RETURN_BYTEA_P(result);
 }
 
 static void

@@ -26,10 +26,19 @@
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
 
+#include "time_text.h"
+
 /* Most stage changes one aggregate keeps before it refuses (54000). */
 #define TIMELINE_MAX_CHANGES	(50 * 1000 * 1000)
 
-/* Bytes of one change in the serialized aggregate state. */
+/*
+ * Room for the first changes of a group: a group costs sizeof(TimelineState)
+ * (16 bytes) plus 4 changes of 16 bytes, 80 bytes, the SSPACE the upgrade
+ * script declares; the array then grows by doubling.
+ */
+#define TIMELINE_FIRST_CHANGES	4
+
+/* Bytes of one change in the serialized aggregate state and binary form. */
 #define TIMELINE_SERIAL_ENTRY	(8 + 1)
 
 /*
@@ -76,6 +85,24 @@ timeline_check_finite(TimestampTz at)
 				 errhint("Give each stage change a finite time, or NULL to skip the row.")));
 }
 
+/*
+ * A time read from bytes (binary input or a serialized state): 22P03 unless
+ * it is finite and within PostgreSQL's timestamp range, since a value
+ * holding any other time could not be written as text or dumped.  what
+ * names the input ("binary stage_timeline"), n the 1-based change.
+ */
+static void
+timeline_check_received_time(TimestampTz at, const char *what, int32 n)
+{
+	if (TIMESTAMP_NOT_FINITE(at) || !IS_VALID_TIMESTAMP(at))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid %s: change %d has the time " INT64_FORMAT,
+						what, n, at),
+				 errdetail("A stage change needs a finite time within PostgreSQL's timestamp range (microseconds since 2000-01-01 00:00 UTC, from " INT64_FORMAT " to " INT64_FORMAT ").",
+						   MIN_TIMESTAMP, END_TIMESTAMP - 1)));
+}
+
 static void
 timeline_reserve(TimelineState *state, MemoryContext cxt, int64 extra)
 {
@@ -90,7 +117,7 @@ timeline_reserve(TimelineState *state, MemoryContext cxt, int64 extra)
 				 errmsg("stage_timeline accepts at most %d stage changes per group",
 						TIMELINE_MAX_CHANGES),
 				 errhint("Group by a finer key, or keep only the rows where the stage changes.")));
-	newcap = state->capacity > 0 ? state->capacity : 16;
+	newcap = state->capacity > 0 ? state->capacity : TIMELINE_FIRST_CHANGES;
 	while (newcap < need)
 		newcap = (int32) Min((int64) newcap * 2, (int64) TIMELINE_MAX_CHANGES);
 	if (state->changes == NULL)
@@ -220,16 +247,20 @@ stage_timeline_serialize(PG_FUNCTION_ARGS)
 {
 	TimelineState *state = (TimelineState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
+	bytea	   *result;
 	int32		i;
 
-	pq_begintypsend(&buf);
-	pq_sendint32(&buf, state->count);
+	result = cx_bytea_writer(4 + (Size) state->count * TIMELINE_SERIAL_ENTRY, &buf);
+	pq_writeint32(&buf, state->count);
 	for (i = 0; i < state->count; i++)
 	{
-		pq_sendint64(&buf, state->changes[i].at);
-		pq_sendbyte(&buf, state->changes[i].stage);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		pq_writeint64(&buf, state->changes[i].at);
+		pq_writeint8(&buf, state->changes[i].stage);
 	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	Assert(buf.len == buf.maxlen);
+	PG_RETURN_BYTEA_P(result);
 }
 
 /* Deserialize a partial state, rejecting bytes that are not one. */
@@ -265,11 +296,15 @@ stage_timeline_deserialize(PG_FUNCTION_ARGS)
 		TimestampTz at = pq_getmsgint64(&buf);
 		int			stage = pq_getmsgbyte(&buf);
 
-		if (stage < CX_STAGE_MIN || stage > CX_STAGE_MAX || TIMESTAMP_NOT_FINITE(at))
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		timeline_check_received_time(at, "stage_timeline state", i + 1);
+		if (stage < CX_STAGE_MIN || stage > CX_STAGE_MAX)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid stage_timeline state: change %d is not a finite time and a stage rank",
-							i + 1)));
+					 errmsg("invalid stage_timeline state: change %d has the stage rank %d",
+							i + 1, stage),
+					 errdetail("A stage rank is %d to %d.", CX_STAGE_MIN, CX_STAGE_MAX)));
 		state->changes[i].at = at;
 		state->changes[i].stage = stage;
 	}
@@ -360,7 +395,12 @@ stage_timeline_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(result);
 }
 
-/* Text output: "stage@time -> stage@time ..." in time order. */
+/*
+ * Text output: "stage@time -> stage@time ..." in time order.  Times are
+ * written in ISO style whatever DateStyle says, in the session's time zone,
+ * so the text reads back the same under any DateStyle (and is what 0.2.0
+ * wrote under the default DateStyle).
+ */
 PG_FUNCTION_INFO_V1(stage_timeline_out);
 Datum
 stage_timeline_out(PG_FUNCTION_ARGS)
@@ -368,18 +408,17 @@ stage_timeline_out(PG_FUNCTION_ARGS)
 	StageTimeline *t = PG_GETARG_TIMELINE(0);
 	uint8	   *stages = TIMELINE_STAGES(t);
 	StringInfoData buf;
+	char		ts[MAXDATELEN + 1];
 	int32		i;
 
 	initStringInfo(&buf);
 	for (i = 0; i < t->count; i++)
 	{
-		char	   *ts = DatumGetCString(DirectFunctionCall1(timestamptz_out,
-															 TimestampTzGetDatum(t->starts[i])));
-
+		CHECK_FOR_INTERRUPTS();
+		cx_timestamptz_text(t->starts[i], USE_ISO_DATES, ts);
 		if (i > 0)
 			appendStringInfoString(&buf, " -> ");
 		appendStringInfo(&buf, "%s@%s", cx_stage_name(stages[i]), ts);
-		pfree(ts);
 	}
 	PG_RETURN_CSTRING(buf.data);
 }
@@ -392,16 +431,20 @@ stage_timeline_send(PG_FUNCTION_ARGS)
 	StageTimeline *t = PG_GETARG_TIMELINE(0);
 	uint8	   *stages = TIMELINE_STAGES(t);
 	StringInfoData buf;
+	bytea	   *result;
 	int32		i;
 
-	pq_begintypsend(&buf);
-	pq_sendint32(&buf, t->count);
+	result = cx_bytea_writer(4 + (Size) t->count * TIMELINE_SERIAL_ENTRY, &buf);
+	pq_writeint32(&buf, t->count);
 	for (i = 0; i < t->count; i++)
 	{
-		pq_sendint64(&buf, t->starts[i]);
-		pq_sendbyte(&buf, stages[i]);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		pq_writeint64(&buf, t->starts[i]);
+		pq_writeint8(&buf, stages[i]);
 	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	Assert(buf.len == buf.maxlen);
+	PG_RETURN_BYTEA_P(result);
 }
 
 /*
@@ -434,7 +477,10 @@ stage_timeline_recv(PG_FUNCTION_ARGS)
 		TimestampTz at = pq_getmsgint64(buf);
 		int			stage = pq_getmsgbyte(buf);
 
-		if (stage < CX_STAGE_MIN || stage > CX_STAGE_MAX || TIMESTAMP_NOT_FINITE(at) ||
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		timeline_check_received_time(at, "binary stage_timeline", i + 1);
+		if (stage < CX_STAGE_MIN || stage > CX_STAGE_MAX ||
 			(i > 0 && (at <= result->starts[i - 1] || stage == stages[i - 1])))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

@@ -1,283 +1,18 @@
 /*
- * milestone_path.c
- *		The milestone_path type: its storage, text, binary and JSON forms,
- *		and the functions that read one path.
- *
- * A path is the ordered list of milestones a customer reached: each step a
- * label (1 to 255 bytes) and, in stored paths, the time it was reached.
- * Paths used as patterns may leave the times out.  Steps are in time order;
- * steps at the same instant keep the order they were given in (the
- * aggregate gives them in label order).
+ * path_io.c
+ *		The text, binary and JSON forms of milestone_path, in and out.
  */
 #include "milestone_path.h"
 
-#include "catalog/pg_type_d.h"
-#include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
 
 #include "path_json.h"
-
-/* ---------- storage ---------- */
-
-static int
-path_id_width(uint32 nlabels)
-{
-	if (nlabels <= 256)
-		return 1;
-	if (nlabels <= 65536)
-		return 2;
-	return 4;
-}
-
-void
-path_check_steps(int64 nsteps)
-{
-	if (nsteps > PATH_MAX_STEPS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a milestone_path cannot have more than %d steps",
-						PATH_MAX_STEPS),
-				 errhint("Keep fewer steps per path, for example with compact() or first_reached(), or by filtering the labels first.")));
-}
-
-MilestonePath *
-path_assemble(uint32 nsteps, const TimestampTz *times, const uint32 *ids,
-			  uint32 nlabels, const char *const *labels, const uint8 *lengths)
-{
-	int			width = path_id_width(nlabels);
-	Size		label_bytes = 0;
-	Size		size;
-	MilestonePath *path;
-	char	   *cursor;
-	uint32		i;
-
-	path_check_steps(nsteps);
-	for (i = 0; i < nlabels; i++)
-		label_bytes += lengths[i];
-	size = PATH_HEADER_SIZE + (times ? (Size) nsteps * sizeof(TimestampTz) : 0) +
-		(Size) nsteps * width + nlabels + label_bytes;
-	path = palloc0(size);
-	SET_VARSIZE(path, size);
-	path->nsteps = nsteps;
-	path->nlabels = nlabels;
-	path->flags = times ? PATH_HAS_TIMES : 0;
-	path->id_width = width;
-	cursor = (char *) path + PATH_HEADER_SIZE;
-	if (times)
-	{
-		memcpy(cursor, times, (Size) nsteps * sizeof(TimestampTz));
-		cursor += (Size) nsteps * sizeof(TimestampTz);
-	}
-	for (i = 0; i < nsteps; i++)
-	{
-		if (width == 1)
-			*cursor = (char) ids[i];
-		else if (width == 2)
-		{
-			uint16		id = (uint16) ids[i];
-
-			memcpy(cursor, &id, 2);
-		}
-		else
-			memcpy(cursor, &ids[i], 4);
-		cursor += width;
-	}
-	memcpy(cursor, lengths, nlabels);
-	cursor += nlabels;
-	for (i = 0; i < nlabels; i++)
-	{
-		memcpy(cursor, labels[i], lengths[i]);
-		cursor += lengths[i];
-	}
-	return path;
-}
-
-void
-path_view(MilestonePath *path, PathView *view, bool with_labels)
-{
-	const char *cursor = (const char *) path + PATH_HEADER_SIZE;
-	const char *label;
-	uint32		i;
-
-	view->path = path;
-	view->nsteps = path->nsteps;
-	view->nlabels = path->nlabels;
-	view->has_times = (path->flags & PATH_HAS_TIMES) != 0;
-	view->id_width = path->id_width;
-	view->times = NULL;
-	if (view->has_times)
-	{
-		view->times = (const TimestampTz *) cursor;
-		cursor += (Size) view->nsteps * sizeof(TimestampTz);
-	}
-	view->ids = (const uint8 *) cursor;
-	cursor += (Size) view->nsteps * view->id_width;
-	view->label_lengths = (const uint8 *) cursor;
-	label = cursor + view->nlabels;
-	view->label_bytes = label;
-	view->labels = NULL;
-	if (!with_labels)
-		return;
-	if (view->nlabels <= PATH_VIEW_INLINE_LABELS)
-		view->labels = view->label_space;
-	else
-		view->labels = palloc(sizeof(char *) * view->nlabels);
-	for (i = 0; i < view->nlabels; i++)
-	{
-		view->labels[i] = label;
-		label += view->label_lengths[i];
-	}
-}
-
-int64
-path_label_id(const PathView *view, const char *label, int len)
-{
-	const char *candidate = view->label_bytes;
-	uint32		i;
-
-	for (i = 0; i < view->nlabels; i++)
-	{
-		if (view->label_lengths[i] == len && memcmp(candidate, label, len) == 0)
-			return i;
-		candidate += view->label_lengths[i];
-	}
-	return -1;
-}
-
-/* ---------- the label dictionary ---------- */
-
-static void
-path_dict_rehash(PathDict *dict, uint32 nslots)
-{
-	uint32		i;
-
-	dict->slots = MemoryContextAllocZero(dict->cxt, sizeof(uint32) * nslots);
-	dict->mask = nslots - 1;
-	for (i = 0; i < dict->count; i++)
-	{
-		uint32		slot = dict->hashes[i] & dict->mask;
-
-		while (dict->slots[slot] != 0)
-			slot = (slot + 1) & dict->mask;
-		dict->slots[slot] = i + 1;
-	}
-}
-
-void
-path_dict_init(PathDict *dict, MemoryContext cxt, uint32 expected)
-{
-	uint32		nslots = 16;
-
-	while (nslots < expected * 2)
-		nslots *= 2;
-	dict->cxt = cxt;
-	dict->count = 0;
-	dict->capacity = Max(expected, 8);
-	dict->offsets = MemoryContextAlloc(cxt, sizeof(uint32) * dict->capacity);
-	dict->lengths = MemoryContextAlloc(cxt, dict->capacity);
-	dict->hashes = MemoryContextAlloc(cxt, sizeof(uint32) * dict->capacity);
-	dict->size = (Size) dict->capacity * 16;
-	dict->bytes = MemoryContextAlloc(cxt, dict->size);
-	dict->used = 0;
-	dict->slots = NULL;
-	path_dict_rehash(dict, nslots);
-}
-
-uint32
-path_dict_intern(PathDict *dict, const char *label, int len)
-{
-	uint32		hash = hash_bytes((const unsigned char *) label, len);
-	uint32		slot = hash & dict->mask;
-	uint32		id;
-
-	Assert(len >= 1 && len <= CX_PATH_LABEL_MAX);
-	while (dict->slots[slot] != 0)
-	{
-		id = dict->slots[slot] - 1;
-		if (dict->hashes[id] == hash && dict->lengths[id] == len &&
-			memcmp(path_dict_label(dict, id), label, len) == 0)
-			return id;
-		slot = (slot + 1) & dict->mask;
-	}
-
-	/* a new label */
-	if (dict->count >= dict->capacity)
-	{
-		dict->capacity *= 2;
-		dict->offsets = repalloc(dict->offsets, sizeof(uint32) * dict->capacity);
-		dict->lengths = repalloc(dict->lengths, dict->capacity);
-		dict->hashes = repalloc(dict->hashes, sizeof(uint32) * dict->capacity);
-	}
-	if (dict->used + len > dict->size)
-	{
-		dict->size = Max(dict->size * 2, dict->used + len);
-		dict->bytes = repalloc(dict->bytes, dict->size);
-	}
-	id = dict->count++;
-	memcpy(dict->bytes + dict->used, label, len);
-	dict->offsets[id] = (uint32) dict->used;
-	dict->lengths[id] = (uint8) len;
-	dict->hashes[id] = hash;
-	dict->used += len;
-	dict->slots[slot] = id + 1;
-	/* keep the table at most half full */
-	if ((Size) dict->count * 2 > (Size) dict->mask + 1)
-	{
-		pfree(dict->slots);
-		path_dict_rehash(dict, (dict->mask + 1) * 2);
-	}
-	return id;
-}
-
-/* ---------- building a path step by step ---------- */
-
-void
-path_builder_init(PathBuilder *builder, bool has_times)
-{
-	path_dict_init(&builder->dict, CurrentMemoryContext, 8);
-	builder->nsteps = 0;
-	builder->capacity = 16;
-	builder->ids = palloc(sizeof(uint32) * builder->capacity);
-	builder->times = has_times ? palloc(sizeof(TimestampTz) * builder->capacity) : NULL;
-	builder->has_times = has_times;
-}
-
-void
-path_builder_add(PathBuilder *builder, const char *label, int len, TimestampTz at)
-{
-	if (builder->nsteps >= builder->capacity)
-	{
-		path_check_steps((int64) builder->nsteps + 1);
-		builder->capacity *= 2;
-		builder->ids = repalloc(builder->ids, sizeof(uint32) * builder->capacity);
-		if (builder->has_times)
-			builder->times = repalloc(builder->times,
-									  sizeof(TimestampTz) * builder->capacity);
-	}
-	builder->ids[builder->nsteps] = path_dict_intern(&builder->dict, label, len);
-	if (builder->has_times)
-		builder->times[builder->nsteps] = at;
-	builder->nsteps++;
-}
-
-MilestonePath *
-path_builder_finish(PathBuilder *builder)
-{
-	PathDict   *dict = &builder->dict;
-	const char **labels = palloc(sizeof(char *) * Max(dict->count, 1));
-	uint32		i;
-
-	for (i = 0; i < dict->count; i++)
-		labels[i] = path_dict_label(dict, i);
-	return path_assemble(builder->nsteps, builder->times, builder->ids,
-						 dict->count, labels, dict->lengths);
-}
+#include "time_text.h"
 
 /* ---------- text form ---------- */
 
@@ -450,25 +185,6 @@ milestone_path_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(path_reader_finish(&reader));
 }
 
-/* A path time in the given DateStyle style (into buf of MAXDATELEN + 1). */
-static void
-path_format_time(TimestampTz at, int style, char *buf)
-{
-	struct pg_tm tm;
-	fsec_t		fsec;
-	int			tz;
-	const char *tzn;
-
-	if (TIMESTAMP_NOT_FINITE(at))
-		EncodeSpecialTimestamp(at, buf);
-	else if (timestamp2tm(at, &tz, &tm, &fsec, &tzn, NULL) == 0)
-		EncodeDateTime(&tm, fsec, true, tz, tzn, style, buf);
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range")));
-}
-
 /*
  * Text output.  Times are written in ISO style whatever DateStyle says, in
  * the session's time zone, so the text reads back the same under any
@@ -499,7 +215,7 @@ milestone_path_out(PG_FUNCTION_ARGS)
 		buf.data[buf.len] = '\0';
 		if (view.has_times)
 		{
-			path_format_time(view.times[i], USE_ISO_DATES, timebuf);
+			cx_timestamptz_text(view.times[i], USE_ISO_DATES, timebuf);
 			appendStringInfoChar(&buf, '@');
 			appendStringInfoString(&buf, timebuf);
 		}
@@ -640,7 +356,7 @@ milestone_path_to_json(PG_FUNCTION_ARGS)
 		{
 			times[i] = time_space + (Size) i * (MAXDATELEN + 1);
 			/* the ISO 8601 form json uses for timestamptz */
-			path_format_time(view.times[i], USE_XSD_DATES, times[i]);
+			cx_timestamptz_text(view.times[i], USE_XSD_DATES, times[i]);
 		}
 	}
 	serialized = cx_path_json_build(view.nsteps, labels, lengths,
@@ -649,8 +365,16 @@ milestone_path_to_json(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory while building JSON")));
-	result = cstring_to_text(serialized);
-	free(serialized);
+	/* serialized is malloc'd: an error while copying it must not leak it */
+	PG_TRY();
+	{
+		result = cstring_to_text(serialized);
+	}
+	PG_FINALLY();
+	{
+		free(serialized);
+	}
+	PG_END_TRY();
 	PG_RETURN_TEXT_P(result);
 }
 
@@ -660,15 +384,14 @@ typedef struct PathJsonReader
 	bool		convert;		/* labels come back in UTF-8 and need converting */
 } PathJsonReader;
 
-static bool
-path_json_step(void *arg, size_t index, const char *label, size_t label_len,
-			   const char *at)
+/* Add element reader.place of the JSON input. */
+static void
+path_json_add_step(PathJsonReader *json, const char *label, size_t label_len,
+				   const char *at)
 {
-	PathJsonReader *json = (PathJsonReader *) arg;
 	const char *literal = json->reader.literal;
 	const char *server_label = label;
 
-	json->reader.place = index;
 	if (memchr(label, '\0', label_len) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -689,7 +412,17 @@ path_json_step(void *arg, size_t index, const char *label, size_t label_len,
 				 errdetail("At %s: the label is %zu bytes; a label is 1 to %d bytes.",
 						   path_reader_where(&json->reader), label_len, CX_PATH_LABEL_MAX)));
 	path_reader_add(&json->reader, server_label, label_len, at);
-	return true;
+}
+
+/* Raise the error of JSON input that is not a path's shape. */
+static pg_attribute_noreturn() void
+path_json_error(const char *literal, const char *error)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 path_input_errmsg(literal, true),
+			 errdetail("%s.", error),
+			 errhint("Give an array of objects like {\"label\": \"cart\", \"at\": \"2024-01-05T10:00:00+00:00\"}, in time order.")));
 }
 
 /* milestone_path(json): the inverse of p::json. */
@@ -703,6 +436,8 @@ milestone_path_from_json(PG_FUNCTION_ARGS)
 	PathJsonReader json = {0};
 	char		error[256];
 	int			status;
+	CxPathJson *doc;
+	size_t		nsteps;
 	const char *utf8 = literal;
 	int			encoding = GetDatabaseEncoding();
 
@@ -715,153 +450,40 @@ milestone_path_from_json(PG_FUNCTION_ARGS)
 		len = strlen(utf8);
 		json.convert = true;
 	}
-	status = cx_path_json_parse(utf8, len, path_json_step, &json, error, sizeof(error));
+	status = cx_path_json_open(utf8, len, &doc, &nsteps, error, sizeof(error));
 	if (status == 3)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory while reading JSON")));
 	if (status != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 path_input_errmsg(literal, true),
-				 errdetail("%s.", error),
-				 errhint("Give an array of objects like {\"label\": \"cart\", \"at\": \"2024-01-05T10:00:00+00:00\"}, in time order.")));
-	PG_RETURN_POINTER(path_reader_finish(&json.reader));
-}
+		path_json_error(literal, error);
 
-/* ---------- reading one path ---------- */
-
-/* length(p): the number of steps. */
-PG_FUNCTION_INFO_V1(milestone_path_length);
-Datum
-milestone_path_length(PG_FUNCTION_ARGS)
-{
-	MilestonePath *path = PG_GETARG_PATH(0);
-
-	PG_RETURN_INT32((int32) path->nsteps);
-}
-
-static text *
-path_label_text(const PathView *view, uint32 step)
-{
-	uint32		id = path_step_id(view, step);
-
-	return cstring_to_text_with_len(view->labels[id], view->label_lengths[id]);
-}
-
-/* milestones(p): the labels of the steps, in order, as text[]. */
-PG_FUNCTION_INFO_V1(milestone_path_milestones);
-Datum
-milestone_path_milestones(PG_FUNCTION_ARGS)
-{
-	MilestonePath *path = PG_GETARG_PATH(0);
-	PathView	view;
-	Datum	   *labels;
-	uint32		i;
-
-	path_view(path, &view, true);
-	labels = palloc(sizeof(Datum) * Max(view.nsteps, 1));
-	for (i = 0; i < view.nsteps; i++)
+	/*
+	 * json-c's tree is malloc'd: every error from here on (a bad element, a
+	 * bad time, out of memory, a cancel) must release it on its way out.
+	 */
+	PG_TRY();
 	{
-		CHECK_FOR_INTERRUPTS();
-		labels[i] = PointerGetDatum(path_label_text(&view, i));
+		size_t		i;
+
+		for (i = 0; i < nsteps; i++)
+		{
+			const char *label;
+			size_t		label_len;
+			const char *at;
+
+			CHECK_FOR_INTERRUPTS();
+			json.reader.place = i + 1;
+			if (cx_path_json_step(doc, i, &label, &label_len, &at,
+								  error, sizeof(error)) != 0)
+				path_json_error(literal, error);
+			path_json_add_step(&json, label, label_len, at);
+		}
 	}
-	PG_RETURN_ARRAYTYPE_P(construct_array(labels, (int) view.nsteps, TEXTOID,
-										  -1, false, TYPALIGN_INT));
-}
-
-/* milestone_at(p, n): the label of step n (1-based; negative counts from the end). */
-PG_FUNCTION_INFO_V1(milestone_path_milestone_at);
-Datum
-milestone_path_milestone_at(PG_FUNCTION_ARGS)
-{
-	MilestonePath *path = PG_GETARG_PATH(0);
-	int32		n = PG_GETARG_INT32(1);
-	int64		step;
-	PathView	view;
-
-	step = n > 0 ? (int64) n - 1 : (int64) path->nsteps + n;
-	if (n == 0 || step < 0 || step >= path->nsteps)
-		PG_RETURN_NULL();
-	path_view(path, &view, true);
-	PG_RETURN_TEXT_P(path_label_text(&view, (uint32) step));
-}
-
-/* last_milestone(p): the label of the last step; NULL for an empty path. */
-PG_FUNCTION_INFO_V1(milestone_path_last_milestone);
-Datum
-milestone_path_last_milestone(PG_FUNCTION_ARGS)
-{
-	MilestonePath *path = PG_GETARG_PATH(0);
-	PathView	view;
-
-	if (path->nsteps == 0)
-		PG_RETURN_NULL();
-	path_view(path, &view, true);
-	PG_RETURN_TEXT_P(path_label_text(&view, path->nsteps - 1));
-}
-
-/* The first step from 'from' on with the given label, or -1. */
-static int64
-path_next_step(const PathView *view, const text *label, int64 from)
-{
-	int64		id = path_label_id(view, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
-	int64		i;
-
-	if (id < 0)
-		return -1;
-	for (i = from; i < view->nsteps; i++)
-		if (path_step_id(view, (uint32) i) == (uint32) id)
-			return i;
-	return -1;
-}
-
-/* reached_at(p, label): when the label was first reached; NULL if never. */
-PG_FUNCTION_INFO_V1(milestone_path_reached_at);
-Datum
-milestone_path_reached_at(PG_FUNCTION_ARGS)
-{
-	MilestonePath *path = PG_GETARG_PATH(0);
-	text	   *label = PG_GETARG_TEXT_PP(1);
-	PathView	view;
-	int64		step;
-
-	if (!(path->flags & PATH_HAS_TIMES))
-		PG_RETURN_NULL();
-	path_view(path, &view, false);
-	step = path_next_step(&view, label, 0);
-	if (step < 0)
-		PG_RETURN_NULL();
-	PG_RETURN_TIMESTAMPTZ(view.times[step]);
-}
-
-/*
- * time_between(p, from_label, to_label): from the first 'from' step to the
- * first 'to' step after it (a later step, so time_between(p, 'buy', 'buy')
- * is the time to the second purchase).  NULL when either is missing.
- */
-PG_FUNCTION_INFO_V1(milestone_path_time_between);
-Datum
-milestone_path_time_between(PG_FUNCTION_ARGS)
-{
-	MilestonePath *path = PG_GETARG_PATH(0);
-	text	   *from_label = PG_GETARG_TEXT_PP(1);
-	text	   *to_label = PG_GETARG_TEXT_PP(2);
-	PathView	view;
-	int64		from_step;
-	int64		to_step;
-
-	if (!(path->flags & PATH_HAS_TIMES))
-		PG_RETURN_NULL();
-	path_view(path, &view, false);
-	from_step = path_next_step(&view, from_label, 0);
-	if (from_step < 0)
-		PG_RETURN_NULL();
-	to_step = path_next_step(&view, to_label, from_step + 1);
-	if (to_step < 0)
-		PG_RETURN_NULL();
-	/* the same interval as to_time - from_time in SQL */
-	return DirectFunctionCall2(timestamp_mi,
-							   TimestampTzGetDatum(view.times[to_step]),
-							   TimestampTzGetDatum(view.times[from_step]));
+	PG_FINALLY();
+	{
+		cx_path_json_free(doc);
+	}
+	PG_END_TRY();
+	PG_RETURN_POINTER(path_reader_finish(&json.reader));
 }

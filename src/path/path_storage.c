@@ -1,0 +1,272 @@
+/*
+ * path_storage.c
+ *		The milestone_path value on disk: assembling one, decoding it into a
+ *		view, the label dictionary and the step-by-step builder (the layout
+ *		is described in milestone_path.h).
+ *
+ * A path is the ordered list of milestones a customer reached: each step a
+ * label (1 to 255 bytes) and, in stored paths, the time it was reached.
+ * Paths used as patterns may leave the times out.  Steps are in time order;
+ * steps at the same instant keep the order they were given in (the
+ * aggregate gives them in label order).
+ */
+#include "milestone_path.h"
+
+#include "common/hashfn.h"
+
+/* ---------- storage ---------- */
+
+static int
+path_id_width(uint32 nlabels)
+{
+	if (nlabels <= 256)
+		return 1;
+	if (nlabels <= 65536)
+		return 2;
+	return 4;
+}
+
+void
+path_check_steps(int64 nsteps)
+{
+	if (nsteps > PATH_MAX_STEPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a milestone_path cannot have more than %d steps",
+						PATH_MAX_STEPS),
+				 errhint("Keep fewer steps per path, for example with compact() or first_reached(), or by filtering the labels first.")));
+}
+
+MilestonePath *
+path_assemble(uint32 nsteps, const TimestampTz *times, const uint32 *ids,
+			  uint32 nlabels, const char *const *labels, const uint8 *lengths)
+{
+	int			width = path_id_width(nlabels);
+	Size		label_bytes = 0;
+	Size		size;
+	MilestonePath *path;
+	char	   *cursor;
+	uint32		i;
+
+	path_check_steps(nsteps);
+	for (i = 0; i < nlabels; i++)
+		label_bytes += lengths[i];
+	size = PATH_HEADER_SIZE + (times ? (Size) nsteps * sizeof(TimestampTz) : 0) +
+		(Size) nsteps * width + nlabels + label_bytes;
+	path = palloc0(size);
+	SET_VARSIZE(path, size);
+	path->nsteps = nsteps;
+	path->nlabels = nlabels;
+	path->flags = times ? PATH_HAS_TIMES : 0;
+	path->id_width = width;
+	cursor = (char *) path + PATH_HEADER_SIZE;
+	if (times)
+	{
+		memcpy(cursor, times, (Size) nsteps * sizeof(TimestampTz));
+		cursor += (Size) nsteps * sizeof(TimestampTz);
+	}
+	for (i = 0; i < nsteps; i++)
+	{
+		if (width == 1)
+			*cursor = (char) ids[i];
+		else if (width == 2)
+		{
+			uint16		id = (uint16) ids[i];
+
+			memcpy(cursor, &id, 2);
+		}
+		else
+			memcpy(cursor, &ids[i], 4);
+		cursor += width;
+	}
+	memcpy(cursor, lengths, nlabels);
+	cursor += nlabels;
+	for (i = 0; i < nlabels; i++)
+	{
+		memcpy(cursor, labels[i], lengths[i]);
+		cursor += lengths[i];
+	}
+	return path;
+}
+
+void
+path_view(MilestonePath *path, PathView *view, bool with_labels)
+{
+	const char *cursor = (const char *) path + PATH_HEADER_SIZE;
+	const char *label;
+	uint32		i;
+
+	view->path = path;
+	view->nsteps = path->nsteps;
+	view->nlabels = path->nlabels;
+	view->has_times = (path->flags & PATH_HAS_TIMES) != 0;
+	view->id_width = path->id_width;
+	view->times = NULL;
+	if (view->has_times)
+	{
+		view->times = (const TimestampTz *) cursor;
+		cursor += (Size) view->nsteps * sizeof(TimestampTz);
+	}
+	view->ids = (const uint8 *) cursor;
+	cursor += (Size) view->nsteps * view->id_width;
+	view->label_lengths = (const uint8 *) cursor;
+	label = cursor + view->nlabels;
+	view->label_bytes = label;
+	view->labels = NULL;
+	if (!with_labels)
+		return;
+	if (view->nlabels <= PATH_VIEW_INLINE_LABELS)
+		view->labels = view->label_space;
+	else
+		view->labels = palloc(sizeof(char *) * view->nlabels);
+	for (i = 0; i < view->nlabels; i++)
+	{
+		view->labels[i] = label;
+		label += view->label_lengths[i];
+	}
+}
+
+int64
+path_label_id(const PathView *view, const char *label, int len)
+{
+	const char *candidate = view->label_bytes;
+	uint32		i;
+
+	for (i = 0; i < view->nlabels; i++)
+	{
+		if (view->label_lengths[i] == len && memcmp(candidate, label, len) == 0)
+			return i;
+		candidate += view->label_lengths[i];
+	}
+	return -1;
+}
+
+/* ---------- the label dictionary ---------- */
+
+static void
+path_dict_rehash(PathDict *dict, uint32 nslots)
+{
+	uint32		i;
+
+	dict->slots = MemoryContextAllocZero(dict->cxt, sizeof(uint32) * nslots);
+	dict->mask = nslots - 1;
+	for (i = 0; i < dict->count; i++)
+	{
+		uint32		slot = dict->hashes[i] & dict->mask;
+
+		while (dict->slots[slot] != 0)
+			slot = (slot + 1) & dict->mask;
+		dict->slots[slot] = i + 1;
+	}
+}
+
+void
+path_dict_init(PathDict *dict, MemoryContext cxt, uint32 expected)
+{
+	uint32		nslots = 2;
+
+	/* room for expected labels with the hash table at most half full */
+	while (nslots < expected * 2)
+		nslots *= 2;
+	dict->cxt = cxt;
+	dict->count = 0;
+	dict->capacity = Max(expected, 1);
+	dict->offsets = MemoryContextAlloc(cxt, sizeof(uint32) * dict->capacity);
+	dict->lengths = MemoryContextAlloc(cxt, dict->capacity);
+	dict->hashes = MemoryContextAlloc(cxt, sizeof(uint32) * dict->capacity);
+	dict->size = (Size) dict->capacity * 16;
+	dict->bytes = MemoryContextAlloc(cxt, dict->size);
+	dict->used = 0;
+	dict->slots = NULL;
+	path_dict_rehash(dict, nslots);
+}
+
+uint32
+path_dict_intern(PathDict *dict, const char *label, int len)
+{
+	uint32		hash = hash_bytes((const unsigned char *) label, len);
+	uint32		slot = hash & dict->mask;
+	uint32		id;
+
+	Assert(len >= 1 && len <= CX_PATH_LABEL_MAX);
+	while (dict->slots[slot] != 0)
+	{
+		id = dict->slots[slot] - 1;
+		if (dict->hashes[id] == hash && dict->lengths[id] == len &&
+			memcmp(path_dict_label(dict, id), label, len) == 0)
+			return id;
+		slot = (slot + 1) & dict->mask;
+	}
+
+	/* a new label */
+	if (dict->count >= dict->capacity)
+	{
+		dict->capacity *= 2;
+		dict->offsets = repalloc(dict->offsets, sizeof(uint32) * dict->capacity);
+		dict->lengths = repalloc(dict->lengths, dict->capacity);
+		dict->hashes = repalloc(dict->hashes, sizeof(uint32) * dict->capacity);
+	}
+	if (dict->used + len > dict->size)
+	{
+		dict->size = Max(dict->size * 2, dict->used + len);
+		dict->bytes = repalloc(dict->bytes, dict->size);
+	}
+	id = dict->count++;
+	memcpy(dict->bytes + dict->used, label, len);
+	dict->offsets[id] = (uint32) dict->used;
+	dict->lengths[id] = (uint8) len;
+	dict->hashes[id] = hash;
+	dict->used += len;
+	dict->slots[slot] = id + 1;
+	/* keep the table at most half full */
+	if ((Size) dict->count * 2 > (Size) dict->mask + 1)
+	{
+		pfree(dict->slots);
+		path_dict_rehash(dict, (dict->mask + 1) * 2);
+	}
+	return id;
+}
+
+/* ---------- building a path step by step ---------- */
+
+void
+path_builder_init(PathBuilder *builder, bool has_times)
+{
+	path_dict_init(&builder->dict, CurrentMemoryContext, 8);
+	builder->nsteps = 0;
+	builder->capacity = 16;
+	builder->ids = palloc(sizeof(uint32) * builder->capacity);
+	builder->times = has_times ? palloc(sizeof(TimestampTz) * builder->capacity) : NULL;
+	builder->has_times = has_times;
+}
+
+void
+path_builder_add(PathBuilder *builder, const char *label, int len, TimestampTz at)
+{
+	if (builder->nsteps >= builder->capacity)
+	{
+		path_check_steps((int64) builder->nsteps + 1);
+		builder->capacity *= 2;
+		builder->ids = repalloc(builder->ids, sizeof(uint32) * builder->capacity);
+		if (builder->has_times)
+			builder->times = repalloc(builder->times,
+									  sizeof(TimestampTz) * builder->capacity);
+	}
+	builder->ids[builder->nsteps] = path_dict_intern(&builder->dict, label, len);
+	if (builder->has_times)
+		builder->times[builder->nsteps] = at;
+	builder->nsteps++;
+}
+
+MilestonePath *
+path_builder_finish(PathBuilder *builder)
+{
+	PathDict   *dict = &builder->dict;
+	const char **labels = palloc(sizeof(char *) * Max(dict->count, 1));
+	uint32		i;
+
+	for (i = 0; i < dict->count; i++)
+		labels[i] = path_dict_label(dict, i);
+	return path_assemble(builder->nsteps, builder->times, builder->ids,
+						 dict->count, labels, dict->lengths);
+}
