@@ -28,13 +28,14 @@ CREATE TABLE c (stage analytics.journey_stage, at timestamptz);
 INSERT INTO c VALUES ('wooing', '2026-01-01'), ('selling', '2026-01-03');
 DO $$
 BEGIN
-	IF (SELECT analytics.current_stage(analytics.stage_timeline(stage, at)) FROM c)::text <> 'selling'
+	IF (SELECT analytics.current_stage(analytics.stage_timeline_agg(stage, at)) FROM c)::text <> 'selling'
 		OR (SELECT analytics.max(stage) FROM c)::text <> 'selling'
 		OR 'bonding'::analytics.journey_stage OPERATOR(analytics.<) 'selling'
 	THEN
 		RAISE EXCEPTION 'wrong answer from the extension in schema analytics';
 	END IF;
 END $$;
+DROP TABLE c;
 DROP EXTENSION cx_journey;
 SQL
 	cx_psql -d postgres -c "DROP DATABASE cx_schema_test"
