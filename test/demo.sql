@@ -80,9 +80,9 @@ ORDER BY ts LIMIT 12;
 \echo '== Sessions per customer, summarised (session_stats) =='
 SELECT round(avg((st).sessions), 1) AS avg_sessions_per_customer,
 	   justify_hours(date_trunc('second', avg((st).avg_duration))) AS avg_session_duration,
-	   max((st).max_duration) AS longest_session,
+	   max((st).longest_duration) AS longest_session,
 	   round(avg((st).avg_events), 2) AS avg_events_per_session
-FROM (SELECT customer_id, session_stats(ts, interval '30 minutes') AS st FROM events GROUP BY customer_id) s;
+FROM (SELECT customer_id, session_stats(interval '30 minutes', ts) AS st FROM events GROUP BY customer_id) s;
 
 \echo '== Milestone paths: the five most common orders of first reaching signup, add_to_cart, purchase, review (milestone_path_agg, first_reached, labels_only) =='
 CREATE TEMP TABLE demo_paths AS

@@ -171,15 +171,19 @@ session_stats_transfn(PG_FUNCTION_ARGS)
 	{
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SessionStatsCache));
 		/* session_stats(gap, ts, ...) or the deprecated session_stats(ts, gap) */
-		if (get_fn_expr_argtype(fcinfo->flinfo, 1) == INTERVALOID)
+		switch (get_fn_expr_argtype(fcinfo->flinfo, 1))
 		{
-			cache->gap_arg = 1;
-			cache->ts_arg = 2;
-		}
-		else
-		{
-			cache->ts_arg = 1;
-			cache->gap_arg = 2;
+			case INTERVALOID:
+				cache->gap_arg = 1;
+				cache->ts_arg = 2;
+				break;
+			case TIMESTAMPOID:
+			case TIMESTAMPTZOID:
+				cache->ts_arg = 1;
+				cache->gap_arg = 2;
+				break;
+			default:
+				elog(ERROR, "session_stats_transfn: cannot tell the order of its arguments");
 		}
 		fcinfo->flinfo->fn_extra = cache;
 	}
@@ -482,6 +486,9 @@ session_stats_finalfn(PG_FUNCTION_ARGS)
 	values[3] = session_avg_events(fcinfo, cache, state->count, sessions);
 	if (natts > 4)
 		values[4] = values[2];	/* max_duration, the deprecated name of longest_duration */
+	/* a dropped attribute (once the deprecated column goes) is NULL */
+	for (i = 0; i < natts; i++)
+		nulls[i] = TupleDescAttr(cache->tupdesc, i)->attisdropped;
 	/* heap_form_tuple copies every value into the result */
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, values, nulls)));
 }
