@@ -83,6 +83,92 @@ COMMENT ON AGGREGATE window_funnel(interval, text, timestamptz, VARIADIC "any") 
  * Sessions: session_stats takes session_id's caps
  * ------------------------------------------------------------------------ */
 -- BEGIN session
+/*
+ * The summary's longest session is longest_duration (one word per idea: a
+ * cap is max_duration).  max_duration stays one release as a deprecated
+ * column holding the same value, so that saved SQL and dumps of 0.2.0 views
+ * reading (s).max_duration keep working; removed in 0.4.0.
+ */
+ALTER TYPE session_summary RENAME ATTRIBUTE max_duration TO longest_duration;
+ALTER TYPE session_summary ADD ATTRIBUTE max_duration interval;
+COMMENT ON TYPE session_summary IS
+	'result of session_stats: sessions (their number), avg_duration and longest_duration (first to last row), avg_events (rows per session); max_duration is a deprecated alias of longest_duration, removed in 0.4.0';
+COMMENT ON COLUMN session_summary.longest_duration IS 'the longest session, from its first to its last row';
+COMMENT ON COLUMN session_summary.max_duration IS 'deprecated alias of longest_duration (same value), removed in 0.4.0';
+
+/*
+ * session_stats(gap, ts) and session_stats(gap, ts, max_duration,
+ * max_events): the per-query parameter first, session_id's caps as trailing
+ * overloads.  One C transition function serves every form (it tells the
+ * 0.2.0 order (ts, gap) from the type of its first argument).  SSPACE: the
+ * 32-byte fixed state and the 28 timestamps it holds inline.
+ */
+CREATE FUNCTION session_stats_transfn(internal, interval, timestamptz)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION session_stats_transfn(internal, interval, timestamp)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION session_stats_transfn(internal, interval, timestamptz, interval, int4)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION session_stats_transfn(internal, interval, timestamp, interval, int4)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION session_stats_transfn(internal, interval, timestamptz) IS 'session_stats: remember one timestamp';
+COMMENT ON FUNCTION session_stats_transfn(internal, interval, timestamp) IS 'session_stats: remember one timestamp';
+COMMENT ON FUNCTION session_stats_transfn(internal, interval, timestamptz, interval, int4) IS
+	'session_stats with caps: remember one timestamp';
+COMMENT ON FUNCTION session_stats_transfn(internal, interval, timestamp, interval, int4) IS
+	'session_stats with caps: remember one timestamp';
+COMMENT ON FUNCTION session_stats_transfn(internal, timestamptz, interval) IS
+	'deprecated session_stats(ts, gap): remember one timestamp';
+COMMENT ON FUNCTION session_stats_transfn(internal, timestamp, interval) IS
+	'deprecated session_stats(ts, gap): remember one timestamp';
+
+CREATE AGGREGATE session_stats(gap interval, ts timestamptz) (
+	SFUNC = session_stats_transfn, STYPE = internal, SSPACE = 256,
+	FINALFUNC = session_stats_finalfn,
+	COMBINEFUNC = session_stats_combinefn,
+	SERIALFUNC = session_stats_serialize, DESERIALFUNC = session_stats_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE session_stats(gap interval, ts timestamp) (
+	SFUNC = session_stats_transfn, STYPE = internal, SSPACE = 256,
+	FINALFUNC = session_stats_finalfn,
+	COMBINEFUNC = session_stats_combinefn,
+	SERIALFUNC = session_stats_serialize, DESERIALFUNC = session_stats_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE session_stats(gap interval, ts timestamptz, max_duration interval, max_events int4) (
+	SFUNC = session_stats_transfn, STYPE = internal, SSPACE = 256,
+	FINALFUNC = session_stats_finalfn,
+	COMBINEFUNC = session_stats_combinefn,
+	SERIALFUNC = session_stats_serialize, DESERIALFUNC = session_stats_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE session_stats(gap interval, ts timestamp, max_duration interval, max_events int4) (
+	SFUNC = session_stats_transfn, STYPE = internal, SSPACE = 256,
+	FINALFUNC = session_stats_finalfn,
+	COMBINEFUNC = session_stats_combinefn,
+	SERIALFUNC = session_stats_serialize, DESERIALFUNC = session_stats_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE session_stats(interval, timestamptz) IS
+	'per-customer session summary (sessions, avg_duration, longest_duration, avg_events): a new session when the time since the previous row is strictly greater than gap, as session_id; rows in any order';
+COMMENT ON AGGREGATE session_stats(interval, timestamp) IS
+	'per-customer session summary (timestamp without time zone)';
+COMMENT ON AGGREGATE session_stats(interval, timestamptz, interval, int4) IS
+	'per-customer session summary with session_id''s caps: a new session also when it would last longer than max_duration or already has max_events rows (NULL: no cap)';
+COMMENT ON AGGREGATE session_stats(interval, timestamp, interval, int4) IS
+	'per-customer session summary with session_id''s caps (timestamp without time zone)';
+COMMENT ON AGGREGATE session_stats(timestamptz, interval) IS
+	'deprecated alias of session_stats(gap, ts) (the 0.2.0 argument order), removed in 0.4.0';
+COMMENT ON AGGREGATE session_stats(timestamp, interval) IS
+	'deprecated alias of session_stats(gap, ts) (the 0.2.0 argument order, timestamp without time zone), removed in 0.4.0';
+-- ALTER AGGREGATE cannot change SSPACE: the aliases declare the same state
+UPDATE pg_catalog.pg_aggregate SET aggtransspace = 256
+WHERE aggfnoid IN ('@extschema@.session_stats(pg_catalog.timestamptz, pg_catalog.interval)'::pg_catalog.regprocedure,
+				   '@extschema@.session_stats(pg_catalog.timestamp, pg_catalog.interval)'::pg_catalog.regprocedure);
+
+COMMENT ON FUNCTION session_id(timestamptz, interval, interval, int4, bool) IS
+	'window function: 1-based session number; a new session when the time since the previous row is strictly greater than gap, or past max_duration / max_events (NULL: no cap), or at a boundary row; needs ORDER BY ts';
 -- END session
 
 /* ------------------------------------------------------------------------

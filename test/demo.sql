@@ -1,10 +1,5 @@
 -- test/demo.sql: what the first README command prints.  Every output fits
 -- in 100 columns and is labelled (wrapped format as a safety net).
---
--- TODO-lead: once the naming branch is merged, move to the 0.3.0 names:
--- stage_timeline(...) -> stage_timeline_agg(...), entered_at -> reached_at,
--- session_stats(ts, gap) -> session_stats(gap, ts).  The demo keeps the
--- 0.2.0 names, which stay as deprecated aliases in 0.3.0.
 \pset footer off
 \pset format wrapped
 \pset columns 100
@@ -14,7 +9,7 @@ SELECT rank, stage, array_to_string(aliases, ', ') AS also_accepted FROM journey
 
 \echo '== Where customers are now, and how many were ever thrown back (stage_timeline) =='
 WITH t AS (
-	SELECT customer_id, stage_timeline(stage, at) AS timeline
+	SELECT customer_id, stage_timeline_agg(stage, at) AS timeline
 	FROM stage_changes GROUP BY customer_id
 )
 SELECT current_stage(timeline) AS stage,
@@ -24,7 +19,7 @@ FROM t GROUP BY 1 ORDER BY 1;
 
 \echo '== Three customers in detail (current_stage, furthest_stage, regressions, time_in_stage) =='
 CREATE TEMP TABLE demo_timelines AS
-	SELECT customer_id, stage_timeline(stage, at) AS timeline
+	SELECT customer_id, stage_timeline_agg(stage, at) AS timeline
 	FROM stage_changes WHERE customer_id IN (1, 2, 3) GROUP BY customer_id;
 SELECT customer_id, current_stage(timeline) AS now, furthest_stage(timeline) AS furthest,
 	   regressions(timeline) AS regressions,
@@ -37,13 +32,13 @@ FROM demo_timelines ORDER BY customer_id;
 
 \echo '== Average days spent in each stage, up to 2026-06-30 =='
 WITH t AS (
-	SELECT customer_id, stage_timeline(stage, at) AS timeline
+	SELECT customer_id, stage_timeline_agg(stage, at) AS timeline
 	FROM stage_changes GROUP BY customer_id
 )
 SELECT s.stage,
 	   round(avg(extract(epoch FROM time_in_stage(t.timeline, s.stage, timestamptz '2026-06-30 00:00:00+00')) / 86400)
-			 FILTER (WHERE entered_at(t.timeline, s.stage) IS NOT NULL), 1) AS avg_days_when_entered,
-	   count(*) FILTER (WHERE entered_at(t.timeline, s.stage) IS NOT NULL) AS customers_entered
+			 FILTER (WHERE reached_at(t.timeline, s.stage) IS NOT NULL), 1) AS avg_days_when_entered,
+	   count(*) FILTER (WHERE reached_at(t.timeline, s.stage) IS NOT NULL) AS customers_entered
 FROM t CROSS JOIN journey_stages() AS s
 GROUP BY s.stage ORDER BY s.stage;
 
@@ -98,14 +93,11 @@ WINDOW w AS (PARTITION BY customer_id ORDER BY ts)
 ORDER BY ts LIMIT 12;
 
 \echo '== Sessions per customer, summarised (session_stats) =='
--- session_summary's columns by position: the longest session's column is
--- max_duration in 0.2.0 and longest_duration in 0.3.0.
-SELECT round(avg(sessions), 1) AS avg_sessions_per_customer,
-	   justify_hours(date_trunc('second', avg(avg_duration))) AS avg_session_duration,
-	   max(longest) AS longest_session,
-	   round(avg(avg_events), 2) AS avg_events_per_session
-FROM (SELECT (session_stats(ts, interval '30 minutes')).* FROM events GROUP BY customer_id)
-	AS s(sessions, avg_duration, longest, avg_events);
+SELECT round(avg((st).sessions), 1) AS avg_sessions_per_customer,
+	   justify_hours(date_trunc('second', avg((st).avg_duration))) AS avg_session_duration,
+	   max((st).longest_duration) AS longest_session,
+	   round(avg((st).avg_events), 2) AS avg_events_per_session
+FROM (SELECT customer_id, session_stats(interval '30 minutes', ts) AS st FROM events GROUP BY customer_id) s;
 
 \echo '== The five most common orders of first reaching signup, add_to_cart, purchase, review =='
 \echo '   (milestone_path_agg, first_reached, labels_only)'

@@ -11,7 +11,7 @@ CX_BIG_QUERIES=(
 	"window_funnel, 4 steps#SELECT window_funnel(interval '1 hour', ts, k = 0, k = 1, k = 2, k = 3) FROM $CX_BIG_INPUT#24"
 	"window_funnel_times, 9 steps#SELECT window_funnel_times(interval '1 hour', ts, k = 0, k = 1, k = 2, k = 3, k = 4, k = 5, k = 6, k = 7, k = 8) FROM $CX_BIG_INPUT#48"
 	"time_to_convert, event form#SELECT time_to_convert(interval '1 hour', ts, 'e' || k, '{e0,e1,e2}') FROM $CX_BIG_INPUT#24"
-	"session_stats#SELECT session_stats(ts, interval '30 minutes') FROM $CX_BIG_INPUT#24"
+	"session_stats#SELECT session_stats(interval '30 minutes', ts) FROM $CX_BIG_INPUT#24"
 	"stage_timeline#SELECT current_stage(stage_timeline((1 + k % 4)::int4::journey_stage, ts)) FROM $CX_BIG_INPUT#64"
 	"retention#SELECT retention(k = 0, k = 1, k = 2) FROM $CX_BIG_INPUT#0"
 )

@@ -18,7 +18,7 @@ CREATE AGGREGATE probe_funnel_bytes(interval, text, timestamptz, VARIADIC "any")
 	SFUNC = window_funnel_mode_transfn, STYPE = internal, FINALFUNC = probe_serialize_final);
 CREATE AGGREGATE probe_funnel_event_bytes(interval, timestamptz, text, text[]) (
 	SFUNC = window_funnel_event_transfn, STYPE = internal, FINALFUNC = probe_serialize_final);
-CREATE AGGREGATE probe_session_bytes(timestamptz, interval) (
+CREATE AGGREGATE probe_session_bytes(interval, timestamptz) (
 	SFUNC = session_stats_transfn, STYPE = internal, FINALFUNC = probe_serialize_final);
 CREATE AGGREGATE probe_timeline_bytes(journey_stage, timestamptz) (
 	SFUNC = stage_timeline_transfn, STYPE = internal, FINALFUNC = probe_serialize_final);
@@ -40,7 +40,7 @@ INSERT INTO cases SELECT 'window_funnel event form', 'window_funnel_serialize(in
 	'window_funnel_times_finalfn(internal)', probe_funnel_event_bytes(interval '1 day', ts, k, '{a,b,c,x}'), NULL FROM rows;
 SET cx_probe.serialize = 'session_stats_serialize(internal)';
 INSERT INTO cases SELECT 'session_stats', 'session_stats_serialize(internal)', 'session_stats_deserialize(bytea,internal)',
-	'session_stats_finalfn(internal)', probe_session_bytes(ts, interval '30 minutes'), NULL FROM rows;
+	'session_stats_finalfn(internal)', probe_session_bytes(interval '30 minutes', ts), NULL FROM rows;
 SET cx_probe.serialize = 'stage_timeline_serialize(internal)';
 INSERT INTO cases SELECT 'stage_timeline', 'stage_timeline_serialize(internal)', 'stage_timeline_deserialize(bytea,internal)',
 	'stage_timeline_finalfn(internal)', probe_timeline_bytes(stage, ts), NULL FROM rows;
@@ -57,7 +57,7 @@ UPDATE cases SET answer = CASE
 		(SELECT time_to_convert(interval '1 day', 'strict_deduplication', ts, k = 'a', k = 'b', k = 'c')::text FROM rows)
 	WHEN family = 'window_funnel event form' THEN
 		(SELECT window_funnel_times(interval '1 day', ts, k, '{a,b,c,x}')::text FROM rows)
-	WHEN family = 'session_stats' THEN (SELECT session_stats(ts, interval '30 minutes')::text FROM rows)
+	WHEN family = 'session_stats' THEN (SELECT session_stats(interval '30 minutes', ts)::text FROM rows)
 	WHEN family = 'stage_timeline' THEN (SELECT stage_timeline(stage, ts)::text FROM rows)
 	ELSE (SELECT milestone_path_agg(k, ts)::text FROM rows) END;
 

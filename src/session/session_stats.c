@@ -1,0 +1,494 @@
+/*
+ * session_stats.c
+ *		The session_stats aggregate: per group, the number of sessions, their
+ *		average and longest duration and their average number of rows, cut
+ *		by the rules of session_id (session_rules.h) with rows in any order.
+ *
+ * SQL forms: session_stats(gap, ts) and session_stats(gap, ts, max_duration,
+ * max_events), for timestamptz and timestamp; the 0.2.0 form
+ * session_stats(ts, gap) is a deprecated alias on the same functions (the
+ * transition function tells the forms apart by the type of its first
+ * argument).
+ *
+ * The state is one allocation in the aggregate context: the options and
+ * the group's timestamps inline after them, the whole grown by doubling.
+ * The final function sorts the timestamps and walks them once.
+ */
+#include "cx_journey.h"
+
+#include "catalog/pg_type.h"
+#include "common/int.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+
+#include "session_rules.h"
+
+/* Most timestamps one session_stats group keeps before it refuses (54000). */
+#define SESSION_MAX_ROWS		(64 * 1024 * 1024)
+
+/*
+ * Aggregate state.  Declared in SQL as SSPACE = SESSION_STATE_SIZE: the
+ * fixed part (32 bytes) and the 28 timestamps a new state holds inline.
+ */
+typedef struct SessionStatsState
+{
+	int64		gap;			/* microseconds, > 0 */
+	int64		max_duration;	/* microseconds; 0: no cap */
+	int32		max_events;		/* 0: no cap */
+	int32		count;			/* timestamps held */
+	int32		capacity;		/* timestamps that fit in ts */
+	bool		sorted;			/* ts is ascending */
+	int64		ts[FLEXIBLE_ARRAY_MEMBER];
+} SessionStatsState;
+
+/* A new state: four cache lines (an allocator size class), 28 timestamps. */
+#define SESSION_STATE_SIZE		256
+#define SESSION_HEADER_SIZE		offsetof(SessionStatsState, ts)
+#define SESSION_INLINE_ROWS \
+	((int32) ((SESSION_STATE_SIZE - SESSION_HEADER_SIZE) / sizeof(int64)))
+
+StaticAssertDecl(offsetof(SessionStatsState, ts) == 32,
+				 "the SSPACE of session_stats in the upgrade script counts a 32-byte fixed state");
+
+/* Serialized: gap, max_duration, max_events, count, then the timestamps. */
+#define SESSION_SERIAL_HEADER	(8 + 8 + 4 + 4)
+
+/* The options of a group: gap and caps as the state keeps them. */
+typedef struct SessionOptions
+{
+	int64		gap;
+	int64		max_duration;
+	int32		max_events;
+} SessionOptions;
+
+/* Per-call-site data of the transition function. */
+typedef struct SessionStatsCache
+{
+	int			gap_arg;		/* argument positions: the 0.3.0 form (gap, ts) */
+	int			ts_arg;			/* or the deprecated 0.2.0 form (ts, gap) */
+	SessionCachedInterval gap;
+	SessionCachedInterval max_duration;
+} SessionStatsCache;
+
+/* A new state for the options, with room for capacity timestamps. */
+static SessionStatsState *
+session_stats_new(MemoryContext cxt, const SessionOptions *options, int32 capacity)
+{
+	SessionStatsState *state;
+
+	state = MemoryContextAlloc(cxt, SESSION_HEADER_SIZE + (Size) capacity * sizeof(int64));
+	state->gap = options->gap;
+	state->max_duration = options->max_duration;
+	state->max_events = options->max_events;
+	state->count = 0;
+	state->capacity = capacity;
+	state->sorted = true;
+	return state;
+}
+
+/* The state, moved if need be, with room for extra more timestamps. */
+static SessionStatsState *
+session_stats_reserve(SessionStatsState *state, int64 extra)
+{
+	int64		need = (int64) state->count + extra;
+	int64		capacity;
+
+	if (need <= state->capacity)
+		return state;
+	if (need > SESSION_MAX_ROWS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("session_stats keeps at most %d rows per group", SESSION_MAX_ROWS),
+				 errhint("Narrow the time range, or group by a finer key.")));
+	/* doubling keeps the copies linear in the rows */
+	capacity = cx_grow_capacity(state->capacity, need, SESSION_INLINE_ROWS, SESSION_MAX_ROWS);
+	state = repalloc(state, SESSION_HEADER_SIZE + (Size) capacity * sizeof(int64));
+	state->capacity = (int32) capacity;
+	return state;
+}
+
+static inline void
+session_stats_add(SessionStatsState *state, int64 ts)
+{
+	Assert(state->count < state->capacity);
+	if (state->count > 0 && ts < state->ts[state->count - 1])
+		state->sorted = false;
+	state->ts[state->count++] = ts;
+}
+
+/* The rows of a group must share their options: merging differing ones would be meaningless. */
+static void
+session_stats_check_options(const SessionStatsState *state, const SessionOptions *options)
+{
+	if (state->gap != options->gap || state->max_duration != options->max_duration ||
+		state->max_events != options->max_events)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("session_stats gap, max_duration and max_events must be the same for every row of a group"),
+				 errhint("Pass constants, or group by the option too.")));
+}
+
+/* The options of the current row, checked (22023). */
+static void
+session_stats_read_options(FunctionCallInfo fcinfo, SessionStatsCache *cache,
+						   SessionOptions *options)
+{
+	if (PG_ARGISNULL(cache->gap_arg))
+		session_gap_null_error();
+	options->gap = session_cached_usec(&cache->gap, PG_GETARG_INTERVAL_P(cache->gap_arg),
+									   session_gap_usec);
+	/* the caps: NULL (or an absent argument) means no cap */
+	options->max_duration = 0;
+	options->max_events = 0;
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+		options->max_duration = session_cached_usec(&cache->max_duration, PG_GETARG_INTERVAL_P(3),
+													session_max_duration_usec);
+	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
+	{
+		options->max_events = PG_GETARG_INT32(4);
+		session_check_max_events(options->max_events);
+	}
+}
+
+/* Transition of session_stats: remember one timestamp; NULL times skipped. */
+PG_FUNCTION_INFO_V1(session_stats_transfn);
+Datum
+session_stats_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	SessionStatsState *state;
+	SessionStatsCache *cache;
+	SessionOptions options;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "session_stats_transfn called in non-aggregate context");
+	cache = (SessionStatsCache *) fcinfo->flinfo->fn_extra;
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SessionStatsCache));
+		/* session_stats(gap, ts, ...) or the deprecated session_stats(ts, gap) */
+		switch (get_fn_expr_argtype(fcinfo->flinfo, 1))
+		{
+			case INTERVALOID:
+				cache->gap_arg = 1;
+				cache->ts_arg = 2;
+				break;
+			case TIMESTAMPOID:
+			case TIMESTAMPTZOID:
+				cache->ts_arg = 1;
+				cache->gap_arg = 2;
+				break;
+			default:
+				elog(ERROR, "session_stats_transfn: cannot tell the order of its arguments");
+		}
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	state = PG_ARGISNULL(0) ? NULL : (SessionStatsState *) PG_GETARG_POINTER(0);
+	session_stats_read_options(fcinfo, cache, &options);
+	/* a NULL time skips the row; no state yet stays a NULL state */
+	if (PG_ARGISNULL(cache->ts_arg))
+	{
+		if (state == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(state);
+	}
+	if (state == NULL)
+		state = session_stats_new(aggcxt, &options, SESSION_INLINE_ROWS);
+	else
+	{
+		session_stats_check_options(state, &options);
+		if (state->count >= state->capacity)
+			state = session_stats_reserve(state, 1);
+	}
+	session_stats_add(state, PG_GETARG_INT64(cache->ts_arg));
+	PG_RETURN_POINTER(state);
+}
+
+/* Combine of session_stats: the timestamps of both partial states. */
+PG_FUNCTION_INFO_V1(session_stats_combinefn);
+Datum
+session_stats_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	SessionStatsState *left;
+	SessionStatsState *right;
+	SessionOptions options;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "session_stats_combinefn called in non-aggregate context");
+	left = PG_ARGISNULL(0) ? NULL : (SessionStatsState *) PG_GETARG_POINTER(0);
+	right = PG_ARGISNULL(1) ? NULL : (SessionStatsState *) PG_GETARG_POINTER(1);
+	if (right == NULL)
+	{
+		if (left == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(left);
+	}
+
+	/*
+	 * The first partial state of a group becomes the group's state: partial
+	 * states always come through deserialize, which made this one for this
+	 * call in the aggregate context, so no copy is needed.
+	 */
+	if (left == NULL)
+		PG_RETURN_POINTER(right);
+	options.gap = right->gap;
+	options.max_duration = right->max_duration;
+	options.max_events = right->max_events;
+	session_stats_check_options(left, &options);
+	if (right->count > 0)
+	{
+		left = session_stats_reserve(left, right->count);
+		if (left->count > 0 && right->ts[0] < left->ts[left->count - 1])
+			left->sorted = false;
+		left->sorted = left->sorted && right->sorted;
+		memcpy(left->ts + left->count, right->ts, (Size) right->count * sizeof(int64));
+		left->count += right->count;
+	}
+	PG_RETURN_POINTER(left);
+}
+
+/* Serialize session_stats: the options, the count, then the timestamps. */
+PG_FUNCTION_INFO_V1(session_stats_serialize);
+Datum
+session_stats_serialize(PG_FUNCTION_ARGS)
+{
+	SessionStatsState *state = (SessionStatsState *) PG_GETARG_POINTER(0);
+	bytea	   *result;
+	StringInfoData buf;
+	int32		i;
+
+	result = cx_bytea_writer(SESSION_SERIAL_HEADER + (Size) state->count * 8, &buf);
+	pq_writeint64(&buf, state->gap);
+	pq_writeint64(&buf, state->max_duration);
+	pq_writeint32(&buf, state->max_events);
+	pq_writeint32(&buf, state->count);
+	for (i = 0; i < state->count; i++)
+		pq_writeint64(&buf, state->ts[i]);
+	Assert(buf.len == buf.maxlen);
+	PG_RETURN_BYTEA_P(result);
+}
+
+/* Deserialize session_stats, rejecting bytes that are not a state (22P03). */
+PG_FUNCTION_INFO_V1(session_stats_deserialize);
+Datum
+session_stats_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggcxt;
+	StringInfoData buf;
+	SessionStatsState *state;
+	SessionOptions options;
+	int32		count;
+	int32		i;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "session_stats_deserialize called in non-aggregate context");
+	cx_bytea_reader(bytes, &buf);
+	if (buf.len < SESSION_SERIAL_HEADER)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid session_stats state: too short")));
+	options.gap = pq_getmsgint64(&buf);
+	options.max_duration = pq_getmsgint64(&buf);
+	options.max_events = (int32) pq_getmsgint(&buf, 4);
+	count = (int32) pq_getmsgint(&buf, 4);
+	if (options.gap <= 0 || options.max_duration < 0 || options.max_events < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid session_stats state: bad gap, max_duration or max_events")));
+	if (count < 0 || count > SESSION_MAX_ROWS ||
+		(int64) buf.len - SESSION_SERIAL_HEADER != (int64) count * 8)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid session_stats state: row count does not match the length")));
+	/* exactly as large as needed: a parallel plan's leader holds several per group */
+	state = session_stats_new(aggcxt, &options, Max(count, 1));
+	for (i = 0; i < count; i++)
+	{
+		int64		ts = pq_getmsgint64(&buf);
+
+		if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid session_stats state: time out of range")));
+		session_stats_add(state, ts);
+	}
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * An interval of usec microseconds written like a timestamp difference (days
+ * and time, as justify_hours does), into *result.  Exact for every usec: the
+ * days of 2^64 microseconds fit an int32 many times over.
+ */
+static Datum
+session_usec_interval(uint64 usec, Interval *result)
+{
+	result->month = 0;
+	result->day = (int32) (usec / USECS_PER_DAY);
+	result->time = (int64) (usec % USECS_PER_DAY);
+	return IntervalPGetDatum(result);
+}
+
+/* Per-query data of the final function. */
+typedef struct SessionStatsFinalCache
+{
+	TupleDesc	tupdesc;		/* the blessed result descriptor */
+	/* avg_events of recent (rows, sessions) pairs: most repeat */
+	int64		avg_rows[64];
+	int64		avg_sessions[64];
+	Datum		avg_value[64];
+} SessionStatsFinalCache;
+
+/* rows / sessions as numeric, exactly as avg() would write it; cached. */
+static Datum
+session_avg_events(FunctionCallInfo fcinfo, SessionStatsFinalCache *cache,
+				   int64 rows, int64 sessions)
+{
+	int			slot = (int) ((rows * 31 + sessions) & 63);
+	MemoryContext old;
+
+	if (cache->avg_value[slot] != (Datum) 0 &&
+		cache->avg_rows[slot] == rows && cache->avg_sessions[slot] == sessions)
+		return cache->avg_value[slot];
+	if (cache->avg_value[slot] != (Datum) 0)
+		pfree(DatumGetPointer(cache->avg_value[slot]));
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	cache->avg_value[slot] = DirectFunctionCall2(numeric_div,
+												 DirectFunctionCall1(int8_numeric, Int64GetDatum(rows)),
+												 DirectFunctionCall1(int8_numeric, Int64GetDatum(sessions)));
+	MemoryContextSwitchTo(old);
+	cache->avg_rows[slot] = rows;
+	cache->avg_sessions[slot] = sessions;
+	return cache->avg_value[slot];
+}
+
+/*
+ * Add a session's duration to the group's total.  Sessions do not overlap
+ * in time, so the total is at most the time from the group's first to its
+ * last row, which fits 64 unsigned bits (about 9.4e18 microseconds from
+ * 4714 BC to 294276 AD); the check only guards that reasoning (22008).
+ */
+static inline void
+session_total_add(uint64 *total, uint64 span)
+{
+	if (unlikely(pg_add_u64_overflow(*total, span, total)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("interval out of range"),
+				 errdetail("The total duration of the sessions does not fit in 64 bits.")));
+}
+
+/* total / sessions, rounded to the microsecond half up (never overflows). */
+static inline uint64
+session_total_mean(uint64 total, int64 sessions)
+{
+	uint64		quotient = total / (uint64) sessions;
+	uint64		remainder = total % (uint64) sessions;
+
+	/* remainder < sessions <= 2^26: doubling it cannot overflow */
+	return quotient + (remainder * 2 >= (uint64) sessions ? 1 : 0);
+}
+
+/*
+ * Final of session_stats: (sessions, avg_duration, longest_duration,
+ * avg_events[, max_duration]).  A session lasts from its first to its last
+ * row, so a one-row session lasts 0.  NULL for a group without a time.
+ * The result has 4 attributes in a database still at 0.2.0 (this library
+ * serves every installed version) and 5 from 0.3.0 on, the fifth being the
+ * deprecated max_duration, equal to longest_duration.
+ */
+PG_FUNCTION_INFO_V1(session_stats_finalfn);
+Datum
+session_stats_finalfn(PG_FUNCTION_ARGS)
+{
+	SessionStatsState *state;
+	SessionStatsFinalCache *cache;
+	Interval	avg_interval;
+	Interval	longest_interval;
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	int64		sessions = 1;
+	int64		rows;
+	int64		start;
+	int64		prev;
+	uint64		longest = 0;
+	uint64		total = 0;
+	int			natts;
+	int32		i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (SessionStatsState *) PG_GETARG_POINTER(0);
+	if (state->count == 0)
+		PG_RETURN_NULL();
+	/* the blessed result descriptor, looked up once per query */
+	cache = (SessionStatsFinalCache *) fcinfo->flinfo->fn_extra;
+	if (cache == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		TupleDesc	tupdesc;
+
+		cache = palloc0(sizeof(SessionStatsFinalCache));
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "session_stats must return a composite type");
+		if (tupdesc->natts < 4 || tupdesc->natts > 5)
+			elog(ERROR, "session_summary has %d attributes, expected 4 or 5", tupdesc->natts);
+		cache->tupdesc = BlessTupleDesc(tupdesc);
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (!state->sorted)
+	{
+		/* in place: the state keeps meaning the same set of rows */
+		cx_sort_int64(state->ts, state->count);
+		state->sorted = true;
+	}
+	start = prev = state->ts[0];
+	rows = 1;
+	for (i = 1; i < state->count; i++)
+	{
+		int64		ts = state->ts[i];
+
+		/* every rule is decided at the first row of an instant: ties never split */
+		if (ts > prev &&
+			(session_gap_exceeded(prev, ts, state->gap) ||
+			 session_cap_reached(start, ts, rows, state->max_duration, state->max_events)))
+		{
+			uint64		span = session_elapsed(start, prev);
+
+			session_total_add(&total, span);
+			longest = Max(longest, span);
+			sessions++;
+			start = ts;
+			rows = 0;
+		}
+		rows++;
+		prev = ts;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	{
+		uint64		span = session_elapsed(start, prev);
+
+		session_total_add(&total, span);
+		longest = Max(longest, span);
+	}
+	natts = cache->tupdesc->natts;
+	values[0] = Int64GetDatum(sessions);
+	values[1] = session_usec_interval(session_total_mean(total, sessions), &avg_interval);
+	values[2] = session_usec_interval(longest, &longest_interval);
+	values[3] = session_avg_events(fcinfo, cache, state->count, sessions);
+	if (natts > 4)
+		values[4] = values[2];	/* max_duration, the deprecated name of longest_duration */
+	/* a dropped attribute (once the deprecated column goes) is NULL */
+	for (i = 0; i < natts; i++)
+		nulls[i] = TupleDescAttr(cache->tupdesc, i)->attisdropped;
+	/* heap_form_tuple copies every value into the result */
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, values, nulls)));
+}

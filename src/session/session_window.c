@@ -1,0 +1,209 @@
+/*
+ * session_window.c
+ *		The session_id and session_seq window functions.
+ *
+ * The rules are in session_rules.h; on top of them a boundary row starts a
+ * new session, and a boundary on any row of an instant applies to the whole
+ * instant (the order of tied rows is not known).  A NULL time gets a NULL
+ * result and does not touch the session.  The window must be ordered by
+ * time ascending: a row earlier than the previous one is an error (22000)
+ * rather than a wrong number.  O(1) state per partition, nothing buffered.
+ */
+#include "cx_journey.h"
+
+#include "miscadmin.h"
+#include "nodes/primnodes.h"
+#include "utils/timestamp.h"
+#include "windowapi.h"
+
+#include "session_rules.h"
+
+/* Argument positions of session_id / session_seq. */
+#define SESS_ARG_TS				0
+#define SESS_ARG_GAP			1
+#define SESS_ARG_MAX_DURATION	2
+#define SESS_ARG_MAX_EVENTS		3
+#define SESS_ARG_BOUNDARY		4
+
+/* Per-partition state of session_id / session_seq: O(1), nothing buffered. */
+typedef struct SessionWindowState
+{
+	bool		checked;		/* options inspected */
+	bool		use_boundary;	/* the boundary argument is not constant false */
+	bool		started;		/* a row with a time has been seen */
+	int64		prev_ts;
+	int64		session_start;
+	int64		session_id;
+	int64		session_rows;	/* rows in the current session so far */
+	SessionCachedInterval gap;
+	SessionCachedInterval max_duration;
+} SessionWindowState;
+
+/* Is argument argno of the window function call a constant false or NULL? */
+static bool
+session_arg_is_const_false(FunctionCallInfo fcinfo, int argno)
+{
+	Node	   *expr = fcinfo->flinfo->fn_expr;
+	List	   *args;
+	Node	   *arg;
+
+	if (expr == NULL || !IsA(expr, WindowFunc))
+		return false;
+	args = ((WindowFunc *) expr)->args;
+	if (list_length(args) <= argno)
+		return true;
+	arg = (Node *) list_nth(args, argno);
+	return IsA(arg, Const) &&
+		(((Const *) arg)->constisnull || !DatumGetBool(((Const *) arg)->constvalue));
+}
+
+/* Does any row at the current row's instant carry a true boundary? */
+static bool
+session_instant_has_boundary(WindowObject winobj, int64 ts)
+{
+	bool		isnull;
+	bool		isout;
+	int64		relpos;
+	Datum		value;
+
+	value = WinGetFuncArgCurrent(winobj, SESS_ARG_BOUNDARY, &isnull);
+	if (!isnull && DatumGetBool(value))
+		return true;
+	/* look ahead through the rows tied with this one */
+	for (relpos = 1;; relpos++)
+	{
+		Datum		next_ts;
+
+		CHECK_FOR_INTERRUPTS();
+		next_ts = WinGetFuncArgInPartition(winobj, SESS_ARG_TS, relpos,
+										   WINDOW_SEEK_CURRENT, false, &isnull, &isout);
+		if (isout || isnull || DatumGetInt64(next_ts) != ts)
+			return false;
+		value = WinGetFuncArgInPartition(winobj, SESS_ARG_BOUNDARY, relpos,
+										 WINDOW_SEEK_CURRENT, false, &isnull, &isout);
+		if (!isnull && DatumGetBool(value))
+			return true;
+	}
+}
+
+/* Does the current row, the first at ts, break a cap given as an argument? */
+static bool
+session_window_cap_reached(FunctionCallInfo fcinfo, WindowObject winobj,
+						   SessionWindowState *state, int64 ts)
+{
+	int64		max_duration = 0;
+	int32		max_events = 0;
+	bool		isnull;
+	Datum		value;
+
+	/* NULL means no cap; the caps may differ from row to row */
+	if (PG_NARGS() > SESS_ARG_MAX_DURATION)
+	{
+		value = WinGetFuncArgCurrent(winobj, SESS_ARG_MAX_DURATION, &isnull);
+		if (!isnull)
+			max_duration = session_cached_usec(&state->max_duration, DatumGetIntervalP(value),
+											   session_max_duration_usec);
+	}
+	if (PG_NARGS() > SESS_ARG_MAX_EVENTS)
+	{
+		value = WinGetFuncArgCurrent(winobj, SESS_ARG_MAX_EVENTS, &isnull);
+		if (!isnull)
+		{
+			max_events = DatumGetInt32(value);
+			session_check_max_events(max_events);
+		}
+	}
+	return session_cap_reached(state->session_start, ts, state->session_rows,
+							   max_duration, max_events);
+}
+
+/*
+ * Advance the partition's session state by the current row.  Returns false
+ * for a row without a time (its result is NULL).
+ */
+static bool
+session_window_step(FunctionCallInfo fcinfo, SessionWindowState **statep)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	SessionWindowState *state;
+	bool		isnull;
+	Datum		value;
+	int64		ts;
+	int64		gap;
+
+	state = (SessionWindowState *) WinGetPartitionLocalMemory(winobj, sizeof(SessionWindowState));
+	*statep = state;
+	/* rows before the current one are never read again */
+	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
+	if (!state->checked)
+	{
+		state->use_boundary = PG_NARGS() > SESS_ARG_BOUNDARY &&
+			!session_arg_is_const_false(fcinfo, SESS_ARG_BOUNDARY);
+		state->checked = true;
+	}
+
+	value = WinGetFuncArgCurrent(winobj, SESS_ARG_GAP, &isnull);
+	if (isnull)
+		session_gap_null_error();
+	gap = session_cached_usec(&state->gap, DatumGetIntervalP(value), session_gap_usec);
+
+	value = WinGetFuncArgCurrent(winobj, SESS_ARG_TS, &isnull);
+	if (isnull)
+		return false;
+	ts = DatumGetInt64(value);
+
+	if (!state->started)
+	{
+		state->started = true;
+		state->session_id = 1;
+		state->session_start = ts;
+		state->session_rows = 1;
+		state->prev_ts = ts;
+		return true;
+	}
+	if (ts < state->prev_ts)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("session window is not ordered by time"),
+				 errdetail("A row at %s comes after a row at %s.",
+						   pstrdup(timestamptz_to_str(ts)), pstrdup(timestamptz_to_str(state->prev_ts))),
+				 errhint("Order the window by the time ascending: OVER (PARTITION BY customer ORDER BY ts).")));
+
+	/* every rule is decided at the first row of an instant: ties never split */
+	if (ts > state->prev_ts &&
+		(session_gap_exceeded(state->prev_ts, ts, gap) ||
+		 session_window_cap_reached(fcinfo, winobj, state, ts) ||
+		 (state->use_boundary && session_instant_has_boundary(winobj, ts))))
+	{
+		state->session_id++;
+		state->session_start = ts;
+		state->session_rows = 0;
+	}
+	state->session_rows++;
+	state->prev_ts = ts;
+	return true;
+}
+
+/* session_id: the 1-based number of the row's session in its partition. */
+PG_FUNCTION_INFO_V1(session_id);
+Datum
+session_id(PG_FUNCTION_ARGS)
+{
+	SessionWindowState *state;
+
+	if (!session_window_step(fcinfo, &state))
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(state->session_id);
+}
+
+/* session_seq: the 1-based position of the row inside its session. */
+PG_FUNCTION_INFO_V1(session_seq);
+Datum
+session_seq(PG_FUNCTION_ARGS)
+{
+	SessionWindowState *state;
+
+	if (!session_window_step(fcinfo, &state))
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(state->session_rows);
+}
