@@ -35,13 +35,14 @@ typedef struct FunnelParams
 	int32		flags;			/* mode flags (funnel_mode.h) */
 } FunnelParams;
 
+/* What a row's append reads comes first: one cache line with the first rows. */
 typedef struct FunnelState
 {
-	FunnelParams params;
 	int32		count;			/* rows kept */
 	int32		capacity;		/* rows the allocation has room for */
 	bool		packed;			/* rows are packed keys, else FunnelEvents */
-	bool		sorted;			/* rows are in non-decreasing order */
+	bool		sorted;			/* rows are known to be in order */
+	FunnelParams params;
 	int64		rows[FLEXIBLE_ARRAY_MEMBER];	/* or FunnelEvent[] if !packed */
 } FunnelState;
 
@@ -81,20 +82,14 @@ funnel_state_append(FunnelState *state, int64 ts, uint64 mask)
 	if (unlikely(state->count >= state->capacity ||
 				 (state->packed && !cx_funnel_packable(ts))))
 		state = funnel_state_make_room(state, ts);
+	/* no compare with the previous row: the final sort is cheap, a miss is not */
+	state->sorted = false;
 	if (state->packed)
-	{
-		int64		key = cx_funnel_pack(ts, mask);
-
-		if (state->count > 0 && key < state->rows[state->count - 1])
-			state->sorted = false;
-		state->rows[state->count++] = key;
-	}
+		state->rows[state->count++] = cx_funnel_pack(ts, mask);
 	else
 	{
 		FunnelEvent *events = (FunnelEvent *) state->rows;
 
-		if (state->count > 0 && ts < events[state->count - 1].ts)
-			state->sorted = false;
 		events[state->count].ts = ts;
 		events[state->count].mask = mask;
 		state->count++;

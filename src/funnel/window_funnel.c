@@ -85,8 +85,9 @@ funnel_transition(FunctionCallInfo fcinfo, FunnelForm form)
 	else
 	{
 		state = (FunnelState *) PG_GETARG_POINTER(0);
-		/* every row, even one that matches nothing, must agree */
-		if (unlikely(!funnel_params_equal(&state->params, &args->params)))
+		/* every row, even one that matches nothing, agrees with its group */
+		if (!args->constant &&
+			unlikely(!funnel_params_equal(&state->params, &args->params)))
 			funnel_params_mismatch();
 	}
 
@@ -94,8 +95,12 @@ funnel_transition(FunctionCallInfo fcinfo, FunnelForm form)
 	if (PG_ARGISNULL(ts_arg))
 		PG_RETURN_POINTER(state);
 	mask = funnel_row_mask(fcinfo, form, args);
-	/* rows matching no step matter only to strict_order: a chain breaks there */
-	if (mask != 0 || (state->params.flags & FUNNEL_STRICT_ORDER))
+	/*
+	 * Rows matching no step matter only to strict_order: a chain breaks
+	 * there.  The row's flags are the group's; reading them from args spares
+	 * such rows a cache miss on the state.
+	 */
+	if (mask != 0 || (args->params.flags & FUNNEL_STRICT_ORDER))
 		state = funnel_state_append(state, PG_GETARG_TIMESTAMPTZ(ts_arg), mask);
 	PG_RETURN_POINTER(state);
 }
