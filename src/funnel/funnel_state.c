@@ -6,9 +6,6 @@
 #include "cx_journey.h"
 
 #include "libpq/pqformat.h"
-#include "miscadmin.h"
-#include "utils/builtins.h"
-#include "utils/timestamp.h"
 
 #include "funnel_state.h"
 

@@ -35,7 +35,7 @@ typedef struct FunnelParams
 	int32		flags;			/* mode flags (funnel_mode.h) */
 } FunnelParams;
 
-/* What a row's append reads comes first: one cache line with the first rows. */
+/* What a row's append reads comes first, next to the first rows. */
 typedef struct FunnelState
 {
 	int32		count;			/* rows kept */
