@@ -66,6 +66,13 @@ COMMENT ON FUNCTION milestone_at(milestone_path, int4) IS
  * Funnels: plain per-group states; declared state sizes
  * ------------------------------------------------------------------------ */
 -- BEGIN funnel
+-- A funnel state is now one allocation of the group's rows: its declared
+-- size (SSPACE) is the header and the rows it holds inline,
+-- FUNNEL_STATE_SPACE in src/funnel/funnel_state.h.  ALTER AGGREGATE cannot
+-- change SSPACE, so the catalog is updated (this script runs as superuser).
+UPDATE pg_catalog.pg_aggregate SET aggtransspace = 256
+WHERE aggtransfn IN ('window_funnel_transfn'::regproc, 'window_funnel_mode_transfn'::regproc,
+					 'window_funnel_event_transfn'::regproc, 'window_funnel_event_mode_transfn'::regproc);
 -- END funnel
 
 /* ------------------------------------------------------------------------

@@ -1,8 +1,7 @@
--- Under hashed aggregation window_funnel's states are references into one
--- log of rows, sorted by group and evaluated all at once on the first final
--- call (group_log.c).  Every
+-- Under hashed aggregation the rows of all groups arrive interleaved, each
+-- appended to its group's state in one hash table.  Every
 -- kind of state and plan must give what sorted aggregation (one group at a
--- time, no row log) gives: single-step rows (the one-pass evaluation),
+-- time) gives: single-step rows (the one-pass evaluation),
 -- rows matching two steps and times outside the packed range (the general
 -- evaluation), states shared with time_to_convert, windows that differ
 -- between groups, FILTER, grouping sets and a hash table that spills.
@@ -45,7 +44,7 @@ SELECT count(*) AS differing_customers
 FROM sorted_answers s FULL JOIN hev_answers h USING (customer)
 WHERE (s.*) IS DISTINCT FROM (h.*);
 
--- a hash table that spills to disk: each batch has a log of its own
+-- a hash table that spills to disk: each batch builds its groups afresh
 SET work_mem = '256kB';
 SET hash_mem_multiplier = 1;
 CREATE FUNCTION hash_batches(query text) RETURNS int LANGUAGE plpgsql AS $$
@@ -62,8 +61,8 @@ RESET work_mem;
 RESET hash_mem_multiplier;
 
 -- grouping sets: several hash tables in one plan, and hashed sets beside
--- sorted ones (MixedAggregate: only the hashed sets use row logs; the
--- sorted sets' contexts are reset per group); session_stats as well
+-- sorted ones (MixedAggregate: the sorted sets' contexts are reset per
+-- group); session_stats as well
 CREATE INDEX ON hev (customer);
 CREATE VIEW hev_sets AS
 	SELECT customer, customer % 7 AS g,

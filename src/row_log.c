@@ -5,17 +5,81 @@
  */
 #include "postgres.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "miscadmin.h"
 #include "nodes/execnodes.h"
 #include "utils/memutils.h"
 
-#include "group_log.h"
 #include "row_log.h"
 
 /* States are carved from blocks of 16 kB growing to 1 MB, cache-line aligned. */
 #define ROW_LOG_SLAB_MIN	(16 * 1024)
 #define ROW_LOG_SLAB_MAX	(1024 * 1024)
 #define ROW_LOG_LINE		64
+
+void
+cx_map_pages(void *area, Size size)
+{
+#ifdef MADV_POPULATE_WRITE
+	static uintptr_t page_size = 0;
+	uintptr_t	start;
+	uintptr_t	end;
+
+	/*
+	 * Taking the page faults of an area written from start to end one at a
+	 * time costs several times more (on virtual machines, ten times) than
+	 * mapping them in one call.  A kernel without MADV_POPULATE_WRITE
+	 * (before Linux 5.14) refuses the advice and the pages fault in as
+	 * usual.
+	 */
+	if (page_size == 0)
+	{
+		long		ps = sysconf(_SC_PAGESIZE);
+
+		page_size = ps > 0 ? (uintptr_t) ps : 4096;
+	}
+	start = ((uintptr_t) area + page_size - 1) & ~(page_size - 1);
+	end = ((uintptr_t) area + size) & ~(page_size - 1);
+	if (end > start)
+		(void) madvise((void *) start, end - start, MADV_POPULATE_WRITE);
+#endif
+}
+
+CxLogSlot *
+cx_log_slot(CxLogSlot **list, MemoryContext fn_mcxt, MemoryContext cxt)
+{
+	CxLogSlot  *slot;
+	CxLogSlot  *free_slot = NULL;
+
+	for (slot = *list; slot != NULL; slot = slot->next)
+	{
+		if (slot->log != NULL && slot->cxt == cxt)
+			return slot;
+		if (slot->log == NULL && free_slot == NULL)
+			free_slot = slot;
+	}
+	if (free_slot == NULL)
+	{
+		free_slot = MemoryContextAllocZero(fn_mcxt, sizeof(CxLogSlot));
+		free_slot->next = *list;
+		*list = free_slot;
+	}
+	return free_slot;
+}
+
+void
+cx_log_slot_fill(CxLogSlot *slot, MemoryContext cxt, void *log,
+				 MemoryContextCallback *callback,
+				 MemoryContextCallbackFunction forget)
+{
+	callback->func = forget;
+	callback->arg = log;
+	MemoryContextRegisterResetCallback(cxt, callback);
+	slot->log = log;
+	slot->cxt = cxt;
+}
 
 /* The aggregate context is being reset: its log is gone. */
 static void

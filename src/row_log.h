@@ -20,9 +20,7 @@
  * fault of its own, and a state's header and first rows share the lines a
  * flush prefetches.
  *
- * session_stats uses it; window_funnel has moved to group_log.h, which
- * keeps no per-group state at all (measured faster on the funnel).  The
- * arena functions below serve both for the states deserialize rebuilds.
+ * session_stats uses it, and its arena for the states deserialize rebuilds.
  */
 #ifndef CX_ROW_LOG_H
 #define CX_ROW_LOG_H
@@ -30,7 +28,50 @@
 #include "postgres.h"
 #include "fmgr.h"
 
-#include "group_log.h"			/* CxLogSlot */
+
+/*
+ * A call site's logs, one per aggregate context (one per plan, or one per
+ * context of grouping sets), kept from the transition function's fn_extra
+ * data.
+ */
+typedef struct CxLogSlot
+{
+	void	   *log;			/* NULL: free (its context was reset) */
+	MemoryContext cxt;
+	struct CxLogSlot *next;
+} CxLogSlot;
+
+/*
+ * The slot of aggregate context cxt in a call site's list, or a free one
+ * (log NULL) to fill, added to the list in fn_mcxt when none is free.
+ */
+extern CxLogSlot *cx_log_slot(CxLogSlot **list, MemoryContext fn_mcxt,
+							  MemoryContext cxt);
+
+/*
+ * The log of aggregate context cxt when it is in the list's first slot (the
+ * usual case: one context per call site), else NULL.
+ */
+static inline void *
+cx_log_slot_first(CxLogSlot *const *list, MemoryContext cxt)
+{
+	return *list != NULL && (*list)->log != NULL && (*list)->cxt == cxt ?
+		(*list)->log : NULL;
+}
+
+/*
+ * Fill a free slot with a new log of aggregate context cxt, and register
+ * forget(log) (which must empty the slot) to run when cxt is reset.
+ */
+extern void cx_log_slot_fill(CxLogSlot *slot, MemoryContext cxt, void *log,
+							 MemoryContextCallback *callback,
+							 MemoryContextCallbackFunction forget);
+
+/*
+ * Map the pages of a new memory area in one system call, when the whole area
+ * will be written (no effect where the kernel does not offer it).
+ */
+extern void cx_map_pages(void *area, Size size);
 
 typedef struct RowLog RowLog;
 

@@ -15,3 +15,12 @@ check_sort_network() {
 		"$CX_ROOT/test/unit/sort_check.c" && "$bin" 200000 42
 }
 cx_check "unit/sort-network-exhaustive-and-vs-qsort" check_sort_network
+
+check_funnel_fast() {
+	local bin="$CX_TMP/funnel_fast_check"
+	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -I"$CX_ROOT/src/core" -o "$bin" \
+		"$CX_ROOT/test/unit/funnel_fast_check.c" "$CX_ROOT/src/core/funnel_fast.c" \
+		"$CX_ROOT/src/core/funnel_core.c" "$CX_ROOT/src/core/funnel_mode.c" &&
+		"$bin" 200000 42
+}
+cx_check "unit/funnel-fast-pass-vs-exact" check_funnel_fast

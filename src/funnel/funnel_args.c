@@ -1,0 +1,233 @@
+/*
+ * funnel_args.c
+ *		Checks of the funnel aggregates' window, mode and steps arguments,
+ *		with a per-call-site cache so that a row whose arguments equal the
+ *		previous row's costs a compare, and constants of the query nothing.
+ */
+#include "cx_journey.h"
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "nodes/primnodes.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "funnel_args.h"
+
+/*
+ * Checks of the call itself, made on its first row: the conditions are
+ * separate boolean arguments, 1 to FUNNEL_MAX_STEPS of them.
+ */
+static void
+funnel_check_conditions(FunctionCallInfo fcinfo, FunnelArgs *args, int first_step)
+{
+	int			nsteps = PG_NARGS() - first_step;
+	Oid			type;
+	int			bad;
+
+	cx_refuse_variadic_array(fcinfo, "a funnel",
+							 "List the conditions, for example kind = 'visit', kind = 'purchase', or give the steps as event names: window_funnel(window, ts, kind, ARRAY['visit', 'purchase']).");
+	if (nsteps < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a funnel needs at least one step")));
+	if (nsteps > FUNNEL_MAX_STEPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a funnel has at most %d steps, this one has %d",
+						FUNNEL_MAX_STEPS, nsteps)));
+	bad = cx_first_non_bool_arg(fcinfo, first_step, &type);
+	if (bad >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("funnel step %d must be a boolean condition, not type %s",
+						bad + 1, OidIsValid(type) ? format_type_be(type) : "unknown"),
+				 errhint("Write each step as a condition, for example kind = 'purchase'.")));
+	args->params.nsteps = nsteps;
+	args->params.steps_hash = 0;
+}
+
+/* The row's window into params.window; checked once per distinct value. */
+static void
+funnel_row_window(FunctionCallInfo fcinfo, FunnelArgs *args)
+{
+	Interval   *window;
+
+	if (PG_ARGISNULL(FUNNEL_WINDOW_ARG))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel window must not be NULL"),
+				 errhint("Give a window such as interval '7 days'.")));
+	window = PG_GETARG_INTERVAL_P(FUNNEL_WINDOW_ARG);
+	if (args->window_known &&
+		window->time == args->window_value.time &&
+		window->day == args->window_value.day &&
+		window->month == args->window_value.month)
+		return;
+	args->params.window = cx_interval_usec(window, "funnel window", true);
+	args->window_value = *window;
+	args->window_known = true;
+}
+
+/* The row's mode into params.flags; parsed once per distinct text. */
+static void
+funnel_row_mode(FunctionCallInfo fcinfo, FunnelArgs *args)
+{
+	text	   *mode;
+	char	   *bytes;
+	int			len;
+	int			flags;
+	size_t		bad_start;
+	size_t		bad_len;
+
+	if (PG_ARGISNULL(FUNNEL_MODE_ARG))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel mode must not be NULL"),
+				 errhint("Pass '' for no mode, or a comma-separated list of: %s.",
+						 FUNNEL_MODE_WORDS)));
+	/* compare bytes, not pointers: a freed datum's address can come back */
+	mode = PG_GETARG_TEXT_PP(FUNNEL_MODE_ARG);
+	bytes = VARDATA_ANY(mode);
+	len = VARSIZE_ANY_EXHDR(mode);
+	if (args->mode_text != NULL && len == args->mode_len &&
+		memcmp(bytes, args->mode_text, len) == 0)
+		return;
+	if (cx_funnel_mode_parse(bytes, len, &flags, &bad_start, &bad_len) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown funnel mode \"%s\"",
+						cx_quote_literal(bytes + bad_start, bad_len)),
+				 errdetail("The mode list was \"%s\".", cx_quote_literal(bytes, len)),
+				 errhint("Valid modes, comma-separated: %s.", FUNNEL_MODE_WORDS)));
+	if (args->mode_text != NULL)
+		pfree(args->mode_text);
+	args->mode_text = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len + 1);
+	memcpy(args->mode_text, bytes, len);
+	args->mode_len = len;
+	args->params.flags = flags;
+}
+
+/*
+ * Event form: the row's steps array, parsed once per distinct array into
+ * the labels each row's event is compared with, and params.nsteps and
+ * params.steps_hash (a hash of the labels, so that states made in other
+ * processes can be compared).
+ */
+static void
+funnel_row_steps(FunctionCallInfo fcinfo, FunnelArgs *args, int argno)
+{
+	ArrayType  *steps;
+	Datum	   *elems;
+	bool	   *nulls;
+	StringInfoData labels;
+	int			n;
+	int			i;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel steps must not be NULL"),
+				 errhint("Give the event of each step, for example ARRAY['visit', 'cart', 'purchase'].")));
+	steps = PG_GETARG_ARRAYTYPE_P(argno);
+	if (args->steps_bytes != NULL && VARSIZE(steps) == args->steps_size &&
+		memcmp(steps, args->steps_bytes, args->steps_size) == 0)
+		return;
+	if (ARR_NDIM(steps) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel steps must be a one-dimensional text array")));
+	deconstruct_array(steps, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	if (n < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a funnel needs at least one step")));
+	if (n > FUNNEL_MAX_STEPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a funnel has at most %d steps, this one has %d",
+						FUNNEL_MAX_STEPS, n)));
+	for (i = 0; i < n; i++)
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("funnel step %d is NULL", i + 1),
+					 errhint("Give the event of every step.")));
+	if (args->steps_bytes != NULL)
+	{
+		pfree(args->steps_bytes);
+		for (i = 0; i < args->params.nsteps; i++)
+			pfree(args->label[i]);
+	}
+	args->steps_size = VARSIZE(steps);
+	args->steps_bytes = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, args->steps_size);
+	memcpy(args->steps_bytes, steps, args->steps_size);
+	initStringInfo(&labels);
+	for (i = 0; i < n; i++)
+	{
+		text	   *label = DatumGetTextPP(elems[i]);
+		int32		len = VARSIZE_ANY_EXHDR(label);
+
+		args->label_len[i] = len;
+		args->label[i] = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len + 1);
+		memcpy(args->label[i], VARDATA_ANY(label), len);
+		appendBinaryStringInfo(&labels, (const char *) &len, sizeof(len));
+		appendBinaryStringInfo(&labels, VARDATA_ANY(label), len);
+	}
+	args->params.nsteps = n;
+	/* odd, so never 0: the conditions form's value */
+	args->params.steps_hash = hash_bytes_extended((const unsigned char *) labels.data,
+												  labels.len, 0) | 1;
+	pfree(labels.data);
+}
+
+/*
+ * Is argument argno (1 = the aggregate's first input) the same for every
+ * row: a constant, or a parameter of the statement?  The transition
+ * function's own expression holds only placeholders, so this asks the
+ * aggregate call, whose arguments the planner has folded.
+ */
+static bool
+funnel_arg_constant(FunctionCallInfo fcinfo, int argno)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	Node	   *arg;
+
+	if (aggref == NULL || argno < 1 || argno > list_length(aggref->args))
+		return false;
+	arg = (Node *) ((TargetEntry *) list_nth(aggref->args, argno - 1))->expr;
+	return IsA(arg, Const) ||
+		(IsA(arg, Param) && ((Param *) arg)->paramkind == PARAM_EXTERN);
+}
+
+FunnelArgs *
+funnel_row_args(FunctionCallInfo fcinfo, FunnelForm form)
+{
+	FunnelArgs *args = (FunnelArgs *) fcinfo->flinfo->fn_extra;
+
+	/* constants of the query were checked on the first row */
+	if (likely(args != NULL && args->constant))
+		return args;
+	if (args == NULL)
+	{
+		args = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FunnelArgs));
+		fcinfo->flinfo->fn_extra = args;
+	}
+	if (!args->site_checked && !form.by_event)
+		funnel_check_conditions(fcinfo, args, FUNNEL_FIRST_STEP_ARG(form));
+	funnel_row_window(fcinfo, args);
+	if (form.with_mode)
+		funnel_row_mode(fcinfo, args);
+	if (form.by_event)
+		funnel_row_steps(fcinfo, args, FUNNEL_STEPS_ARG(form));
+	if (!args->site_checked)
+	{
+		args->constant = funnel_arg_constant(fcinfo, FUNNEL_WINDOW_ARG) &&
+			(!form.with_mode || funnel_arg_constant(fcinfo, FUNNEL_MODE_ARG)) &&
+			(!form.by_event || funnel_arg_constant(fcinfo, FUNNEL_STEPS_ARG(form)));
+		args->site_checked = true;
+	}
+	return args;
+}

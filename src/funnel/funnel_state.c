@@ -1,0 +1,284 @@
+/*
+ * funnel_state.c
+ *		The rows of one funnel group: creation, growth, merging, sorting,
+ *		and the serialize / deserialize functions of partial aggregation.
+ */
+#include "cx_journey.h"
+
+#include "libpq/pqformat.h"
+
+#include "funnel_state.h"
+
+#define FUNNEL_HEADER_SIZE		offsetof(FunnelState, rows)
+#define FUNNEL_ROW_SIZE(packed) ((packed) ? sizeof(int64) : sizeof(FunnelEvent))
+
+/* Bytes of a serialized state before its rows. */
+#define FUNNEL_SERIAL_HEADER	33
+
+void
+funnel_params_mismatch(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("funnel window, mode and steps must be the same for every row of a group"),
+			 errhint("Pass constants, or values that depend only on the GROUP BY key.")));
+}
+
+static void
+funnel_check_limit(int64 need)
+{
+	if (need > FUNNEL_MAX_ROWS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a funnel keeps at most %d matching rows per group", FUNNEL_MAX_ROWS),
+				 errdetail("Only rows that match a step are kept (all rows under strict_order)."),
+				 errhint("Narrow the time range, or filter the rows with a WHERE clause on the step conditions.")));
+}
+
+/* A state of capacity rows of the given format, header set, no rows. */
+static FunnelState *
+funnel_state_alloc(MemoryContext cxt, const FunnelParams *params, bool packed,
+				   int64 capacity)
+{
+	FunnelState *state;
+
+	funnel_check_limit(capacity);
+	state = MemoryContextAlloc(cxt, FUNNEL_HEADER_SIZE + capacity * FUNNEL_ROW_SIZE(packed));
+	state->params = *params;
+	state->count = 0;
+	state->capacity = (int32) capacity;
+	state->packed = packed;
+	state->sorted = true;
+	return state;
+}
+
+FunnelState *
+funnel_state_new(MemoryContext cxt, const FunnelParams *params)
+{
+	bool		packed = params->nsteps <= FUNNEL_PACK_MAX_STEPS;
+
+	/* a wide state holds half as many rows in the same space */
+	return funnel_state_alloc(cxt, params, packed,
+							  packed ? FUNNEL_INLINE_ROWS : FUNNEL_INLINE_ROWS / 2);
+}
+
+/*
+ * Room for extra more rows, made wide first when wide is set: the state
+ * reallocated (it may move) to a capacity doubled as needed.
+ */
+static FunnelState *
+funnel_state_grow(FunnelState *state, int64 extra, bool wide)
+{
+	int64		need = (int64) state->count + extra;
+	bool		packed = state->packed && !wide;
+	int64		capacity = state->capacity;
+
+	if (need <= capacity && packed == state->packed)
+		return state;
+	funnel_check_limit(need);
+	capacity = cx_grow_capacity(capacity, need, FUNNEL_INLINE_ROWS, FUNNEL_MAX_ROWS);
+	state = repalloc(state, FUNNEL_HEADER_SIZE + capacity * FUNNEL_ROW_SIZE(packed));
+	state->capacity = (int32) capacity;
+	if (packed != state->packed)
+	{
+		FunnelEvent *events = (FunnelEvent *) state->rows;
+		int32		i;
+
+		/* from the end: wide row i covers packed rows 2i and 2i + 1, read */
+		for (i = state->count - 1; i >= 0; i--)
+		{
+			int64		key = state->rows[i];
+
+			events[i].ts = cx_funnel_key_ts(key);
+			events[i].mask = cx_funnel_key_mask(key);
+		}
+		state->packed = false;
+	}
+	return state;
+}
+
+FunnelState *
+funnel_state_make_room(FunnelState *state, int64 ts)
+{
+	return funnel_state_grow(state, 1, state->packed && !cx_funnel_packable(ts));
+}
+
+/* What orders row i: its key (packed) or its time (wide). */
+static inline int64
+funnel_row_order(const FunnelState *state, int32 i)
+{
+	return state->packed ? state->rows[i] : ((const FunnelEvent *) state->rows)[i].ts;
+}
+
+FunnelState *
+funnel_state_merge(FunnelState *left, const FunnelState *right)
+{
+	int32		i;
+
+	if (right->count == 0)
+		return left;
+	left = funnel_state_grow(left, right->count, !right->packed);
+	if (left->packed == right->packed)
+	{
+		Size		row = FUNNEL_ROW_SIZE(left->packed);
+
+		if (!right->sorted ||
+			(left->count > 0 &&
+			 funnel_row_order(right, 0) < funnel_row_order(left, left->count - 1)))
+			left->sorted = false;
+		memcpy((char *) left->rows + (Size) left->count * row, right->rows,
+			   (Size) right->count * row);
+		left->count += right->count;
+		return left;
+	}
+	/* a wide left state takes packed rows one by one */
+	for (i = 0; i < right->count; i++)
+		left = funnel_state_append(left, cx_funnel_key_ts(right->rows[i]),
+								   cx_funnel_key_mask(right->rows[i]));
+	return left;
+}
+
+/* The row order of funnel_core.h, for qsort_interruptible. */
+static int
+funnel_event_cmp(const void *a, const void *b, void *arg)
+{
+	return cx_funnel_event_cmp(a, b);
+}
+
+void
+funnel_state_sort(FunnelState *state)
+{
+	if (state->sorted)
+		return;
+	if (state->packed)
+		cx_sort_int64(state->rows, state->count);
+	else
+		qsort_interruptible(state->rows, state->count, sizeof(FunnelEvent),
+							funnel_event_cmp, NULL);
+	state->sorted = true;
+}
+
+FunnelEvent *
+funnel_state_events(FunnelState *state, bool *copied)
+{
+	FunnelEvent *events;
+	int32		i;
+
+	funnel_state_sort(state);
+	*copied = state->packed;
+	if (!state->packed)
+		return (FunnelEvent *) state->rows;
+	events = palloc(Max(state->count, 1) * sizeof(FunnelEvent));
+	for (i = 0; i < state->count; i++)
+	{
+		events[i].ts = cx_funnel_key_ts(state->rows[i]);
+		events[i].mask = cx_funnel_key_mask(state->rows[i]);
+	}
+	return events;
+}
+
+/*
+ * Serialize a partial state: nsteps, flags, window, packed, count, steps
+ * hash, then the rows as 8-byte integers in network order (a packed key,
+ * or a time and a mask).
+ */
+PG_FUNCTION_INFO_V1(window_funnel_serialize);
+Datum
+window_funnel_serialize(PG_FUNCTION_ARGS)
+{
+	FunnelState *state = (FunnelState *) PG_GETARG_POINTER(0);
+	int64		words = (int64) state->count * (state->packed ? 1 : 2);
+	bytea	   *result;
+	StringInfoData buf;
+	int64		i;
+
+	result = cx_bytea_writer(FUNNEL_SERIAL_HEADER + words * 8, &buf);
+	pq_writeint32(&buf, state->params.nsteps);
+	pq_writeint32(&buf, state->params.flags);
+	pq_writeint64(&buf, state->params.window);
+	pq_writeint8(&buf, state->packed ? 1 : 0);
+	pq_writeint32(&buf, state->count);
+	pq_writeint64(&buf, state->params.steps_hash);
+	for (i = 0; i < words; i++)
+		pq_writeint64(&buf, (uint64) state->rows[i]);
+	Assert(buf.len == buf.maxlen);
+	PG_RETURN_BYTEA_P(result);
+}
+
+static void
+funnel_bad_state(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid window_funnel state: %s", what)));
+}
+
+/* Deserialize a partial state, rejecting bytes that are not one. */
+PG_FUNCTION_INFO_V1(window_funnel_deserialize);
+Datum
+window_funnel_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggcxt;
+	StringInfoData buf;
+	FunnelParams params;
+	FunnelState *state;
+	int			packed;
+	int32		count;
+	uint64		max_mask;
+	int32		i;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "window_funnel_deserialize called in non-aggregate context");
+	cx_bytea_reader(bytes, &buf);
+	if (buf.len < FUNNEL_SERIAL_HEADER)
+		funnel_bad_state("too short");
+	params.nsteps = (int32) pq_getmsgint(&buf, 4);
+	params.flags = (int32) pq_getmsgint(&buf, 4);
+	params.window = pq_getmsgint64(&buf);
+	packed = pq_getmsgbyte(&buf);
+	count = (int32) pq_getmsgint(&buf, 4);
+	params.steps_hash = (uint64) pq_getmsgint64(&buf);
+	if (params.nsteps < 1 || params.nsteps > FUNNEL_MAX_STEPS)
+		funnel_bad_state("step count out of range");
+	if ((params.flags & ~FUNNEL_ALL_MODES) != 0)
+		funnel_bad_state("unknown mode flags");
+	if (params.window < 0)
+		funnel_bad_state("negative window");
+	if (packed != 0 && (packed != 1 || params.nsteps > FUNNEL_PACK_MAX_STEPS))
+		funnel_bad_state("bad row format");
+	if (count < 0 || count > FUNNEL_MAX_ROWS ||
+		(int64) buf.len - FUNNEL_SERIAL_HEADER != (int64) count * (packed ? 8 : 16))
+		funnel_bad_state("row count does not match the length");
+	max_mask = params.nsteps == 64 ? PG_UINT64_MAX : (UINT64CONST(1) << params.nsteps) - 1;
+
+	/* exactly the rows it holds: the leader of a parallel plan keeps several */
+	state = funnel_state_alloc(aggcxt, &params, packed != 0, Max(count, 1));
+	for (i = 0; i < count; i++)
+	{
+		int64		ts;
+		uint64		mask;
+
+		if (packed)
+		{
+			int64		key = pq_getmsgint64(&buf);
+
+			ts = cx_funnel_key_ts(key);
+			mask = cx_funnel_key_mask(key);
+		}
+		else
+		{
+			ts = pq_getmsgint64(&buf);
+			mask = (uint64) pq_getmsgint64(&buf);
+		}
+		if ((mask & ~max_mask) != 0)
+			funnel_bad_state("a row matches a step past the last");
+		if (mask == 0 && !(params.flags & FUNNEL_STRICT_ORDER))
+			funnel_bad_state("a row matches no step");
+		if (packed && !cx_funnel_packable(ts))
+			funnel_bad_state("a packed row's time is out of range");
+		/* the state has room for every row: no reallocation happens */
+		state = funnel_state_append(state, ts, mask);
+	}
+	PG_RETURN_POINTER(state);
+}

@@ -1,0 +1,124 @@
+/*
+ * funnel_fast_check.c
+ *		Checks cx_funnel_fast_level (src/core/funnel_fast.c) against the
+ *		exact evaluation cx_funnel_evaluate (src/core/funnel_core.c) in the
+ *		default mode, on random customers: ties and repeated rows, gaps of
+ *		exactly the window, times near the ends of the packable range, and
+ *		rows matching no step or several (where the one pass must decline).
+ *
+ * Usage: funnel_fast_check [cases] [seed].  Prints "N passed, N failed".
+ */
+#include "funnel_core.h"
+#include "funnel_fast.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define MAX_ROWS 40
+
+static void *
+test_alloc(size_t size)
+{
+	return malloc(size);
+}
+
+static void
+no_interrupts(void)
+{
+}
+
+/* The next value of a 64-bit xorshift generator. */
+static uint64_t
+next_random(uint64_t *seed)
+{
+	*seed ^= *seed << 13;
+	*seed ^= *seed >> 7;
+	*seed ^= *seed << 17;
+	return *seed;
+}
+
+static int
+compare_int64(const void *a, const void *b)
+{
+	int64_t		x = *(const int64_t *) a;
+	int64_t		y = *(const int64_t *) b;
+
+	return (x > y) - (x < y);
+}
+
+int
+main(int argc, char **argv)
+{
+	long		cases = argc > 1 ? atol(argv[1]) : 100000;
+	uint64_t	seed = argc > 2 ? strtoull(argv[2], NULL, 10) : 42;
+	FunnelHooks hooks = {test_alloc, free, no_interrupts};
+	long		passed = 0;
+	long		failed = 0;
+	long		declined = 0;
+	long		c;
+
+	seed = seed * 2654435761u + 1;
+	for (c = 0; c < cases; c++)
+	{
+		int64_t		keys[MAX_ROWS];
+		FunnelEvent events[MAX_ROWS];
+		FunnelOutcome out;
+		int			nsteps = 1 + (int) (next_random(&seed) % FUNNEL_PACK_MAX_STEPS);
+		int			n = (int) (next_random(&seed) % (MAX_ROWS + 1));
+		int			shape = (int) (next_random(&seed) % 4);
+		/* a small time range gives ties; the window is often a gap exactly */
+		int64_t		span = 1 + (int64_t) (next_random(&seed) % 20);
+		int64_t		window = (int64_t) (next_random(&seed) % (uint64_t) (span + 2));
+		int64_t		base = 0;
+		int			single = 1;
+		int			fast;
+		int			i;
+
+		if (shape == 1)
+			base = FUNNEL_PACK_LIMIT - 1 - span;	/* near the top */
+		else if (shape == 2)
+			base = -FUNNEL_PACK_LIMIT + 1;			/* near the bottom */
+		for (i = 0; i < n; i++)
+		{
+			uint64_t	r = next_random(&seed);
+			uint64_t	mask;
+
+			if (i > 0 && r % 5 == 0)
+			{
+				/* a repeat of an earlier row */
+				keys[i] = keys[r / 5 % (uint64_t) i];
+				continue;
+			}
+			mask = UINT64_C(1) << (r / 8 % (uint64_t) nsteps);
+			/* shape 3: some rows match no step or several */
+			if (shape == 3 && r % 7 == 0)
+				mask = (r >> 20) & ((UINT64_C(1) << nsteps) - 1);
+			keys[i] = cx_funnel_pack(base + (int64_t) (r >> 32) % span, mask);
+		}
+		qsort(keys, (size_t) n, sizeof(int64_t), compare_int64);
+		for (i = 0; i < n; i++)
+		{
+			events[i].ts = cx_funnel_key_ts(keys[i]);
+			events[i].mask = cx_funnel_key_mask(keys[i]);
+			if (events[i].mask == 0 || (events[i].mask & (events[i].mask - 1)) != 0)
+				single = 0;
+		}
+		cx_funnel_evaluate(events, (size_t) n, nsteps, window, 0, false, &out, &hooks);
+		fast = cx_funnel_fast_level(keys, n, window);
+		if (fast == -1)
+			declined++;
+		if (single ? fast == out.level : fast == -1)
+			passed++;
+		else if (failed++ < 5)
+		{
+			printf("case %ld: %d rows, %d steps, window %lld: one pass %d, exact %d\n",
+				   c, n, nsteps, (long long) window, fast, out.level);
+			for (i = 0; i < n; i++)
+				printf("  ts %lld mask %llx\n", (long long) events[i].ts,
+					   (unsigned long long) events[i].mask);
+		}
+	}
+	printf("(%ld cases declined to the exact evaluation)\n", declined);
+	printf("%ld passed, %ld failed\n", passed, failed);
+	return failed == 0 ? 0 : 1;
+}
