@@ -4,9 +4,58 @@
  */
 #include "cx_journey.h"
 
+#include "catalog/pg_type.h"
 #include "common/int.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
+
+PG_MODULE_MAGIC;
+
+/* A user literal for an error message, cut at CX_QUOTE_MAX bytes. */
+char *
+cx_quote_literal(const char *text, size_t len)
+{
+	size_t		cut;
+
+	if (len <= CX_QUOTE_MAX)
+		return pnstrdup(text, len);
+	/* cut on a character boundary so the message stays valid text */
+	cut = pg_mbcliplen(text, (int) len, CX_QUOTE_MAX);
+	return psprintf("%.*s...", (int) cut, text);
+}
+
+/* 0A000 for an explicit VARIADIC array given to a conditions list. */
+void
+cx_refuse_variadic_array(FunctionCallInfo fcinfo, const char *what,
+						 const char *hint)
+{
+	/*
+	 * With VARIADIC "any", an explicit VARIADIC array arrives as one array
+	 * argument; the conditions are meant to be separate expressions.
+	 */
+	if (get_fn_expr_variadic(fcinfo->flinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s takes its conditions as separate arguments, not as a VARIADIC array",
+						what),
+				 errhint("%s", hint)));
+}
+
+/* The first argument from first on that is not boolean, or -1. */
+int
+cx_first_non_bool_arg(FunctionCallInfo fcinfo, int first, Oid *type)
+{
+	int			i;
+
+	for (i = first; i < PG_NARGS(); i++)
+	{
+		*type = get_fn_expr_argtype(fcinfo->flinfo, i);
+		if (*type != BOOLOID)
+			return i - first;
+	}
+	return -1;
+}
 
 /* An interval argument as microseconds; what names it in errors (22023). */
 int64

@@ -3,6 +3,7 @@
  *		Backend-independent parsing of window_funnel mode lists.
  */
 #include "funnel_mode.h"
+#include "text_util.h"
 
 #include <string.h>
 
@@ -21,13 +22,6 @@ static const FunnelModeWord mode_words[] = {
 	{"strict_once", 0},
 	{"allow_reentry", FUNNEL_ALLOW_REENTRY},
 };
-
-static int
-mode_is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-		c == '\f' || c == '\v';
-}
 
 /* Case-insensitive comparison of a word of len bytes with a lowercase name. */
 static int
@@ -62,7 +56,7 @@ cx_funnel_mode_parse(const char *text, size_t len, int *flags,
 	*bad_len = 0;
 
 	/* an empty or blank list means no mode */
-	for (i = 0; i < len && mode_is_space(text[i]); i++)
+	for (i = 0; i < len && cx_is_space(text[i]); i++)
 		;
 	if (i == len)
 		return 0;
@@ -77,9 +71,9 @@ cx_funnel_mode_parse(const char *text, size_t len, int *flags,
 		while (pos < len && text[pos] != ',')
 			pos++;
 		end = pos;
-		while (start < end && mode_is_space(text[start]))
+		while (start < end && cx_is_space(text[start]))
 			start++;
-		while (end > start && mode_is_space(text[end - 1]))
+		while (end > start && cx_is_space(text[end - 1]))
 			end--;
 		for (w = 0; w < sizeof(mode_words) / sizeof(mode_words[0]); w++)
 		{

@@ -412,7 +412,15 @@ funnel_json(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory while building the funnel JSON")));
-	result = cstring_to_text(serialized);
-	free(serialized);
+	/* serialized is malloc'd by json-c's side: free it even if the copy fails */
+	PG_TRY();
+	{
+		result = cstring_to_text(serialized);
+	}
+	PG_FINALLY();
+	{
+		free(serialized);
+	}
+	PG_END_TRY();
 	PG_RETURN_TEXT_P(result);
 }

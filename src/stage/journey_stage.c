@@ -17,50 +17,6 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
-PG_MODULE_MAGIC;
-
-char *
-cx_quote_literal(const char *text, size_t len)
-{
-	size_t		cut;
-
-	if (len <= CX_QUOTE_MAX)
-		return pnstrdup(text, len);
-	/* cut on a character boundary so the message stays valid text */
-	cut = pg_mbcliplen(text, (int) len, CX_QUOTE_MAX);
-	return psprintf("%.*s...", (int) cut, text);
-}
-
-void
-cx_refuse_variadic_array(FunctionCallInfo fcinfo, const char *what,
-						 const char *hint)
-{
-	/*
-	 * With VARIADIC "any", an explicit VARIADIC array arrives as one array
-	 * argument; the conditions are meant to be separate expressions.
-	 */
-	if (get_fn_expr_variadic(fcinfo->flinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s takes its conditions as separate arguments, not as a VARIADIC array",
-						what),
-				 errhint("%s", hint)));
-}
-
-int
-cx_first_non_bool_arg(FunctionCallInfo fcinfo, int first, Oid *type)
-{
-	int			i;
-
-	for (i = first; i < PG_NARGS(); i++)
-	{
-		*type = get_fn_expr_argtype(fcinfo->flinfo, i);
-		if (*type != BOOLOID)
-			return i - first;
-	}
-	return -1;
-}
-
 void
 cx_check_stage_rank(int64 rank)
 {
