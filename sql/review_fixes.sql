@@ -30,3 +30,16 @@ FROM (VALUES (timestamptz '2026-01-01 10:00'), ('2026-01-01 10:10'), ('2026-01-0
 			 ('2026-01-01 10:25'), ('2026-01-01 12:00'), (NULL)) v(ts)
 WINDOW w AS (ORDER BY ts);
 
+-- 4. time_to_convert of a chain with a step at infinity: its own 22008,
+-- naming the steps' times; finite chains keep timestamp subtraction's form.
+SELECT time_to_convert(interval '1 hour', ts, e = 'a', e = 'b')
+FROM (VALUES (timestamptz 'infinity', 'a'), ('infinity', 'b')) v(ts, e);
+SELECT time_to_convert(interval '1 hour', ts, e, ARRAY['a', 'b', 'c'])
+FROM (VALUES (timestamptz '-infinity', 'a'), ('-infinity', 'b'), ('-infinity', 'c')) v(ts, e);
+SELECT time_to_convert(interval '2 days', ts, e = 'a', e = 'b')
+FROM (VALUES (timestamptz '2026-01-01 10:00', 'a'), ('2026-01-02 12:00:01.5', 'b')) v(ts, e);
+SELECT time_to_convert(interval '2 days', ts, e = 'a', e = 'b')
+FROM (VALUES (timestamptz '2026-01-01 10:00', 'a'), ('2026-01-01 10:00', 'b')) v(ts, e);
+-- the widest finite span a window allows still fits an interval
+SELECT time_to_convert(interval '100000000 days', ts, e = 'a', e = 'b')
+FROM (VALUES (timestamptz '4713-01-01 00:00 BC', 'a'), ('269078-01-01', 'b')) v(ts, e);
