@@ -12,8 +12,11 @@
 #define FUNNEL_HEADER_SIZE		offsetof(FunnelState, rows)
 #define FUNNEL_ROW_SIZE(packed) ((packed) ? sizeof(int64) : sizeof(FunnelEvent))
 
-/* Bytes of a serialized state before its rows. */
-#define FUNNEL_SERIAL_HEADER	33
+/*
+ * Bytes of a serialized state before its rows: nsteps 4, flags 4, window 8,
+ * packed 1, count 4, steps hash 8.
+ */
+#define FUNNEL_SERIAL_HEADER	(4 + 4 + 8 + 1 + 4 + 8)
 
 void
 funnel_params_mismatch(void)
@@ -280,5 +283,6 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		/* the state has room for every row: no reallocation happens */
 		state = funnel_state_append(state, ts, mask);
 	}
+	Assert(buf.cursor == buf.len);
 	PG_RETURN_POINTER(state);
 }
