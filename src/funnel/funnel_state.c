@@ -246,6 +246,12 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		funnel_bad_state("step count out of range");
 	if ((params.flags & ~FUNNEL_ALL_MODES) != 0)
 		funnel_bad_state("unknown mode flags");
+	/* the mode parser drops allow_reentry unless strict_order is given */
+	if ((params.flags & FUNNEL_ALLOW_REENTRY) && !(params.flags & FUNNEL_STRICT_ORDER))
+		funnel_bad_state("allow_reentry without strict_order");
+	/* 0 for the conditions form, odd for the event form (funnel_args.c) */
+	if (params.steps_hash != 0 && (params.steps_hash & 1) == 0)
+		funnel_bad_state("steps hash of neither form");
 	if (params.window < 0)
 		funnel_bad_state("negative window");
 	if (packed != 0 && (packed != 1 || params.nsteps > FUNNEL_PACK_MAX_STEPS))
@@ -280,6 +286,9 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 			funnel_bad_state("a row matches no step");
 		if (packed && !cx_funnel_packable(ts))
 			funnel_bad_state("a packed row's time is out of range");
+		/* what a timestamptz can hold: a valid time or +-infinity */
+		if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
+			funnel_bad_state("a row's time is out of range");
 		/* the state has room for every row: no reallocation happens */
 		state = funnel_state_append(state, ts, mask);
 	}
