@@ -6,6 +6,7 @@
 #include "cx_journey.h"
 
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 
 #include "funnel_state.h"
 
@@ -92,6 +93,9 @@ funnel_state_grow(FunnelState *state, int64 extra, bool wide)
 		{
 			int64		key = state->rows[i];
 
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+
 			events[i].ts = cx_funnel_key_ts(key);
 			events[i].mask = cx_funnel_key_mask(key);
 		}
@@ -136,8 +140,12 @@ funnel_state_merge(FunnelState *left, const FunnelState *right)
 	}
 	/* a wide left state takes packed rows one by one */
 	for (i = 0; i < right->count; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		left = funnel_state_append(left, cx_funnel_key_ts(right->rows[i]),
 								   cx_funnel_key_mask(right->rows[i]));
+	}
 	return left;
 }
 
@@ -174,6 +182,8 @@ funnel_state_events(FunnelState *state, bool *copied)
 	events = palloc(Max(state->count, 1) * sizeof(FunnelEvent));
 	for (i = 0; i < state->count; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		events[i].ts = cx_funnel_key_ts(state->rows[i]);
 		events[i].mask = cx_funnel_key_mask(state->rows[i]);
 	}
@@ -203,7 +213,11 @@ window_funnel_serialize(PG_FUNCTION_ARGS)
 	pq_writeint32(&buf, state->count);
 	pq_writeint64(&buf, state->params.steps_hash);
 	for (i = 0; i < words; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		pq_writeint64(&buf, (uint64) state->rows[i]);
+	}
 	Assert(buf.len == buf.maxlen);
 	PG_RETURN_BYTEA_P(result);
 }
@@ -268,6 +282,8 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		int64		ts;
 		uint64		mask;
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (packed)
 		{
 			int64		key = pq_getmsgint64(&buf);

@@ -268,7 +268,11 @@ session_stats_serialize(PG_FUNCTION_ARGS)
 	pq_writeint32(&buf, state->max_events);
 	pq_writeint32(&buf, state->count);
 	for (i = 0; i < state->count; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		pq_writeint64(&buf, state->ts[i]);
+	}
 	Assert(buf.len == buf.maxlen);
 	PG_RETURN_BYTEA_P(result);
 }
@@ -312,6 +316,8 @@ session_stats_deserialize(PG_FUNCTION_ARGS)
 	{
 		int64		ts = pq_getmsgint64(&buf);
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
