@@ -165,7 +165,15 @@ window_funnel_combinefn(PG_FUNCTION_ARGS)
 	left = (FunnelState *) PG_GETARG_POINTER(0);
 	if (!funnel_params_equal(&left->params, &right->params))
 		funnel_params_mismatch();
-	PG_RETURN_POINTER(funnel_state_merge(left, right));
+	left = funnel_state_merge(left, right);
+
+	/*
+	 * right's rows are copied: free it (one allocation, made by deserialize
+	 * in the aggregate context) rather than keep it until the group ends, as
+	 * a parallel plan's leader merges one partial state per worker.
+	 */
+	pfree(right);
+	PG_RETURN_POINTER(left);
 }
 
 /*

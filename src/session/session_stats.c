@@ -249,6 +249,8 @@ session_stats_combinefn(PG_FUNCTION_ARGS)
 		memcpy(left->ts + left->count, right->ts, (Size) right->count * sizeof(int64));
 		left->count += right->count;
 	}
+	/* right's rows are copied: free it (one allocation, made by deserialize) */
+	pfree(right);
 	PG_RETURN_POINTER(left);
 }
 

@@ -225,18 +225,31 @@ stage_timeline_combinefn(PG_FUNCTION_ARGS)
 		elog(ERROR, "stage_timeline_combinefn called in non-aggregate context");
 	left = PG_ARGISNULL(0) ? NULL : (TimelineState *) PG_GETARG_POINTER(0);
 	right = PG_ARGISNULL(1) ? NULL : (TimelineState *) PG_GETARG_POINTER(1);
-	if (right == NULL || right->count == 0)
+	if (right == NULL)
 	{
 		if (left == NULL)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(left);
 	}
+
+	/*
+	 * The first partial state of a group becomes the group's state: partial
+	 * states always come through deserialize, which made this one for this
+	 * call in the aggregate context.
+	 */
 	if (left == NULL)
-		left = timeline_state_new(aggcxt);
-	timeline_reserve(left, aggcxt, right->count);
-	memcpy(left->changes + left->count, right->changes,
-		   right->count * sizeof(TimelineChange));
-	left->count += right->count;
+		PG_RETURN_POINTER(right);
+	if (right->count > 0)
+	{
+		timeline_reserve(left, aggcxt, right->count);
+		memcpy(left->changes + left->count, right->changes,
+			   right->count * sizeof(TimelineChange));
+		left->count += right->count;
+	}
+	/* right's changes are copied: free it (deserialize's two allocations) */
+	if (right->changes != NULL)
+		pfree(right->changes);
+	pfree(right);
 	PG_RETURN_POINTER(left);
 }
 
