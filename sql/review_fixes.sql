@@ -43,3 +43,44 @@ FROM (VALUES (timestamptz '2026-01-01 10:00', 'a'), ('2026-01-01 10:00', 'b')) v
 -- the widest finite span a window allows still fits an interval
 SELECT time_to_convert(interval '100000000 days', ts, e = 'a', e = 'b')
 FROM (VALUES (timestamptz '4713-01-01 00:00 BC', 'a'), ('269078-01-01', 'b')) v(ts, e);
+
+-- 6. A group whose rows disagree on their options: the message names the
+-- first option that differs (funnel: window, mode, step count, steps;
+-- sessions: gap, max_duration, max_events) and quotes the group's value,
+-- then the differing one.
+CREATE TABLE rf_rows (ts timestamptz, e text, win interval, mode text, steps text[],
+					  gap interval, maxd interval, maxe int);
+INSERT INTO rf_rows VALUES
+	('2026-01-01 10:00', 'a', '1 day', 'STRICT_ORDER, strict_once', '{a,b}', '30 min', NULL, 3),
+	('2026-01-01 10:05', 'b', '36 hours', 'strict_increase,strict_order', '{a,b,c}', '1 hour', '1 hour', NULL);
+SELECT window_funnel(win, ts, e = 'a', e = 'b') FROM rf_rows;
+SELECT window_funnel(interval '1 hour', mode, ts, e = 'a', e = 'b') FROM rf_rows;
+SELECT window_funnel(interval '1 hour', 'allow_reentry', ts, e, steps) FROM rf_rows;
+SELECT time_to_convert(interval '1 hour', ts, e, CASE e WHEN 'a' THEN ARRAY['a', 'b'] ELSE ARRAY['a', 'c'] END) FROM rf_rows;
+SELECT session_stats(gap, ts) FROM rf_rows;
+SELECT session_stats(interval '1 hour', ts, maxd, NULL) FROM rf_rows;
+SELECT session_stats(interval '1 hour', ts, NULL, maxe) FROM rf_rows;
+-- the same found by the combine functions: each partition's rows agree, and
+-- GROUP BY is not on the partition key, so each partition is aggregated
+-- partially (partition 1's state first)
+CREATE TABLE rf_parts (part int, g int, ts timestamptz, e text, win interval, mode text, steps text[],
+					   gap interval, maxd interval, maxe int) PARTITION BY LIST (part);
+CREATE TABLE rf_parts_1 PARTITION OF rf_parts FOR VALUES IN (1);
+CREATE TABLE rf_parts_2 PARTITION OF rf_parts FOR VALUES IN (2);
+INSERT INTO rf_parts SELECT 1, g, ts + r * interval '1 minute', e, '2 days', '', '{a}', '45 min', NULL, 5
+	FROM rf_rows, generate_series(1, 10) g, generate_series(1, 300) r;
+INSERT INTO rf_parts SELECT 2, g, ts + r * interval '1 minute', e, '2 days 01:00', 'first_entry', '{a,b,c,d}', '45 min', '1 day', NULL
+	FROM rf_rows, generate_series(1, 10) g, generate_series(1, 300) r;
+ANALYZE rf_parts;
+SET enable_partitionwise_aggregate = on;
+SET max_parallel_workers_per_gather = 0;
+-- hashed, so that the combine meets the partial states in partition order
+SET enable_sort = off;
+EXPLAIN (COSTS OFF) SELECT window_funnel(win, ts, e = 'a') FROM rf_parts GROUP BY g;
+SELECT window_funnel(win, ts, e = 'a') FROM rf_parts GROUP BY g;
+SELECT window_funnel(interval '1 hour', mode, ts, e = 'a') FROM rf_parts GROUP BY g;
+SELECT window_funnel(interval '1 hour', ts, e, steps) FROM rf_parts GROUP BY g;
+SELECT session_stats(gap, ts, maxd, maxe) FROM rf_parts GROUP BY g;
+RESET enable_partitionwise_aggregate;
+RESET max_parallel_workers_per_gather;
+RESET enable_sort;

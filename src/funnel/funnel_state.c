@@ -7,6 +7,8 @@
 
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
 
 #include "funnel_state.h"
 
@@ -19,13 +21,80 @@
  */
 #define FUNNEL_SERIAL_HEADER	(4 + 4 + 8 + 1 + 4 + 8)
 
-void
-funnel_params_mismatch(void)
+/* A window of usec microseconds as interval text (days and time). */
+static char *
+funnel_window_text(int64 usec)
 {
+	Interval	window;
+
+	window.month = 0;
+	window.day = (int32) (usec / USECS_PER_DAY);
+	window.time = usec % USECS_PER_DAY;
+	return DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&window)));
+}
+
+/* Mode flags as the words that set them, comma-separated ("" for none). */
+static char *
+funnel_mode_text(int flags)
+{
+	static const struct
+	{
+		int			flag;
+		const char *word;
+	}			words[] = {
+		{FUNNEL_STRICT_ORDER, "strict_order"},
+		{FUNNEL_STRICT_DEDUPLICATION, "strict_deduplication"},
+		{FUNNEL_STRICT_INCREASE, "strict_increase"},
+		{FUNNEL_FIRST_ENTRY, "first_entry"},
+		{FUNNEL_ALLOW_REENTRY, "allow_reentry"},
+	};
+	StringInfoData buf;
+	size_t		i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < lengthof(words); i++)
+	{
+		if (flags & words[i].flag)
+			appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", words[i].word);
+	}
+	return buf.data;
+}
+
+void
+funnel_params_mismatch(const FunnelParams *group, const FunnelParams *other)
+{
+	const char *hint = "Pass constants, or values that depend only on the GROUP BY key.";
+	const char *detail = "The window, mode and steps must be the same for every row of a group.";
+
+	if (group->window != other->window)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel window differs within a group: \"%s\" and \"%s\"",
+						funnel_window_text(group->window), funnel_window_text(other->window)),
+				 errdetail("%s", detail),
+				 errhint("%s", hint)));
+	if (group->flags != other->flags)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel mode differs within a group: \"%s\" and \"%s\"",
+						funnel_mode_text(group->flags), funnel_mode_text(other->flags)),
+				 errdetail("%s Modes are compared by what they change (strict_once, and allow_reentry without strict_order, change nothing).",
+						   detail),
+				 errhint("%s", hint)));
+	if (group->nsteps != other->nsteps)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel step count differs within a group: %d and %d",
+						group->nsteps, other->nsteps),
+				 errdetail("%s", detail),
+				 errhint("%s", hint)));
+	/* only a hash of the event names is kept, so the names cannot be quoted */
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("funnel window, mode and steps must be the same for every row of a group"),
-			 errhint("Pass constants, or values that depend only on the GROUP BY key.")));
+			 errmsg("funnel steps differ within a group"),
+			 errdetail("Both lists have %d steps, with different event names. %s",
+					   group->nsteps, detail),
+			 errhint("%s", hint)));
 }
 
 static void

@@ -89,7 +89,7 @@ funnel_transition(FunctionCallInfo fcinfo, FunnelForm form)
 		/* every row, even one that matches nothing, agrees with its group */
 		if (!args->constant &&
 			unlikely(!funnel_params_equal(&state->params, &args->params)))
-			funnel_params_mismatch();
+			funnel_params_mismatch(&state->params, &args->params);
 	}
 
 	/* a NULL time skips the row */
@@ -164,7 +164,7 @@ window_funnel_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(right);
 	left = (FunnelState *) PG_GETARG_POINTER(0);
 	if (!funnel_params_equal(&left->params, &right->params))
-		funnel_params_mismatch();
+		funnel_params_mismatch(&left->params, &right->params);
 	left = funnel_state_merge(left, right);
 
 	/*
