@@ -2,11 +2,14 @@
  * stage_timeline.c
  *		The stage_timeline aggregate, its value type and accessors.
  *
- * stage_timeline(stage, at) gathers one customer's stage changes, in any
- * input order, and returns a compact stage_timeline value: the ordered list
- * of (entered_at, stage) segments.  Accessors answer from it: the current and
- * furthest stage, the number of regressions, the stage at a moment, and the
- * time spent in a stage up to a moment.
+ * The stage_timeline_agg(stage, at) aggregate (stage_timeline before
+ * 0.3.0, still a deprecated alias) gathers one customer's stage changes, in
+ * any input order, and returns a compact stage_timeline value: the ordered
+ * list of (start, stage) segments.  Accessors answer from it: the current
+ * and furthest stage, the number of regressions, the stage at a moment, when
+ * a stage was first reached (reached_at), and the time spent in a stage up
+ * to a moment.  The C symbols keep their 0.1.0 names (stage_timeline_*,
+ * stage_timeline_entered_at): the catalogs of older installs name them.
  *
  * Rules (documented in README.md):
  * - rows with a NULL stage or a NULL time are skipped;
@@ -581,7 +584,10 @@ stage_timeline_stage_at(PG_FUNCTION_ARGS)
 	PG_RETURN_JOURNEY_STAGE(TIMELINE_STAGES(t)[lo - 1]);
 }
 
-/* When the customer first entered a stage; NULL if never. */
+/*
+ * reached_at(timeline, stage) (and its deprecated alias entered_at): when the
+ * customer first entered a stage; NULL if never.
+ */
 PG_FUNCTION_INFO_V1(stage_timeline_entered_at);
 Datum
 stage_timeline_entered_at(PG_FUNCTION_ARGS)
