@@ -69,10 +69,20 @@ COMMENT ON FUNCTION milestone_at(milestone_path, int4) IS
 -- A funnel state is now one allocation of the group's rows: its declared
 -- size (SSPACE) is the header and the rows it holds inline,
 -- FUNNEL_STATE_SPACE in src/funnel/funnel_state.h.  ALTER AGGREGATE cannot
--- change SSPACE, so the catalog is updated (this script runs as superuser).
+-- change SSPACE, so the catalog is updated (this script runs as superuser),
+-- only for the extension's own aggregates: a user's aggregate built on these
+-- transition functions keeps the size its owner declared.
 UPDATE pg_catalog.pg_aggregate SET aggtransspace = 256
-WHERE aggtransfn IN ('window_funnel_transfn'::regproc, 'window_funnel_mode_transfn'::regproc,
-					 'window_funnel_event_transfn'::regproc, 'window_funnel_event_mode_transfn'::regproc);
+WHERE aggtransfn IN ('@extschema@.window_funnel_transfn'::pg_catalog.regproc,
+					 '@extschema@.window_funnel_mode_transfn'::pg_catalog.regproc,
+					 '@extschema@.window_funnel_event_transfn'::pg_catalog.regproc,
+					 '@extschema@.window_funnel_event_mode_transfn'::pg_catalog.regproc)
+	AND EXISTS (SELECT FROM pg_catalog.pg_depend d
+				WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+					AND d.objid = aggfnoid::pg_catalog.oid
+					AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+					AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'cx_journey')
+					AND d.deptype = 'e');
 -- END funnel
 
 /* ------------------------------------------------------------------------
@@ -170,9 +180,16 @@ COMMENT ON AGGREGATE session_stats(timestamptz, interval) IS
 COMMENT ON AGGREGATE session_stats(timestamp, interval) IS
 	'deprecated alias of session_stats(gap, ts) (the 0.2.0 argument order, timestamp without time zone), removed in 0.4.0';
 -- ALTER AGGREGATE cannot change SSPACE: the aliases declare the same state
+-- (the extension's own aggregates only, like every such UPDATE here)
 UPDATE pg_catalog.pg_aggregate SET aggtransspace = 256
 WHERE aggfnoid IN ('@extschema@.session_stats(pg_catalog.timestamptz, pg_catalog.interval)'::pg_catalog.regprocedure,
-				   '@extschema@.session_stats(pg_catalog.timestamp, pg_catalog.interval)'::pg_catalog.regprocedure);
+				   '@extschema@.session_stats(pg_catalog.timestamp, pg_catalog.interval)'::pg_catalog.regprocedure)
+	AND EXISTS (SELECT FROM pg_catalog.pg_depend d
+				WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+					AND d.objid = aggfnoid::pg_catalog.oid
+					AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+					AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'cx_journey')
+					AND d.deptype = 'e');
 
 COMMENT ON FUNCTION session_id(timestamptz, interval, interval, int4, bool) IS
 	'window function: 1-based session number; a new session when the time since the previous row is strictly greater than gap, or past max_duration / max_events (NULL: no cap), or at a boundary row; needs ORDER BY ts';
@@ -188,9 +205,22 @@ COMMENT ON FUNCTION session_id(timestamptz, interval, interval, int4, bool) IS
 -- one of the stage timeline aggregate at 80 (undeclared before).  ALTER
 -- AGGREGATE cannot change SSPACE, so the catalog is updated directly; by
 -- transition function, so the aggregates' new names (section naming) get
--- the same size.
+-- the same size; the extension's own aggregates only, so that a user's
+-- aggregate built on these transition functions keeps its declared size.
 UPDATE pg_catalog.pg_aggregate SET aggtransspace = 153
-	WHERE aggtransfn = 'milestone_path_agg_transfn(internal, text, timestamptz)'::pg_catalog.regprocedure;
+WHERE aggtransfn = '@extschema@.milestone_path_agg_transfn(pg_catalog.internal, pg_catalog.text, pg_catalog.timestamptz)'::pg_catalog.regprocedure
+	AND EXISTS (SELECT FROM pg_catalog.pg_depend d
+				WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+					AND d.objid = aggfnoid::pg_catalog.oid
+					AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+					AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'cx_journey')
+					AND d.deptype = 'e');
 UPDATE pg_catalog.pg_aggregate SET aggtransspace = 80
-	WHERE aggtransfn = 'stage_timeline_transfn(internal, journey_stage, timestamptz)'::pg_catalog.regprocedure;
+WHERE aggtransfn = '@extschema@.stage_timeline_transfn(pg_catalog.internal, @extschema@.journey_stage, pg_catalog.timestamptz)'::pg_catalog.regprocedure
+	AND EXISTS (SELECT FROM pg_catalog.pg_depend d
+				WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+					AND d.objid = aggfnoid::pg_catalog.oid
+					AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+					AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'cx_journey')
+					AND d.deptype = 'e');
 -- END stage_path

@@ -158,3 +158,46 @@ check_make_dist() {
 	return $status
 }
 cx_check "packaging/make-dist" check_make_dist
+
+# ALTER EXTENSION UPDATE rewrites the declared state size (SSPACE) of the
+# extension's own aggregates only: a user's aggregates built on its
+# transition functions at 0.2.0 keep the size their owner declared, while
+# the extension's own get the new sizes.
+check_upgrade_keeps_user_aggregates() {
+	local out expected
+	cx_psql -d postgres -c "DROP DATABASE IF EXISTS cx_upgrade_user_agg" -c "CREATE DATABASE cx_upgrade_user_agg" >/dev/null
+	cx_psql -d cx_upgrade_user_agg >/dev/null <<'SQL'
+CREATE EXTENSION cx_journey VERSION '0.2.0';
+CREATE SCHEMA mine;
+CREATE AGGREGATE mine.my_funnel(interval, timestamptz, VARIADIC "any") (
+	SFUNC = window_funnel_transfn, STYPE = internal, SSPACE = 12345, FINALFUNC = window_funnel_finalfn);
+CREATE AGGREGATE mine.my_timeline(journey_stage, timestamptz) (
+	SFUNC = stage_timeline_transfn, STYPE = internal, SSPACE = 12346, FINALFUNC = stage_timeline_finalfn);
+CREATE AGGREGATE mine.my_path(text, timestamptz) (
+	SFUNC = milestone_path_agg_transfn, STYPE = internal, SSPACE = 12347, FINALFUNC = milestone_path_agg_finalfn);
+ALTER EXTENSION cx_journey UPDATE;
+SQL
+	out=$(cx_psql -d cx_upgrade_user_agg -At <<'SQL'
+SELECT (SELECT extversion FROM pg_extension WHERE extname = 'cx_journey');
+SELECT aggfnoid::regprocedure || ' ' || aggtransspace FROM pg_aggregate
+WHERE aggfnoid IN ('mine.my_funnel(interval, timestamptz, "any")'::regprocedure,
+				   'mine.my_timeline(journey_stage, timestamptz)'::regprocedure,
+				   'mine.my_path(text, timestamptz)'::regprocedure,
+				   'window_funnel(interval, timestamptz, "any")'::regprocedure,
+				   'stage_timeline_agg(journey_stage, timestamptz)'::regprocedure,
+				   'milestone_path_agg(text, timestamptz)'::regprocedure)
+ORDER BY 1;
+SQL
+)
+	cx_psql -d postgres -c "DROP DATABASE cx_upgrade_user_agg" >/dev/null
+	expected='0.3.0
+milestone_path_agg(text,timestamp with time zone) 153
+mine.my_funnel(interval,timestamp with time zone,"any") 12345
+mine.my_path(text,timestamp with time zone) 12347
+mine.my_timeline(journey_stage,timestamp with time zone) 12346
+stage_timeline_agg(journey_stage,timestamp with time zone) 80
+window_funnel(interval,timestamp with time zone,"any") 256'
+	printf '%s\n' "$out"
+	[ "$out" = "$expected" ] || { diff <(printf '%s\n' "$expected") <(printf '%s\n' "$out"); return 1; }
+}
+cx_check "packaging/upgrade-keeps-user-aggregates" check_upgrade_keeps_user_aggregates

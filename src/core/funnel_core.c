@@ -238,6 +238,8 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 		/* the window is anchored at the first step-1 row, as Mixpanel does */
 		for (g = 0; g < n; g++)
 		{
+			if ((g & 0xFFFF) == 0 && hooks->check_interrupts)
+				hooks->check_interrupts();
 			if (events[g].mask & 1)
 			{
 				have_first = true;

@@ -6,22 +6,95 @@
 #include "cx_journey.h"
 
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
 
 #include "funnel_state.h"
 
 #define FUNNEL_HEADER_SIZE		offsetof(FunnelState, rows)
 #define FUNNEL_ROW_SIZE(packed) ((packed) ? sizeof(int64) : sizeof(FunnelEvent))
 
-/* Bytes of a serialized state before its rows. */
-#define FUNNEL_SERIAL_HEADER	33
+/*
+ * Bytes of a serialized state before its rows: nsteps 4, flags 4, window 8,
+ * packed 1, count 4, steps hash 8.
+ */
+#define FUNNEL_SERIAL_HEADER	(4 + 4 + 8 + 1 + 4 + 8)
+
+/* A window of usec microseconds as interval text (days and time). */
+static char *
+funnel_window_text(int64 usec)
+{
+	Interval	window;
+
+	window.month = 0;
+	window.day = (int32) (usec / USECS_PER_DAY);
+	window.time = usec % USECS_PER_DAY;
+	return DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&window)));
+}
+
+/* Mode flags as the words that set them, comma-separated ("" for none). */
+static char *
+funnel_mode_text(int flags)
+{
+	static const struct
+	{
+		int			flag;
+		const char *word;
+	}			words[] = {
+		{FUNNEL_STRICT_ORDER, "strict_order"},
+		{FUNNEL_STRICT_DEDUPLICATION, "strict_deduplication"},
+		{FUNNEL_STRICT_INCREASE, "strict_increase"},
+		{FUNNEL_FIRST_ENTRY, "first_entry"},
+		{FUNNEL_ALLOW_REENTRY, "allow_reentry"},
+	};
+	StringInfoData buf;
+	size_t		i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < lengthof(words); i++)
+	{
+		if (flags & words[i].flag)
+			appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", words[i].word);
+	}
+	return buf.data;
+}
 
 void
-funnel_params_mismatch(void)
+funnel_params_mismatch(const FunnelParams *group, const FunnelParams *other)
 {
+	const char *hint = "Pass constants, or values that depend only on the GROUP BY key.";
+	const char *detail = "The window, mode and steps must be the same for every row of a group.";
+
+	if (group->window != other->window)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel window differs within a group: \"%s\" and \"%s\"",
+						funnel_window_text(group->window), funnel_window_text(other->window)),
+				 errdetail("%s", detail),
+				 errhint("%s", hint)));
+	if (group->flags != other->flags)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel mode differs within a group: \"%s\" and \"%s\"",
+						funnel_mode_text(group->flags), funnel_mode_text(other->flags)),
+				 errdetail("%s Modes are compared by what they change (strict_once, and allow_reentry without strict_order, change nothing).",
+						   detail),
+				 errhint("%s", hint)));
+	if (group->nsteps != other->nsteps)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel step count differs within a group: %d and %d",
+						group->nsteps, other->nsteps),
+				 errdetail("%s", detail),
+				 errhint("%s", hint)));
+	/* only a hash of the event names is kept, so the names cannot be quoted */
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("funnel window, mode and steps must be the same for every row of a group"),
-			 errhint("Pass constants, or values that depend only on the GROUP BY key.")));
+			 errmsg("funnel steps differ within a group"),
+			 errdetail("Both lists have %d steps, with different event names. %s",
+					   group->nsteps, detail),
+			 errhint("%s", hint)));
 }
 
 static void
@@ -89,6 +162,9 @@ funnel_state_grow(FunnelState *state, int64 extra, bool wide)
 		{
 			int64		key = state->rows[i];
 
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+
 			events[i].ts = cx_funnel_key_ts(key);
 			events[i].mask = cx_funnel_key_mask(key);
 		}
@@ -133,8 +209,12 @@ funnel_state_merge(FunnelState *left, const FunnelState *right)
 	}
 	/* a wide left state takes packed rows one by one */
 	for (i = 0; i < right->count; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		left = funnel_state_append(left, cx_funnel_key_ts(right->rows[i]),
 								   cx_funnel_key_mask(right->rows[i]));
+	}
 	return left;
 }
 
@@ -171,6 +251,8 @@ funnel_state_events(FunnelState *state, bool *copied)
 	events = palloc(Max(state->count, 1) * sizeof(FunnelEvent));
 	for (i = 0; i < state->count; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		events[i].ts = cx_funnel_key_ts(state->rows[i]);
 		events[i].mask = cx_funnel_key_mask(state->rows[i]);
 	}
@@ -200,7 +282,11 @@ window_funnel_serialize(PG_FUNCTION_ARGS)
 	pq_writeint32(&buf, state->count);
 	pq_writeint64(&buf, state->params.steps_hash);
 	for (i = 0; i < words; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		pq_writeint64(&buf, (uint64) state->rows[i]);
+	}
 	Assert(buf.len == buf.maxlen);
 	PG_RETURN_BYTEA_P(result);
 }
@@ -243,6 +329,12 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		funnel_bad_state("step count out of range");
 	if ((params.flags & ~FUNNEL_ALL_MODES) != 0)
 		funnel_bad_state("unknown mode flags");
+	/* the mode parser drops allow_reentry unless strict_order is given */
+	if ((params.flags & FUNNEL_ALLOW_REENTRY) && !(params.flags & FUNNEL_STRICT_ORDER))
+		funnel_bad_state("allow_reentry without strict_order");
+	/* 0 for the conditions form, odd for the event form (funnel_args.c) */
+	if (params.steps_hash != 0 && (params.steps_hash & 1) == 0)
+		funnel_bad_state("steps hash of neither form");
 	if (params.window < 0)
 		funnel_bad_state("negative window");
 	if (packed != 0 && (packed != 1 || params.nsteps > FUNNEL_PACK_MAX_STEPS))
@@ -259,6 +351,8 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		int64		ts;
 		uint64		mask;
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (packed)
 		{
 			int64		key = pq_getmsgint64(&buf);
@@ -277,8 +371,12 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 			funnel_bad_state("a row matches no step");
 		if (packed && !cx_funnel_packable(ts))
 			funnel_bad_state("a packed row's time is out of range");
+		/* what a timestamptz can hold: a valid time or +-infinity */
+		if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
+			funnel_bad_state("a row's time is out of range");
 		/* the state has room for every row: no reallocation happens */
 		state = funnel_state_append(state, ts, mask);
 	}
+	Assert(buf.cursor == buf.len);
 	PG_RETURN_POINTER(state);
 }

@@ -66,8 +66,11 @@ funnel_params_equal(const FunnelParams *a, const FunnelParams *b)
 		a->nsteps == b->nsteps && a->flags == b->flags;
 }
 
-/* Raise 22023: a group's rows disagree on the window, mode or steps. */
-extern void funnel_params_mismatch(void);
+/*
+ * Raise 22023: a group's rows (or partial states) disagree on the window,
+ * mode or steps; the message names the first that differs and quotes both.
+ */
+extern void funnel_params_mismatch(const FunnelParams *group, const FunnelParams *other);
 
 /* A new, empty state in cxt. */
 extern FunnelState *funnel_state_new(MemoryContext cxt, const FunnelParams *params);

@@ -15,6 +15,7 @@
 #include "cx_journey.h"
 
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -88,7 +89,7 @@ funnel_transition(FunctionCallInfo fcinfo, FunnelForm form)
 		/* every row, even one that matches nothing, agrees with its group */
 		if (!args->constant &&
 			unlikely(!funnel_params_equal(&state->params, &args->params)))
-			funnel_params_mismatch();
+			funnel_params_mismatch(&state->params, &args->params);
 	}
 
 	/* a NULL time skips the row */
@@ -163,8 +164,16 @@ window_funnel_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(right);
 	left = (FunnelState *) PG_GETARG_POINTER(0);
 	if (!funnel_params_equal(&left->params, &right->params))
-		funnel_params_mismatch();
-	PG_RETURN_POINTER(funnel_state_merge(left, right));
+		funnel_params_mismatch(&left->params, &right->params);
+	left = funnel_state_merge(left, right);
+
+	/*
+	 * right's rows are copied: free it (one allocation, made by deserialize
+	 * in the aggregate context) rather than keep it until the group ends, as
+	 * a parallel plan's leader merges one partial state per worker.
+	 */
+	pfree(right);
+	PG_RETURN_POINTER(left);
 }
 
 /*
@@ -230,7 +239,10 @@ window_funnel_times_finalfn(PG_FUNCTION_ARGS)
 
 /*
  * time_to_convert: last minus first step of the chosen chain when it is
- * complete (22008 when a step is at infinity).
+ * complete, as timestamp subtraction writes it (hours justified into days).
+ * 22008 when a step is at infinity (no finite duration), or, should the
+ * span ever overflow, "interval out of range": PostgreSQL 15's timestamp_mi
+ * neither refuses infinity with its own words nor checks the subtraction.
  */
 PG_FUNCTION_INFO_V1(time_to_convert_finalfn);
 Datum
@@ -238,6 +250,10 @@ time_to_convert_finalfn(PG_FUNCTION_ARGS)
 {
 	FunnelState *state;
 	FunnelOutcome out;
+	TimestampTz first;
+	TimestampTz last;
+	int64		span;
+	Interval   *result;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -245,7 +261,23 @@ time_to_convert_finalfn(PG_FUNCTION_ARGS)
 	funnel_evaluate(state, true, &out);
 	if (out.level < state->params.nsteps)
 		PG_RETURN_NULL();
-	return DirectFunctionCall2(timestamp_mi,
-							   TimestampTzGetDatum(out.times[out.level - 1]),
-							   TimestampTzGetDatum(out.times[0]));
+	first = out.times[0];
+	last = out.times[out.level - 1];
+	if (TIMESTAMP_NOT_FINITE(first) || TIMESTAMP_NOT_FINITE(last))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("time_to_convert cannot measure a chain with a step at infinity"),
+				 errdetail("The chain's first step is at %s and its last step at %s.",
+						   pstrdup(timestamptz_to_str(first)),
+						   pstrdup(timestamptz_to_str(last))),
+				 errhint("Filter out infinite times, for example with WHERE isfinite(ts).")));
+	if (pg_sub_s64_overflow(last, first, &span))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("interval out of range")));
+	result = (Interval *) palloc(sizeof(Interval));
+	result->time = span;
+	result->day = 0;
+	result->month = 0;
+	return DirectFunctionCall1(interval_justify_hours, IntervalPGetDatum(result));
 }

@@ -132,6 +132,8 @@ typedef struct PathDict
 } PathDict;
 
 extern void path_dict_init(PathDict *dict, MemoryContext cxt, uint32 expected);
+/* Free the dictionary's arrays (the PathDict itself is the caller's). */
+extern void path_dict_free(PathDict *dict);
 extern uint32 path_dict_intern(PathDict *dict, const char *label, int len);
 
 static inline const char *

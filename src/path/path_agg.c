@@ -177,10 +177,20 @@ milestone_path_agg_combinefn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(left);
 	}
+
+	/*
+	 * The first partial state of a group becomes the group's state: partial
+	 * states always come through deserialize, which made this one for this
+	 * call in the aggregate context.
+	 */
 	if (left == NULL)
-		left = path_agg_create(aggcxt);
+		PG_RETURN_POINTER(right);
 	/* the dictionary and the row array grow in their own (aggregate) context */
 	path_agg_merge(left, right);
+	/* right's rows and labels are copied: free it */
+	path_dict_free(&right->dict);
+	pfree(right->rows);
+	pfree(right);
 	PG_RETURN_POINTER(left);
 }
 

@@ -1,7 +1,11 @@
 /*
  * path_functions.c
  *		The SQL functions that read one milestone_path: length, milestones,
- *		milestone_at, last_milestone, reached_at and time_between.
+ *		nth_milestone, last_milestone, reached_at and time_between.
+ *
+ * The C symbols keep their 0.2.0 names (milestone_path_milestone_at for
+ * nth_milestone and its deprecated alias milestone_at): the catalogs of older
+ * installs name them.
  */
 #include "milestone_path.h"
 
@@ -50,7 +54,10 @@ milestone_path_milestones(PG_FUNCTION_ARGS)
 										  -1, false, TYPALIGN_INT));
 }
 
-/* milestone_at(p, n): the label of step n (1-based; negative counts from the end). */
+/*
+ * nth_milestone(p, n) (and its deprecated alias milestone_at): the label of
+ * step n (1-based; negative counts from the end).
+ */
 PG_FUNCTION_INFO_V1(milestone_path_milestone_at);
 Datum
 milestone_path_milestone_at(PG_FUNCTION_ARGS)

@@ -181,6 +181,22 @@ path_dict_init(PathDict *dict, MemoryContext cxt, uint32 expected)
 	path_dict_rehash(dict, nslots);
 }
 
+void
+path_dict_free(PathDict *dict)
+{
+	pfree(dict->offsets);
+	pfree(dict->lengths);
+	pfree(dict->hashes);
+	pfree(dict->bytes);
+	pfree(dict->slots);
+	dict->offsets = NULL;
+	dict->lengths = NULL;
+	dict->hashes = NULL;
+	dict->bytes = NULL;
+	dict->slots = NULL;
+	dict->count = 0;
+}
+
 uint32
 path_dict_intern(PathDict *dict, const char *label, int len)
 {

@@ -120,16 +120,59 @@ session_stats_add(SessionStatsState *state, int64 ts)
 	state->ts[state->count++] = ts;
 }
 
-/* The rows of a group must share their options: merging differing ones would be meaningless. */
+/* An option of usec microseconds as quoted interval text, or NULL (no cap) when 0. */
+static char *
+session_option_text(int64 usec, bool zero_is_null)
+{
+	Interval	value;
+
+	if (usec == 0 && zero_is_null)
+		return "NULL";
+	value.month = 0;
+	value.day = (int32) (usec / USECS_PER_DAY);
+	value.time = usec % USECS_PER_DAY;
+	return psprintf("\"%s\"",
+					DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&value))));
+}
+
+/*
+ * The rows of a group must share their options: merging differing ones would
+ * be meaningless.  The message names the first option that differs and
+ * quotes both values (the group's first).
+ */
 static void
 session_stats_check_options(const SessionStatsState *state, const SessionOptions *options)
 {
-	if (state->gap != options->gap || state->max_duration != options->max_duration ||
-		state->max_events != options->max_events)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("session_stats gap, max_duration and max_events must be the same for every row of a group"),
-				 errhint("Pass constants, or group by the option too.")));
+	const char *what;
+	char	   *group_value;
+	char	   *other_value;
+
+	if (state->gap != options->gap)
+	{
+		what = "gap";
+		group_value = session_option_text(state->gap, false);
+		other_value = session_option_text(options->gap, false);
+	}
+	else if (state->max_duration != options->max_duration)
+	{
+		what = "max_duration";
+		group_value = session_option_text(state->max_duration, true);
+		other_value = session_option_text(options->max_duration, true);
+	}
+	else if (state->max_events != options->max_events)
+	{
+		what = "max_events";
+		group_value = state->max_events == 0 ? "NULL" : psprintf("%d", state->max_events);
+		other_value = options->max_events == 0 ? "NULL" : psprintf("%d", options->max_events);
+	}
+	else
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("session_stats %s differs within a group: %s and %s",
+					what, group_value, other_value),
+			 errdetail("The gap, max_duration and max_events must be the same for every row of a group."),
+			 errhint("Pass constants, or group by the option too.")));
 }
 
 /* The options of the current row, checked (22023). */
@@ -249,6 +292,8 @@ session_stats_combinefn(PG_FUNCTION_ARGS)
 		memcpy(left->ts + left->count, right->ts, (Size) right->count * sizeof(int64));
 		left->count += right->count;
 	}
+	/* right's rows are copied: free it (one allocation, made by deserialize) */
+	pfree(right);
 	PG_RETURN_POINTER(left);
 }
 
@@ -268,7 +313,11 @@ session_stats_serialize(PG_FUNCTION_ARGS)
 	pq_writeint32(&buf, state->max_events);
 	pq_writeint32(&buf, state->count);
 	for (i = 0; i < state->count; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		pq_writeint64(&buf, state->ts[i]);
+	}
 	Assert(buf.len == buf.maxlen);
 	PG_RETURN_BYTEA_P(result);
 }
@@ -312,6 +361,8 @@ session_stats_deserialize(PG_FUNCTION_ARGS)
 	{
 		int64		ts = pq_getmsgint64(&buf);
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

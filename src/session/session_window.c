@@ -86,35 +86,37 @@ session_instant_has_boundary(WindowObject winobj, int64 ts)
 	}
 }
 
-/* Does the current row, the first at ts, break a cap given as an argument? */
-static bool
-session_window_cap_reached(FunctionCallInfo fcinfo, WindowObject winobj,
-						   SessionWindowState *state, int64 ts)
+/*
+ * The current row's caps into *max_duration and *max_events, checked (0, or
+ * a NULL or absent argument, means no cap).  Read on every row, so that a
+ * bad cap is refused whatever the rows are, as session_stats does; the
+ * interval's conversion is cached while it stays the same.
+ */
+static void
+session_window_caps(FunctionCallInfo fcinfo, WindowObject winobj,
+					SessionWindowState *state, int64 *max_duration, int32 *max_events)
 {
-	int64		max_duration = 0;
-	int32		max_events = 0;
 	bool		isnull;
 	Datum		value;
 
-	/* NULL means no cap; the caps may differ from row to row */
+	*max_duration = 0;
+	*max_events = 0;
 	if (PG_NARGS() > SESS_ARG_MAX_DURATION)
 	{
 		value = WinGetFuncArgCurrent(winobj, SESS_ARG_MAX_DURATION, &isnull);
 		if (!isnull)
-			max_duration = session_cached_usec(&state->max_duration, DatumGetIntervalP(value),
-											   session_max_duration_usec);
+			*max_duration = session_cached_usec(&state->max_duration, DatumGetIntervalP(value),
+												session_max_duration_usec);
 	}
 	if (PG_NARGS() > SESS_ARG_MAX_EVENTS)
 	{
 		value = WinGetFuncArgCurrent(winobj, SESS_ARG_MAX_EVENTS, &isnull);
 		if (!isnull)
 		{
-			max_events = DatumGetInt32(value);
-			session_check_max_events(max_events);
+			*max_events = DatumGetInt32(value);
+			session_check_max_events(*max_events);
 		}
 	}
-	return session_cap_reached(state->session_start, ts, state->session_rows,
-							   max_duration, max_events);
 }
 
 /*
@@ -130,6 +132,8 @@ session_window_step(FunctionCallInfo fcinfo, SessionWindowState **statep)
 	Datum		value;
 	int64		ts;
 	int64		gap;
+	int64		max_duration;
+	int32		max_events;
 
 	state = (SessionWindowState *) WinGetPartitionLocalMemory(winobj, sizeof(SessionWindowState));
 	*statep = state;
@@ -146,6 +150,8 @@ session_window_step(FunctionCallInfo fcinfo, SessionWindowState **statep)
 	if (isnull)
 		session_gap_null_error();
 	gap = session_cached_usec(&state->gap, DatumGetIntervalP(value), session_gap_usec);
+	/* before any short-circuit: a NULL time or a partition's first row */
+	session_window_caps(fcinfo, winobj, state, &max_duration, &max_events);
 
 	value = WinGetFuncArgCurrent(winobj, SESS_ARG_TS, &isnull);
 	if (isnull)
@@ -172,7 +178,8 @@ session_window_step(FunctionCallInfo fcinfo, SessionWindowState **statep)
 	/* every rule is decided at the first row of an instant: ties never split */
 	if (ts > state->prev_ts &&
 		(session_gap_exceeded(state->prev_ts, ts, gap) ||
-		 session_window_cap_reached(fcinfo, winobj, state, ts) ||
+		 session_cap_reached(state->session_start, ts, state->session_rows,
+							 max_duration, max_events) ||
 		 (state->use_boundary && session_instant_has_boundary(winobj, ts))))
 	{
 		state->session_id++;

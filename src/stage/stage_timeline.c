@@ -2,11 +2,14 @@
  * stage_timeline.c
  *		The stage_timeline aggregate, its value type and accessors.
  *
- * stage_timeline(stage, at) gathers one customer's stage changes, in any
- * input order, and returns a compact stage_timeline value: the ordered list
- * of (entered_at, stage) segments.  Accessors answer from it: the current and
- * furthest stage, the number of regressions, the stage at a moment, and the
- * time spent in a stage up to a moment.
+ * The stage_timeline_agg(stage, at) aggregate (stage_timeline before
+ * 0.3.0, still a deprecated alias) gathers one customer's stage changes, in
+ * any input order, and returns a compact stage_timeline value: the ordered
+ * list of (start, stage) segments.  Accessors answer from it: the current
+ * and furthest stage, the number of regressions, the stage at a moment, when
+ * a stage was first reached (reached_at), and the time spent in a stage up
+ * to a moment.  The C symbols keep their 0.1.0 names (stage_timeline_*,
+ * stage_timeline_entered_at): the catalogs of older installs name them.
  *
  * Rules (documented in README.md):
  * - rows with a NULL stage or a NULL time are skipped;
@@ -225,18 +228,31 @@ stage_timeline_combinefn(PG_FUNCTION_ARGS)
 		elog(ERROR, "stage_timeline_combinefn called in non-aggregate context");
 	left = PG_ARGISNULL(0) ? NULL : (TimelineState *) PG_GETARG_POINTER(0);
 	right = PG_ARGISNULL(1) ? NULL : (TimelineState *) PG_GETARG_POINTER(1);
-	if (right == NULL || right->count == 0)
+	if (right == NULL)
 	{
 		if (left == NULL)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(left);
 	}
+
+	/*
+	 * The first partial state of a group becomes the group's state: partial
+	 * states always come through deserialize, which made this one for this
+	 * call in the aggregate context.
+	 */
 	if (left == NULL)
-		left = timeline_state_new(aggcxt);
-	timeline_reserve(left, aggcxt, right->count);
-	memcpy(left->changes + left->count, right->changes,
-		   right->count * sizeof(TimelineChange));
-	left->count += right->count;
+		PG_RETURN_POINTER(right);
+	if (right->count > 0)
+	{
+		timeline_reserve(left, aggcxt, right->count);
+		memcpy(left->changes + left->count, right->changes,
+			   right->count * sizeof(TimelineChange));
+		left->count += right->count;
+	}
+	/* right's changes are copied: free it (deserialize's two allocations) */
+	if (right->changes != NULL)
+		pfree(right->changes);
+	pfree(right);
 	PG_RETURN_POINTER(left);
 }
 
@@ -568,7 +584,10 @@ stage_timeline_stage_at(PG_FUNCTION_ARGS)
 	PG_RETURN_JOURNEY_STAGE(TIMELINE_STAGES(t)[lo - 1]);
 }
 
-/* When the customer first entered a stage; NULL if never. */
+/*
+ * reached_at(timeline, stage) (and its deprecated alias entered_at): when the
+ * customer first entered a stage; NULL if never.
+ */
 PG_FUNCTION_INFO_V1(stage_timeline_entered_at);
 Datum
 stage_timeline_entered_at(PG_FUNCTION_ARGS)
