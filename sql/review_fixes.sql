@@ -84,3 +84,19 @@ SELECT session_stats(gap, ts, maxd, maxe) FROM rf_parts GROUP BY g;
 RESET enable_partitionwise_aggregate;
 RESET max_parallel_workers_per_gather;
 RESET enable_sort;
+
+-- An empty path has one encoding: received with the times flag (flags 1,
+-- no steps) or read from JSON '[]', it equals '', hashes and groups with it
+\i sql/include/write_copy_file.sql
+CREATE TABLE rf_empty (p milestone_path);
+SELECT pg_temp.write_copy_file('\x0100000000', :'copyfile');
+COPY rf_empty FROM :'copyfile' (FORMAT binary);
+INSERT INTO rf_empty VALUES (''), ('[]'::json::milestone_path);
+SELECT p = ''::milestone_path AS equals_empty, p > ''::milestone_path AS above_empty,
+	   milestone_path_send(p) FROM rf_empty;
+SELECT count(*) AS rows, count(DISTINCT p) AS distinct_paths FROM rf_empty;
+SET enable_hashagg = on;
+SELECT p::text, count(*) FROM rf_empty GROUP BY p;
+SET enable_hashagg = off;
+SELECT p::text, count(*) FROM rf_empty GROUP BY p;
+RESET enable_hashagg;

@@ -49,6 +49,9 @@ path_assemble(uint32 nsteps, const TimestampTz *times, const uint32 *ids,
 	uint32		i;
 
 	path_check_steps(nsteps);
+	/* one encoding per value: an empty path never carries the times flag */
+	if (nsteps == 0)
+		times = NULL;
 	for (i = 0; i < nlabels; i++)
 		label_bytes += lengths[i];
 	size = PATH_HEADER_SIZE + (times ? (Size) nsteps * sizeof(TimestampTz) : 0) +
