@@ -100,3 +100,11 @@ SELECT p::text, count(*) FROM rf_empty GROUP BY p;
 SET enable_hashagg = off;
 SELECT p::text, count(*) FROM rf_empty GROUP BY p;
 RESET enable_hashagg;
+
+-- JSON: a \u escape that is half of a surrogate pair is refused (22P02), as
+-- PostgreSQL's own JSON functions do; a whole pair and escaped backslashes pass
+SELECT milestone_path('[{"label": "\ud83d"}]'::json);
+SELECT milestone_path('[{"label": "a\udc00b"}]'::json);
+SELECT milestone_path('[{"label": "\ud83d\u0041"}]'::json);
+SELECT milestone_path('[{"label": "\ud83d\ude00"}]'::json)::text AS pair;
+SELECT milestone_path('[{"label": "\\ud83d"}]'::json)::text AS escaped_backslash;

@@ -18,6 +18,77 @@ struct CxPathJson
 	json_object *root;
 };
 
+/* The value of the 4 hex digits at p, or -1 when they are not hex. */
+static long
+path_json_hex4(const char *p)
+{
+	long		value = 0;
+	int			i;
+
+	for (i = 0; i < 4; i++)
+	{
+		char		c = p[i];
+		int			digit;
+
+		if (c >= '0' && c <= '9')
+			digit = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			digit = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			digit = c - 'A' + 10;
+		else
+			return -1;
+		value = value * 16 + digit;
+	}
+	return value;
+}
+
+/*
+ * The 1-based byte position of a \u escape that is half of a UTF-16
+ * surrogate pair without its other half, or 0.  json-c turns such an escape
+ * into U+FFFD silently; PostgreSQL's JSON functions refuse it, so do we.
+ */
+static size_t
+path_json_lone_surrogate(const char *text, size_t len)
+{
+	bool		in_string = false;
+	size_t		i;
+
+	for (i = 0; i < len; i++)
+	{
+		long		unit;
+
+		if (text[i] == '"')
+			in_string = !in_string;
+		if (!in_string || text[i] != '\\')
+			continue;
+		/* an escape: skip the escaped character unless it is \uXXXX */
+		if (i + 1 >= len)
+			return 0;
+		if (text[i + 1] != 'u' || i + 6 > len)
+		{
+			i++;
+			continue;
+		}
+		unit = path_json_hex4(text + i + 2);
+		if (unit >= 0xDC00 && unit <= 0xDFFF)
+			return i + 1;		/* a low half with no high half before it */
+		if (unit >= 0xD800 && unit <= 0xDBFF)
+		{
+			long		low = -1;
+
+			if (i + 12 <= len && text[i + 6] == '\\' && text[i + 7] == 'u')
+				low = path_json_hex4(text + i + 8);
+			if (low < 0xDC00 || low > 0xDFFF)
+				return i + 1;
+			i += 11;			/* the pair */
+			continue;
+		}
+		i += 5;
+	}
+	return 0;
+}
+
 int
 cx_path_json_open(const char *text, size_t len, CxPathJson **doc,
 				  size_t *nsteps, char *error, size_t error_size)
@@ -32,6 +103,13 @@ cx_path_json_open(const char *text, size_t len, CxPathJson **doc,
 	if (len > (size_t) INT32_MAX)
 	{
 		snprintf(error, error_size, "The JSON text is too long");
+		return 1;
+	}
+	i = path_json_lone_surrogate(text, len);
+	if (i > 0)
+	{
+		snprintf(error, error_size,
+				 "JSON error at byte %zu: a \\u escape is half of a UTF-16 surrogate pair", i);
 		return 1;
 	}
 	tokener = json_tokener_new_ex(CX_PATH_JSON_DEPTH);
