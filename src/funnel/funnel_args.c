@@ -96,12 +96,21 @@ funnel_row_mode(FunctionCallInfo fcinfo, FunnelArgs *args)
 		memcmp(bytes, args->mode_text, len) == 0)
 		return;
 	if (cx_funnel_mode_parse(bytes, len, &flags, &bad_start, &bad_len) != 0)
+	{
+		if (bad_len == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel mode list \"%s\" has an empty word",
+							cx_quote_literal(bytes, len)),
+					 errdetail("Two commas meet, or the list starts or ends with a comma."),
+					 errhint("Valid modes, comma-separated: %s.", FUNNEL_MODE_WORDS)));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown funnel mode \"%s\"",
 						cx_quote_literal(bytes + bad_start, bad_len)),
 				 errdetail("The mode list was \"%s\".", cx_quote_literal(bytes, len)),
 				 errhint("Valid modes, comma-separated: %s.", FUNNEL_MODE_WORDS)));
+	}
 	if (args->mode_text != NULL)
 		pfree(args->mode_text);
 	args->mode_text = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len + 1);
