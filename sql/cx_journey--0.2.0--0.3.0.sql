@@ -90,7 +90,7 @@ WHERE aggtransfn IN ('@extschema@.window_funnel_transfn'::pg_catalog.regproc,
  * ------------------------------------------------------------------------ */
 -- BEGIN funnel_modes
 -- The rules of strict_order and strict_deduplication live in the shared
--- library (they changed with it, see doc/funnel_modes.md); here only the mode
+-- library (they changed with it, see doc/reference.md, Funnel modes); here only the mode
 -- list of the comment grows.
 COMMENT ON AGGREGATE window_funnel(interval, text, timestamptz, VARIADIC "any") IS
 	'window_funnel(window, mode, ts, step1, ...): furthest step with modes strict_order, strict_deduplication, strict_increase, first_entry, strict_once, allow_reentry';

@@ -2,7 +2,7 @@
 -- (tests/queries/0_stateless/00632_aggregation_window_funnel.sql and its
 -- .reference), then hand-computed cases of each mode rule, ties included.
 -- Each ClickHouse case shows ClickHouse's answer (ch, from its .reference)
--- next to ours; doc/funnel_modes.md gives the reason for each difference.
+-- next to ours; doc/reference.md (Funnel modes) gives the reason for each difference.
 SET timezone = 'UTC'; SET datestyle = 'ISO, YMD'; SET intervalstyle = 'postgres';
 CREATE TABLE ch (t text, u int, s int, e text);
 CREATE VIEW chv AS SELECT t, u, timestamptz 'epoch' + s * interval '1 second' AS ts, e FROM ch;

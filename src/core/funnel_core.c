@@ -2,7 +2,7 @@
  * funnel_core.c
  *		Backend-independent evaluation of a window funnel.
  *
- * Definitions (README.md, "window_funnel"):
+ * Definitions (doc/reference.md, "window_funnel"):
  *
  * A chain is a list of distinct rows e1 .. ek where ei matches step i, the
  * times do not decrease (strictly increase under strict_increase) and

@@ -4,7 +4,7 @@
  *		(session_window.c) and the session_stats aggregate (session_stats.c),
  *		so that both cut the same rows into the same sessions.
  *
- * Rules (README.md, "Sessions"):
+ * Rules (doc/reference.md, "Sessions"):
  * - a row starts a new session when the time since the previous row is
  *   strictly greater than the gap (a gap exactly equal stays in the
  *   session, as dbt and duckdb-behavioral do; Google Analytics splits);
