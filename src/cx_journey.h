@@ -52,6 +52,34 @@ cx_bytea_writer(Size payload, StringInfo buf)
 }
 
 /*
+ * The start every combine function of ours shares: checks the call
+ * context and sets *aggcxt (when not NULL).  Returns true when one side is
+ * NULL; *result is then the answer: the other side, or NULL.  A
+ * group's first partial state becomes its state without a copy: partial
+ * states always come through deserialize, which made them for this call in
+ * the aggregate context.  Otherwise both states are left to merge.
+ */
+static inline bool
+cx_combine_one_side(FunctionCallInfo fcinfo, const char *fname,
+					MemoryContext *aggcxt, Datum *result)
+{
+	if (!AggCheckCallContext(fcinfo, aggcxt))
+		elog(ERROR, "%s called in non-aggregate context", fname);
+	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
+		return false;
+	*result = PG_ARGISNULL(1) ? PG_GETARG_DATUM(0) : PG_GETARG_DATUM(1);
+	return true;
+}
+
+/* The answer of a combine function when cx_combine_one_side said so. */
+#define CX_RETURN_COMBINE_ONE_SIDE(result) \
+	do { \
+		if (PG_ARGISNULL(0) && PG_ARGISNULL(1)) \
+			PG_RETURN_NULL(); \
+		PG_RETURN_DATUM(result); \
+	} while (0)
+
+/*
  * Refuse an explicit VARIADIC array given to an aggregate whose conditions
  * are VARIADIC "any" (SQLSTATE 0A000, naming what and with the hint).
  */

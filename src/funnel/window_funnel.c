@@ -145,24 +145,12 @@ window_funnel_combinefn(PG_FUNCTION_ARGS)
 {
 	FunnelState *left;
 	FunnelState *right;
+	Datum		one_side;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "window_funnel_combinefn called in non-aggregate context");
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	right = (FunnelState *) PG_GETARG_POINTER(1);
-
-	/*
-	 * The first partial state of a group becomes the group's state: it was
-	 * made for this call by deserialize, in the aggregate context.
-	 */
-	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(right);
+	if (cx_combine_one_side(fcinfo, "window_funnel_combinefn", NULL, &one_side))
+		CX_RETURN_COMBINE_ONE_SIDE(one_side);
 	left = (FunnelState *) PG_GETARG_POINTER(0);
+	right = (FunnelState *) PG_GETARG_POINTER(1);
 	if (!funnel_params_equal(&left->params, &right->params))
 		funnel_params_mismatch(&left->params, &right->params);
 	left = funnel_state_merge(left, right);

@@ -163,28 +163,14 @@ PG_FUNCTION_INFO_V1(milestone_path_agg_combinefn);
 Datum
 milestone_path_agg_combinefn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
 	PathAggState *left;
 	PathAggState *right;
+	Datum		one_side;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "milestone_path_agg_combinefn called in non-aggregate context");
-	left = PG_ARGISNULL(0) ? NULL : (PathAggState *) PG_GETARG_POINTER(0);
-	right = PG_ARGISNULL(1) ? NULL : (PathAggState *) PG_GETARG_POINTER(1);
-	if (right == NULL)
-	{
-		if (left == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(left);
-	}
-
-	/*
-	 * The first partial state of a group becomes the group's state: partial
-	 * states always come through deserialize, which made this one for this
-	 * call in the aggregate context.
-	 */
-	if (left == NULL)
-		PG_RETURN_POINTER(right);
+	if (cx_combine_one_side(fcinfo, "milestone_path_agg_combinefn", NULL, &one_side))
+		CX_RETURN_COMBINE_ONE_SIDE(one_side);
+	left = (PathAggState *) PG_GETARG_POINTER(0);
+	right = (PathAggState *) PG_GETARG_POINTER(1);
 	/* the dictionary and the row array grow in their own (aggregate) context */
 	path_agg_merge(left, right);
 	/* right's rows and labels are copied: free it */

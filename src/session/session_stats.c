@@ -256,29 +256,15 @@ PG_FUNCTION_INFO_V1(session_stats_combinefn);
 Datum
 session_stats_combinefn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
 	SessionStatsState *left;
 	SessionStatsState *right;
 	SessionOptions options;
+	Datum		one_side;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "session_stats_combinefn called in non-aggregate context");
-	left = PG_ARGISNULL(0) ? NULL : (SessionStatsState *) PG_GETARG_POINTER(0);
-	right = PG_ARGISNULL(1) ? NULL : (SessionStatsState *) PG_GETARG_POINTER(1);
-	if (right == NULL)
-	{
-		if (left == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(left);
-	}
-
-	/*
-	 * The first partial state of a group becomes the group's state: partial
-	 * states always come through deserialize, which made this one for this
-	 * call in the aggregate context, so no copy is needed.
-	 */
-	if (left == NULL)
-		PG_RETURN_POINTER(right);
+	if (cx_combine_one_side(fcinfo, "session_stats_combinefn", NULL, &one_side))
+		CX_RETURN_COMBINE_ONE_SIDE(one_side);
+	left = (SessionStatsState *) PG_GETARG_POINTER(0);
+	right = (SessionStatsState *) PG_GETARG_POINTER(1);
 	options.gap = right->gap;
 	options.max_duration = right->max_duration;
 	options.max_events = right->max_events;

@@ -223,25 +223,12 @@ stage_timeline_combinefn(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	TimelineState *left;
 	TimelineState *right;
+	Datum		one_side;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "stage_timeline_combinefn called in non-aggregate context");
-	left = PG_ARGISNULL(0) ? NULL : (TimelineState *) PG_GETARG_POINTER(0);
-	right = PG_ARGISNULL(1) ? NULL : (TimelineState *) PG_GETARG_POINTER(1);
-	if (right == NULL)
-	{
-		if (left == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(left);
-	}
-
-	/*
-	 * The first partial state of a group becomes the group's state: partial
-	 * states always come through deserialize, which made this one for this
-	 * call in the aggregate context.
-	 */
-	if (left == NULL)
-		PG_RETURN_POINTER(right);
+	if (cx_combine_one_side(fcinfo, "stage_timeline_combinefn", &aggcxt, &one_side))
+		CX_RETURN_COMBINE_ONE_SIDE(one_side);
+	left = (TimelineState *) PG_GETARG_POINTER(0);
+	right = (TimelineState *) PG_GETARG_POINTER(1);
 	if (right->count > 0)
 	{
 		timeline_reserve(left, aggcxt, right->count);
