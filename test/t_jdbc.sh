@@ -8,9 +8,9 @@ check_jdbc() {
 	javac -encoding UTF-8 -d "$classes" -cp "$jar" "$CX_ROOT/test/jdbc/CxJourneyJdbc.java" || return 1
 	cx_psql -d postgres -c "DROP DATABASE IF EXISTS cx_jdbc" >/dev/null 2>&1
 	cx_load_sample cx_jdbc >/dev/null || return 1
+	local status=0
 	java -Dfile.encoding=UTF-8 -Duser.timezone=UTC -cp "$jar:$classes" CxJourneyJdbc \
-		"jdbc:postgresql://127.0.0.1:$PGPORT/cx_jdbc?user=postgres"
-	local status=$?
+		"jdbc:postgresql://127.0.0.1:$PGPORT/cx_jdbc?user=postgres" || status=$?
 	cx_psql -d postgres -c "DROP DATABASE cx_jdbc" >/dev/null
 	return $status
 }

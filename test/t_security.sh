@@ -8,7 +8,8 @@
 # PostgreSQL's own or the extension's, and none of the plants ever runs.
 check_hostile_search_path() {
 	cx_psql -d postgres -c "DROP DATABASE IF EXISTS cx_hostile" -c "CREATE DATABASE cx_hostile" >/dev/null 2>&1
-	cx_psql -d cx_hostile <<'SQL'
+	local status=0
+	cx_psql -d cx_hostile <<'SQL' || status=$?
 SET client_min_messages = warning;
 DROP ROLE IF EXISTS cx_hostile_role;
 CREATE ROLE cx_hostile_role;
@@ -82,7 +83,6 @@ BEGIN
 	END IF;
 END $$;
 SQL
-	local status=$?
 	cx_psql -d postgres -c "DROP DATABASE cx_hostile" -c "DROP ROLE cx_hostile_role" >/dev/null
 	return $status
 }
@@ -93,13 +93,13 @@ cx_check "security/hostile-search-path" check_hostile_search_path
 check_trusted_install() {
 	cx_psql -d postgres -c "DROP DATABASE IF EXISTS cx_trusted" -c "DROP ROLE IF EXISTS cx_analyst" \
 		-c "CREATE ROLE cx_analyst LOGIN" -c "CREATE DATABASE cx_trusted OWNER cx_analyst" >/dev/null 2>&1
-	cx_psql -d cx_trusted -U cx_analyst <<'SQL'
+	local status=0
+	cx_psql -d cx_trusted -U cx_analyst <<'SQL' || status=$?
 CREATE EXTENSION cx_journey;
 SELECT current_stage(stage_timeline(s, t)) FROM (VALUES ('wooing'::journey_stage, now())) v(s, t);
 SELECT 'a -> b'::milestone_path @> 'b';
 DROP EXTENSION cx_journey;
 SQL
-	local status=$?
 	cx_psql -d postgres -c "DROP DATABASE cx_trusted" -c "DROP ROLE cx_analyst" >/dev/null
 	return $status
 }

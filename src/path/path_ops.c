@@ -228,10 +228,26 @@ milestone_path_concat(PG_FUNCTION_ARGS)
 
 /* ---------- comparison and hashing ---------- */
 
-/* Equal paths have equal bytes: the encoding is canonical. */
+/*
+ * The bytes that equality and hashing read: the path's own, which are
+ * canonical, except for an empty path that 0.2.0 stored with the times flag
+ * (binary input or JSON '[]'): it reads as the canonical empty path, so it
+ * equals '' and hashes with it.  The result may be a new allocation.
+ */
+static const MilestonePath *
+path_canonical(const MilestonePath *path)
+{
+	if (path->nsteps == 0 && path->flags != 0)
+		return path_assemble(0, NULL, NULL, 0, NULL, NULL);
+	return path;
+}
+
+/* Equal paths have equal (canonical) bytes. */
 static inline bool
 path_equal(const MilestonePath *p, const MilestonePath *q)
 {
+	if (p->nsteps == 0 && q->nsteps == 0)
+		return true;
 	return VARSIZE(p) == VARSIZE(q) && memcmp(p, q, VARSIZE(p)) == 0;
 }
 
@@ -339,7 +355,7 @@ PG_FUNCTION_INFO_V1(milestone_path_hash);
 Datum
 milestone_path_hash(PG_FUNCTION_ARGS)
 {
-	MilestonePath *path = PG_GETARG_PATH(0);
+	const MilestonePath *path = path_canonical(PG_GETARG_PATH(0));
 
 	return hash_any((const unsigned char *) VARDATA(path), VARSIZE(path) - VARHDRSZ);
 }
@@ -349,7 +365,7 @@ PG_FUNCTION_INFO_V1(milestone_path_hash_extended);
 Datum
 milestone_path_hash_extended(PG_FUNCTION_ARGS)
 {
-	MilestonePath *path = PG_GETARG_PATH(0);
+	const MilestonePath *path = path_canonical(PG_GETARG_PATH(0));
 
 	return hash_any_extended((const unsigned char *) VARDATA(path),
 							 VARSIZE(path) - VARHDRSZ, PG_GETARG_INT64(1));
