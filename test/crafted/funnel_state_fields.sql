@@ -1,24 +1,15 @@
 -- window_funnel_deserialize refuses (22P03) a wide row whose time is neither
 -- a valid timestamp nor +-infinity, a steps hash of neither form (0 for the
 -- conditions form, odd for the event form), allow_reentry without
--- strict_order and unknown mode bits (run by test/t_review_fixes.sh with the
+-- strict_order and unknown mode bits (run by test/t_crafted_states.sh with the
 -- probe module of test/crafted as :'probe').  A state is nsteps int4, flags
 -- int4, window int8, packed byte, row count int4, steps hash int8, then per
 -- wide row a time int8 and a mask int8.
 \set ON_ERROR_STOP 1
 SET timezone = 'UTC';
-CREATE FUNCTION probe_deserialize_transfn(internal, bytea) RETURNS internal AS :'probe' LANGUAGE C;
-CREATE FUNCTION probe_final_text(internal) RETURNS text AS :'probe' LANGUAGE C;
-CREATE AGGREGATE probe_answer(bytea) (SFUNC = probe_deserialize_transfn, STYPE = internal,
-	FINALFUNC = probe_final_text);
 SET cx_probe.deserialize = 'window_funnel_deserialize(bytea,internal)';
 SET cx_probe.final = 'window_funnel_times_finalfn(internal)';
-CREATE FUNCTION pg_temp.outcome(state bytea) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	RETURN probe_answer(state);
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE;
-END $$;
+\ir probe_answer.sql
 -- a wide one-step state of one row at ts with the given flags and hash
 CREATE FUNCTION pg_temp.wide(flags int, hash bigint, ts bigint) RETURNS bytea LANGUAGE sql AS $$
 	SELECT int4send(1) || int4send(flags) || int8send(3600000000) || '\x00'::bytea

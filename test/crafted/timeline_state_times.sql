@@ -1,21 +1,12 @@
 -- stage_timeline_deserialize refuses a change whose time is outside
 -- PostgreSQL's timestamp range with 22P03, as stage_timeline_recv does (run
--- by test/t_stage_path.sh with the probe module as :'probe').  A state is
+-- by test/t_crafted_states.sh with the probe module as :'probe').  A state is
 -- an int4 change count, then per change an int8 time and a stage byte.
 \set ON_ERROR_STOP 1
 SET timezone = 'UTC';
-CREATE FUNCTION probe_deserialize_transfn(internal, bytea) RETURNS internal AS :'probe' LANGUAGE C;
-CREATE FUNCTION probe_final_text(internal) RETURNS text AS :'probe' LANGUAGE C;
-CREATE AGGREGATE probe_answer(bytea) (SFUNC = probe_deserialize_transfn, STYPE = internal,
-	FINALFUNC = probe_final_text);
 SET cx_probe.deserialize = 'stage_timeline_deserialize(bytea,internal)';
 SET cx_probe.final = 'stage_timeline_finalfn(internal)';
-CREATE FUNCTION pg_temp.outcome(state bytea) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	RETURN probe_answer(state);
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE;
-END $$;
+\ir probe_answer.sql
 CREATE TABLE cases (name text, state bytea, expected text);
 INSERT INTO cases VALUES
 	('time 0, wooing', '\x00000001000000000000000001', 'wooing@2000-01-01 00:00:00+00'),
