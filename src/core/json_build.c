@@ -10,9 +10,8 @@
 
 #include <json.h>
 
-/* Add key: value to obj; false (value released) when out of memory. */
-static bool
-json_add(json_object *obj, const char *key, json_object *value)
+bool
+cx_json_add(json_object *obj, const char *key, json_object *value)
 {
 	if (value == NULL)
 		return false;
@@ -30,7 +29,7 @@ json_add_decimal(json_object *obj, const char *key, const char *text)
 {
 	if (text == NULL)
 		return json_object_object_add(obj, key, NULL) == 0;
-	return json_add(obj, key, json_object_new_double_s(strtod(text, NULL), text));
+	return cx_json_add(obj, key, json_object_new_double_s(strtod(text, NULL), text));
 }
 
 char *
@@ -61,9 +60,9 @@ cx_funnel_json_build(int n, const char *const *labels, const int64_t *customers,
 
 		/* out of memory anywhere: no JSON at all, rather than a wrong one */
 		if (obj == NULL ||
-			!json_add(obj, "step", json_object_new_int(k + 1)) ||
-			!json_add(obj, "label", json_object_new_string(labels[k])) ||
-			!json_add(obj, "customers", json_object_new_int64(customers[k])) ||
+			!cx_json_add(obj, "step", json_object_new_int(k + 1)) ||
+			!cx_json_add(obj, "label", json_object_new_string(labels[k])) ||
+			!cx_json_add(obj, "customers", json_object_new_int64(customers[k])) ||
 			!json_add_decimal(obj, "pct_of_first", pct_first[k]) ||
 			!json_add_decimal(obj, "pct_of_previous", pct_previous[k]) ||
 			json_object_array_add(array, obj) != 0)

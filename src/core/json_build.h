@@ -6,9 +6,14 @@
 #ifndef CX_JSON_BUILD_H
 #define CX_JSON_BUILD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct json_object;
+
+/* Add key: value to obj; false (value released) when out of memory. */
+extern bool cx_json_add(struct json_object *obj, const char *key,
+						struct json_object *value);
 
 /*
  * Serialize a JSON value compactly (no escaped slashes) into a malloc'd

@@ -229,20 +229,6 @@ cx_path_json_free(CxPathJson *doc)
 	free(doc);
 }
 
-/* Add key: value to obj; false (value released) when out of memory. */
-static bool
-path_json_add(json_object *obj, const char *key, json_object *value)
-{
-	if (value == NULL)
-		return false;
-	if (json_object_object_add(obj, key, value) != 0)
-	{
-		json_object_put(value);
-		return false;
-	}
-	return true;
-}
-
 char *
 cx_path_json_build(size_t n, const char *const *labels, const uint8_t *lengths,
 				   const char *const *times)
@@ -258,10 +244,10 @@ cx_path_json_build(size_t n, const char *const *labels, const uint8_t *lengths,
 
 		/* out of memory anywhere: no JSON at all, rather than a wrong one */
 		if (obj == NULL ||
-			!path_json_add(obj, "label",
+			!cx_json_add(obj, "label",
 						   json_object_new_string_len(labels[i], lengths[i])) ||
 			(times != NULL &&
-			 !path_json_add(obj, "at", json_object_new_string(times[i]))) ||
+			 !cx_json_add(obj, "at", json_object_new_string(times[i]))) ||
 			json_object_array_add(array, obj) != 0)
 		{
 			json_object_put(obj);
