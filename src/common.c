@@ -101,3 +101,29 @@ cx_grow_capacity(int64 cap, int64 need, int64 min_cap, int64 limit)
 		next *= 2;
 	return Min(next, limit);
 }
+
+/*
+ * JSON text that json-c's side malloc'd, as a text datum; serialized is
+ * freed even when the copy fails, and NULL (json-c out of memory) is an
+ * out-of-memory error naming what was being built.
+ */
+text *
+cx_json_to_text(char *serialized, const char *what)
+{
+	text	   *result;
+
+	if (serialized == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory while building %s", what)));
+	PG_TRY();
+	{
+		result = cstring_to_text(serialized);
+	}
+	PG_FINALLY();
+	{
+		free(serialized);
+	}
+	PG_END_TRY();
+	return result;
+}

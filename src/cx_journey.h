@@ -102,6 +102,9 @@ extern void cx_sort_int64(int64 *values, int64 n);
  */
 extern int64 cx_interval_usec(const Interval *value, const char *what, bool allow_zero);
 
+/* malloc'd JSON text as a text datum, freed on every path (src/common.c). */
+extern text *cx_json_to_text(char *serialized, const char *what);
+
 /* Grow-by-doubling capacity for arrays of rows (src/common.c). */
 extern int64 cx_grow_capacity(int64 cap, int64 need, int64 min_cap, int64 limit);
 

@@ -203,7 +203,7 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 				   int64_t window, int flags, bool want_times,
 				   FunnelOutcome *out, const FunnelHooks *hooks)
 {
-	/* alive[k]: the latest-starting extendable chain that reached step k */
+	/* valid[k]: the latest-starting extendable chain that reached step k */
 	bool		valid[FUNNEL_MAX_STEPS + 1];
 	int64_t		start[FUNNEL_MAX_STEPS + 1];
 	bool		survives[FUNNEL_MAX_STEPS + 1];
@@ -231,7 +231,7 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 	for (k = 0; k <= nsteps; k++)
 		valid[k] = false;
 	if (want_times)
-		times = hooks->alloc(sizeof(int64_t) * (FUNNEL_MAX_STEPS + 1) * FUNNEL_MAX_STEPS);
+		times = hooks->alloc(sizeof(int64_t) * (nsteps + 1) * FUNNEL_MAX_STEPS);
 
 	if (first_entry)
 	{

@@ -386,7 +386,6 @@ funnel_json(PG_FUNCTION_ARGS)
 	const char **first_text;
 	const char **previous_text;
 	char	   *serialized;
-	text	   *result;
 	int			k;
 
 	if (PG_ARGISNULL(0))
@@ -408,19 +407,5 @@ funnel_json(PG_FUNCTION_ARGS)
 			previous_text[k] = DatumGetCString(DirectFunctionCall1(numeric_out, rows[k].pct_previous));
 	}
 	serialized = cx_funnel_json_build(nrows, labels, customers, first_text, previous_text);
-	if (serialized == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory while building the funnel JSON")));
-	/* serialized is malloc'd by json-c's side: free it even if the copy fails */
-	PG_TRY();
-	{
-		result = cstring_to_text(serialized);
-	}
-	PG_FINALLY();
-	{
-		free(serialized);
-	}
-	PG_END_TRY();
-	PG_RETURN_TEXT_P(result);
+	PG_RETURN_TEXT_P(cx_json_to_text(serialized, "the funnel JSON"));
 }

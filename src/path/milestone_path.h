@@ -52,7 +52,6 @@ typedef struct MilestonePath
 /* A decoded view of a path: pointers into it plus the label table. */
 typedef struct PathView
 {
-	MilestonePath *path;
 	uint32		nsteps;
 	uint32		nlabels;
 	bool		has_times;
@@ -152,8 +151,7 @@ typedef struct PathBuilder
 	uint32		nsteps;
 	uint32		capacity;
 	uint32	   *ids;
-	TimestampTz *times;
-	bool		has_times;
+	TimestampTz *times;			/* NULL for a path without times */
 } PathBuilder;
 
 extern void path_builder_init(PathBuilder *builder, bool has_times);

@@ -81,9 +81,8 @@ path_agg_reserve(PathAggState *state, int64 extra)
 	path_check_steps(need);
 	if (need <= state->capacity)
 		return;
-	while (state->capacity < need)
-		state->capacity *= 2;
-	state->capacity = Min(state->capacity, PATH_MAX_STEPS);
+	state->capacity = cx_grow_capacity(state->capacity, need, PATH_AGG_FIRST_ROWS,
+										 PATH_MAX_STEPS);
 	state->rows = repalloc_huge(state->rows, sizeof(PathAggRow) * state->capacity);
 }
 

@@ -115,7 +115,7 @@ path_reader_add(PathReader *reader, const char *label, size_t len,
 		path_builder_init(&reader->builder, time_text != NULL);
 		reader->started = true;
 	}
-	else if ((time_text != NULL) != reader->builder.has_times)
+	else if ((time_text != NULL) != (reader->builder.times != NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 path_input_errmsg(reader->literal, reader->json),
@@ -333,7 +333,6 @@ milestone_path_to_json(PG_FUNCTION_ARGS)
 	char	  **times = NULL;
 	char	   *time_space = NULL;
 	char	   *serialized;
-	text	   *result;
 	uint32		i;
 
 	path_view(path, &view, true);
@@ -361,21 +360,7 @@ milestone_path_to_json(PG_FUNCTION_ARGS)
 	}
 	serialized = cx_path_json_build(view.nsteps, labels, lengths,
 									(const char *const *) times);
-	if (serialized == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory while building JSON")));
-	/* serialized is malloc'd: an error while copying it must not leak it */
-	PG_TRY();
-	{
-		result = cstring_to_text(serialized);
-	}
-	PG_FINALLY();
-	{
-		free(serialized);
-	}
-	PG_END_TRY();
-	PG_RETURN_TEXT_P(result);
+	PG_RETURN_TEXT_P(cx_json_to_text(serialized, "JSON"));
 }
 
 typedef struct PathJsonReader

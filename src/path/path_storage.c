@@ -99,7 +99,6 @@ path_view(MilestonePath *path, PathView *view, bool with_labels)
 	const char *label;
 	uint32		i;
 
-	view->path = path;
 	view->nsteps = path->nsteps;
 	view->nlabels = path->nlabels;
 	view->has_times = (path->flags & PATH_HAS_TIMES) != 0;
@@ -256,7 +255,6 @@ path_builder_init(PathBuilder *builder, bool has_times)
 	builder->capacity = 16;
 	builder->ids = palloc(sizeof(uint32) * builder->capacity);
 	builder->times = has_times ? palloc(sizeof(TimestampTz) * builder->capacity) : NULL;
-	builder->has_times = has_times;
 }
 
 void
@@ -267,12 +265,12 @@ path_builder_add(PathBuilder *builder, const char *label, int len, TimestampTz a
 		path_check_steps((int64) builder->nsteps + 1);
 		builder->capacity *= 2;
 		builder->ids = repalloc(builder->ids, sizeof(uint32) * builder->capacity);
-		if (builder->has_times)
+		if (builder->times != NULL)
 			builder->times = repalloc(builder->times,
 									  sizeof(TimestampTz) * builder->capacity);
 	}
 	builder->ids[builder->nsteps] = path_dict_intern(&builder->dict, label, len);
-	if (builder->has_times)
+	if (builder->times != NULL)
 		builder->times[builder->nsteps] = at;
 	builder->nsteps++;
 }

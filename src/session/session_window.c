@@ -30,7 +30,6 @@ typedef struct SessionWindowState
 {
 	bool		checked;		/* options inspected */
 	bool		use_boundary;	/* the boundary argument is not constant false */
-	bool		started;		/* a row with a time has been seen */
 	int64		prev_ts;
 	int64		session_start;
 	int64		session_id;
@@ -158,9 +157,9 @@ session_window_step(FunctionCallInfo fcinfo, SessionWindowState **statep)
 		return false;
 	ts = DatumGetInt64(value);
 
-	if (!state->started)
+	/* session_id is 0 until the partition's first row with a time */
+	if (state->session_id == 0)
 	{
-		state->started = true;
 		state->session_id = 1;
 		state->session_start = ts;
 		state->session_rows = 1;

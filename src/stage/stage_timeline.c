@@ -120,9 +120,8 @@ timeline_reserve(TimelineState *state, MemoryContext cxt, int64 extra)
 				 errmsg("stage_timeline accepts at most %d stage changes per group",
 						TIMELINE_MAX_CHANGES),
 				 errhint("Group by a finer key, or keep only the rows where the stage changes.")));
-	newcap = state->capacity > 0 ? state->capacity : TIMELINE_FIRST_CHANGES;
-	while (newcap < need)
-		newcap = (int32) Min((int64) newcap * 2, (int64) TIMELINE_MAX_CHANGES);
+	newcap = (int32) cx_grow_capacity(state->capacity, need, TIMELINE_FIRST_CHANGES,
+									  TIMELINE_MAX_CHANGES);
 	if (state->changes == NULL)
 		state->changes = MemoryContextAlloc(cxt, newcap * sizeof(TimelineChange));
 	else
