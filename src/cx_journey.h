@@ -102,6 +102,31 @@ extern void cx_sort_int64(int64 *values, int64 n);
  */
 extern int64 cx_interval_usec(const Interval *value, const char *what, bool allow_zero);
 
+/*
+ * An interval argument that is usually a constant, converted by
+ * cx_interval_usec once per distinct value rather than once per row.
+ */
+typedef struct CxCachedInterval
+{
+	bool		known;
+	Interval	value;
+	int64		usec;
+} CxCachedInterval;
+
+static inline int64
+cx_cached_interval_usec(CxCachedInterval *cache, const Interval *value,
+						const char *what, bool allow_zero)
+{
+	if (!cache->known || value->time != cache->value.time ||
+		value->day != cache->value.day || value->month != cache->value.month)
+	{
+		cache->usec = cx_interval_usec(value, what, allow_zero);
+		cache->value = *value;
+		cache->known = true;
+	}
+	return cache->usec;
+}
+
 /* malloc'd JSON text as a text datum, freed on every path (src/common.c). */
 extern text *cx_json_to_text(char *serialized, const char *what);
 

@@ -61,14 +61,8 @@ funnel_row_window(FunctionCallInfo fcinfo, FunnelArgs *args)
 				 errmsg("funnel window must not be NULL"),
 				 errhint("Give a window such as interval '7 days'.")));
 	window = PG_GETARG_INTERVAL_P(FUNNEL_WINDOW_ARG);
-	if (args->window_known &&
-		window->time == args->window_value.time &&
-		window->day == args->window_value.day &&
-		window->month == args->window_value.month)
-		return;
-	args->params.window = cx_interval_usec(window, "funnel window", true);
-	args->window_value = *window;
-	args->window_known = true;
+	args->params.window = cx_cached_interval_usec(&args->window, window,
+										"funnel window", true);
 }
 
 /* The row's mode into params.flags; parsed once per distinct text. */

@@ -37,8 +37,7 @@ typedef struct FunnelArgs
 	/* window, mode and steps are constants of the query: checked once */
 	bool		constant;
 	bool		site_checked;	/* the checks of the call itself are done */
-	Interval	window_value;	/* the window argument last checked */
-	bool		window_known;
+	CxCachedInterval window;	/* the window argument last checked */
 	char	   *mode_text;		/* the mode argument last parsed */
 	int			mode_len;
 	/* event form: the steps array last parsed, and its labels */

@@ -65,20 +65,6 @@ session_cap_reached(int64 start, int64 ts, int64 rows, int64 max_duration, int32
 	return max_events > 0 && rows >= max_events;
 }
 
-/* The gap argument as microseconds (22023 unless a positive interval without months). */
-static inline int64
-session_gap_usec(const Interval *gap)
-{
-	return cx_interval_usec(gap, "session gap", false);
-}
-
-/* The max_duration argument as microseconds (22023 unless positive, without months). */
-static inline int64
-session_max_duration_usec(const Interval *max_duration)
-{
-	return cx_interval_usec(max_duration, "session max_duration", false);
-}
-
 /* A NULL gap is a mistake, not "no gap": 22023. */
 static inline void
 session_gap_null_error(void)
@@ -98,31 +84,6 @@ session_check_max_events(int32 max_events)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("session max_events must be at least 1, not %d", max_events),
 				 errhint("Give the most rows a session may have, or NULL for no cap.")));
-}
-
-/*
- * Cached conversion of an interval argument that is usually constant: the
- * check and the conversion run once per distinct value, not once per row.
- */
-typedef struct SessionCachedInterval
-{
-	bool		known;
-	Interval	value;
-	int64		usec;
-} SessionCachedInterval;
-
-static inline int64
-session_cached_usec(SessionCachedInterval *cache, const Interval *value,
-					int64 (*convert) (const Interval *))
-{
-	if (!cache->known || value->time != cache->value.time ||
-		value->day != cache->value.day || value->month != cache->value.month)
-	{
-		cache->usec = convert(value);
-		cache->value = *value;
-		cache->known = true;
-	}
-	return cache->usec;
 }
 
 #endif							/* CX_SESSION_RULES_H */

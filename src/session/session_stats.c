@@ -70,8 +70,8 @@ typedef struct SessionStatsCache
 {
 	int			gap_arg;		/* argument positions: the 0.3.0 form (gap, ts) */
 	int			ts_arg;			/* or the deprecated 0.2.0 form (ts, gap) */
-	SessionCachedInterval gap;
-	SessionCachedInterval max_duration;
+	CxCachedInterval gap;
+	CxCachedInterval max_duration;
 } SessionStatsCache;
 
 /* A new state for the options, with room for capacity timestamps. */
@@ -182,14 +182,14 @@ session_stats_read_options(FunctionCallInfo fcinfo, SessionStatsCache *cache,
 {
 	if (PG_ARGISNULL(cache->gap_arg))
 		session_gap_null_error();
-	options->gap = session_cached_usec(&cache->gap, PG_GETARG_INTERVAL_P(cache->gap_arg),
-									   session_gap_usec);
+	options->gap = cx_cached_interval_usec(&cache->gap, PG_GETARG_INTERVAL_P(cache->gap_arg),
+										"session gap", false);
 	/* the caps: NULL (or an absent argument) means no cap */
 	options->max_duration = 0;
 	options->max_events = 0;
 	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
-		options->max_duration = session_cached_usec(&cache->max_duration, PG_GETARG_INTERVAL_P(3),
-													session_max_duration_usec);
+		options->max_duration = cx_cached_interval_usec(&cache->max_duration, PG_GETARG_INTERVAL_P(3),
+											"session max_duration", false);
 	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
 	{
 		options->max_events = PG_GETARG_INT32(4);

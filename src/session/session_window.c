@@ -34,8 +34,8 @@ typedef struct SessionWindowState
 	int64		session_start;
 	int64		session_id;
 	int64		session_rows;	/* rows in the current session so far */
-	SessionCachedInterval gap;
-	SessionCachedInterval max_duration;
+	CxCachedInterval gap;
+	CxCachedInterval max_duration;
 } SessionWindowState;
 
 /* Is argument argno of the window function call a constant false or NULL? */
@@ -104,8 +104,8 @@ session_window_caps(FunctionCallInfo fcinfo, WindowObject winobj,
 	{
 		value = WinGetFuncArgCurrent(winobj, SESS_ARG_MAX_DURATION, &isnull);
 		if (!isnull)
-			*max_duration = session_cached_usec(&state->max_duration, DatumGetIntervalP(value),
-												session_max_duration_usec);
+			*max_duration = cx_cached_interval_usec(&state->max_duration, DatumGetIntervalP(value),
+												"session max_duration", false);
 	}
 	if (PG_NARGS() > SESS_ARG_MAX_EVENTS)
 	{
@@ -148,7 +148,8 @@ session_window_step(FunctionCallInfo fcinfo, SessionWindowState **statep)
 	value = WinGetFuncArgCurrent(winobj, SESS_ARG_GAP, &isnull);
 	if (isnull)
 		session_gap_null_error();
-	gap = session_cached_usec(&state->gap, DatumGetIntervalP(value), session_gap_usec);
+	gap = cx_cached_interval_usec(&state->gap, DatumGetIntervalP(value),
+										"session gap", false);
 	/* before any short-circuit: a NULL time or a partition's first row */
 	session_window_caps(fcinfo, winobj, state, &max_duration, &max_events);
 
