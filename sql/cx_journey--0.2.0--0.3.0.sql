@@ -224,3 +224,22 @@ WHERE aggtransfn = '@extschema@.stage_timeline_transfn(pg_catalog.internal, @ext
 					AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'cx_journey')
 					AND d.deptype = 'e');
 -- END stage_path
+
+/*
+ * Paths as the unit of analysis (issue 15): the analyses as functions of a
+ * stored milestone_path, the growth map, and building paths.
+ */
+-- BEGIN path_funnel
+-- END path_funnel
+
+-- BEGIN path_session
+-- END path_session
+
+-- BEGIN path_agg
+-- END path_agg
+
+-- BEGIN path_refresh
+-- END path_refresh
+
+-- BEGIN sorted_input
+-- END sorted_input
