@@ -1,8 +1,8 @@
 -- Storing paths (README "Storing paths", doc/paths.md): customer_paths kept
 -- current by appending only the events committed since the last refresh,
--- with the README's SQL verbatim (the set-up below, the refresh in
--- sql/include/path_refresh_run.sql; test/t_path_refresh.sh checks that the
--- README still shows exactly these lines).  Ten batches with late,
+-- with the README's SQL verbatim (sql/include/path_refresh_setup.sql and
+-- path_refresh_run.sql; test/t_path_refresh.sh checks that the README
+-- still shows exactly these lines).  Ten batches with late,
 -- out-of-order, tied, duplicate, skipped and rolled-back rows and new
 -- customers; after each refresh the table must equal a full rebuild
 -- byte for byte (sql/include/path_refresh_compare.sql).
@@ -16,12 +16,8 @@
 -- in test/t_path_refresh.sh shows an id watermark failing there.
 SET TimeZone = 'UTC';
 CREATE TABLE events (customer_id bigint NOT NULL, ts timestamptz, kind text);
--- the set-up, as in the README
-ALTER TABLE events ADD COLUMN loaded_by xid8 NOT NULL DEFAULT pg_current_xact_id();
-CREATE INDEX ON events (loaded_by);
-CREATE TABLE customer_paths (customer_id bigint PRIMARY KEY, p milestone_path NOT NULL);
-CREATE TABLE customer_paths_refreshed (last_snapshot pg_snapshot NOT NULL);
-INSERT INTO customer_paths_refreshed VALUES ('1:1:');  -- sees no transaction: the first refresh takes every row
+-- the set-up and the refresh, as in the README
+\i sql/include/path_refresh_setup.sql
 
 -- batch 1: the first load; hand-made customers 1 to 3 and 1000 random rows
 -- for customers 100 to 299 over 10 days, at whole hours (so ties happen)
