@@ -176,11 +176,23 @@ SELECT last_snapshot::text <> '1:1:' AS advanced FROM customer_paths_refreshed;
 DELETE FROM events WHERE customer_id = 1 AND kind = 'review';
 \i sql/include/path_refresh_run.sql
 \i sql/include/path_refresh_compare.sql
+-- (the rebuild and the check of doc/paths.md)
 BEGIN;
 LOCK TABLE customer_paths_refreshed IN EXCLUSIVE MODE;
 DELETE FROM customer_paths;
-UPDATE customer_paths_refreshed SET last_snapshot = '1:1:';
+WITH rebuilt AS (
+    INSERT INTO customer_paths
+    SELECT customer_id, milestone_path_agg(kind, ts) FROM events GROUP BY customer_id
+    HAVING milestone_path_agg(kind, ts) IS NOT NULL)
+UPDATE customer_paths_refreshed SET last_snapshot = pg_current_snapshot();
 COMMIT;
+\i sql/include/path_refresh_compare.sql
+SELECT count(*) AS customers, count(*) FILTER (WHERE c.p IS DISTINCT FROM r.p) AS mismatches
+FROM customer_paths c
+FULL JOIN (SELECT customer_id, milestone_path_agg(kind, ts) AS p FROM events GROUP BY customer_id
+           HAVING milestone_path_agg(kind, ts) IS NOT NULL) r USING (customer_id);
+-- and the refresh goes on from the rebuild's snapshot
+INSERT INTO events (customer_id, ts, kind) VALUES (1, '2026-03-01 09:30', 'review');
 \i sql/include/path_refresh_run.sql
 \i sql/include/path_refresh_compare.sql
 

@@ -2,8 +2,9 @@
 # (sql/include/path_refresh_setup.sql, path_refresh_run.sql) against loads
 # that commit out of order.  sql/path_refresh.sql is the single-session test.
 
-# The README shows exactly the SQL the tests run: every sql block of its
-# "Storing paths" section is in sql/path_refresh.sql or its include files.
+# The README and doc/paths.md show exactly the SQL the tests run: every sql
+# block of the README's "Storing paths" section and of doc/paths.md is in
+# sql/path_refresh.sql or its include files.
 check_refresh_readme_sql() {
 	local tested block missing=0
 	tested=$(cat "$CX_ROOT"/sql/path_refresh.sql "$CX_ROOT"/sql/include/path_refresh_*.sql; echo .)  # (the dot keeps the last newline)
@@ -14,11 +15,14 @@ check_refresh_readme_sql() {
 			printf 'README block not run by the tests:\n%s\n' "$block"
 			missing=1
 		fi
-	done < <(awk '/^## /{ on = ($0 == "## Storing paths") } on && /^```/{ if (inb) { printf "%s\036", b; b = "" } inb = !inb; next } on && inb { b = b $0 "\n" }' "$CX_ROOT/README.md")
-	echo "$blocks sql blocks in README \"Storing paths\""
-	[[ "$blocks" -ge 3 && "$missing" -eq 0 ]]
+	done < <(awk 'FNR == 1 { on = (FILENAME ~ /paths\.md$/) }
+		/^## / && FILENAME ~ /README/ { on = ($0 == "## Storing paths") }
+		on && /^```/ { if (inb) { printf "%s\036", b; b = "" } inb = !inb; next }
+		on && inb { b = b $0 "\n" }' "$CX_ROOT/README.md" "$CX_ROOT/doc/paths.md")
+	echo "$blocks sql blocks in README \"Storing paths\" and doc/paths.md"
+	[[ "$blocks" -ge 5 && "$missing" -eq 0 ]]
 }
-cx_check "path_refresh/readme-sql-is-tested" check_refresh_readme_sql
+cx_check "path_refresh/documented-sql-is-tested" check_refresh_readme_sql
 
 cx_refresh_db() {
 	cx_psql -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
