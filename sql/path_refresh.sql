@@ -171,9 +171,11 @@ SELECT customer_id, p FROM customer_paths WHERE customer_id <= 6 ORDER BY custom
 -- the state moved on from the initial snapshot
 SELECT last_snapshot::text <> '1:1:' AS advanced FROM customer_paths_refreshed;
 
--- append-only: a deleted event stays in the stored path (1 mismatch) until
--- a rebuild (doc/paths.md), which gives the rebuild's answer again
+-- append-only: a deleted event (customer 1's review) and a corrected one
+-- (customer 2's newsletter relabelled; the UPDATE keeps loaded_by) stay as
+-- they were in the stored paths, 2 mismatches, until a rebuild
 DELETE FROM events WHERE customer_id = 1 AND kind = 'review';
+UPDATE events SET kind = 'newsletter_2' WHERE customer_id = 2 AND kind = 'newsletter';
 \i sql/include/path_refresh_run.sql
 \i sql/include/path_refresh_compare.sql
 -- (the rebuild and the check of doc/paths.md)
