@@ -239,6 +239,9 @@ WHERE aggtransfn = '@extschema@.stage_timeline_transfn(pg_catalog.internal, @ext
 -- END path_agg
 
 -- BEGIN path_refresh
+-- No objects: keeping stored paths current is a SQL pattern the user
+-- copies (README "Storing paths", doc/paths.md; tested in sql/path_refresh.sql
+-- and test/t_path_refresh.sh), since it names the user's own tables.
 -- END path_refresh
 
 -- BEGIN sorted_input
