@@ -50,7 +50,7 @@ cx_citus_stop() {
 	[ -d "${CX_CITUS_DIR:-}" ] || return 0
 	for node in $CX_CITUS_NODES; do
 		[ -f "$CX_CITUS_DIR/$node/postmaster.pid" ] &&
-			cx_runas_in_tmp "$CX_BINDIR/pg_ctl" -D "$CX_CITUS_DIR/$node" -m immediate -w stop >/dev/null 2>&1
+			cx_runas_in_tmp "$CX_BINDIR/pg_ctl" -D "$CX_CITUS_DIR/$node" -m immediate -w stop >/dev/null 2>&1 || true
 	done
 	return 0
 }
