@@ -65,8 +65,16 @@ cx_citus_psql() {
 }
 
 # Start one node with Citus preloaded; trust on loopback comes from initdb.
+# The workers write dates and intervals in other styles than the coordinator
+# (Citus does not align these settings), so every value and partial state
+# that crosses from a worker to the coordinator is read under other settings
+# than it was written in.  TimeZone stays the same on every node, as
+# doc/citus.md asks: a pushed-down date_trunc or JSON output uses the
+# worker's.
 cx_citus_start_node() {
-	local node=$1 dir="$CX_CITUS_DIR/$1"
+	local node=$1 dir="$CX_CITUS_DIR/$1" styles=""
+	[ "$node" = coord ] || styles="DateStyle = 'SQL, DMY'
+IntervalStyle = 'sql_standard'"
 	cx_runas_in_tmp "$CX_BINDIR/initdb" -D "$dir" -U postgres --auth=trust \
 		--no-sync -E UTF8 --locale=C >"$CX_CITUS_DIR/$node.initdb.log" 2>&1 ||
 		{ cat "$CX_CITUS_DIR/$node.initdb.log"; return 1; }
@@ -84,6 +92,7 @@ timezone = 'UTC'
 log_min_messages = warning
 citus.enable_statistics_collection = off
 citus.node_conninfo = 'sslmode=disable'
+$styles
 EOF
 	cx_runas_in_tmp "$CX_BINDIR/pg_ctl" -D "$dir" -l "$CX_CITUS_DIR/$node.log" -w -t 60 start >/dev/null ||
 		{ tail -20 "$CX_CITUS_DIR/$node.log"; return 1; }
@@ -134,7 +143,9 @@ SQL
 	# CREATE EXTENSION on the coordinator installed the same version on both workers
 	versions=$(cx_citus_psql coord -At -c "SELECT string_agg(result, ',' ORDER BY nodeport)
 		FROM run_command_on_workers(\$\$SELECT extversion FROM pg_extension WHERE extname = 'cx_journey'\$\$)")
-	echo "cx_journey on the workers: $versions"
+	echo "cx_journey on the workers: $versions; their DateStyle and IntervalStyle:" \
+		"$(cx_citus_psql coord -At -c "SELECT string_agg(DISTINCT result, ' ') FROM run_command_on_workers(
+			\$\$SELECT current_setting('DateStyle') || ' / ' || current_setting('IntervalStyle')\$\$)")"
 	[ "$versions" = "$(cx_citus_psql coord -At -c "SELECT extversion || ',' || extversion FROM pg_extension WHERE extname = 'cx_journey'")" ]
 
 	# the single node: the sample, then the derived tables
