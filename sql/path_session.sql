@@ -88,8 +88,10 @@ FROM (VALUES ('a', timestamptz '4714-11-24 00:00:00+00 BC'), ('b', '100000-01-01
 SELECT session_stats(NULL::milestone_path, interval '30 minutes') IS NULL AS null_path,
 	   session_stats(''::milestone_path, interval '30 minutes') IS NULL AS empty_path,
 	   session_stats(NULL::milestone_path, interval '30 minutes', NULL, 3) IS NULL AS null_path_caps;
--- a customer all of whose rows milestone_path_agg skipped has a NULL path
-SELECT session_stats(milestone_path_agg(l, ts), interval '30 minutes') IS NULL AS all_skipped
+-- a customer all of whose rows milestone_path_agg skipped has a NULL path;
+-- the aggregate over the same rows counts the row with a time (1 session)
+SELECT session_stats(milestone_path_agg(l, ts), interval '30 minutes') IS NULL AS all_skipped,
+	   (session_stats(interval '30 minutes', ts)).sessions AS aggregate_sessions
 FROM (VALUES (NULL, timestamptz '2026-01-01'), ('a', NULL)) v(l, ts);
 
 -- bad options: the aggregate's errors, word for word (22023); a path
