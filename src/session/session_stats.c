@@ -12,7 +12,10 @@
  *
  * The state is one allocation in the aggregate context: the options and
  * the group's timestamps inline after them, the whole grown by doubling.
- * The final function sorts the timestamps and walks them once.
+ * The final function sorts the timestamps and walks them once.  The option
+ * reading and that walk (session_read_options, session_summary) are shared
+ * with session_stats over a stored path (session_path.c) through
+ * session_summary.h, so both give the same answers and errors.
  */
 #include "cx_journey.h"
 
