@@ -233,6 +233,34 @@ WHERE aggtransfn = '@extschema@.stage_timeline_transfn(pg_catalog.internal, @ext
 -- END path_funnel
 
 -- BEGIN path_session
+-- session_stats over a stored path: the aggregate's summary of the path's
+-- times, with its options and errors.  Not STRICT: as in the aggregate, a
+-- NULL cap means no cap and a NULL gap is an error; a NULL path gives NULL.
+CREATE FUNCTION session_stats(p milestone_path, gap interval) RETURNS session_summary
+	AS 'MODULE_PATHNAME', 'session_stats_path'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION session_stats(p milestone_path, gap interval, max_duration interval, max_events int4)
+	RETURNS session_summary
+	AS 'MODULE_PATHNAME', 'session_stats_path'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION session_stats(milestone_path, interval) IS
+	'session_stats(gap, ts) of the path''s times: the same sessions and summary; NULL for a NULL or empty path; 22023 for a path without times';
+COMMENT ON FUNCTION session_stats(milestone_path, interval, interval, int4) IS
+	'session_stats(gap, ts, max_duration, max_events) of the path''s times (NULL cap: no cap); NULL for a NULL or empty path; 22023 for a path without times';
+
+-- The growth map: a business's milestones in order, numbered from 1.  Not
+-- STRICT, so that a NULL map raises 22023; a NULL path gives no rows / NULL.
+CREATE FUNCTION milestone_status(p milestone_path, growth_map text[])
+	RETURNS TABLE (milestone int4, label text, reached bool, reached_at timestamptz)
+	AS 'MODULE_PATHNAME', 'milestone_status'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 20;
+COMMENT ON FUNCTION milestone_status(milestone_path, text[]) IS
+	'one row per growth-map entry, in map order: its number, label, whether the path contains it, and when it was first reached (NULL if never or without times)';
+CREATE FUNCTION milestone_level(p milestone_path, growth_map text[]) RETURNS int4
+	AS 'MODULE_PATHNAME', 'milestone_level'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION milestone_level(milestone_path, text[]) IS
+	'the highest growth-map number whose label the path contains; 0 if none';
 -- END path_session
 
 -- BEGIN path_agg

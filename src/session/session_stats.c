@@ -12,7 +12,10 @@
  *
  * The state is one allocation in the aggregate context: the options and
  * the group's timestamps inline after them, the whole grown by doubling.
- * The final function sorts the timestamps and walks them once.
+ * The final function sorts the timestamps and walks them once.  The option
+ * reading and that walk (session_read_options, session_summary) are shared
+ * with session_stats over a stored path (session_path.c) through
+ * session_summary.h, so both give the same answers and errors.
  */
 #include "cx_journey.h"
 
@@ -26,6 +29,7 @@
 #include "utils/timestamp.h"
 
 #include "session_rules.h"
+#include "session_summary.h"
 
 /* Most timestamps one session_stats group keeps before it refuses (54000). */
 #define SESSION_MAX_ROWS		(64 * 1024 * 1024)
@@ -57,21 +61,12 @@ StaticAssertDecl(offsetof(SessionStatsState, ts) == 32,
 /* Serialized: gap, max_duration, max_events, count, then the timestamps. */
 #define SESSION_SERIAL_HEADER	(8 + 8 + 4 + 4)
 
-/* The options of a group: gap and caps as the state keeps them. */
-typedef struct SessionOptions
-{
-	int64		gap;
-	int64		max_duration;
-	int32		max_events;
-} SessionOptions;
-
 /* Per-call-site data of the transition function. */
 typedef struct SessionStatsCache
 {
 	int			gap_arg;		/* argument positions: the 0.3.0 form (gap, ts) */
 	int			ts_arg;			/* or the deprecated 0.2.0 form (ts, gap) */
-	CxCachedInterval gap;
-	CxCachedInterval max_duration;
+	SessionOptionsCache options;
 } SessionStatsCache;
 
 /* A new state for the options, with room for capacity timestamps. */
@@ -175,24 +170,28 @@ session_stats_check_options(const SessionStatsState *state, const SessionOptions
 			 errhint("Pass constants, or group by the option too.")));
 }
 
-/* The options of the current row, checked (22023). */
-static void
-session_stats_read_options(FunctionCallInfo fcinfo, SessionStatsCache *cache,
-						   SessionOptions *options)
+/*
+ * The options of the current call, checked (22023): shared with
+ * session_stats over a path (session_path.c).
+ */
+void
+session_read_options(FunctionCallInfo fcinfo, SessionOptionsCache *cache,
+					 int gap_arg, int caps_arg, SessionOptions *options)
 {
-	if (PG_ARGISNULL(cache->gap_arg))
+	if (PG_ARGISNULL(gap_arg))
 		session_gap_null_error();
-	options->gap = cx_cached_interval_usec(&cache->gap, PG_GETARG_INTERVAL_P(cache->gap_arg),
-										"session gap", false);
+	options->gap = cx_cached_interval_usec(&cache->gap, PG_GETARG_INTERVAL_P(gap_arg),
+										   "session gap", false);
 	/* the caps: NULL (or an absent argument) means no cap */
 	options->max_duration = 0;
 	options->max_events = 0;
-	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
-		options->max_duration = cx_cached_interval_usec(&cache->max_duration, PG_GETARG_INTERVAL_P(3),
-											"session max_duration", false);
-	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
+	if (PG_NARGS() > caps_arg && !PG_ARGISNULL(caps_arg))
+		options->max_duration = cx_cached_interval_usec(&cache->max_duration,
+														PG_GETARG_INTERVAL_P(caps_arg),
+														"session max_duration", false);
+	if (PG_NARGS() > caps_arg + 1 && !PG_ARGISNULL(caps_arg + 1))
 	{
-		options->max_events = PG_GETARG_INT32(4);
+		options->max_events = PG_GETARG_INT32(caps_arg + 1);
 		session_check_max_events(options->max_events);
 	}
 }
@@ -231,7 +230,8 @@ session_stats_transfn(PG_FUNCTION_ARGS)
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	state = PG_ARGISNULL(0) ? NULL : (SessionStatsState *) PG_GETARG_POINTER(0);
-	session_stats_read_options(fcinfo, cache, &options);
+	/* the caps, when given, are arguments 3 and 4 in the 0.3.0 form */
+	session_read_options(fcinfo, &cache->options, cache->gap_arg, 3, &options);
 	/* a NULL time skips the row; no state yet stays a NULL state */
 	if (PG_ARGISNULL(cache->ts_arg))
 	{
@@ -372,19 +372,9 @@ session_usec_interval(uint64 usec, Interval *result)
 	return IntervalPGetDatum(result);
 }
 
-/* Per-query data of the final function. */
-typedef struct SessionStatsFinalCache
-{
-	TupleDesc	tupdesc;		/* the blessed result descriptor */
-	/* avg_events of recent (rows, sessions) pairs: most repeat */
-	int64		avg_rows[64];
-	int64		avg_sessions[64];
-	Datum		avg_value[64];
-} SessionStatsFinalCache;
-
 /* rows / sessions as numeric, exactly as avg() would write it; cached. */
 static Datum
-session_avg_events(FunctionCallInfo fcinfo, SessionStatsFinalCache *cache,
+session_avg_events(FunctionCallInfo fcinfo, SessionSummaryCache *cache,
 				   int64 rows, int64 sessions)
 {
 	int			slot = (int) ((rows * 31 + sessions) & 63);
@@ -433,19 +423,17 @@ session_total_mean(uint64 total, int64 sessions)
 }
 
 /*
- * Final of session_stats: (sessions, avg_duration, longest_duration,
+ * The summary of sorted times: (sessions, avg_duration, longest_duration,
  * avg_events[, max_duration]).  A session lasts from its first to its last
- * row, so a one-row session lasts 0.  NULL for a group without a time.
- * The result has 4 attributes in a database still at 0.2.0 (this library
- * serves every installed version) and 5 from 0.3.0 on, the fifth being the
- * deprecated max_duration, equal to longest_duration.
+ * row, so a one-row session lasts 0.  The result has 4 attributes in a
+ * database still at 0.2.0 (this library serves every installed version) and
+ * 5 from 0.3.0 on, the fifth being the deprecated max_duration, equal to
+ * longest_duration.
  */
-PG_FUNCTION_INFO_V1(session_stats_finalfn);
 Datum
-session_stats_finalfn(PG_FUNCTION_ARGS)
+session_summary(FunctionCallInfo fcinfo, SessionSummaryCache *cache,
+				const int64 *ts, int64 count, const SessionOptions *options)
 {
-	SessionStatsState *state;
-	SessionStatsFinalCache *cache;
 	Interval	avg_interval;
 	Interval	longest_interval;
 	Datum		values[5];
@@ -457,56 +445,44 @@ session_stats_finalfn(PG_FUNCTION_ARGS)
 	uint64		longest = 0;
 	uint64		total = 0;
 	int			natts;
-	int32		i;
+	int64		i;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	state = (SessionStatsState *) PG_GETARG_POINTER(0);
-	if (state->count == 0)
-		PG_RETURN_NULL();
+	Assert(count >= 1);
 	/* the blessed result descriptor, looked up once per query */
-	cache = (SessionStatsFinalCache *) fcinfo->flinfo->fn_extra;
-	if (cache == NULL)
+	if (cache->tupdesc == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 		TupleDesc	tupdesc;
 
-		cache = palloc0(sizeof(SessionStatsFinalCache));
 		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 			elog(ERROR, "session_stats must return a composite type");
 		if (tupdesc->natts < 4 || tupdesc->natts > 5)
 			elog(ERROR, "session_summary has %d attributes, expected 4 or 5", tupdesc->natts);
 		cache->tupdesc = BlessTupleDesc(tupdesc);
 		MemoryContextSwitchTo(old);
-		fcinfo->flinfo->fn_extra = cache;
 	}
-	if (!state->sorted)
-	{
-		/* in place: the state keeps meaning the same set of rows */
-		cx_sort_int64(state->ts, state->count);
-		state->sorted = true;
-	}
-	start = prev = state->ts[0];
+	start = prev = ts[0];
 	rows = 1;
-	for (i = 1; i < state->count; i++)
+	for (i = 1; i < count; i++)
 	{
-		int64		ts = state->ts[i];
+		int64		at = ts[i];
 
+		Assert(at >= prev);
 		/* every rule is decided at the first row of an instant: ties never split */
-		if (ts > prev &&
-			(session_gap_exceeded(prev, ts, state->gap) ||
-			 session_cap_reached(start, ts, rows, state->max_duration, state->max_events)))
+		if (at > prev &&
+			(session_gap_exceeded(prev, at, options->gap) ||
+			 session_cap_reached(start, at, rows, options->max_duration, options->max_events)))
 		{
 			uint64		span = session_elapsed(start, prev);
 
 			session_total_add(&total, span);
 			longest = Max(longest, span);
 			sessions++;
-			start = ts;
+			start = at;
 			rows = 0;
 		}
 		rows++;
-		prev = ts;
+		prev = at;
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -520,12 +496,47 @@ session_stats_finalfn(PG_FUNCTION_ARGS)
 	values[0] = Int64GetDatum(sessions);
 	values[1] = session_usec_interval(session_total_mean(total, sessions), &avg_interval);
 	values[2] = session_usec_interval(longest, &longest_interval);
-	values[3] = session_avg_events(fcinfo, cache, state->count, sessions);
+	values[3] = session_avg_events(fcinfo, cache, count, sessions);
 	if (natts > 4)
 		values[4] = values[2];	/* max_duration, the deprecated name of longest_duration */
 	/* a dropped attribute (once the deprecated column goes) is NULL */
 	for (i = 0; i < natts; i++)
 		nulls[i] = TupleDescAttr(cache->tupdesc, i)->attisdropped;
 	/* heap_form_tuple copies every value into the result */
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, values, nulls)));
+	return HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, values, nulls));
+}
+
+/*
+ * Final of session_stats: the summary of the group's times, sorted first.
+ * NULL for a group without a time.
+ */
+PG_FUNCTION_INFO_V1(session_stats_finalfn);
+Datum
+session_stats_finalfn(PG_FUNCTION_ARGS)
+{
+	SessionStatsState *state;
+	SessionSummaryCache *cache;
+	SessionOptions options;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (SessionStatsState *) PG_GETARG_POINTER(0);
+	if (state->count == 0)
+		PG_RETURN_NULL();
+	cache = (SessionSummaryCache *) fcinfo->flinfo->fn_extra;
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SessionSummaryCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (!state->sorted)
+	{
+		/* in place: the state keeps meaning the same set of rows */
+		cx_sort_int64(state->ts, state->count);
+		state->sorted = true;
+	}
+	options.gap = state->gap;
+	options.max_duration = state->max_duration;
+	options.max_events = state->max_events;
+	PG_RETURN_DATUM(session_summary(fcinfo, cache, state->ts, state->count, &options));
 }
