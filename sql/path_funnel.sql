@@ -242,4 +242,20 @@ SELECT window_funnel(interval '1 hour', ts, e, '{a,b}') AS aggregate,
 		   FROM (VALUES (timestamptz 'infinity', 'a'), ('infinity', 'b')) v(ts, e)$$) AS path_agg
 FROM (VALUES (timestamptz 'infinity', 'a'), ('infinity', 'b')) v(ts, e);
 
+-- 10. Times at the ends of PostgreSQL's range, with the widest window: the
+-- same answers as the aggregate; a span wider than any window never joins
+-- a chain
+SELECT window_funnel(p, interval '106751991 days', '{a,b}') AS level,
+	   window_funnel_times(p, interval '106751991 days', 'strict_order', '{a,b}') AS times,
+	   time_to_convert(p, interval '106751991 days', '{a,b}') AS ttc,
+	   window_funnel(p, interval '106751991 days', '{a,b,c}') AS level_abc,
+	   time_to_convert(p, interval '106751991 days', '{b,c}') AS ttc_bc
+FROM (SELECT milestone_path 'a@4713-01-01 00:00 BC -> b@1000-01-01 -> c@294276-12-31 23:59:59' AS p) x;
+SELECT window_funnel(interval '106751991 days', ts, e, '{a,b}') AS level,
+	   window_funnel_times(interval '106751991 days', 'strict_order', ts, e, '{a,b}') AS times,
+	   time_to_convert(interval '106751991 days', ts, e, '{a,b}') AS ttc,
+	   window_funnel(interval '106751991 days', ts, e, '{a,b,c}') AS level_abc,
+	   time_to_convert(interval '106751991 days', ts, e, '{b,c}') AS ttc_bc
+FROM (VALUES (timestamptz '4713-01-01 00:00 BC', 'a'), ('1000-01-01', 'b'), ('294276-12-31 23:59:59', 'c')) v(ts, e);
+
 DROP TABLE pf_rows, pf_paths, pf_modes, pf_edge;
