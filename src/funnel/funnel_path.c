@@ -32,7 +32,10 @@
 
 /*
  * The distinct names of a call's steps, each with the mask of the steps
- * that bear it (a name may repeat: steps {a, b, a} give a the mask 101).
+ * that bear it (a name may repeat: steps {a, b, a} give a the mask 101),
+ * chained by length: a path's label is compared only with the names of its
+ * length (a label is 1 to CX_PATH_LABEL_MAX bytes, a name of another length
+ * matches no label).
  */
 typedef struct StepNames
 {
@@ -40,6 +43,8 @@ typedef struct StepNames
 	int			len[FUNNEL_MAX_STEPS];
 	const char *name[FUNNEL_MAX_STEPS];
 	uint64		mask[FUNNEL_MAX_STEPS];
+	int8		next[FUNNEL_MAX_STEPS];	/* next name of the same length, -1 */
+	int8		first[CX_PATH_LABEL_MAX + 1];	/* first name of a length, -1 */
 } StepNames;
 
 /* The cache of a call site (fn_extra): its checked arguments and buffers. */
@@ -111,6 +116,30 @@ step_names_build(StepNames *names, int nsteps, char *const *label, const int *le
 		}
 		names->mask[j] |= UINT64CONST(1) << i;
 	}
+	memset(names->first, -1, sizeof(names->first));
+	for (i = names->count - 1; i >= 0; i--)
+	{
+		names->next[i] = -1;
+		if (names->len[i] <= CX_PATH_LABEL_MAX)
+		{
+			names->next[i] = names->first[names->len[i]];
+			names->first[names->len[i]] = (int8) i;
+		}
+	}
+}
+
+/* Equal bytes?  Labels are short: a loop beats a call to memcmp. */
+static inline bool
+label_equal(const char *a, const char *b, int len)
+{
+	int			i;
+
+	for (i = 0; i < len; i++)
+	{
+		if (a[i] != b[i])
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -135,9 +164,9 @@ path_label_masks(FunctionCallInfo fcinfo, PathFunnelCache *cache, const PathView
 
 		if ((id & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		for (j = 0; j < names->count; j++)
+		for (j = names->first[len]; j >= 0; j = names->next[j])
 		{
-			if (names->len[j] == len && memcmp(names->name[j], bytes, len) == 0)
+			if (label_equal(names->name[j], bytes, len))
 			{
 				mask = names->mask[j];
 				break;
@@ -171,6 +200,80 @@ path_funnel_view(FunctionCallInfo fcinfo, const char *fname, PathView *view)
 }
 
 /*
+ * The label id of step i, with the id width given as a constant by the
+ * callers below, so that the common width of one byte compiles to a plain
+ * load in their loops.
+ */
+static pg_attribute_always_inline uint32
+path_step_id_of_width(const PathView *view, uint32 i, int width)
+{
+	return width == 1 ? view->ids[i] : path_step_id(view, i);
+}
+
+/*
+ * The packed keys of the steps that match a funnel step, in path order, into
+ * keys (room for every step); returns their number and sets *sorted when
+ * they are in key order.  Every time must be packable.
+ */
+static pg_attribute_always_inline int64
+path_fast_keys(const PathView *view, const uint64 *masks, int64 *keys, int width,
+			   bool *sorted)
+{
+	int64		n = 0;
+	uint32		i;
+
+	int64		last = PG_INT64_MIN;
+	bool		unsorted = false;
+
+	/*
+	 * Branch-free: whether a step matches is as good as random, so every
+	 * step's key is written and only a matching one is counted.
+	 */
+	for (i = 0; i < view->nsteps; i++)
+	{
+		uint64		mask = masks[path_step_id_of_width(view, i, width)];
+		int64		key = cx_funnel_pack(view->times[i], mask);
+		bool		keep = mask != 0;
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		unsorted |= keep & (key < last);
+		last = keep ? key : last;
+		keys[n] = key;
+		n += keep;
+	}
+	*sorted = !unsorted;
+	return n;
+}
+
+/*
+ * The (time, mask) rows of the exact evaluation into rows (room for every
+ * step): the steps that match a funnel step, and when keep_all the others
+ * too; returns their number.
+ */
+static pg_attribute_always_inline int64
+path_exact_rows(const PathView *view, const uint64 *masks, FunnelEvent *rows,
+				int width, bool keep_all)
+{
+	int64		n = 0;
+	uint32		i;
+
+	for (i = 0; i < view->nsteps; i++)
+	{
+		uint64		mask = masks[path_step_id_of_width(view, i, width)];
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (mask == 0 && !keep_all)
+			continue;
+		rows[n].ts = view->times[i];
+		rows[n].mask = mask;
+		n++;
+	}
+	return n;
+}
+
+/*
  * A funnel function's arguments checked (and cached), then the funnel of
  * the path evaluated into *out and the number of steps set in *nsteps.
  * Returns false for a NULL path (the answer is NULL).  The arguments are
@@ -186,8 +289,7 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	PathView	view;
 	const uint64 *masks;
 	bool		strict_order;
-	int64		n = 0;
-	uint32		i;
+	int64		n;
 
 	/*
 	 * An empty steps array names the argument here; the aggregate's checks
@@ -220,41 +322,25 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	 * packable.  A path orders an instant's steps by label, the one pass
 	 * needs them by mask: sort when the keys are out of order.
 	 */
-	if (!want_times && params->flags == 0 && params->nsteps <= FUNNEL_PACK_MAX_STEPS)
+	if (!want_times && params->flags == 0 && params->nsteps <= FUNNEL_PACK_MAX_STEPS &&
+		(view.nsteps == 0 ||
+		 (cx_funnel_packable(view.times[0]) &&
+		  cx_funnel_packable(view.times[view.nsteps - 1]))))
 	{
-		bool		packable = true;
-		bool		sorted = true;
+		bool		sorted;
 
+		/* the path is in time order: its first and last times bound all */
 		cache->keys = path_funnel_reserve(fcinfo, cache->keys, &cache->key_capacity,
 										  Max(view.nsteps, 1), sizeof(int64));
-		for (i = 0; i < view.nsteps; i++)
-		{
-			uint64		mask = masks[path_step_id(&view, i)];
-			int64		key;
-
-			if ((i & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
-			if (mask == 0)
-				continue;
-			if (!cx_funnel_packable(view.times[i]))
-			{
-				packable = false;
-				break;
-			}
-			key = cx_funnel_pack(view.times[i], mask);
-			if (n > 0 && key < cache->keys[n - 1])
-				sorted = false;
-			cache->keys[n++] = key;
-		}
-		if (packable)
-		{
-			if (!sorted)
-				cx_sort_int64(cache->keys, n);
-			out->level = cx_funnel_fast_level(cache->keys, (int32) n, params->window);
-			if (out->level >= 0)
-				return true;
-		}
-		n = 0;
+		if (view.id_width == 1)
+			n = path_fast_keys(&view, masks, cache->keys, 1, &sorted);
+		else
+			n = path_fast_keys(&view, masks, cache->keys, 0, &sorted);
+		if (!sorted)
+			cx_sort_int64(cache->keys, n);
+		out->level = cx_funnel_fast_level(cache->keys, (int32) n, params->window);
+		if (out->level >= 0)
+			return true;
 	}
 
 	/*
@@ -264,18 +350,10 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	 */
 	cache->rows = path_funnel_reserve(fcinfo, cache->rows, &cache->row_capacity,
 									  Max(view.nsteps, 1), sizeof(FunnelEvent));
-	for (i = 0; i < view.nsteps; i++)
-	{
-		uint64		mask = masks[path_step_id(&view, i)];
-
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (mask == 0 && !strict_order)
-			continue;
-		cache->rows[n].ts = view.times[i];
-		cache->rows[n].mask = mask;
-		n++;
-	}
+	if (view.id_width == 1)
+		n = path_exact_rows(&view, masks, cache->rows, 1, strict_order);
+	else
+		n = path_exact_rows(&view, masks, cache->rows, 0, strict_order);
 	/* the steps are in time order; the evaluator takes ties in any order */
 	cx_funnel_evaluate(cache->rows, (size_t) n, params->nsteps, params->window,
 					   params->flags, want_times, out, &funnel_backend_hooks);
