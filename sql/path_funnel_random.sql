@@ -66,6 +66,36 @@ INSERT INTO pfr_steps VALUES
 	 '25 minutes', 2001, 2200);
 SELECT id, cardinality(steps) AS nsteps, win FROM pfr_steps ORDER BY id;
 
+-- A parallel plan gives the serial answers: the workers compute the
+-- functions (under the Partial Aggregate), each with its own call-site
+-- cache; a sum of hashes of every customer's answers is compared.
+SELECT sum(hashtext(concat_ws('/', c,
+		   window_funnel(p, interval '10 minutes', 'strict_order', '{c,a,e,b,g,d,i,f}'),
+		   window_funnel(p, interval '8 minutes', '{c,a,e,b,g,d,i,f}'),
+		   window_funnel_times(p, interval '10 minutes', '{c,a,c,e,b,g,d,i}'),
+		   time_to_convert(p, interval '30 minutes', (SELECT steps FROM pfr_steps WHERE id = 5)),
+		   retention(p, '{c,a,e,s1}')))) AS serial
+FROM pfr_paths \gset
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF)
+SELECT sum(hashtext(concat_ws('/', c,
+		   window_funnel(p, interval '10 minutes', 'strict_order', '{c,a,e,b,g,d,i,f}'),
+		   window_funnel(p, interval '8 minutes', '{c,a,e,b,g,d,i,f}'),
+		   window_funnel_times(p, interval '10 minutes', '{c,a,c,e,b,g,d,i}'),
+		   time_to_convert(p, interval '30 minutes', (SELECT steps FROM pfr_steps WHERE id = 5)),
+		   retention(p, '{c,a,e,s1}'))))
+FROM pfr_paths;
+SELECT sum(hashtext(concat_ws('/', c,
+		   window_funnel(p, interval '10 minutes', 'strict_order', '{c,a,e,b,g,d,i,f}'),
+		   window_funnel(p, interval '8 minutes', '{c,a,e,b,g,d,i,f}'),
+		   window_funnel_times(p, interval '10 minutes', '{c,a,c,e,b,g,d,i}'),
+		   time_to_convert(p, interval '30 minutes', (SELECT steps FROM pfr_steps WHERE id = 5)),
+		   retention(p, '{c,a,e,s1}')))) = :'serial' AS parallel_same_as_serial
+FROM pfr_paths;
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+SET max_parallel_workers_per_gather = 0;
+
 CREATE TABLE pfr_modes AS
 	SELECT concat_ws(',', CASE WHEN o THEN 'strict_order' END, CASE WHEN d THEN 'strict_deduplication' END,
 					 CASE WHEN i THEN 'strict_increase' END, CASE WHEN f THEN 'first_entry' END,

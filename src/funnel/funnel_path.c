@@ -128,7 +128,7 @@ step_names_build(StepNames *names, int nsteps, char *const *label, const int *le
 	}
 }
 
-/* Equal bytes?  Labels are short: a loop beats a call to memcmp. */
+/* Equal bytes?  Labels are short, so they are compared inline. */
 static inline bool
 label_equal(const char *a, const char *b, int len)
 {
@@ -220,10 +220,9 @@ path_fast_keys(const PathView *view, const uint64 *masks, int64 *keys, int width
 			   bool *sorted)
 {
 	int64		n = 0;
-	uint32		i;
-
 	int64		last = PG_INT64_MIN;
 	bool		unsorted = false;
+	uint32		i;
 
 	/*
 	 * Branch-free: whether a step matches is as good as random, so every
