@@ -230,6 +230,46 @@ WHERE aggtransfn = '@extschema@.stage_timeline_transfn(pg_catalog.internal, @ext
  * stored milestone_path, the growth map, and building paths.
  */
 -- BEGIN path_funnel
+-- The funnel analyses over a stored path: the path first, then the
+-- aggregate's other arguments in its order.  Each answers what its aggregate
+-- (event form) answers over the rows the path was built from, through the
+-- same evaluator.  Not STRICT: as in the aggregates, a NULL window, mode or
+-- steps array is an error; a NULL path gives NULL.
+CREATE FUNCTION window_funnel(p milestone_path, "window" interval, steps text[]) RETURNS int4
+	AS 'MODULE_PATHNAME', 'milestone_path_window_funnel'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION window_funnel(p milestone_path, "window" interval, mode text, steps text[]) RETURNS int4
+	AS 'MODULE_PATHNAME', 'milestone_path_window_funnel_mode'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION window_funnel_times(p milestone_path, "window" interval, steps text[]) RETURNS timestamptz[]
+	AS 'MODULE_PATHNAME', 'milestone_path_window_funnel_times'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION window_funnel_times(p milestone_path, "window" interval, mode text, steps text[]) RETURNS timestamptz[]
+	AS 'MODULE_PATHNAME', 'milestone_path_window_funnel_times_mode'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION time_to_convert(p milestone_path, "window" interval, steps text[]) RETURNS interval
+	AS 'MODULE_PATHNAME', 'milestone_path_time_to_convert'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION time_to_convert(p milestone_path, "window" interval, mode text, steps text[]) RETURNS interval
+	AS 'MODULE_PATHNAME', 'milestone_path_time_to_convert_mode'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention(p milestone_path, steps text[]) RETURNS bool[]
+	AS 'MODULE_PATHNAME', 'milestone_path_retention'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION window_funnel(milestone_path, interval, text[]) IS
+	'window_funnel(window, ts, event, steps) of the path''s steps: the furthest step reached within the window; NULL for a NULL path; 22023 for a path without times';
+COMMENT ON FUNCTION window_funnel(milestone_path, interval, text, text[]) IS
+	'window_funnel(window, mode, ts, event, steps) of the path''s steps: the furthest step, with modes; NULL for a NULL path; 22023 for a path without times';
+COMMENT ON FUNCTION window_funnel_times(milestone_path, interval, text[]) IS
+	'window_funnel_times(window, ts, event, steps) of the path''s steps: when each step of the chosen chain was reached';
+COMMENT ON FUNCTION window_funnel_times(milestone_path, interval, text, text[]) IS
+	'window_funnel_times(window, mode, ts, event, steps) of the path''s steps: when each step was reached, with modes';
+COMMENT ON FUNCTION time_to_convert(milestone_path, interval, text[]) IS
+	'time_to_convert(window, ts, event, steps) of the path''s steps: last minus first step when every step was reached';
+COMMENT ON FUNCTION time_to_convert(milestone_path, interval, text, text[]) IS
+	'time_to_convert(window, mode, ts, event, steps) of the path''s steps, with modes';
+COMMENT ON FUNCTION retention(milestone_path, text[]) IS
+	'retention(label = steps[1], label = steps[2], ...) of the path''s steps: element 1 = steps[1] occurs, element i = steps[1] and steps[i] both occur; at most 63 steps; times not needed';
 -- END path_funnel
 
 -- BEGIN path_session

@@ -117,9 +117,9 @@ funnel_row_mode(FunctionCallInfo fcinfo, FunnelArgs *args)
  * Event form: the row's steps array, parsed once per distinct array into
  * the labels each row's event is compared with, and params.nsteps and
  * params.steps_hash (a hash of the labels, so that states made in other
- * processes can be compared).
+ * processes can be compared).  Returns true when the array was parsed anew.
  */
-static void
+static bool
 funnel_row_steps(FunctionCallInfo fcinfo, FunnelArgs *args, int argno)
 {
 	ArrayType  *steps;
@@ -137,7 +137,7 @@ funnel_row_steps(FunctionCallInfo fcinfo, FunnelArgs *args, int argno)
 	steps = PG_GETARG_ARRAYTYPE_P(argno);
 	if (args->steps_bytes != NULL && VARSIZE(steps) == args->steps_size &&
 		memcmp(steps, args->steps_bytes, args->steps_size) == 0)
-		return;
+		return false;
 	if (ARR_NDIM(steps) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -184,6 +184,7 @@ funnel_row_steps(FunctionCallInfo fcinfo, FunnelArgs *args, int argno)
 	args->params.steps_hash = hash_bytes_extended((const unsigned char *) labels.data,
 												  labels.len, 0) | 1;
 	pfree(labels.data);
+	return true;
 }
 
 /*
@@ -233,4 +234,42 @@ funnel_row_args(FunctionCallInfo fcinfo, FunnelForm form)
 		args->site_checked = true;
 	}
 	return args;
+}
+
+bool
+funnel_call_args(FunctionCallInfo fcinfo, FunnelArgs *args, bool with_mode,
+				 int steps_arg)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+	bool		steps_changed;
+
+	/* constants of the query were checked on the first call */
+	if (likely(args->constant))
+		return false;
+	funnel_row_window(fcinfo, args);
+	if (with_mode)
+		funnel_row_mode(fcinfo, args);
+	steps_changed = funnel_row_steps(fcinfo, args, steps_arg);
+	if (!args->site_checked)
+	{
+		args->constant = get_fn_expr_arg_stable(flinfo, FUNNEL_WINDOW_ARG) &&
+			(!with_mode || get_fn_expr_arg_stable(flinfo, FUNNEL_MODE_ARG)) &&
+			get_fn_expr_arg_stable(flinfo, steps_arg);
+		args->site_checked = true;
+	}
+	return steps_changed;
+}
+
+void
+retention_check_count(int n)
+{
+	if (n < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("retention needs at least one condition")));
+	if (n > RETENTION_MAX_CONDITIONS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("retention takes at most %d conditions, not %d",
+						RETENTION_MAX_CONDITIONS, n)));
 }

@@ -54,4 +54,22 @@ typedef struct FunnelArgs
  */
 extern FunnelArgs *funnel_row_args(FunctionCallInfo fcinfo, FunnelForm form);
 
+/*
+ * The same checks for a funnel function over a stored path (funnel_path.c),
+ * whose arguments are the aggregate's with the path in place of the state:
+ * FUNNEL_WINDOW_ARG the window, FUNNEL_MODE_ARG the mode when with_mode,
+ * steps_arg the steps array.  args is the caller's, zeroed before the first
+ * call and kept in fn_extra.  Costs one test when the arguments are
+ * constants of the query.  Returns true when the steps were parsed anew
+ * (args->label and args->label_len changed).
+ */
+extern bool funnel_call_args(FunctionCallInfo fcinfo, FunnelArgs *args,
+							 bool with_mode, int steps_arg);
+
+/* Most conditions of retention: one bit of its int8 state each. */
+#define RETENTION_MAX_CONDITIONS 63
+
+/* Raise retention's error for n conditions unless 1 <= n <= 63. */
+extern void retention_check_count(int n);
+
 #endif							/* CX_FUNNEL_ARGS_H */

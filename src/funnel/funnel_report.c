@@ -16,12 +16,11 @@
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
+#include "funnel_args.h"
 #include "json_build.h"
 
 /* Most steps a funnel_counts array may have. */
 #define FUNNEL_COUNTS_MAX_STEPS 1000
-/* Most conditions of retention: one bit of the int8 state each. */
-#define RETENTION_MAX_CONDITIONS 63
 
 /* Check that an array is a one-dimensional bigint[] without NULLs; its length. */
 static int
@@ -193,15 +192,7 @@ retention_conditions(FunctionCallInfo fcinfo, int first)
 
 		cx_refuse_variadic_array(fcinfo, "retention",
 								 "List the conditions, for example retention(kind = 'signup', kind = 'purchase').");
-		if (n < 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("retention needs at least one condition")));
-		if (n > RETENTION_MAX_CONDITIONS)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("retention takes at most %d conditions, not %d",
-							RETENTION_MAX_CONDITIONS, n)));
+		retention_check_count(n);
 		bad = cx_first_non_bool_arg(fcinfo, first, &type);
 		if (bad >= 0)
 			ereport(ERROR,

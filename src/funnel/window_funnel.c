@@ -25,12 +25,15 @@
 #include "funnel_core.h"
 #include "funnel_fast.h"
 #include "funnel_state.h"
+#include "window_funnel.h"
 
 static void
 funnel_check_interrupts(void)
 {
 	CHECK_FOR_INTERRUPTS();
 }
+
+const FunnelHooks funnel_backend_hooks = {palloc, pfree, funnel_check_interrupts};
 
 /* The steps the row matches, one bit each. */
 static uint64
@@ -172,7 +175,6 @@ window_funnel_combinefn(PG_FUNCTION_ARGS)
 static void
 funnel_evaluate(FunnelState *state, bool want_times, FunnelOutcome *out)
 {
-	static const FunnelHooks hooks = {palloc, pfree, funnel_check_interrupts};
 	FunnelEvent *events;
 	bool		copied;
 
@@ -185,7 +187,7 @@ funnel_evaluate(FunnelState *state, bool want_times, FunnelOutcome *out)
 	}
 	events = funnel_state_events(state, &copied);
 	cx_funnel_evaluate(events, state->count, state->params.nsteps, state->params.window,
-					   state->params.flags, want_times, out, &hooks);
+					   state->params.flags, want_times, out, &funnel_backend_hooks);
 	if (copied)
 		pfree(events);
 }
@@ -203,54 +205,56 @@ window_funnel_finalfn(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(out.level);
 }
 
+Datum
+funnel_times_result(const FunnelOutcome *out)
+{
+	Datum	   *elems;
+	int			i;
+
+	if (out->level == 0)
+		return PointerGetDatum(construct_empty_array(TIMESTAMPTZOID));
+	elems = palloc(out->level * sizeof(Datum));
+	for (i = 0; i < out->level; i++)
+		elems[i] = TimestampTzGetDatum(out->times[i]);
+	return PointerGetDatum(construct_array(elems, out->level, TIMESTAMPTZOID,
+										   sizeof(TimestampTz), FLOAT8PASSBYVAL,
+										   TYPALIGN_DOUBLE));
+}
+
 /* window_funnel_times: when each step was reached in the chosen chain. */
 PG_FUNCTION_INFO_V1(window_funnel_times_finalfn);
 Datum
 window_funnel_times_finalfn(PG_FUNCTION_ARGS)
 {
 	FunnelOutcome out;
-	Datum	   *elems;
-	int			i;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
 	funnel_evaluate((FunnelState *) PG_GETARG_POINTER(0), true, &out);
-	if (out.level == 0)
-		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
-	elems = palloc(out.level * sizeof(Datum));
-	for (i = 0; i < out.level; i++)
-		elems[i] = TimestampTzGetDatum(out.times[i]);
-	PG_RETURN_ARRAYTYPE_P(construct_array(elems, out.level, TIMESTAMPTZOID,
-										  sizeof(TimestampTz), FLOAT8PASSBYVAL,
-										  TYPALIGN_DOUBLE));
+	return funnel_times_result(&out);
 }
 
 /*
- * time_to_convert: last minus first step of the chosen chain when it is
- * complete, as timestamp subtraction writes it (hours justified into days).
- * 22008 when a step is at infinity (no finite duration), or, should the
- * span ever overflow, "interval out of range": PostgreSQL 15's timestamp_mi
- * neither refuses infinity with its own words nor checks the subtraction.
+ * time_to_convert's answer: last minus first step of the chosen chain when
+ * it is complete, as timestamp subtraction writes it (hours justified into
+ * days).  22008 when a step is at infinity (no finite duration), or, should
+ * the span ever overflow, "interval out of range": PostgreSQL 15's
+ * timestamp_mi neither refuses infinity with its own words nor checks the
+ * subtraction.
  */
-PG_FUNCTION_INFO_V1(time_to_convert_finalfn);
 Datum
-time_to_convert_finalfn(PG_FUNCTION_ARGS)
+funnel_time_to_convert_result(const FunnelOutcome *out, int nsteps, bool *isnull)
 {
-	FunnelState *state;
-	FunnelOutcome out;
 	TimestampTz first;
 	TimestampTz last;
 	int64		span;
 	Interval   *result;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	state = (FunnelState *) PG_GETARG_POINTER(0);
-	funnel_evaluate(state, true, &out);
-	if (out.level < state->params.nsteps)
-		PG_RETURN_NULL();
-	first = out.times[0];
-	last = out.times[out.level - 1];
+	*isnull = out->level < nsteps;
+	if (*isnull)
+		return (Datum) 0;
+	first = out->times[0];
+	last = out->times[out->level - 1];
 	if (TIMESTAMP_NOT_FINITE(first) || TIMESTAMP_NOT_FINITE(last))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
@@ -268,4 +272,24 @@ time_to_convert_finalfn(PG_FUNCTION_ARGS)
 	result->day = 0;
 	result->month = 0;
 	return DirectFunctionCall1(interval_justify_hours, IntervalPGetDatum(result));
+}
+
+/* time_to_convert: how long the chosen chain took, when it is complete. */
+PG_FUNCTION_INFO_V1(time_to_convert_finalfn);
+Datum
+time_to_convert_finalfn(PG_FUNCTION_ARGS)
+{
+	FunnelState *state;
+	FunnelOutcome out;
+	bool		isnull;
+	Datum		result;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (FunnelState *) PG_GETARG_POINTER(0);
+	funnel_evaluate(state, true, &out);
+	result = funnel_time_to_convert_result(&out, state->params.nsteps, &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	return result;
 }

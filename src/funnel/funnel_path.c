@@ -1,0 +1,566 @@
+/*
+ * funnel_path.c
+ *		The funnel analyses over one stored milestone_path: window_funnel,
+ *		window_funnel_times, time_to_convert and retention of a path.
+ *
+ * Each function answers exactly what its aggregate answers over the rows
+ * the path was built from (event form, a step matching a row when its
+ * label equals the row's event byte for byte).  The rules are not written
+ * twice: the path's steps become the aggregate's (time, matched-steps mask)
+ * rows and go to the same evaluator (funnel_core.c, and the one pass of
+ * funnel_fast.c where the aggregate takes it), and the window, mode and
+ * steps are checked by the aggregate's own code (funnel_args.c).
+ *
+ * One call's way: the masks of the path's labels are computed once per
+ * path from its label dictionary (a label's mask: the steps whose name it
+ * equals), then each step's row is its time and its label's mask, read in
+ * place.  The masks and rows live in buffers of the call site (fn_extra)
+ * that grow by doubling, so a call allocates nothing per step.
+ */
+#include "cx_journey.h"
+
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "funnel_args.h"
+#include "funnel_core.h"
+#include "funnel_fast.h"
+#include "milestone_path.h"
+#include "window_funnel.h"
+
+/*
+ * The distinct names of a call's steps, each with the mask of the steps
+ * that bear it (a name may repeat: steps {a, b, a} give a the mask 101),
+ * chained by length: a path's label is compared only with the names of its
+ * length (a label is 1 to CX_PATH_LABEL_MAX bytes, a name of another length
+ * matches no label).
+ */
+typedef struct StepNames
+{
+	int			count;
+	int			len[FUNNEL_MAX_STEPS];
+	const char *name[FUNNEL_MAX_STEPS];
+	uint64		mask[FUNNEL_MAX_STEPS];
+	int8		next[FUNNEL_MAX_STEPS];	/* next name of the same length, -1 */
+	int8		first[CX_PATH_LABEL_MAX + 1];	/* first name of a length, -1 */
+} StepNames;
+
+/* The cache of a call site (fn_extra): its checked arguments and buffers. */
+typedef struct PathFunnelCache
+{
+	FunnelArgs	args;			/* window, mode and steps (funnel functions) */
+	/* retention's own steps argument, checked once per distinct array */
+	bool		retention_constant;
+	char	   *retention_bytes;
+	int			retention_size;
+	int			retention_nsteps;
+	StepNames	names;
+	/* per-path buffers, grown by doubling */
+	uint64	   *label_masks;	/* mask of each label id */
+	int64		label_capacity;
+	FunnelEvent *rows;			/* the rows of the exact evaluation */
+	int64		row_capacity;
+	int64	   *keys;			/* packed rows of the one pass */
+	int64		key_capacity;
+} PathFunnelCache;
+
+/* The call site's cache, made zeroed on its first call. */
+static PathFunnelCache *
+path_funnel_cache(FunctionCallInfo fcinfo)
+{
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+														  sizeof(PathFunnelCache));
+	return (PathFunnelCache *) fcinfo->flinfo->fn_extra;
+}
+
+/* Room for need elements of size bytes in *buffer, grown by doubling. */
+static void *
+path_funnel_reserve(FunctionCallInfo fcinfo, void *buffer, int64 *capacity,
+					int64 need, Size size)
+{
+	int64		limit = PATH_MAX_STEPS;
+
+	if (buffer != NULL && need <= *capacity)
+		return buffer;
+	*capacity = cx_grow_capacity(buffer != NULL ? *capacity : 0, need, 64, limit);
+	if (buffer != NULL)
+		pfree(buffer);
+	return MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, (Size) *capacity * size);
+}
+
+/* Group the step names into distinct names, each with its steps' mask. */
+static void
+step_names_build(StepNames *names, int nsteps, char *const *label, const int *len)
+{
+	int			i;
+
+	names->count = 0;
+	for (i = 0; i < nsteps; i++)
+	{
+		int			j;
+
+		for (j = 0; j < names->count; j++)
+		{
+			if (names->len[j] == len[i] && memcmp(names->name[j], label[i], len[i]) == 0)
+				break;
+		}
+		if (j == names->count)
+		{
+			names->name[j] = label[i];
+			names->len[j] = len[i];
+			names->mask[j] = 0;
+			names->count++;
+		}
+		names->mask[j] |= UINT64CONST(1) << i;
+	}
+	memset(names->first, -1, sizeof(names->first));
+	for (i = names->count - 1; i >= 0; i--)
+	{
+		names->next[i] = -1;
+		if (names->len[i] <= CX_PATH_LABEL_MAX)
+		{
+			names->next[i] = names->first[names->len[i]];
+			names->first[names->len[i]] = (int8) i;
+		}
+	}
+}
+
+/* Equal bytes?  Labels are short, so they are compared inline. */
+static inline bool
+label_equal(const char *a, const char *b, int len)
+{
+	int			i;
+
+	for (i = 0; i < len; i++)
+	{
+		if (a[i] != b[i])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The mask of every label of the path, by id: the steps whose name equals
+ * the label byte for byte (0 for none).
+ */
+static const uint64 *
+path_label_masks(FunctionCallInfo fcinfo, PathFunnelCache *cache, const PathView *view)
+{
+	const StepNames *names = &cache->names;
+	const char *bytes = view->label_bytes;
+	uint32		id;
+
+	cache->label_masks = path_funnel_reserve(fcinfo, cache->label_masks,
+											 &cache->label_capacity,
+											 Max(view->nlabels, 1), sizeof(uint64));
+	for (id = 0; id < view->nlabels; id++)
+	{
+		int			len = view->label_lengths[id];
+		uint64		mask = 0;
+		int			j;
+
+		if ((id & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (j = names->first[len]; j >= 0; j = names->next[j])
+		{
+			if (label_equal(names->name[j], bytes, len))
+			{
+				mask = names->mask[j];
+				break;
+			}
+		}
+		cache->label_masks[id] = mask;
+		bytes += len;
+	}
+	return cache->label_masks;
+}
+
+/*
+ * The path of argument 0, viewed, for a function that needs its times:
+ * 22023 for a path without times (a pattern).  An empty path has no rows
+ * either way, as an aggregate over no rows.  The caller has checked that
+ * the path is not NULL.
+ */
+static void
+path_funnel_view(FunctionCallInfo fcinfo, const char *fname, PathView *view)
+{
+	MilestonePath *path = PG_GETARG_PATH(0);
+
+	path_view(path, view, false);
+	if (!view->has_times && view->nsteps > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs a milestone_path with times", fname),
+				 errdetail("The path has %u steps and no times: it is a pattern.",
+						   view->nsteps),
+				 errhint("Build the path with milestone_path_agg(label, at), or write each step with its time, as in 'visit@2024-01-05 10:00 -> cart@2024-01-05 10:20'.")));
+}
+
+/*
+ * The label id of step i, with the id width given as a constant by the
+ * callers below, so that the common width of one byte compiles to a plain
+ * load in their loops.
+ */
+static pg_attribute_always_inline uint32
+path_step_id_of_width(const PathView *view, uint32 i, int width)
+{
+	return width == 1 ? view->ids[i] : path_step_id(view, i);
+}
+
+/*
+ * The packed keys of the steps that match a funnel step, in path order, into
+ * keys (room for every step); returns their number and sets *sorted when
+ * they are in key order.  Every time must be packable.
+ */
+static pg_attribute_always_inline int64
+path_fast_keys(const PathView *view, const uint64 *masks, int64 *keys, int width,
+			   bool *sorted)
+{
+	int64		n = 0;
+	int64		last = PG_INT64_MIN;
+	bool		unsorted = false;
+	uint32		i;
+
+	/*
+	 * Branch-free: whether a step matches is as good as random, so every
+	 * step's key is written and only a matching one is counted.
+	 */
+	for (i = 0; i < view->nsteps; i++)
+	{
+		uint64		mask = masks[path_step_id_of_width(view, i, width)];
+		int64		key = cx_funnel_pack(view->times[i], mask);
+		bool		keep = mask != 0;
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		unsorted |= keep & (key < last);
+		last = keep ? key : last;
+		keys[n] = key;
+		n += keep;
+	}
+	*sorted = !unsorted;
+	return n;
+}
+
+/*
+ * The (time, mask) rows of the exact evaluation into rows (room for every
+ * step): the steps that match a funnel step, and when keep_all the others
+ * too; returns their number.
+ */
+static pg_attribute_always_inline int64
+path_exact_rows(const PathView *view, const uint64 *masks, FunnelEvent *rows,
+				int width, bool keep_all)
+{
+	int64		n = 0;
+	uint32		i;
+
+	for (i = 0; i < view->nsteps; i++)
+	{
+		uint64		mask = masks[path_step_id_of_width(view, i, width)];
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (mask == 0 && !keep_all)
+			continue;
+		rows[n].ts = view->times[i];
+		rows[n].mask = mask;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A funnel function's arguments checked (and cached), then the funnel of
+ * the path evaluated into *out and the number of steps set in *nsteps.
+ * Returns false for a NULL path (the answer is NULL).  The arguments are
+ * checked first, so that a bad one is an error whatever the path.
+ */
+static bool
+path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
+					 const char *fname, FunnelOutcome *out, int *nsteps)
+{
+	int			steps_arg = with_mode ? 3 : 2;
+	PathFunnelCache *cache = path_funnel_cache(fcinfo);
+	const FunnelParams *params = &cache->args.params;
+	PathView	view;
+	const uint64 *masks;
+	bool		strict_order;
+	int64		n;
+
+	/*
+	 * An empty steps array names the argument here; the aggregate's checks
+	 * say "a funnel needs at least one step" (and "funnel steps must not be
+	 * NULL" for a NULL one).
+	 */
+	if (!cache->args.constant && !PG_ARGISNULL(steps_arg))
+	{
+		ArrayType  *steps = PG_GETARG_ARRAYTYPE_P(steps_arg);
+
+		if (ArrayGetNItems(ARR_NDIM(steps), ARR_DIMS(steps)) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel steps must not be empty"),
+					 errhint("Give the event of each step, for example ARRAY['visit', 'cart', 'purchase'].")));
+	}
+	if (funnel_call_args(fcinfo, &cache->args, with_mode, steps_arg))
+		step_names_build(&cache->names, params->nsteps, cache->args.label,
+						 cache->args.label_len);
+	*nsteps = params->nsteps;
+	if (PG_ARGISNULL(0))
+		return false;
+	path_funnel_view(fcinfo, fname, &view);
+	masks = path_label_masks(fcinfo, cache, &view);
+	strict_order = (params->flags & FUNNEL_STRICT_ORDER) != 0;
+
+	/*
+	 * The one pass, where the aggregate takes it: window_funnel without
+	 * modes, at most FUNNEL_PACK_MAX_STEPS steps, every kept row's time
+	 * packable.  A path orders an instant's steps by label, the one pass
+	 * needs them by mask: sort when the keys are out of order.
+	 */
+	if (!want_times && params->flags == 0 && params->nsteps <= FUNNEL_PACK_MAX_STEPS &&
+		(view.nsteps == 0 ||
+		 (cx_funnel_packable(view.times[0]) &&
+		  cx_funnel_packable(view.times[view.nsteps - 1]))))
+	{
+		bool		sorted;
+
+		/* the path is in time order: its first and last times bound all */
+		cache->keys = path_funnel_reserve(fcinfo, cache->keys, &cache->key_capacity,
+										  Max(view.nsteps, 1), sizeof(int64));
+		if (view.id_width == 1)
+			n = path_fast_keys(&view, masks, cache->keys, 1, &sorted);
+		else
+			n = path_fast_keys(&view, masks, cache->keys, 0, &sorted);
+		if (!sorted)
+			cx_sort_int64(cache->keys, n);
+		out->level = cx_funnel_fast_level(cache->keys, (int32) n, params->window);
+		if (out->level >= 0)
+			return true;
+	}
+
+	/*
+	 * The exact evaluation.  Rows matching no step change nothing but under
+	 * strict_order, where they break chains: the aggregate keeps them only
+	 * then, and so do we.
+	 */
+	cache->rows = path_funnel_reserve(fcinfo, cache->rows, &cache->row_capacity,
+									  Max(view.nsteps, 1), sizeof(FunnelEvent));
+	if (view.id_width == 1)
+		n = path_exact_rows(&view, masks, cache->rows, 1, strict_order);
+	else
+		n = path_exact_rows(&view, masks, cache->rows, 0, strict_order);
+	/* the steps are in time order; the evaluator takes ties in any order */
+	cx_funnel_evaluate(cache->rows, (size_t) n, params->nsteps, params->window,
+					   params->flags, want_times, out, &funnel_backend_hooks);
+	return true;
+}
+
+/* window_funnel(p, window, steps): the furthest step the path reached. */
+PG_FUNCTION_INFO_V1(milestone_path_window_funnel);
+Datum
+milestone_path_window_funnel(PG_FUNCTION_ARGS)
+{
+	FunnelOutcome out;
+	int			nsteps;
+
+	if (!path_funnel_evaluate(fcinfo, false, false, "window_funnel", &out, &nsteps))
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(out.level);
+}
+
+/* window_funnel(p, window, mode, steps): the furthest step, with modes. */
+PG_FUNCTION_INFO_V1(milestone_path_window_funnel_mode);
+Datum
+milestone_path_window_funnel_mode(PG_FUNCTION_ARGS)
+{
+	FunnelOutcome out;
+	int			nsteps;
+
+	if (!path_funnel_evaluate(fcinfo, true, false, "window_funnel", &out, &nsteps))
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(out.level);
+}
+
+/* window_funnel_times(p, window, steps): when each step was reached. */
+PG_FUNCTION_INFO_V1(milestone_path_window_funnel_times);
+Datum
+milestone_path_window_funnel_times(PG_FUNCTION_ARGS)
+{
+	FunnelOutcome out;
+	int			nsteps;
+
+	if (!path_funnel_evaluate(fcinfo, false, true, "window_funnel_times", &out, &nsteps))
+		PG_RETURN_NULL();
+	return funnel_times_result(&out);
+}
+
+/* window_funnel_times(p, window, mode, steps): the same, with modes. */
+PG_FUNCTION_INFO_V1(milestone_path_window_funnel_times_mode);
+Datum
+milestone_path_window_funnel_times_mode(PG_FUNCTION_ARGS)
+{
+	FunnelOutcome out;
+	int			nsteps;
+
+	if (!path_funnel_evaluate(fcinfo, true, true, "window_funnel_times", &out, &nsteps))
+		PG_RETURN_NULL();
+	return funnel_times_result(&out);
+}
+
+/* time_to_convert(p, window, steps): how long the complete chain took. */
+PG_FUNCTION_INFO_V1(milestone_path_time_to_convert);
+Datum
+milestone_path_time_to_convert(PG_FUNCTION_ARGS)
+{
+	FunnelOutcome out;
+	int			nsteps;
+	bool		isnull;
+	Datum		result;
+
+	if (!path_funnel_evaluate(fcinfo, false, true, "time_to_convert", &out, &nsteps))
+		PG_RETURN_NULL();
+	result = funnel_time_to_convert_result(&out, nsteps, &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	return result;
+}
+
+/* time_to_convert(p, window, mode, steps): the same, with modes. */
+PG_FUNCTION_INFO_V1(milestone_path_time_to_convert_mode);
+Datum
+milestone_path_time_to_convert_mode(PG_FUNCTION_ARGS)
+{
+	FunnelOutcome out;
+	int			nsteps;
+	bool		isnull;
+	Datum		result;
+
+	if (!path_funnel_evaluate(fcinfo, true, true, "time_to_convert", &out, &nsteps))
+		PG_RETURN_NULL();
+	result = funnel_time_to_convert_result(&out, nsteps, &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	return result;
+}
+
+/*
+ * retention's steps (argument 1), parsed once per distinct array into the
+ * cache's step names, with the errors of the funnel's steps argument in
+ * retention's words and retention's own limit of 63 conditions.
+ */
+static void
+retention_steps(FunctionCallInfo fcinfo, PathFunnelCache *cache)
+{
+	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+	ArrayType  *steps;
+	Datum	   *elems;
+	bool	   *nulls;
+	char	   *label[FUNNEL_MAX_STEPS];
+	int			len[FUNNEL_MAX_STEPS];
+	int			n;
+	int			i;
+
+	if (cache->retention_constant)
+		return;
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("retention steps must not be NULL"),
+				 errhint("Give the event of each step, for example ARRAY['signup', 'purchase'].")));
+	steps = PG_GETARG_ARRAYTYPE_P(1);
+	if (cache->retention_bytes != NULL && VARSIZE(steps) == cache->retention_size &&
+		memcmp(steps, cache->retention_bytes, cache->retention_size) == 0)
+		return;
+	if (ARR_NDIM(steps) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("retention steps must be a one-dimensional text array")));
+	deconstruct_array(steps, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	if (n < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("retention steps must not be empty"),
+				 errhint("Give the event of each step, for example ARRAY['signup', 'purchase'].")));
+	retention_check_count(n);
+	for (i = 0; i < n; i++)
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("retention step %d is NULL", i + 1),
+					 errhint("Give the event of every step.")));
+	/* the previous array's names go with it */
+	if (cache->retention_bytes != NULL)
+	{
+		pfree(cache->retention_bytes);
+		for (i = 0; i < cache->names.count; i++)
+			pfree((char *) cache->names.name[i]);
+	}
+	cache->retention_bytes = NULL;
+	cache->names.count = 0;
+	for (i = 0; i < n; i++)
+	{
+		text	   *step = DatumGetTextPP(elems[i]);
+
+		len[i] = VARSIZE_ANY_EXHDR(step);
+		label[i] = VARDATA_ANY(step);
+	}
+	step_names_build(&cache->names, n, label, len);
+	/* keep one copy of each distinct name, in the call site's context */
+	for (i = 0; i < cache->names.count; i++)
+	{
+		char	   *copy = MemoryContextAlloc(cxt, Max(cache->names.len[i], 1));
+
+		memcpy(copy, cache->names.name[i], cache->names.len[i]);
+		cache->names.name[i] = copy;
+	}
+	cache->retention_nsteps = n;
+	cache->retention_size = VARSIZE(steps);
+	cache->retention_bytes = MemoryContextAlloc(cxt, cache->retention_size);
+	memcpy(cache->retention_bytes, steps, cache->retention_size);
+	cache->retention_constant = get_fn_expr_arg_stable(fcinfo->flinfo, 1);
+}
+
+/*
+ * retention(p, steps): element 1 says steps[1] occurs in the path, element
+ * i that steps[1] and steps[i] both occur, as the aggregate retention(kind
+ * = steps[1], kind = steps[2], ...) over the path's rows.  Time order plays
+ * no part, so a path without times (a pattern) works too.
+ */
+PG_FUNCTION_INFO_V1(milestone_path_retention);
+Datum
+milestone_path_retention(PG_FUNCTION_ARGS)
+{
+	PathFunnelCache *cache = path_funnel_cache(fcinfo);
+	MilestonePath *path;
+	PathView	view;
+	const uint64 *masks;
+	uint64		seen = 0;
+	bool		first;
+	Datum	   *elems;
+	uint32		i;
+	int			k;
+
+	retention_steps(fcinfo, cache);
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	path = PG_GETARG_PATH(0);
+	path_view(path, &view, false);
+	masks = path_label_masks(fcinfo, cache, &view);
+	/* the labels the steps use, not the dictionary: exactly what occurs */
+	for (i = 0; i < view.nsteps; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		seen |= masks[path_step_id(&view, i)];
+	}
+	first = (seen & 1) != 0;
+	elems = palloc(cache->retention_nsteps * sizeof(Datum));
+	for (k = 0; k < cache->retention_nsteps; k++)
+		elems[k] = BoolGetDatum(first && ((seen >> k) & 1));
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, cache->retention_nsteps, BOOLOID,
+										  1, true, TYPALIGN_CHAR));
+}
