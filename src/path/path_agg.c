@@ -367,17 +367,16 @@ path_agg_idmap_init(PathAggIdMap *map, int64 nrows, const PathDict *dict)
 	map->mask = nslots - 1;
 	map->dict = dict;
 	map->count = 0;
-	map->keys = palloc0(sizeof(uint32) * nslots);
-	map->values = palloc(sizeof(uint32) * nslots);
-	map->ids = palloc(sizeof(uint32) * Max(distinct, 1));
+	/* one allocation: keys (zeroed), values, ids */
+	map->keys = palloc0(sizeof(uint32) * (2 * (Size) nslots + Max(distinct, 1)));
+	map->values = map->keys + nslots;
+	map->ids = map->values + nslots;
 }
 
 static void
 path_agg_idmap_free(PathAggIdMap *map)
 {
 	pfree(map->keys);
-	pfree(map->values);
-	pfree(map->ids);
 }
 
 /* The group's own number of dictionary number id, given on first lookup. */
@@ -639,8 +638,8 @@ milestone_path_agg_finalfn(PG_FUNCTION_ARGS)
 	if (n == 0)
 		PG_RETURN_NULL();
 	dict = &state->shared->dict;
-	ids = palloc(sizeof(uint32) * n);
-	times = palloc(sizeof(TimestampTz) * n);
+	times = palloc(sizeof(TimestampTz) * (Size) n + sizeof(uint32) * (Size) n);
+	ids = (uint32 *) (times + n);
 	path_agg_rows(state, times, ids);
 	/* the group's own label numbers, by first appearance in arrival order */
 	path_agg_idmap_init(&map, n, dict);
@@ -651,10 +650,11 @@ milestone_path_agg_finalfn(PG_FUNCTION_ARGS)
 	/* rows that arrived in path order are numbered canonically already */
 	if (!state->in_order)
 	{
-		PathSortRow *sorted = palloc(sizeof(PathSortRow) * n);
-		uint32	   *order = palloc(sizeof(uint32) * nlabels);
-		uint32	   *rank = palloc(sizeof(uint32) * nlabels);
-		uint32	   *canonical = palloc(sizeof(uint32) * nlabels);
+		PathSortRow *sorted = palloc(sizeof(PathSortRow) * (Size) n +
+									 sizeof(uint32) * 3 * (Size) nlabels);
+		uint32	   *order = (uint32 *) (sorted + n);
+		uint32	   *rank = order + nlabels;
+		uint32	   *canonical = rank + nlabels;
 
 		/* ties in time go by label: rank the group's labels once */
 		for (i = 0; i < nlabels; i++)
@@ -693,8 +693,8 @@ milestone_path_agg_finalfn(PG_FUNCTION_ARGS)
 		memcpy(map.ids, order, sizeof(uint32) * nlabels);
 	}
 
-	labels = palloc(sizeof(char *) * nlabels);
-	lengths = palloc(nlabels);
+	labels = palloc((sizeof(char *) + 1) * nlabels);
+	lengths = (uint8 *) (labels + nlabels);
 	for (i = 0; i < nlabels; i++)
 	{
 		labels[i] = path_dict_label(dict, map.ids[i]);
