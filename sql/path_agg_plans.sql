@@ -121,6 +121,10 @@ WHERE r.customer % 10 = 0;
 SELECT count(*) FILTER (WHERE milestone_path_send(w.p) IS DISTINCT FROM milestone_path_send(r.p)) AS window_differing
 FROM (SELECT DISTINCT customer, milestone_path_agg(label, at) OVER (PARTITION BY customer) AS p FROM pap) w
 JOIN pap_ref r USING (customer);
+-- a moving frame restarts the aggregate for each row
+SELECT n, milestone_path_agg(l, t) OVER (ORDER BY n ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)
+FROM (VALUES (1, 'b', '2024-01-03'::timestamptz), (2, 'a', '2024-01-02'), (3, 'c', '2024-01-01'),
+			 (4, 'a', '2024-01-01'), (5, 'b', '2024-01-05')) v(n, l, t);
 
 -- 6. memory: the hashed aggregation holds, above what count(*) holds for the
 -- same groups, at most 64 bytes per group plus 12 per row (time and label

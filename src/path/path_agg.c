@@ -16,8 +16,9 @@
  * bigger allocation would leave its old one behind, unused (about as much
  * again as the rows).  Instead a group's rows, 12 bytes each (the time and
  * a label number), go into fixed segments that never move, carved from an
- * arena with no per-allocation header: a 16-byte header with the first 3
- * rows, then 5 rows per 64-byte segment, linked by 4-byte references.  The
+ * arena with no per-allocation header: a 56-byte head (a 16-byte header,
+ * the first 3 rows and a reference), then 5 rows per 64-byte segment, each
+ * linked from the last by a 4-byte reference.  The
  * labels live once per aggregate context, in a dictionary that every group
  * of the call shares (PathAggShared, with the arena); a state points at it,
  * and a state that leaves the call (serialize) carries its own labels.
