@@ -200,21 +200,13 @@ COMMENT ON FUNCTION session_id(timestamptz, interval, interval, int4, bool) IS
  * ------------------------------------------------------------------------ */
 -- BEGIN stage_path
 -- Declared state sizes (CONTRIBUTING.md rule 8): SSPACE is the fixed state of
--- one group plus the rows it holds inline.  A group of milestone_path_agg
--- starts at 153 bytes (0.2.0 declared 256 while it started at about 600),
--- one of the stage timeline aggregate at 80 (undeclared before).  ALTER
--- AGGREGATE cannot change SSPACE, so the catalog is updated directly; by
+-- one group plus the rows it holds inline.  A group of the stage timeline
+-- aggregate starts at 80 bytes (undeclared before; milestone_path_agg's size
+-- is in section path_agg).  ALTER AGGREGATE cannot change SSPACE, so the
+-- catalog is updated directly; by
 -- transition function, so the aggregates' new names (section naming) get
 -- the same size; the extension's own aggregates only, so that a user's
 -- aggregate built on these transition functions keeps its declared size.
-UPDATE pg_catalog.pg_aggregate SET aggtransspace = 153
-WHERE aggtransfn = '@extschema@.milestone_path_agg_transfn(pg_catalog.internal, pg_catalog.text, pg_catalog.timestamptz)'::pg_catalog.regprocedure
-	AND EXISTS (SELECT FROM pg_catalog.pg_depend d
-				WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-					AND d.objid = aggfnoid::pg_catalog.oid
-					AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
-					AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'cx_journey')
-					AND d.deptype = 'e');
 UPDATE pg_catalog.pg_aggregate SET aggtransspace = 80
 WHERE aggtransfn = '@extschema@.stage_timeline_transfn(pg_catalog.internal, @extschema@.journey_stage, pg_catalog.timestamptz)'::pg_catalog.regprocedure
 	AND EXISTS (SELECT FROM pg_catalog.pg_depend d
@@ -304,6 +296,20 @@ COMMENT ON FUNCTION milestone_level(milestone_path, text[]) IS
 -- END path_session
 
 -- BEGIN path_agg
+-- milestone_path_agg's declared state size (CONTRIBUTING.md rule 8): a group
+-- starts with a 56-byte header holding its first 3 rows (0.2.0 declared 256);
+-- its later rows take 64 bytes per 5.  As in section stage_path: ALTER
+-- AGGREGATE cannot change SSPACE, so the catalog is updated directly, by
+-- transition function (every name of the aggregate), for the extension's own
+-- aggregates only.
+UPDATE pg_catalog.pg_aggregate SET aggtransspace = 56
+WHERE aggtransfn = '@extschema@.milestone_path_agg_transfn(pg_catalog.internal, pg_catalog.text, pg_catalog.timestamptz)'::pg_catalog.regprocedure
+	AND EXISTS (SELECT FROM pg_catalog.pg_depend d
+				WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+					AND d.objid = aggfnoid::pg_catalog.oid
+					AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+					AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'cx_journey')
+					AND d.deptype = 'e');
 -- END path_agg
 
 -- BEGIN path_refresh

@@ -10,80 +10,293 @@
  *   workers split the rows; repeated rows all stay;
  * - an empty label, one longer than 255 bytes or an infinite time is an
  *   error (22023), and so are more than PATH_MAX_STEPS rows (54000).
+ *
+ * Memory: hashed aggregation keeps every customer's state at once, and
+ * customers' rows arrive interleaved, so a state that grew by moving to a
+ * bigger allocation would leave its old one behind, unused (about as much
+ * again as the rows).  Instead a group's rows, 12 bytes each (the time and
+ * a label number), go into fixed segments that never move, carved from an
+ * arena with no per-allocation header: a 56-byte head (a 16-byte header,
+ * the first 3 rows and a reference), then 5 rows per 64-byte segment, each
+ * linked from the last by a 4-byte reference.  The
+ * labels live once per aggregate context, in a dictionary that every group
+ * of the call shares (PathAggShared, with the arena); a state points at it,
+ * and a state that leaves the call (serialize) carries its own labels.
  */
 #include "milestone_path.h"
 
+#include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
-/* One kept row: its time and the state's dictionary id of its label. */
-typedef struct PathAggRow
-{
-	TimestampTz at;
-	uint32		id;
-} PathAggRow;
-
-typedef struct PathAggState
-{
-	PathDict	dict;
-	int64		nrows;
-	int64		capacity;
-	PathAggRow *rows;
-} PathAggState;
-
-/* A row in final order: time, then the label's rank among the labels. */
-typedef struct PathSortRow
-{
-	TimestampTz at;
-	uint32		rank;
-	uint32		id;
-} PathSortRow;
-
-#define ST_SORT path_sort_rows
-#define ST_ELEMENT_TYPE PathSortRow
-#define ST_COMPARE(a, b) \
-	((a)->at != (b)->at ? ((a)->at < (b)->at ? -1 : 1) : \
-	 ((a)->rank != (b)->rank ? ((a)->rank < (b)->rank ? -1 : 1) : 0))
-#define ST_SCOPE static
-#define ST_CHECK_FOR_INTERRUPTS
-#define ST_DEFINE
-#include "lib/sort_template.h"
+struct PathAggCache;
 
 /*
- * A group starts with room for one row and one label, growing by doubling:
- * under hashed aggregation most groups are small, and each costs only
- * sizeof(PathAggState) (104 bytes on 64-bit machines) plus its first arrays
- * (4 + 1 + 4 bytes of label index, 16 of label bytes, 8 of hash slots and
- * 16 for the row): 153 bytes, the SSPACE the upgrade script declares.
+ * A reference into the arena: the block number in the high 12 bits, the
+ * offset in the block, in 8-byte units, in the low 20 (blocks up to 8 MB).
  */
-#define PATH_AGG_FIRST_ROWS 1
+typedef uint32 PathAggRef;
 
-static PathAggState *
-path_agg_create(MemoryContext aggcxt)
+#define PATH_AGG_OFFSET_BITS	20
+#define PATH_AGG_MAX_BLOCKS		4096
+#define PATH_AGG_FIRST_BLOCK	1024
+#define PATH_AGG_MID_BLOCK		(1024 * 1024)
+#define PATH_AGG_BIG_BLOCK		(8 * 1024 * 1024)
+
+/*
+ * The labels and the arena of every group of one call site in one
+ * aggregate context.  It lives in that context, so it goes when the
+ * context is reset (the next group of a sorted aggregation, the next batch
+ * of a spilling hash aggregation, a rescan), and with it every state that
+ * refers to it; the reset callback then forgets it in the call site's
+ * cache.
+ */
+typedef struct PathAggShared
 {
-	PathAggState *state = MemoryContextAlloc(aggcxt, sizeof(PathAggState));
+	PathDict	dict;
+	MemoryContext cxt;
+	char	  **blocks;
+	uint32		nblocks;
+	uint32		maxblocks;
+	Size		block_size;		/* of the last block */
+	Size		used;			/* bytes used in the last block */
+	MemoryContextCallback on_reset;
+	struct PathAggCache *cache;
+} PathAggShared;
 
-	path_dict_init(&state->dict, aggcxt, 1);
-	state->nrows = 0;
-	state->capacity = PATH_AGG_FIRST_ROWS;
-	state->rows = MemoryContextAlloc(aggcxt, sizeof(PathAggRow) * state->capacity);
-	return state;
+/*
+ * A call site's (fn_extra) way to its current PathAggShared.  fn_extra
+ * lives in the executor's per-query context, the parent of every aggregate
+ * context, so it outlives what it points to.
+ */
+typedef struct PathAggCache
+{
+	MemoryContext cxt;
+	PathAggShared *shared;
+} PathAggCache;
+
+/*
+ * A group's state, in the arena: this header, the first rows, then a
+ * reference to the first segment.  A row is 12 bytes: the time (8) and the
+ * label's number in shared->dict (4), read and written with memcpy.  A
+ * segment is PATH_AGG_SEGMENT_ROWS rows and a reference to the next.
+ */
+typedef struct PathAggState
+{
+	PathAggShared *shared;
+	PathAggRef	tail;			/* the segment the last rows went to */
+	uint32		nrows:31;
+	uint32		in_order:1;		/* rows so far in (time, label bytes) order */
+	char		rows[FLEXIBLE_ARRAY_MEMBER];
+} PathAggState;
+
+#define PATH_AGG_ROW_SIZE		12
+#define PATH_AGG_HEAD_ROWS		3
+#define PATH_AGG_SEGMENT_ROWS	5
+/* 56 bytes: the header, 3 rows and a reference (the declared SSPACE) */
+#define PATH_AGG_HEAD_SIZE \
+	(offsetof(PathAggState, rows) + PATH_AGG_HEAD_ROWS * PATH_AGG_ROW_SIZE + sizeof(PathAggRef))
+/* 64 bytes */
+#define PATH_AGG_SEGMENT_SIZE \
+	(PATH_AGG_SEGMENT_ROWS * PATH_AGG_ROW_SIZE + sizeof(PathAggRef))
+
+StaticAssertDecl(PATH_AGG_HEAD_SIZE % 8 == 0 && PATH_AGG_SEGMENT_SIZE % 8 == 0,
+				 "arena pieces keep 8-byte alignment");
+
+static inline char *
+path_agg_ptr(const PathAggShared *shared, PathAggRef ref)
+{
+	return shared->blocks[ref >> PATH_AGG_OFFSET_BITS] +
+		((Size) (ref & ((1 << PATH_AGG_OFFSET_BITS) - 1)) << 3);
+}
+
+/* size bytes (a multiple of 8) from the arena; *ref says where */
+static char *
+path_agg_alloc(PathAggShared *shared, Size size, PathAggRef *ref)
+{
+	char	   *piece;
+
+	if (shared->nblocks == 0 || shared->used + size > shared->block_size)
+	{
+		Size		block_size;
+
+		if (shared->nblocks >= PATH_AGG_MAX_BLOCKS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("milestone_path_agg cannot keep more rows in memory at once"),
+					 errhint("Lower work_mem or hash_mem_multiplier, so that hashed aggregation spills to disk.")));
+		/* small blocks while a sorted aggregation makes one arena per group */
+		if (shared->nblocks < 10)
+			block_size = (Size) PATH_AGG_FIRST_BLOCK << shared->nblocks;
+		else if (shared->nblocks < 1024)
+			block_size = PATH_AGG_MID_BLOCK;
+		else
+			block_size = PATH_AGG_BIG_BLOCK;
+		if (shared->nblocks >= shared->maxblocks)
+		{
+			shared->maxblocks *= 2;
+			shared->blocks = repalloc(shared->blocks, sizeof(char *) * shared->maxblocks);
+		}
+		shared->blocks[shared->nblocks++] = MemoryContextAlloc(shared->cxt, block_size);
+		shared->block_size = block_size;
+		shared->used = 0;
+	}
+	piece = shared->blocks[shared->nblocks - 1] + shared->used;
+	*ref = ((PathAggRef) (shared->nblocks - 1) << PATH_AGG_OFFSET_BITS) |
+		(PathAggRef) (shared->used >> 3);
+	shared->used += size;
+	return piece;
 }
 
 static void
-path_agg_reserve(PathAggState *state, int64 extra)
+path_agg_shared_reset(void *arg)
 {
-	int64		need = state->nrows + extra;
+	PathAggShared *shared = (PathAggShared *) arg;
 
-	path_check_steps(need);
-	if (need <= state->capacity)
-		return;
-	state->capacity = cx_grow_capacity(state->capacity, need, PATH_AGG_FIRST_ROWS,
-										 PATH_MAX_STEPS);
-	state->rows = repalloc_huge(state->rows, sizeof(PathAggRow) * state->capacity);
+	if (shared->cache->shared == shared)
+	{
+		shared->cache->shared = NULL;
+		shared->cache->cxt = NULL;
+	}
+}
+
+/* The PathAggShared of this call site in aggcxt, made on first use. */
+static PathAggShared *
+path_agg_shared(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+{
+	PathAggCache *cache = (PathAggCache *) fcinfo->flinfo->fn_extra;
+	PathAggShared *shared;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PathAggCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (cache->shared != NULL && cache->cxt == aggcxt)
+		return cache->shared;
+	shared = MemoryContextAlloc(aggcxt, sizeof(PathAggShared));
+	path_dict_init(&shared->dict, aggcxt, 8);
+	shared->cxt = aggcxt;
+	shared->maxblocks = 8;
+	shared->blocks = MemoryContextAlloc(aggcxt, sizeof(char *) * shared->maxblocks);
+	shared->nblocks = 0;
+	shared->block_size = 0;
+	shared->used = 0;
+	shared->cache = cache;
+	shared->on_reset.func = path_agg_shared_reset;
+	shared->on_reset.arg = shared;
+	MemoryContextRegisterResetCallback(aggcxt, &shared->on_reset);
+	/* one of another context stays valid for that context's states */
+	cache->cxt = aggcxt;
+	cache->shared = shared;
+	return shared;
+}
+
+static PathAggState *
+path_agg_create(PathAggShared *shared)
+{
+	PathAggRef	ref;
+	PathAggState *state = (PathAggState *) path_agg_alloc(shared, PATH_AGG_HEAD_SIZE, &ref);
+
+	state->shared = shared;
+	state->tail = 0;
+	state->nrows = 0;
+	state->in_order = 1;
+	return state;
+}
+
+/* Where row r of a state is; for the last row or the next one only. */
+static inline char *
+path_agg_row_ptr(const PathAggState *state, uint32 r)
+{
+	if (r < PATH_AGG_HEAD_ROWS)
+		return (char *) state->rows + r * PATH_AGG_ROW_SIZE;
+	return path_agg_ptr(state->shared, state->tail) +
+		((r - PATH_AGG_HEAD_ROWS) % PATH_AGG_SEGMENT_ROWS) * PATH_AGG_ROW_SIZE;
+}
+
+/* Whether row (at, id) may follow row (prev_at, prev_id) in path order. */
+static inline bool
+path_agg_follows(const PathDict *dict, TimestampTz prev_at, uint32 prev_id,
+				 TimestampTz at, uint32 id)
+{
+	if (prev_at != at)
+		return prev_at < at;
+	if (prev_id == id)
+		return true;
+	return path_label_cmp(path_dict_label(dict, prev_id), dict->lengths[prev_id],
+						  path_dict_label(dict, id), dict->lengths[id]) <= 0;
+}
+
+/* Append a row (id numbers a label of state->shared->dict). */
+static inline void
+path_agg_push(PathAggState *state, TimestampTz at, uint32 id)
+{
+	uint32		n = state->nrows;
+	char	   *row;
+
+	if (n >= PATH_MAX_STEPS)
+		path_check_steps((int64) n + 1);
+	/* noticing rows that arrive in order (a sorted plan) spares the final sort */
+	if (state->in_order && n > 0)
+	{
+		TimestampTz prev_at;
+		uint32		prev_id;
+
+		row = path_agg_row_ptr(state, n - 1);
+		memcpy(&prev_at, row, sizeof(prev_at));
+		memcpy(&prev_id, row + sizeof(TimestampTz), sizeof(prev_id));
+		state->in_order = path_agg_follows(&state->shared->dict, prev_at, prev_id, at, id);
+	}
+	if (n >= PATH_AGG_HEAD_ROWS && (n - PATH_AGG_HEAD_ROWS) % PATH_AGG_SEGMENT_ROWS == 0)
+	{
+		/* a new segment, linked from the end of the last one */
+		char	   *link = n == PATH_AGG_HEAD_ROWS ?
+			state->rows + PATH_AGG_HEAD_ROWS * PATH_AGG_ROW_SIZE :
+			path_agg_ptr(state->shared, state->tail) +
+			PATH_AGG_SEGMENT_ROWS * PATH_AGG_ROW_SIZE;
+		PathAggRef	ref;
+
+		row = path_agg_alloc(state->shared, PATH_AGG_SEGMENT_SIZE, &ref);
+		memcpy(link, &ref, sizeof(ref));
+		state->tail = ref;
+	}
+	else
+		row = path_agg_row_ptr(state, n);
+	memcpy(row, &at, sizeof(at));
+	memcpy(row + sizeof(TimestampTz), &id, sizeof(id));
+	state->nrows = n + 1;
+}
+
+/* A state's rows, in arrival order, into times[] and ids[] (nrows each). */
+static void
+path_agg_rows(const PathAggState *state, TimestampTz *times, uint32 *ids)
+{
+	const char *row = state->rows;
+	uint32		left = PATH_AGG_HEAD_ROWS;
+	uint32		r;
+
+	for (r = 0; r < state->nrows; r++)
+	{
+		if (left == 0)
+		{
+			PathAggRef	ref;
+
+			/* the reference to the next segment follows the rows */
+			memcpy(&ref, row, sizeof(ref));
+			row = path_agg_ptr(state->shared, ref);
+			left = PATH_AGG_SEGMENT_ROWS;
+		}
+		if ((r & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		memcpy(&times[r], row, sizeof(TimestampTz));
+		memcpy(&ids[r], row + sizeof(TimestampTz), sizeof(uint32));
+		row += PATH_AGG_ROW_SIZE;
+		left--;
+	}
 }
 
 /* milestone_path_agg transition: remember one (label, time) row. */
@@ -124,37 +337,109 @@ milestone_path_agg_transfn(PG_FUNCTION_ARGS)
 						TIMESTAMP_IS_NOBEGIN(at) ? "-infinity" : "infinity"),
 				 errhint("Give each row a finite time, or NULL to skip the row.")));
 	if (state == NULL)
-		state = path_agg_create(aggcxt);
-	if (state->nrows >= state->capacity)
-		path_agg_reserve(state, 1);
-	state->rows[state->nrows].at = at;
-	state->rows[state->nrows].id = path_dict_intern(&state->dict, VARDATA_ANY(label), len);
-	state->nrows++;
+		state = path_agg_create(path_agg_shared(fcinfo, aggcxt));
+	path_agg_push(state, at, path_dict_intern(&state->shared->dict, VARDATA_ANY(label), len));
 	PG_RETURN_POINTER(state);
 }
 
-/* Append right's rows to left, renumbering right's labels into left's dictionary. */
+/*
+ * A small map from dictionary numbers to a group's own numbers 0, 1, ...
+ * in order of first lookup: a group's labels without a table the size of
+ * the whole dictionary.
+ */
+typedef struct PathAggIdMap
+{
+	uint32		mask;
+	uint32		count;
+	uint32	   *keys;			/* dictionary number + 1, or 0 for empty */
+	uint32	   *values;
+	uint32	   *ids;			/* dictionary number of each own number */
+	const PathDict *dict;
+} PathAggIdMap;
+
+static void
+path_agg_idmap_init(PathAggIdMap *map, int64 nrows, const PathDict *dict)
+{
+	int64		distinct = Min(nrows, (int64) dict->count);
+	uint32		nslots = 8;
+
+	while (nslots < distinct * 2)
+		nslots *= 2;
+	map->mask = nslots - 1;
+	map->dict = dict;
+	map->count = 0;
+	/* one allocation: keys (zeroed), values, ids */
+	map->keys = palloc0(sizeof(uint32) * (2 * (Size) nslots + Max(distinct, 1)));
+	map->values = map->keys + nslots;
+	map->ids = map->values + nslots;
+}
+
+static void
+path_agg_idmap_free(PathAggIdMap *map)
+{
+	pfree(map->keys);
+}
+
+/* The group's own number of dictionary number id, given on first lookup. */
+static inline uint32
+path_agg_idmap_get(PathAggIdMap *map, uint32 id)
+{
+	uint32		slot = murmurhash32(id) & map->mask;
+
+	while (map->keys[slot] != 0)
+	{
+		if (map->keys[slot] == id + 1)
+			return map->values[slot];
+		slot = (slot + 1) & map->mask;
+	}
+	map->keys[slot] = id + 1;
+	map->values[slot] = map->count;
+	map->ids[map->count] = id;
+	return map->count++;
+}
+
+/* Append right's rows to left. */
 static void
 path_agg_merge(PathAggState *left, const PathAggState *right)
 {
-	uint32	   *remap;
+	const PathDict *from = &right->shared->dict;
+	TimestampTz *times;
+	uint32	   *ids;
+	uint32	   *to = NULL;
+	PathAggIdMap map;
 	uint32		i;
-	int64		r;
+	uint32		r;
 
-	path_agg_reserve(left, right->nrows);
-	remap = palloc(sizeof(uint32) * Max(right->dict.count, 1));
-	for (i = 0; i < right->dict.count; i++)
-		remap[i] = path_dict_intern(&left->dict, path_dict_label(&right->dict, i),
-									right->dict.lengths[i]);
+	if (right->nrows == 0)
+		return;
+	path_check_steps((int64) left->nrows + right->nrows);
+	times = palloc(sizeof(TimestampTz) * right->nrows);
+	ids = palloc(sizeof(uint32) * right->nrows);
+	path_agg_rows(right, times, ids);
+	if (left->shared != right->shared)
+	{
+		/* renumber right's labels into left's dictionary, once per label */
+		path_agg_idmap_init(&map, right->nrows, from);
+		for (r = 0; r < right->nrows; r++)
+			ids[r] = path_agg_idmap_get(&map, ids[r]);
+		to = palloc(sizeof(uint32) * Max(map.count, 1));
+		for (i = 0; i < map.count; i++)
+			to[i] = path_dict_intern(&left->shared->dict,
+									 path_dict_label(from, map.ids[i]),
+									 from->lengths[map.ids[i]]);
+		for (r = 0; r < right->nrows; r++)
+			ids[r] = to[ids[r]];
+		pfree(to);
+		path_agg_idmap_free(&map);
+	}
 	for (r = 0; r < right->nrows; r++)
 	{
 		if ((r & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		left->rows[left->nrows].at = right->rows[r].at;
-		left->rows[left->nrows].id = remap[right->rows[r].id];
-		left->nrows++;
+		path_agg_push(left, times[r], ids[r]);
 	}
-	pfree(remap);
+	pfree(times);
+	pfree(ids);
 }
 
 /* milestone_path_agg combine: merge two partial states. */
@@ -170,49 +455,64 @@ milestone_path_agg_combinefn(PG_FUNCTION_ARGS)
 		CX_RETURN_COMBINE_ONE_SIDE(one_side);
 	left = (PathAggState *) PG_GETARG_POINTER(0);
 	right = (PathAggState *) PG_GETARG_POINTER(1);
-	/* the dictionary and the row array grow in their own (aggregate) context */
+	/*
+	 * left grows in its own arena; right's space stays in its arena until
+	 * the aggregate context goes (arena pieces are not freed one by one)
+	 */
 	path_agg_merge(left, right);
-	/* right's rows and labels are copied: free it */
-	path_dict_free(&right->dict);
-	pfree(right->rows);
-	pfree(right);
 	PG_RETURN_POINTER(left);
 }
 
 /*
  * Serialize: label count, each label (1-byte length, bytes), row count,
- * each row (int8 time, int4 label number).
+ * each row (int8 time, int4 label number); the labels are the group's own,
+ * numbered by first appearance among the rows, so the bytes stand alone.
  */
 PG_FUNCTION_INFO_V1(milestone_path_agg_serialize);
 Datum
 milestone_path_agg_serialize(PG_FUNCTION_ARGS)
 {
 	PathAggState *state = (PathAggState *) PG_GETARG_POINTER(0);
+	const PathDict *dict = &state->shared->dict;
+	uint32		n = state->nrows;
+	TimestampTz *times = palloc(sizeof(TimestampTz) * Max(n, 1));
+	uint32	   *ids = palloc(sizeof(uint32) * Max(n, 1));
+	PathAggIdMap map;
 	StringInfoData buf;
 	bytea	   *result;
+	Size		label_bytes = 0;
 	uint32		i;
-	int64		r;
+	uint32		r;
 
+	path_agg_rows(state, times, ids);
+	path_agg_idmap_init(&map, n, dict);
+	for (r = 0; r < n; r++)
+		ids[r] = path_agg_idmap_get(&map, ids[r]);
+	for (i = 0; i < map.count; i++)
+		label_bytes += dict->lengths[map.ids[i]];
 	/* at most 1,000,000 rows and labels of at most 256 bytes: under 1 GB */
-	result = cx_bytea_writer(12 + state->dict.count + state->dict.used +
-							 (Size) state->nrows * 12, &buf);
-	pq_writeint32(&buf, state->dict.count);
-	for (i = 0; i < state->dict.count; i++)
+	result = cx_bytea_writer(12 + map.count + label_bytes + (Size) n * 12, &buf);
+	pq_writeint32(&buf, map.count);
+	for (i = 0; i < map.count; i++)
 	{
-		pq_writeint8(&buf, state->dict.lengths[i]);
-		memcpy(buf.data + buf.len, path_dict_label(&state->dict, i),
-			   state->dict.lengths[i]);
-		buf.len += state->dict.lengths[i];
+		uint32		id = map.ids[i];
+
+		pq_writeint8(&buf, dict->lengths[id]);
+		memcpy(buf.data + buf.len, path_dict_label(dict, id), dict->lengths[id]);
+		buf.len += dict->lengths[id];
 	}
-	pq_writeint64(&buf, state->nrows);
-	for (r = 0; r < state->nrows; r++)
+	pq_writeint64(&buf, n);
+	for (r = 0; r < n; r++)
 	{
 		if ((r & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		pq_writeint64(&buf, state->rows[r].at);
-		pq_writeint32(&buf, state->rows[r].id);
+		pq_writeint64(&buf, times[r]);
+		pq_writeint32(&buf, ids[r]);
 	}
 	Assert(buf.len == buf.maxlen);
+	path_agg_idmap_free(&map);
+	pfree(times);
+	pfree(ids);
 	PG_RETURN_BYTEA_P(result);
 }
 
@@ -233,6 +533,7 @@ milestone_path_agg_deserialize(PG_FUNCTION_ARGS)
 	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	MemoryContext aggcxt;
 	StringInfoData buf;
+	PathAggShared *shared;
 	PathAggState *state;
 	int32		nlabels;
 	int64		nrows;
@@ -246,7 +547,7 @@ milestone_path_agg_deserialize(PG_FUNCTION_ARGS)
 	nlabels = pq_getmsgint(&buf, 4);
 	if (nlabels < 0 || nlabels > PATH_MAX_STEPS || nlabels * 2 > buf.len - buf.cursor)
 		path_agg_corrupt(psprintf("label count %d", nlabels));
-	state = path_agg_create(aggcxt);
+	shared = path_agg_shared(fcinfo, aggcxt);
 	remap = palloc(sizeof(uint32) * Max(nlabels, 1));
 	for (i = 0; i < nlabels; i++)
 	{
@@ -258,14 +559,14 @@ milestone_path_agg_deserialize(PG_FUNCTION_ARGS)
 		label = pq_getmsgbytes(&buf, len);
 		if (memchr(label, '\0', len) != NULL || !pg_verifymbstr(label, len, true))
 			path_agg_corrupt(psprintf("label %d is not valid text", i + 1));
-		/* re-interning merges repeated labels, keeping the dictionary distinct */
-		remap[i] = path_dict_intern(&state->dict, label, len);
+		/* interning merges repeated labels, keeping the dictionary distinct */
+		remap[i] = path_dict_intern(&shared->dict, label, len);
 	}
 	nrows = pq_getmsgint64(&buf);
 	if (nrows < 0 || nrows > PATH_MAX_STEPS || nrows * 12 != buf.len - buf.cursor)
 		path_agg_corrupt(psprintf("row count " INT64_FORMAT " does not match the %d bytes left",
 								  nrows, buf.len - buf.cursor));
-	path_agg_reserve(state, nrows);
+	state = path_agg_create(shared);
 	for (r = 0; r < nrows; r++)
 	{
 		TimestampTz at = pq_getmsgint64(&buf);
@@ -278,24 +579,40 @@ milestone_path_agg_deserialize(PG_FUNCTION_ARGS)
 		if (id >= (uint32) nlabels)
 			path_agg_corrupt(psprintf("row " INT64_FORMAT " names label %u of %d",
 									  r + 1, id, nlabels));
-		state->rows[r].at = at;
-		state->rows[r].id = remap[id];
+		path_agg_push(state, at, remap[id]);
 	}
-	state->nrows = nrows;
 	pfree(remap);
 	PG_RETURN_POINTER(state);
 }
 
-/* Order two dictionary ids by their labels' bytes. */
-static int
-path_label_id_cmp(const void *a, const void *b, void *arg)
+/* A row in final order: time, then the label's rank among the group's labels. */
+typedef struct PathSortRow
 {
-	const PathDict *dict = (const PathDict *) arg;
-	uint32		x = *(const uint32 *) a;
-	uint32		y = *(const uint32 *) b;
+	TimestampTz at;
+	uint32		rank;
+	uint32		own;			/* the group's own label number */
+} PathSortRow;
 
-	return path_label_cmp(path_dict_label(dict, x), dict->lengths[x],
-						  path_dict_label(dict, y), dict->lengths[y]);
+#define ST_SORT path_sort_rows
+#define ST_ELEMENT_TYPE PathSortRow
+#define ST_COMPARE(a, b) \
+	((a)->at != (b)->at ? ((a)->at < (b)->at ? -1 : 1) : \
+	 ((a)->rank != (b)->rank ? ((a)->rank < (b)->rank ? -1 : 1) : 0))
+#define ST_SCOPE static
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/* Order two of a group's own label numbers by their labels' bytes. */
+static int
+path_own_label_cmp(const void *a, const void *b, void *arg)
+{
+	const PathAggIdMap *map = (const PathAggIdMap *) arg;
+	uint32		x = map->ids[*(const uint32 *) a];
+	uint32		y = map->ids[*(const uint32 *) b];
+
+	return path_label_cmp(path_dict_label(map->dict, x), map->dict->lengths[x],
+						  path_dict_label(map->dict, y), map->dict->lengths[y]);
 }
 
 /* milestone_path_agg final: the rows in (time, label) order, as a path. */
@@ -304,69 +621,85 @@ Datum
 milestone_path_agg_finalfn(PG_FUNCTION_ARGS)
 {
 	PathAggState *state;
-	PathDict   *dict;
-	uint32	   *order;
-	uint32	   *rank;
-	PathSortRow *sorted;
-	uint32	   *canonical;
+	const PathDict *dict;
+	PathAggIdMap map;
 	uint32	   *ids;
 	TimestampTz *times;
 	const char **labels;
 	uint8	   *lengths;
-	uint32		nlabels = 0;
+	uint32		nlabels;
 	uint32		i;
-	int64		r;
+	uint32		n;
+	uint32		r;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	state = (PathAggState *) PG_GETARG_POINTER(0);
-	if (state->nrows == 0)
+	n = state->nrows;
+	if (n == 0)
 		PG_RETURN_NULL();
-	dict = &state->dict;
+	dict = &state->shared->dict;
+	times = palloc(sizeof(TimestampTz) * (Size) n + sizeof(uint32) * (Size) n);
+	ids = (uint32 *) (times + n);
+	path_agg_rows(state, times, ids);
+	/* the group's own label numbers, by first appearance in arrival order */
+	path_agg_idmap_init(&map, n, dict);
+	for (r = 0; r < n; r++)
+		ids[r] = path_agg_idmap_get(&map, ids[r]);
+	nlabels = map.count;
 
-	/* ties in time go by label: rank the labels once, then sort by (time, rank) */
-	order = palloc(sizeof(uint32) * dict->count);
-	rank = palloc(sizeof(uint32) * dict->count);
-	for (i = 0; i < dict->count; i++)
-		order[i] = i;
-	qsort_interruptible(order, dict->count, sizeof(uint32), path_label_id_cmp, dict);
-	for (i = 0; i < dict->count; i++)
-		rank[order[i]] = i;
-
-	sorted = palloc_extended(sizeof(PathSortRow) * state->nrows, MCXT_ALLOC_HUGE);
-	for (r = 0; r < state->nrows; r++)
+	/* rows that arrived in path order are numbered canonically already */
+	if (!state->in_order)
 	{
-		if ((r & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		sorted[r].at = state->rows[r].at;
-		sorted[r].id = state->rows[r].id;
-		sorted[r].rank = rank[state->rows[r].id];
-	}
-	path_sort_rows(sorted, state->nrows);
+		PathSortRow *sorted = palloc(sizeof(PathSortRow) * (Size) n +
+									 sizeof(uint32) * 3 * (Size) nlabels);
+		uint32	   *order = (uint32 *) (sorted + n);
+		uint32	   *rank = order + nlabels;
+		uint32	   *canonical = rank + nlabels;
 
-	/* renumber the labels by first appearance: the canonical encoding */
-	canonical = palloc(sizeof(uint32) * dict->count);
-	memset(canonical, 0xFF, sizeof(uint32) * dict->count);
-	labels = palloc(sizeof(char *) * dict->count);
-	lengths = palloc(dict->count);
-	ids = palloc_extended(sizeof(uint32) * state->nrows, MCXT_ALLOC_HUGE);
-	times = palloc_extended(sizeof(TimestampTz) * state->nrows, MCXT_ALLOC_HUGE);
-	for (r = 0; r < state->nrows; r++)
-	{
-		uint32		id = sorted[r].id;
-
-		if ((r & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (canonical[id] == PG_UINT32_MAX)
+		/* ties in time go by label: rank the group's labels once */
+		for (i = 0; i < nlabels; i++)
+			order[i] = i;
+		qsort_interruptible(order, nlabels, sizeof(uint32), path_own_label_cmp, &map);
+		for (i = 0; i < nlabels; i++)
+			rank[order[i]] = i;
+		for (r = 0; r < n; r++)
 		{
-			canonical[id] = nlabels;
-			labels[nlabels] = path_dict_label(dict, id);
-			lengths[nlabels] = dict->lengths[id];
-			nlabels++;
+			if ((r & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			sorted[r].at = times[r];
+			sorted[r].own = ids[r];
+			sorted[r].rank = rank[ids[r]];
 		}
-		ids[r] = canonical[id];
-		times[r] = sorted[r].at;
+		path_sort_rows(sorted, n);
+
+		/* renumber by first appearance in path order: the canonical encoding */
+		memset(canonical, 0xFF, sizeof(uint32) * nlabels);
+		nlabels = 0;
+		for (r = 0; r < n; r++)
+		{
+			uint32		own = sorted[r].own;
+
+			if ((r & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (canonical[own] == PG_UINT32_MAX)
+			{
+				canonical[own] = nlabels;
+				/* order[] is free now: the dictionary number of each */
+				order[nlabels++] = map.ids[own];
+			}
+			ids[r] = canonical[own];
+			times[r] = sorted[r].at;
+		}
+		memcpy(map.ids, order, sizeof(uint32) * nlabels);
 	}
-	PG_RETURN_POINTER(path_assemble((uint32) state->nrows, times, ids, nlabels,
-									labels, lengths));
+
+	labels = palloc((sizeof(char *) + 1) * nlabels);
+	lengths = (uint8 *) (labels + nlabels);
+	for (i = 0; i < nlabels; i++)
+	{
+		labels[i] = path_dict_label(dict, map.ids[i]);
+		lengths[i] = dict->lengths[map.ids[i]];
+	}
+	PG_RETURN_POINTER(path_assemble(n, times, ids, nlabels, labels, lengths));
 }

@@ -175,9 +175,19 @@ milestone_path_concat(PG_FUNCTION_ARGS)
 	MilestonePath *q = PG_GETARG_PATH(1);
 	PathView	pv;
 	PathView	qv;
-	PathBuilder builder;
+	PathDict	dict;
+	uint32	   *q_union;
+	uint32	   *canonical;
+	const char **labels;
+	uint8	   *lengths;
+	uint32	   *ids;
+	TimestampTz *times = NULL;
+	uint32		nunion;
+	uint32		nlabels = 0;
+	uint32		nsteps;
 	uint32		i = 0;
 	uint32		j = 0;
+	uint32		k;
 
 	if (q->nsteps == 0)
 		PG_RETURN_POINTER(p);
@@ -188,18 +198,41 @@ milestone_path_concat(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot merge a milestone_path with times and one without"),
 				 errhint("Use labels_only() on the path with times to append the labels only.")));
+	nsteps = p->nsteps + q->nsteps;
 	path_check_steps((int64) p->nsteps + q->nsteps);
 	path_view(p, &pv, true);
 	path_view(q, &qv, true);
-	path_builder_init(&builder, pv.has_times);
-	while (i < pv.nsteps || j < qv.nsteps)
+
+	/*
+	 * Number the labels of both once: p's keep their numbers, q's get p's
+	 * number of the same label or a new one, so that merging the steps
+	 * looks up no label (linear in the sizes of p and q).
+	 */
+	path_dict_init(&dict, CurrentMemoryContext, pv.nlabels + qv.nlabels);
+	for (k = 0; k < pv.nlabels; k++)
+		(void) path_dict_intern(&dict, pv.labels[k], pv.label_lengths[k]);
+	q_union = palloc(sizeof(uint32) * qv.nlabels);
+	for (k = 0; k < qv.nlabels; k++)
+		q_union[k] = path_dict_intern(&dict, qv.labels[k], qv.label_lengths[k]);
+	nunion = dict.count;
+
+	/* the merged path numbers its labels by first appearance */
+	canonical = palloc(sizeof(uint32) * nunion);
+	memset(canonical, 0xFF, sizeof(uint32) * nunion);
+	labels = palloc(sizeof(char *) * nunion);
+	lengths = palloc(nunion);
+	ids = palloc(sizeof(uint32) * nsteps);
+	if (pv.has_times)
+		times = palloc(sizeof(TimestampTz) * nsteps);
+	for (k = 0; k < nsteps; k++)
 	{
 		bool		take_p;
-		const PathView *from;
-		uint32	   *step;
-		uint32		id;
+		uint32		pid = i < pv.nsteps ? path_step_id(&pv, i) : 0;
+		uint32		qid = j < qv.nsteps ? path_step_id(&qv, j) : 0;
+		uint32		u;
 
-		CHECK_FOR_INTERRUPTS();
+		if ((k & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (j >= qv.nsteps)
 			take_p = true;
 		else if (i >= pv.nsteps)
@@ -208,22 +241,35 @@ milestone_path_concat(PG_FUNCTION_ARGS)
 			take_p = true;
 		else if (pv.times[i] != qv.times[j])
 			take_p = pv.times[i] < qv.times[j];
+		else if (pid == q_union[qid])
+			take_p = true;		/* the same label: p's step first */
 		else
-		{
-			uint32		pid = path_step_id(&pv, i);
-			uint32		qid = path_step_id(&qv, j);
-
 			take_p = path_label_cmp(pv.labels[pid], pv.label_lengths[pid],
 									qv.labels[qid], qv.label_lengths[qid]) <= 0;
+		if (take_p)
+		{
+			u = pid;
+			if (times)
+				times[k] = pv.times[i];
+			i++;
 		}
-		from = take_p ? &pv : &qv;
-		step = take_p ? &i : &j;
-		id = path_step_id(from, *step);
-		path_builder_add(&builder, from->labels[id], from->label_lengths[id],
-						 from->has_times ? from->times[*step] : 0);
-		(*step)++;
+		else
+		{
+			u = q_union[qid];
+			if (times)
+				times[k] = qv.times[j];
+			j++;
+		}
+		if (canonical[u] == PG_UINT32_MAX)
+		{
+			canonical[u] = nlabels;
+			labels[nlabels] = path_dict_label(&dict, u);
+			lengths[nlabels] = dict.lengths[u];
+			nlabels++;
+		}
+		ids[k] = canonical[u];
 	}
-	PG_RETURN_POINTER(path_builder_finish(&builder));
+	PG_RETURN_POINTER(path_assemble(nsteps, times, ids, nlabels, labels, lengths));
 }
 
 /* ---------- comparison and hashing ---------- */
