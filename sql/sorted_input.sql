@@ -1,7 +1,9 @@
 -- The funnel aggregates and session_stats keep a group's rows unsorted until
--- the final call, and skip that sort when the rows arrived in time order (a
--- sorted GroupAggregate over an index on (customer, time)).  Every arrival
--- order, plan and split between parallel workers gives the same answers.
+-- the final call.  session_stats skips that sort when the rows arrived in
+-- time order (a sorted GroupAggregate over an index on (customer, time)); the
+-- funnel aggregates always sort (a compare per row gained too little).  Every
+-- arrival order, plan and split between parallel workers gives the same
+-- answers, whichever way a state learns its order.
 SET timezone = 'UTC';
 
 -- 1. By hand: each customer's rows in ascending and in descending order
