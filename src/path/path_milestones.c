@@ -249,10 +249,14 @@ milestone_status(PG_FUNCTION_ARGS)
 	uint32		remaining;
 	int32		i;
 
+	/*
+	 * The caller's expected descriptor: building one from the catalog per
+	 * call would leave it in the query's memory until the query ends.
+	 */
 #if PG_VERSION_NUM >= 160000
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 #else
-	SetSingleFuncCall(fcinfo, 0);
+	SetSingleFuncCall(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 #endif
 	/* a NULL path: no rows */
 	if (PG_ARGISNULL(0))
