@@ -45,7 +45,7 @@ typedef struct GrowthMap
 } GrowthMap;
 
 static int
-growth_entry_cmp(const void *a, const void *b)
+growth_entry_cmp(const void *a, const void *b, void *arg)
 {
 	const GrowthMapEntry *x = (const GrowthMapEntry *) a;
 	const GrowthMapEntry *y = (const GrowthMapEntry *) b;
@@ -112,6 +112,8 @@ growth_map_read(FunctionCallInfo fcinfo, GrowthMap *map, int argno)
 							cx_quote_literal(VARDATA_ANY(label), len), len, CX_PATH_LABEL_MAX),
 					 errdetail("At growth_map element %d.", i + 1),
 					 errhint("A path cannot hold such a label, so no customer could reach it.")));
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	/* a new map: replace the old one */
 	if (map->cxt == NULL)
@@ -133,9 +135,11 @@ growth_map_read(FunctionCallInfo fcinfo, GrowthMap *map, int argno)
 		map->by_pos[i].label = copy;
 		map->by_pos[i].len = len;
 		map->by_pos[i].pos = i;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	memcpy(map->by_label, map->by_pos, sizeof(GrowthMapEntry) * n);
-	qsort(map->by_label, n, sizeof(GrowthMapEntry), growth_entry_cmp);
+	qsort_interruptible(map->by_label, n, sizeof(GrowthMapEntry), growth_entry_cmp, NULL);
 	/* equal labels are adjacent, by position: report the earliest repeat */
 	for (i = 1; i < n; i++)
 	{
@@ -148,6 +152,8 @@ growth_map_read(FunctionCallInfo fcinfo, GrowthMap *map, int argno)
 			dup_first = a->pos;
 			dup_second = b->pos;
 		}
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	if (dup_second >= 0)
 	{
