@@ -269,11 +269,11 @@ COMMENT ON FUNCTION retention(milestone_path, text[]) IS
 -- times, with its options and errors.  Not STRICT: as in the aggregate, a
 -- NULL cap means no cap and a NULL gap is an error; a NULL path gives NULL.
 CREATE FUNCTION session_stats(p milestone_path, gap interval) RETURNS session_summary
-	AS 'MODULE_PATHNAME', 'session_stats_path'
+	AS 'MODULE_PATHNAME', 'milestone_path_session_stats'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION session_stats(p milestone_path, gap interval, max_duration interval, max_events int4)
 	RETURNS session_summary
-	AS 'MODULE_PATHNAME', 'session_stats_path'
+	AS 'MODULE_PATHNAME', 'milestone_path_session_stats'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION session_stats(milestone_path, interval) IS
 	'session_stats(gap, ts) of the path''s times: the same sessions and summary; NULL for a NULL or empty path; 22023 for a path without times';

@@ -179,24 +179,14 @@ path_label_masks(FunctionCallInfo fcinfo, PathFunnelCache *cache, const PathView
 }
 
 /*
- * The path of argument 0, viewed, for a function that needs its times:
- * 22023 for a path without times (a pattern).  An empty path has no rows
- * either way, as an aggregate over no rows.  The caller has checked that
- * the path is not NULL.
+ * The path of argument 0, viewed, for a function that needs its times
+ * (22023 for a pattern).  The caller has checked that it is not NULL.
  */
 static void
 path_funnel_view(FunctionCallInfo fcinfo, const char *fname, PathView *view)
 {
-	MilestonePath *path = PG_GETARG_PATH(0);
-
-	path_view(path, view, false);
-	if (!view->has_times && view->nsteps > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s needs a milestone_path with times", fname),
-				 errdetail("The path has %u steps and no times: it is a pattern.",
-						   view->nsteps),
-				 errhint("Build the path with milestone_path_agg(label, at), or write each step with its time, as in 'visit@2024-01-05 10:00 -> cart@2024-01-05 10:20'.")));
+	path_view(PG_GETARG_PATH(0), view, false);
+	path_require_times(view, fname);
 }
 
 /*

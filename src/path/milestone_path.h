@@ -70,6 +70,12 @@ typedef struct PathView
  */
 extern void path_view(MilestonePath *path, PathView *view, bool with_labels);
 
+/*
+ * 22023 when fname needs times and the viewed path has steps without them
+ * (a pattern).  An empty path passes: it has no rows either way.
+ */
+extern void path_require_times(const PathView *view, const char *fname);
+
 /* The dictionary id of a label in a path, or -1 when the path lacks it. */
 extern int64 path_label_id(const PathView *view, const char *label, int len);
 
