@@ -253,13 +253,13 @@ COMMENT ON FUNCTION window_funnel(milestone_path, interval, text[]) IS
 COMMENT ON FUNCTION window_funnel(milestone_path, interval, text, text[]) IS
 	'window_funnel(window, mode, ts, event, steps) of the path''s steps: the furthest step, with modes; NULL for a NULL path; 22023 for a path without times';
 COMMENT ON FUNCTION window_funnel_times(milestone_path, interval, text[]) IS
-	'window_funnel_times(window, ts, event, steps) of the path''s steps: when each step of the chosen chain was reached';
+	'window_funnel_times(window, ts, event, steps) of the path''s steps: when each step of the chosen chain was reached; NULL for a NULL path; 22023 for a path without times';
 COMMENT ON FUNCTION window_funnel_times(milestone_path, interval, text, text[]) IS
-	'window_funnel_times(window, mode, ts, event, steps) of the path''s steps: when each step was reached, with modes';
+	'window_funnel_times(window, mode, ts, event, steps) of the path''s steps: when each step was reached, with modes; NULL for a NULL path; 22023 for a path without times';
 COMMENT ON FUNCTION time_to_convert(milestone_path, interval, text[]) IS
-	'time_to_convert(window, ts, event, steps) of the path''s steps: last minus first step when every step was reached';
+	'time_to_convert(window, ts, event, steps) of the path''s steps: last minus first step when every step was reached; NULL for a NULL path; 22023 for a path without times';
 COMMENT ON FUNCTION time_to_convert(milestone_path, interval, text, text[]) IS
-	'time_to_convert(window, mode, ts, event, steps) of the path''s steps, with modes';
+	'time_to_convert(window, mode, ts, event, steps) of the path''s steps, with modes; NULL for a NULL path; 22023 for a path without times';
 COMMENT ON FUNCTION retention(milestone_path, text[]) IS
 	'retention(label = steps[1], label = steps[2], ...) of the path''s steps: element 1 = steps[1] occurs, element i = steps[1] and steps[i] both occur; at most 63 steps; times not needed';
 -- END path_funnel
