@@ -280,21 +280,6 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	bool		strict_order;
 	int64		n;
 
-	/*
-	 * An empty steps array names the argument here; the aggregate's checks
-	 * say "a funnel needs at least one step" (and "funnel steps must not be
-	 * NULL" for a NULL one).
-	 */
-	if (!cache->args.constant && !PG_ARGISNULL(steps_arg))
-	{
-		ArrayType  *steps = PG_GETARG_ARRAYTYPE_P(steps_arg);
-
-		if (ArrayGetNItems(ARR_NDIM(steps), ARR_DIMS(steps)) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("funnel steps must not be empty"),
-					 errhint("Give the event of each step, for example ARRAY['visit', 'cart', 'purchase'].")));
-	}
 	if (funnel_call_args(fcinfo, &cache->args, with_mode, steps_arg))
 		step_names_build(&cache->names, params->nsteps, cache->args.label,
 						 cache->args.label_len);
@@ -442,13 +427,20 @@ milestone_path_time_to_convert_mode(PG_FUNCTION_ARGS)
  * cache's step names, with the errors of the funnel's steps argument in
  * retention's words and retention's own limit of 63 conditions.
  */
+static const CxNamesRules retention_steps_rules = {
+	.noun = "retention steps",.element = "retention step",
+	.hint = "Give the event of each step, for example ARRAY['signup', 'purchase'].",
+	.null_hint = "Give the event of every step.",
+	.null_sqlstate = ERRCODE_NULL_VALUE_NOT_ALLOWED,
+	.check_count = retention_check_count,
+};
+
 static void
 retention_steps(FunctionCallInfo fcinfo, PathFunnelCache *cache)
 {
 	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
 	ArrayType  *steps;
 	Datum	   *elems;
-	bool	   *nulls;
 	char	   *label[FUNNEL_MAX_STEPS];
 	int			len[FUNNEL_MAX_STEPS];
 	int			n;
@@ -456,32 +448,11 @@ retention_steps(FunctionCallInfo fcinfo, PathFunnelCache *cache)
 
 	if (cache->retention_constant)
 		return;
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("retention steps must not be NULL"),
-				 errhint("Give the event of each step, for example ARRAY['signup', 'purchase'].")));
-	steps = PG_GETARG_ARRAYTYPE_P(1);
+	steps = cx_names_arg(fcinfo, 1, &retention_steps_rules);
 	if (cache->retention_bytes != NULL && VARSIZE(steps) == cache->retention_size &&
 		memcmp(steps, cache->retention_bytes, cache->retention_size) == 0)
 		return;
-	if (ARR_NDIM(steps) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("retention steps must be a one-dimensional text array")));
-	deconstruct_array(steps, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	if (n < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("retention steps must not be empty"),
-				 errhint("Give the event of each step, for example ARRAY['signup', 'purchase'].")));
-	retention_check_count(n);
-	for (i = 0; i < n; i++)
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("retention step %d is NULL", i + 1),
-					 errhint("Give the event of every step.")));
+	n = cx_names_elements(steps, &retention_steps_rules, &elems);
 	/* the previous array's names go with it */
 	if (cache->retention_bytes != NULL)
 	{

@@ -61,48 +61,34 @@ growth_entry_cmp(const void *a, const void *b, void *arg)
  * one-dimensional, not empty, no NULL element, each label one a path can
  * hold (1 to 255 bytes, as milestone_path_agg demands), no label twice.
  */
+static const CxNamesRules growth_map_rules = {
+	.noun = "growth_map",.element = "growth_map element",
+	.hint = "Give the milestones in order, for example ARRAY['visit', 'newsletter', 'cart', 'purchase'].",
+	.null_hint = "Give a label for every milestone.",
+	.null_sqlstate = ERRCODE_INVALID_PARAMETER_VALUE,
+};
+
 static void
 growth_map_read(FunctionCallInfo fcinfo, GrowthMap *map, int argno)
 {
 	ArrayType  *array;
 	Datum	   *elems;
-	bool	   *nulls;
 	int			n;
 	int			i;
 	int32		dup_first = -1;
 	int32		dup_second = -1;
 
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("growth_map must not be NULL"),
-				 errhint("Give the milestones in order, for example ARRAY['visit', 'newsletter', 'cart', 'purchase'].")));
-	array = PG_GETARG_ARRAYTYPE_P(argno);
+	array = cx_names_arg(fcinfo, argno, &growth_map_rules);
 	/* the same map as last time (a constant of the query): checked already */
 	if (map->array_bytes != NULL && VARSIZE(array) == map->array_size &&
 		memcmp(array, map->array_bytes, map->array_size) == 0)
 		return;
-	if (ARR_NDIM(array) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("growth_map must be a one-dimensional text array, not %d-dimensional",
-						ARR_NDIM(array))));
-	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	if (n < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("growth_map must not be empty"),
-				 errhint("Give the milestones in order, for example ARRAY['visit', 'newsletter', 'cart', 'purchase'].")));
+	n = cx_names_elements(array, &growth_map_rules, &elems);
 	for (i = 0; i < n; i++)
 	{
 		text	   *label;
 		int			len;
 
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("growth_map element %d is NULL", i + 1),
-					 errhint("Give a label for every milestone.")));
 		label = DatumGetTextPP(elems[i]);
 		len = VARSIZE_ANY_EXHDR(label);
 		if (len < 1 || len > CX_PATH_LABEL_MAX)
