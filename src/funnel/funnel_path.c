@@ -32,10 +32,7 @@
 
 /*
  * The distinct names of a call's steps, each with the mask of the steps
- * that bear it (a name may repeat: steps {a, b, a} give a the mask 101),
- * chained by length: a path's label is compared only with the names of its
- * length (a label is 1 to CX_PATH_LABEL_MAX bytes, a name of another length
- * matches no label).
+ * that bear it (a name may repeat: steps {a, b, a} give a the mask 101).
  */
 typedef struct StepNames
 {
@@ -43,8 +40,6 @@ typedef struct StepNames
 	int			len[FUNNEL_MAX_STEPS];
 	const char *name[FUNNEL_MAX_STEPS];
 	uint64		mask[FUNNEL_MAX_STEPS];
-	int8		next[FUNNEL_MAX_STEPS];	/* next name of the same length, -1 */
-	int8		first[CX_PATH_LABEL_MAX + 1];	/* first name of a length, -1 */
 } StepNames;
 
 /* The cache of a call site (fn_extra): its checked arguments and buffers. */
@@ -116,30 +111,6 @@ step_names_build(StepNames *names, int nsteps, char *const *label, const int *le
 		}
 		names->mask[j] |= UINT64CONST(1) << i;
 	}
-	memset(names->first, -1, sizeof(names->first));
-	for (i = names->count - 1; i >= 0; i--)
-	{
-		names->next[i] = -1;
-		if (names->len[i] <= CX_PATH_LABEL_MAX)
-		{
-			names->next[i] = names->first[names->len[i]];
-			names->first[names->len[i]] = (int8) i;
-		}
-	}
-}
-
-/* Equal bytes?  Labels are short, so they are compared inline. */
-static inline bool
-label_equal(const char *a, const char *b, int len)
-{
-	int			i;
-
-	for (i = 0; i < len; i++)
-	{
-		if (a[i] != b[i])
-			return false;
-	}
-	return true;
 }
 
 /*
@@ -164,9 +135,9 @@ path_label_masks(FunctionCallInfo fcinfo, PathFunnelCache *cache, const PathView
 
 		if ((id & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		for (j = names->first[len]; j >= 0; j = names->next[j])
+		for (j = 0; j < names->count; j++)
 		{
-			if (label_equal(names->name[j], bytes, len))
+			if (names->len[j] == len && memcmp(names->name[j], bytes, len) == 0)
 			{
 				mask = names->mask[j];
 				break;
@@ -190,48 +161,30 @@ path_funnel_view(FunctionCallInfo fcinfo, const char *fname, PathView *view)
 }
 
 /*
- * The label id of step i, with the id width given as a constant by the
- * callers below, so that the common width of one byte compiles to a plain
- * load in their loops.
- */
-static pg_attribute_always_inline uint32
-path_step_id_of_width(const PathView *view, uint32 i, int width)
-{
-	return width == 1 ? view->ids[i] : path_step_id(view, i);
-}
-
-/*
  * The packed keys of the steps that match a funnel step, in path order, into
  * keys (room for every step); returns their number and sets *sorted when
  * they are in key order.  Every time must be packable.
  */
-static pg_attribute_always_inline int64
-path_fast_keys(const PathView *view, const uint64 *masks, int64 *keys, int width,
-			   bool *sorted)
+static int64
+path_fast_keys(const PathView *view, const uint64 *masks, int64 *keys, bool *sorted)
 {
 	int64		n = 0;
-	int64		last = PG_INT64_MIN;
-	bool		unsorted = false;
 	uint32		i;
 
-	/*
-	 * Branch-free: whether a step matches is as good as random, so every
-	 * step's key is written and only a matching one is counted.
-	 */
+	*sorted = true;
 	for (i = 0; i < view->nsteps; i++)
 	{
-		uint64		mask = masks[path_step_id_of_width(view, i, width)];
-		int64		key = cx_funnel_pack(view->times[i], mask);
-		bool		keep = mask != 0;
+		uint64		mask = masks[path_step_id(view, i)];
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		unsorted |= keep & (key < last);
-		last = keep ? key : last;
-		keys[n] = key;
-		n += keep;
+		if (mask == 0)
+			continue;
+		keys[n] = cx_funnel_pack(view->times[i], mask);
+		if (n > 0 && keys[n] < keys[n - 1])
+			*sorted = false;
+		n++;
 	}
-	*sorted = !unsorted;
 	return n;
 }
 
@@ -240,16 +193,16 @@ path_fast_keys(const PathView *view, const uint64 *masks, int64 *keys, int width
  * step): the steps that match a funnel step, and when keep_all the others
  * too; returns their number.
  */
-static pg_attribute_always_inline int64
+static int64
 path_exact_rows(const PathView *view, const uint64 *masks, FunnelEvent *rows,
-				int width, bool keep_all)
+				bool keep_all)
 {
 	int64		n = 0;
 	uint32		i;
 
 	for (i = 0; i < view->nsteps; i++)
 	{
-		uint64		mask = masks[path_step_id_of_width(view, i, width)];
+		uint64		mask = masks[path_step_id(view, i)];
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -306,10 +259,7 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 		/* the path is in time order: its first and last times bound all */
 		cache->keys = path_funnel_reserve(fcinfo, cache->keys, &cache->key_capacity,
 										  Max(view.nsteps, 1), sizeof(int64));
-		if (view.id_width == 1)
-			n = path_fast_keys(&view, masks, cache->keys, 1, &sorted);
-		else
-			n = path_fast_keys(&view, masks, cache->keys, 0, &sorted);
+		n = path_fast_keys(&view, masks, cache->keys, &sorted);
 		if (!sorted)
 			cx_sort_int64(cache->keys, n);
 		out->level = cx_funnel_fast_level(cache->keys, (int32) n, params->window);
@@ -324,14 +274,52 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	 */
 	cache->rows = path_funnel_reserve(fcinfo, cache->rows, &cache->row_capacity,
 									  Max(view.nsteps, 1), sizeof(FunnelEvent));
-	if (view.id_width == 1)
-		n = path_exact_rows(&view, masks, cache->rows, 1, strict_order);
-	else
-		n = path_exact_rows(&view, masks, cache->rows, 0, strict_order);
+	n = path_exact_rows(&view, masks, cache->rows, strict_order);
 	/* the steps are in time order; the evaluator takes ties in any order */
 	cx_funnel_evaluate(cache->rows, (size_t) n, params->nsteps, params->window,
 					   params->flags, want_times, out, &funnel_backend_hooks);
 	return true;
+}
+
+/* window_funnel over a path, with or without the mode argument. */
+static Datum
+path_window_funnel(FunctionCallInfo fcinfo, bool with_mode)
+{
+	FunnelOutcome out;
+	int			nsteps;
+
+	if (!path_funnel_evaluate(fcinfo, with_mode, false, "window_funnel", &out, &nsteps))
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(out.level);
+}
+
+/* window_funnel_times over a path, with or without the mode argument. */
+static Datum
+path_window_funnel_times(FunctionCallInfo fcinfo, bool with_mode)
+{
+	FunnelOutcome out;
+	int			nsteps;
+
+	if (!path_funnel_evaluate(fcinfo, with_mode, true, "window_funnel_times", &out, &nsteps))
+		PG_RETURN_NULL();
+	return funnel_times_result(&out);
+}
+
+/* time_to_convert over a path, with or without the mode argument. */
+static Datum
+path_time_to_convert(FunctionCallInfo fcinfo, bool with_mode)
+{
+	FunnelOutcome out;
+	int			nsteps;
+	bool		isnull;
+	Datum		result;
+
+	if (!path_funnel_evaluate(fcinfo, with_mode, true, "time_to_convert", &out, &nsteps))
+		PG_RETURN_NULL();
+	result = funnel_time_to_convert_result(&out, nsteps, &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	return result;
 }
 
 /* window_funnel(p, window, steps): the furthest step the path reached. */
@@ -339,12 +327,7 @@ PG_FUNCTION_INFO_V1(milestone_path_window_funnel);
 Datum
 milestone_path_window_funnel(PG_FUNCTION_ARGS)
 {
-	FunnelOutcome out;
-	int			nsteps;
-
-	if (!path_funnel_evaluate(fcinfo, false, false, "window_funnel", &out, &nsteps))
-		PG_RETURN_NULL();
-	PG_RETURN_INT32(out.level);
+	return path_window_funnel(fcinfo, false);
 }
 
 /* window_funnel(p, window, mode, steps): the furthest step, with modes. */
@@ -352,12 +335,7 @@ PG_FUNCTION_INFO_V1(milestone_path_window_funnel_mode);
 Datum
 milestone_path_window_funnel_mode(PG_FUNCTION_ARGS)
 {
-	FunnelOutcome out;
-	int			nsteps;
-
-	if (!path_funnel_evaluate(fcinfo, true, false, "window_funnel", &out, &nsteps))
-		PG_RETURN_NULL();
-	PG_RETURN_INT32(out.level);
+	return path_window_funnel(fcinfo, true);
 }
 
 /* window_funnel_times(p, window, steps): when each step was reached. */
@@ -365,12 +343,7 @@ PG_FUNCTION_INFO_V1(milestone_path_window_funnel_times);
 Datum
 milestone_path_window_funnel_times(PG_FUNCTION_ARGS)
 {
-	FunnelOutcome out;
-	int			nsteps;
-
-	if (!path_funnel_evaluate(fcinfo, false, true, "window_funnel_times", &out, &nsteps))
-		PG_RETURN_NULL();
-	return funnel_times_result(&out);
+	return path_window_funnel_times(fcinfo, false);
 }
 
 /* window_funnel_times(p, window, mode, steps): the same, with modes. */
@@ -378,12 +351,7 @@ PG_FUNCTION_INFO_V1(milestone_path_window_funnel_times_mode);
 Datum
 milestone_path_window_funnel_times_mode(PG_FUNCTION_ARGS)
 {
-	FunnelOutcome out;
-	int			nsteps;
-
-	if (!path_funnel_evaluate(fcinfo, true, true, "window_funnel_times", &out, &nsteps))
-		PG_RETURN_NULL();
-	return funnel_times_result(&out);
+	return path_window_funnel_times(fcinfo, true);
 }
 
 /* time_to_convert(p, window, steps): how long the complete chain took. */
@@ -391,17 +359,7 @@ PG_FUNCTION_INFO_V1(milestone_path_time_to_convert);
 Datum
 milestone_path_time_to_convert(PG_FUNCTION_ARGS)
 {
-	FunnelOutcome out;
-	int			nsteps;
-	bool		isnull;
-	Datum		result;
-
-	if (!path_funnel_evaluate(fcinfo, false, true, "time_to_convert", &out, &nsteps))
-		PG_RETURN_NULL();
-	result = funnel_time_to_convert_result(&out, nsteps, &isnull);
-	if (isnull)
-		PG_RETURN_NULL();
-	return result;
+	return path_time_to_convert(fcinfo, false);
 }
 
 /* time_to_convert(p, window, mode, steps): the same, with modes. */
@@ -409,17 +367,7 @@ PG_FUNCTION_INFO_V1(milestone_path_time_to_convert_mode);
 Datum
 milestone_path_time_to_convert_mode(PG_FUNCTION_ARGS)
 {
-	FunnelOutcome out;
-	int			nsteps;
-	bool		isnull;
-	Datum		result;
-
-	if (!path_funnel_evaluate(fcinfo, true, true, "time_to_convert", &out, &nsteps))
-		PG_RETURN_NULL();
-	result = funnel_time_to_convert_result(&out, nsteps, &isnull);
-	if (isnull)
-		PG_RETURN_NULL();
-	return result;
+	return path_time_to_convert(fcinfo, true);
 }
 
 /*
