@@ -459,13 +459,9 @@ milestone_path_retention(PG_FUNCTION_ARGS)
 	path = PG_GETARG_PATH(0);
 	path_view(path, &view, false);
 	masks = path_label_masks(fcinfo, cache, &view);
-	/* the labels the steps use, not the dictionary: exactly what occurs */
-	for (i = 0; i < view.nsteps; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		seen |= masks[path_step_id(&view, i)];
-	}
+	/* every label of the dictionary occurs in the path (milestone_path.h) */
+	for (i = 0; i < view.nlabels; i++)
+		seen |= masks[i];
 	first = (seen & 1) != 0;
 	elems = palloc(cache->retention_nsteps * sizeof(Datum));
 	for (k = 0; k < cache->retention_nsteps; k++)

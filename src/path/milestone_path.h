@@ -30,7 +30,11 @@
  *
  * The labels form a dictionary of distinct labels, numbered in order of
  * first appearance in the path, so a path has exactly one encoding: that
- * is what lets equality, hashing and GIN keys work on bytes.
+ * is what lets equality, hashing and GIN keys work on bytes.  It follows
+ * that every label of the dictionary occurs in the steps, which the
+ * readers of a dictionary rely on (retention, the growth map): every
+ * constructor numbers the labels of the steps it keeps, and no input form
+ * (text, JSON, binary: a list of steps) carries a dictionary of its own.
  */
 typedef struct MilestonePath
 {

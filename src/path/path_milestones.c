@@ -318,7 +318,7 @@ milestone_level(PG_FUNCTION_ARGS)
 	GrowthMap  *map = growth_map_get(fcinfo, 1);
 	MilestonePath *path;
 	PathView	view;
-	const char *label;
+	int32	   *label_pos;
 	int32		level = 0;
 	uint32		id;
 
@@ -326,17 +326,10 @@ milestone_level(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	path = PG_GETARG_PATH(0);
 	path_view(path, &view, false);
-	/* the dictionary holds each label once: no pass over the steps */
-	label = view.label_bytes;
+	/* every label of the dictionary occurs in p: no pass over the steps */
+	label_pos = palloc(sizeof(int32) * Max(view.nlabels, 1));
+	growth_map_match(map, &view, label_pos);
 	for (id = 0; id < view.nlabels; id++)
-	{
-		int			len = view.label_lengths[id];
-		int32		pos = growth_map_find(map, label, len);
-
-		level = Max(level, pos + 1);
-		label += len;
-		if ((id & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
+		level = Max(level, label_pos[id] + 1);
 	PG_RETURN_INT32(level);
 }
