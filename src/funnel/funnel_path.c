@@ -247,7 +247,9 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	 * The one pass, where the aggregate takes it: window_funnel without
 	 * modes, at most FUNNEL_PACK_MAX_STEPS steps, every kept row's time
 	 * packable.  A path orders an instant's steps by label, the one pass
-	 * needs them by mask: sort when the keys are out of order.
+	 * needs them by mask: sort when the keys are out of order.  Kept
+	 * because it is the aggregate's own route for this case (the same
+	 * evaluator, not a second one), and the common query takes it.
 	 */
 	if (!want_times && params->flags == 0 && params->nsteps <= FUNNEL_PACK_MAX_STEPS &&
 		(view.nsteps == 0 ||
