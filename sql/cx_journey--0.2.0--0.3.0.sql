@@ -253,13 +253,13 @@ COMMENT ON FUNCTION window_funnel(milestone_path, interval, text[]) IS
 COMMENT ON FUNCTION window_funnel(milestone_path, interval, text, text[]) IS
 	'window_funnel(window, mode, ts, event, steps) of the path''s steps: the furthest step, with modes; NULL for a NULL path; 22023 for a path without times';
 COMMENT ON FUNCTION window_funnel_times(milestone_path, interval, text[]) IS
-	'window_funnel_times(window, ts, event, steps) of the path''s steps: when each step of the chosen chain was reached';
+	'window_funnel_times(window, ts, event, steps) of the path''s steps: when each step of the chosen chain was reached; NULL for a NULL path; 22023 for a path without times';
 COMMENT ON FUNCTION window_funnel_times(milestone_path, interval, text, text[]) IS
-	'window_funnel_times(window, mode, ts, event, steps) of the path''s steps: when each step was reached, with modes';
+	'window_funnel_times(window, mode, ts, event, steps) of the path''s steps: when each step was reached, with modes; NULL for a NULL path; 22023 for a path without times';
 COMMENT ON FUNCTION time_to_convert(milestone_path, interval, text[]) IS
-	'time_to_convert(window, ts, event, steps) of the path''s steps: last minus first step when every step was reached';
+	'time_to_convert(window, ts, event, steps) of the path''s steps: last minus first step when every step was reached; NULL for a NULL path; 22023 for a path without times';
 COMMENT ON FUNCTION time_to_convert(milestone_path, interval, text, text[]) IS
-	'time_to_convert(window, mode, ts, event, steps) of the path''s steps, with modes';
+	'time_to_convert(window, mode, ts, event, steps) of the path''s steps, with modes; NULL for a NULL path; 22023 for a path without times';
 COMMENT ON FUNCTION retention(milestone_path, text[]) IS
 	'retention(label = steps[1], label = steps[2], ...) of the path''s steps: element 1 = steps[1] occurs, element i = steps[1] and steps[i] both occur; at most 63 steps; times not needed';
 -- END path_funnel
@@ -269,11 +269,11 @@ COMMENT ON FUNCTION retention(milestone_path, text[]) IS
 -- times, with its options and errors.  Not STRICT: as in the aggregate, a
 -- NULL cap means no cap and a NULL gap is an error; a NULL path gives NULL.
 CREATE FUNCTION session_stats(p milestone_path, gap interval) RETURNS session_summary
-	AS 'MODULE_PATHNAME', 'session_stats_path'
+	AS 'MODULE_PATHNAME', 'milestone_path_session_stats'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION session_stats(p milestone_path, gap interval, max_duration interval, max_events int4)
 	RETURNS session_summary
-	AS 'MODULE_PATHNAME', 'session_stats_path'
+	AS 'MODULE_PATHNAME', 'milestone_path_session_stats'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION session_stats(milestone_path, interval) IS
 	'session_stats(gap, ts) of the path''s times: the same sessions and summary; NULL for a NULL or empty path; 22023 for a path without times';

@@ -219,6 +219,11 @@ FROM pf_edge WHERE c = 'all skipped';
 SELECT retention(e = 'a', e = 'x') AS aggregate,
 	   retention(milestone_path_agg(e, ts), '{a,x}') AS path
 FROM pf_edge WHERE c = 'null time';
+-- A NULL step: the aggregate's NULL condition is false ({t,f}); over a
+-- path a NULL step name is refused (22004), as in the funnels' event form
+SELECT retention(e = 'a', e = NULL) AS aggregate
+FROM (VALUES ('a'), ('b')) v(e);
+SELECT pg_temp.outcome($$SELECT retention(milestone_path 'a -> b', '{a,NULL}')$$) AS path;
 -- An empty label, a label past 255 bytes, an infinite time: the aggregate
 -- takes the row (an empty or long step name matches it), a path cannot
 -- hold it (milestone_path_agg refuses it, 22023), and a step name that is

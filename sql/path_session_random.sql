@@ -63,11 +63,20 @@ SELECT count(*) AS null_paths,
 	   count(*) FILTER (WHERE a.c IS NULL OR a.caps IS NULL) AS aggregate_null_too
 FROM rp LEFT JOIN agg a USING (c) WHERE rp.p IS NULL;
 -- outside the domain: with the rows whose label is NULL, the aggregate
--- counts their times and the path does not, so some customers differ
-SELECT count(*) > 0 AS differ_with_null_label_rows
-FROM (SELECT c, session_stats(o.gap, r.ts, o.max_duration, o.max_events) AS st
+-- counts their times and the path does not, so some customers differ; each
+-- of them has such a row, and giving those rows a label makes the path's
+-- answer the aggregate's again (the rows explain the whole difference)
+SELECT count(*) > 0 AS differ_with_null_label_rows,
+	   count(*) FILTER (WHERE NOT a.null_label_row) AS differ_without_such_row,
+	   count(*) FILTER (WHERE l.st IS DISTINCT FROM a.st) AS differ_once_labeled
+FROM (SELECT c, session_stats(o.gap, r.ts, o.max_duration, o.max_events) AS st,
+			 bool_or(r.label IS NULL AND r.ts IS NOT NULL) AS null_label_row
 	  FROM rr r JOIN ro o USING (c) GROUP BY c) a
-JOIN fn f USING (c) WHERE a.st IS DISTINCT FROM f.caps AND f.caps IS NOT NULL;
+JOIN fn f USING (c)
+JOIN (SELECT c, session_stats(milestone_path_agg(coalesce(r.label, 'unlabeled'), r.ts),
+							  o.gap, o.max_duration, o.max_events) AS st
+	  FROM rr r JOIN ro o USING (c) GROUP BY c, o.gap, o.max_duration, o.max_events) l USING (c)
+WHERE a.st IS DISTINCT FROM f.caps AND f.caps IS NOT NULL;
 
 -- 2. the growth map against plain SQL over the rows of the path
 CREATE TABLE maps (k int, m text[]);
@@ -104,6 +113,13 @@ SELECT k, count(*) AS customers,
 	   count(*) FILTER (WHERE n <> cardinality(m) OR numbers <> (SELECT array_agg(i ORDER BY i) FROM generate_series(1, cardinality(m)) i)) AS bad_numbering
 FROM (SELECT k, m, c, count(*) AS n, array_agg(milestone ORDER BY milestone) AS numbers FROM st GROUP BY k, m, c) x
 GROUP BY k ORDER BY k;
+-- the rows come out in map order as emitted (WITH ORDINALITY numbers them
+-- as the function returns them, before any sort)
+SELECT count(*) AS status_rows,
+	   count(*) FILTER (WHERE s.n <> s.milestone OR s.label <> maps.m[s.n]) AS out_of_map_order
+FROM rp CROSS JOIN maps
+CROSS JOIN LATERAL milestone_status(rp.p, maps.m) WITH ORDINALITY s(milestone, label, reached, reached_at, n)
+WHERE rp.p IS NOT NULL;
 -- a pattern: reached as with times, reached_at NULL
 SELECT count(*) AS status_rows,
 	   count(*) FILTER (WHERE s.reached <> st.reached OR s.reached_at IS NOT NULL) AS mismatches

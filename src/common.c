@@ -7,6 +7,8 @@
 #include "catalog/pg_type.h"
 #include "common/int.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -126,4 +128,53 @@ cx_json_to_text(char *serialized, const char *what)
 	}
 	PG_END_TRY();
 	return result;
+}
+
+ArrayType *
+cx_names_arg(FunctionCallInfo fcinfo, int argno, const CxNamesRules *rules)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be NULL", rules->noun),
+				 errhint("%s", rules->hint)));
+	return PG_GETARG_ARRAYTYPE_P(argno);
+}
+
+int
+cx_names_elements(ArrayType *array, const CxNamesRules *rules, Datum **elems)
+{
+	bool	   *nulls;
+	int			n;
+	int			i;
+
+	if (ARR_NDIM(array) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional text array, not %d-dimensional",
+						rules->noun, ARR_NDIM(array))));
+	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, elems, &nulls, &n);
+	if (n < 1 && rules->empty_msg != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s", rules->empty_msg)));
+	if (n < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be empty", rules->noun),
+				 errhint("%s", rules->hint)));
+	if (rules->check_count != NULL)
+		rules->check_count(n);
+	for (i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(rules->null_sqlstate),
+					 errmsg("%s %d is NULL", rules->element, i + 1),
+					 errhint("%s", rules->null_hint)));
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	pfree(nulls);
+	return n;
 }

@@ -92,6 +92,33 @@ extern void cx_refuse_variadic_array(FunctionCallInfo fcinfo, const char *what,
  */
 extern int	cx_first_non_bool_arg(FunctionCallInfo fcinfo, int first, Oid *type);
 
+/*
+ * How cx_names_arg and cx_names_elements check a text[] argument of names
+ * (funnel steps, retention steps, a growth map) and word its errors.
+ */
+typedef struct CxNamesRules
+{
+	const char *noun;			/* "funnel steps": "<noun> must not be NULL" */
+	const char *element;		/* "funnel step": "<element> 2 is NULL" */
+	const char *empty_msg;		/* for no element; NULL: "<noun> must not be empty" */
+	const char *hint;			/* how to give the argument (NULL, empty) */
+	const char *null_hint;		/* how to fix a NULL element */
+	int			null_sqlstate;	/* of a NULL element */
+	void		(*check_count) (int n);	/* raises past the limit; or NULL */
+} CxNamesRules;
+
+/* Argument argno, detoasted; 22023 when NULL. */
+extern struct ArrayType *cx_names_arg(FunctionCallInfo fcinfo, int argno,
+									  const CxNamesRules *rules);
+
+/*
+ * The elements of a names array, into *elems; returns their number.  22023
+ * when it has more than one dimension or none, check_count's error past
+ * the limit, null_sqlstate for a NULL element.
+ */
+extern int	cx_names_elements(struct ArrayType *array, const CxNamesRules *rules,
+							  Datum **elems);
+
 /* Sort n 8-byte integers ascending, in place. */
 extern void cx_sort_int64(int64 *values, int64 n);
 

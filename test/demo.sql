@@ -122,13 +122,13 @@ FROM demo_paths;
 
 \echo '== Support screen: customer 15 on the growth map (milestone_status, milestone_level) =='
 \echo '   (one stored path per customer; the support tool reads one row through the primary key)'
-CREATE TEMP TABLE customer_paths (customer_id bigint PRIMARY KEY, path milestone_path NOT NULL);
+CREATE TEMP TABLE customer_paths (customer_id bigint PRIMARY KEY, p milestone_path NOT NULL);
 INSERT INTO customer_paths SELECT customer_id, milestone_path_agg(kind, ts) FROM events GROUP BY customer_id;
-SELECT 'customer 15 has reached milestone ' || milestone_level(path, ARRAY['visit', 'signup', 'newsletter', 'add_to_cart',
+SELECT 'customer 15 has reached milestone ' || milestone_level(p, ARRAY['visit', 'signup', 'newsletter', 'add_to_cart',
 		   'checkout', 'purchase', 'review', 'vip_invite']) || ' of 8' AS level
 FROM customer_paths WHERE customer_id = 15;
 SELECT s.milestone AS "#", s.label AS milestone, CASE WHEN s.reached THEN 'yes' ELSE 'not yet' END AS reached,
 	   to_char(s.reached_at, 'YYYY-MM-DD HH24:MI') AS first_reached_utc
-FROM customer_paths p,
-	 milestone_status(p.path, ARRAY['visit', 'signup', 'newsletter', 'add_to_cart', 'checkout', 'purchase', 'review', 'vip_invite']) s
-WHERE p.customer_id = 15 ORDER BY s.milestone;
+FROM customer_paths c,
+	 milestone_status(c.p, ARRAY['visit', 'signup', 'newsletter', 'add_to_cart', 'checkout', 'purchase', 'review', 'vip_invite']) s
+WHERE c.customer_id = 15 ORDER BY s.milestone;

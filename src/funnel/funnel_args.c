@@ -16,6 +16,17 @@
 
 #include "funnel_args.h"
 
+/* Raise the funnel's limit error unless n <= FUNNEL_MAX_STEPS (54000). */
+static void
+funnel_check_count(int n)
+{
+	if (n > FUNNEL_MAX_STEPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a funnel has at most %d steps, this one has %d",
+						FUNNEL_MAX_STEPS, n)));
+}
+
 /*
  * Checks of the call itself, made on its first row: the conditions are
  * separate boolean arguments, 1 to FUNNEL_MAX_STEPS of them.
@@ -33,11 +44,7 @@ funnel_check_conditions(FunctionCallInfo fcinfo, FunnelArgs *args, int first_ste
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a funnel needs at least one step")));
-	if (nsteps > FUNNEL_MAX_STEPS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a funnel has at most %d steps, this one has %d",
-						FUNNEL_MAX_STEPS, nsteps)));
+	funnel_check_count(nsteps);
 	bad = cx_first_non_bool_arg(fcinfo, first_step, &type);
 	if (bad >= 0)
 		ereport(ERROR,
@@ -114,50 +121,46 @@ funnel_row_mode(FunctionCallInfo fcinfo, FunnelArgs *args)
 }
 
 /*
+ * The steps array of the event form: the aggregate's, and the path
+ * functions', whose empty array names the argument.
+ */
+static const CxNamesRules funnel_steps_rules[2] = {
+	{.noun = "funnel steps",.element = "funnel step",
+		.empty_msg = "a funnel needs at least one step",
+		.hint = "Give the event of each step, for example ARRAY['visit', 'cart', 'purchase'].",
+		.null_hint = "Give the event of every step.",
+		.null_sqlstate = ERRCODE_NULL_VALUE_NOT_ALLOWED,
+	.check_count = funnel_check_count},
+	{.noun = "funnel steps",.element = "funnel step",
+		.empty_msg = NULL,
+		.hint = "Give the event of each step, for example ARRAY['visit', 'cart', 'purchase'].",
+		.null_hint = "Give the event of every step.",
+		.null_sqlstate = ERRCODE_NULL_VALUE_NOT_ALLOWED,
+	.check_count = funnel_check_count},
+};
+
+/*
  * Event form: the row's steps array, parsed once per distinct array into
  * the labels each row's event is compared with, and params.nsteps and
  * params.steps_hash (a hash of the labels, so that states made in other
- * processes can be compared).  Returns true when the array was parsed anew.
+ * processes can be compared).  path_form words an empty array as the path
+ * functions do.  Returns true when the array was parsed anew.
  */
 static bool
-funnel_row_steps(FunctionCallInfo fcinfo, FunnelArgs *args, int argno)
+funnel_row_steps(FunctionCallInfo fcinfo, FunnelArgs *args, int argno, bool path_form)
 {
+	const CxNamesRules *rules = &funnel_steps_rules[path_form ? 1 : 0];
 	ArrayType  *steps;
 	Datum	   *elems;
-	bool	   *nulls;
 	StringInfoData labels;
 	int			n;
 	int			i;
 
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("funnel steps must not be NULL"),
-				 errhint("Give the event of each step, for example ARRAY['visit', 'cart', 'purchase'].")));
-	steps = PG_GETARG_ARRAYTYPE_P(argno);
+	steps = cx_names_arg(fcinfo, argno, rules);
 	if (args->steps_bytes != NULL && VARSIZE(steps) == args->steps_size &&
 		memcmp(steps, args->steps_bytes, args->steps_size) == 0)
 		return false;
-	if (ARR_NDIM(steps) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("funnel steps must be a one-dimensional text array")));
-	deconstruct_array(steps, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	if (n < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a funnel needs at least one step")));
-	if (n > FUNNEL_MAX_STEPS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a funnel has at most %d steps, this one has %d",
-						FUNNEL_MAX_STEPS, n)));
-	for (i = 0; i < n; i++)
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("funnel step %d is NULL", i + 1),
-					 errhint("Give the event of every step.")));
+	n = cx_names_elements(steps, rules, &elems);
 	if (args->steps_bytes != NULL)
 	{
 		pfree(args->steps_bytes);
@@ -225,7 +228,7 @@ funnel_row_args(FunctionCallInfo fcinfo, FunnelForm form)
 	if (form.with_mode)
 		funnel_row_mode(fcinfo, args);
 	if (form.by_event)
-		funnel_row_steps(fcinfo, args, FUNNEL_STEPS_ARG(form));
+		funnel_row_steps(fcinfo, args, FUNNEL_STEPS_ARG(form), false);
 	if (!args->site_checked)
 	{
 		args->constant = funnel_arg_constant(fcinfo, FUNNEL_WINDOW_ARG) &&
@@ -249,7 +252,7 @@ funnel_call_args(FunctionCallInfo fcinfo, FunnelArgs *args, bool with_mode,
 	funnel_row_window(fcinfo, args);
 	if (with_mode)
 		funnel_row_mode(fcinfo, args);
-	steps_changed = funnel_row_steps(fcinfo, args, steps_arg);
+	steps_changed = funnel_row_steps(fcinfo, args, steps_arg, true);
 	if (!args->site_checked)
 	{
 		args->constant = get_fn_expr_arg_stable(flinfo, FUNNEL_WINDOW_ARG) &&

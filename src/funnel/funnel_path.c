@@ -32,10 +32,7 @@
 
 /*
  * The distinct names of a call's steps, each with the mask of the steps
- * that bear it (a name may repeat: steps {a, b, a} give a the mask 101),
- * chained by length: a path's label is compared only with the names of its
- * length (a label is 1 to CX_PATH_LABEL_MAX bytes, a name of another length
- * matches no label).
+ * that bear it (a name may repeat: steps {a, b, a} give a the mask 101).
  */
 typedef struct StepNames
 {
@@ -43,8 +40,6 @@ typedef struct StepNames
 	int			len[FUNNEL_MAX_STEPS];
 	const char *name[FUNNEL_MAX_STEPS];
 	uint64		mask[FUNNEL_MAX_STEPS];
-	int8		next[FUNNEL_MAX_STEPS];	/* next name of the same length, -1 */
-	int8		first[CX_PATH_LABEL_MAX + 1];	/* first name of a length, -1 */
 } StepNames;
 
 /* The cache of a call site (fn_extra): its checked arguments and buffers. */
@@ -116,30 +111,6 @@ step_names_build(StepNames *names, int nsteps, char *const *label, const int *le
 		}
 		names->mask[j] |= UINT64CONST(1) << i;
 	}
-	memset(names->first, -1, sizeof(names->first));
-	for (i = names->count - 1; i >= 0; i--)
-	{
-		names->next[i] = -1;
-		if (names->len[i] <= CX_PATH_LABEL_MAX)
-		{
-			names->next[i] = names->first[names->len[i]];
-			names->first[names->len[i]] = (int8) i;
-		}
-	}
-}
-
-/* Equal bytes?  Labels are short, so they are compared inline. */
-static inline bool
-label_equal(const char *a, const char *b, int len)
-{
-	int			i;
-
-	for (i = 0; i < len; i++)
-	{
-		if (a[i] != b[i])
-			return false;
-	}
-	return true;
 }
 
 /*
@@ -164,9 +135,9 @@ path_label_masks(FunctionCallInfo fcinfo, PathFunnelCache *cache, const PathView
 
 		if ((id & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		for (j = names->first[len]; j >= 0; j = names->next[j])
+		for (j = 0; j < names->count; j++)
 		{
-			if (label_equal(names->name[j], bytes, len))
+			if (names->len[j] == len && memcmp(names->name[j], bytes, len) == 0)
 			{
 				mask = names->mask[j];
 				break;
@@ -179,35 +150,14 @@ path_label_masks(FunctionCallInfo fcinfo, PathFunnelCache *cache, const PathView
 }
 
 /*
- * The path of argument 0, viewed, for a function that needs its times:
- * 22023 for a path without times (a pattern).  An empty path has no rows
- * either way, as an aggregate over no rows.  The caller has checked that
- * the path is not NULL.
+ * The path of argument 0, viewed, for a function that needs its times
+ * (22023 for a pattern).  The caller has checked that it is not NULL.
  */
 static void
 path_funnel_view(FunctionCallInfo fcinfo, const char *fname, PathView *view)
 {
-	MilestonePath *path = PG_GETARG_PATH(0);
-
-	path_view(path, view, false);
-	if (!view->has_times && view->nsteps > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s needs a milestone_path with times", fname),
-				 errdetail("The path has %u steps and no times: it is a pattern.",
-						   view->nsteps),
-				 errhint("Build the path with milestone_path_agg(label, at), or write each step with its time, as in 'visit@2024-01-05 10:00 -> cart@2024-01-05 10:20'.")));
-}
-
-/*
- * The label id of step i, with the id width given as a constant by the
- * callers below, so that the common width of one byte compiles to a plain
- * load in their loops.
- */
-static pg_attribute_always_inline uint32
-path_step_id_of_width(const PathView *view, uint32 i, int width)
-{
-	return width == 1 ? view->ids[i] : path_step_id(view, i);
+	path_view(PG_GETARG_PATH(0), view, false);
+	path_require_times(view, fname);
 }
 
 /*
@@ -215,33 +165,26 @@ path_step_id_of_width(const PathView *view, uint32 i, int width)
  * keys (room for every step); returns their number and sets *sorted when
  * they are in key order.  Every time must be packable.
  */
-static pg_attribute_always_inline int64
-path_fast_keys(const PathView *view, const uint64 *masks, int64 *keys, int width,
-			   bool *sorted)
+static int64
+path_fast_keys(const PathView *view, const uint64 *masks, int64 *keys, bool *sorted)
 {
 	int64		n = 0;
-	int64		last = PG_INT64_MIN;
-	bool		unsorted = false;
 	uint32		i;
 
-	/*
-	 * Branch-free: whether a step matches is as good as random, so every
-	 * step's key is written and only a matching one is counted.
-	 */
+	*sorted = true;
 	for (i = 0; i < view->nsteps; i++)
 	{
-		uint64		mask = masks[path_step_id_of_width(view, i, width)];
-		int64		key = cx_funnel_pack(view->times[i], mask);
-		bool		keep = mask != 0;
+		uint64		mask = masks[path_step_id(view, i)];
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		unsorted |= keep & (key < last);
-		last = keep ? key : last;
-		keys[n] = key;
-		n += keep;
+		if (mask == 0)
+			continue;
+		keys[n] = cx_funnel_pack(view->times[i], mask);
+		if (n > 0 && keys[n] < keys[n - 1])
+			*sorted = false;
+		n++;
 	}
-	*sorted = !unsorted;
 	return n;
 }
 
@@ -250,16 +193,16 @@ path_fast_keys(const PathView *view, const uint64 *masks, int64 *keys, int width
  * step): the steps that match a funnel step, and when keep_all the others
  * too; returns their number.
  */
-static pg_attribute_always_inline int64
+static int64
 path_exact_rows(const PathView *view, const uint64 *masks, FunnelEvent *rows,
-				int width, bool keep_all)
+				bool keep_all)
 {
 	int64		n = 0;
 	uint32		i;
 
 	for (i = 0; i < view->nsteps; i++)
 	{
-		uint64		mask = masks[path_step_id_of_width(view, i, width)];
+		uint64		mask = masks[path_step_id(view, i)];
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -290,21 +233,6 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	bool		strict_order;
 	int64		n;
 
-	/*
-	 * An empty steps array names the argument here; the aggregate's checks
-	 * say "a funnel needs at least one step" (and "funnel steps must not be
-	 * NULL" for a NULL one).
-	 */
-	if (!cache->args.constant && !PG_ARGISNULL(steps_arg))
-	{
-		ArrayType  *steps = PG_GETARG_ARRAYTYPE_P(steps_arg);
-
-		if (ArrayGetNItems(ARR_NDIM(steps), ARR_DIMS(steps)) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("funnel steps must not be empty"),
-					 errhint("Give the event of each step, for example ARRAY['visit', 'cart', 'purchase'].")));
-	}
 	if (funnel_call_args(fcinfo, &cache->args, with_mode, steps_arg))
 		step_names_build(&cache->names, params->nsteps, cache->args.label,
 						 cache->args.label_len);
@@ -319,7 +247,9 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	 * The one pass, where the aggregate takes it: window_funnel without
 	 * modes, at most FUNNEL_PACK_MAX_STEPS steps, every kept row's time
 	 * packable.  A path orders an instant's steps by label, the one pass
-	 * needs them by mask: sort when the keys are out of order.
+	 * needs them by mask: sort when the keys are out of order.  Kept
+	 * because it is the aggregate's own route for this case (the same
+	 * evaluator, not a second one), and the common query takes it.
 	 */
 	if (!want_times && params->flags == 0 && params->nsteps <= FUNNEL_PACK_MAX_STEPS &&
 		(view.nsteps == 0 ||
@@ -331,10 +261,7 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 		/* the path is in time order: its first and last times bound all */
 		cache->keys = path_funnel_reserve(fcinfo, cache->keys, &cache->key_capacity,
 										  Max(view.nsteps, 1), sizeof(int64));
-		if (view.id_width == 1)
-			n = path_fast_keys(&view, masks, cache->keys, 1, &sorted);
-		else
-			n = path_fast_keys(&view, masks, cache->keys, 0, &sorted);
+		n = path_fast_keys(&view, masks, cache->keys, &sorted);
 		if (!sorted)
 			cx_sort_int64(cache->keys, n);
 		out->level = cx_funnel_fast_level(cache->keys, (int32) n, params->window);
@@ -349,14 +276,52 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	 */
 	cache->rows = path_funnel_reserve(fcinfo, cache->rows, &cache->row_capacity,
 									  Max(view.nsteps, 1), sizeof(FunnelEvent));
-	if (view.id_width == 1)
-		n = path_exact_rows(&view, masks, cache->rows, 1, strict_order);
-	else
-		n = path_exact_rows(&view, masks, cache->rows, 0, strict_order);
+	n = path_exact_rows(&view, masks, cache->rows, strict_order);
 	/* the steps are in time order; the evaluator takes ties in any order */
 	cx_funnel_evaluate(cache->rows, (size_t) n, params->nsteps, params->window,
 					   params->flags, want_times, out, &funnel_backend_hooks);
 	return true;
+}
+
+/* window_funnel over a path, with or without the mode argument. */
+static Datum
+path_window_funnel(FunctionCallInfo fcinfo, bool with_mode)
+{
+	FunnelOutcome out;
+	int			nsteps;
+
+	if (!path_funnel_evaluate(fcinfo, with_mode, false, "window_funnel", &out, &nsteps))
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(out.level);
+}
+
+/* window_funnel_times over a path, with or without the mode argument. */
+static Datum
+path_window_funnel_times(FunctionCallInfo fcinfo, bool with_mode)
+{
+	FunnelOutcome out;
+	int			nsteps;
+
+	if (!path_funnel_evaluate(fcinfo, with_mode, true, "window_funnel_times", &out, &nsteps))
+		PG_RETURN_NULL();
+	return funnel_times_result(&out);
+}
+
+/* time_to_convert over a path, with or without the mode argument. */
+static Datum
+path_time_to_convert(FunctionCallInfo fcinfo, bool with_mode)
+{
+	FunnelOutcome out;
+	int			nsteps;
+	bool		isnull;
+	Datum		result;
+
+	if (!path_funnel_evaluate(fcinfo, with_mode, true, "time_to_convert", &out, &nsteps))
+		PG_RETURN_NULL();
+	result = funnel_time_to_convert_result(&out, nsteps, &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	return result;
 }
 
 /* window_funnel(p, window, steps): the furthest step the path reached. */
@@ -364,12 +329,7 @@ PG_FUNCTION_INFO_V1(milestone_path_window_funnel);
 Datum
 milestone_path_window_funnel(PG_FUNCTION_ARGS)
 {
-	FunnelOutcome out;
-	int			nsteps;
-
-	if (!path_funnel_evaluate(fcinfo, false, false, "window_funnel", &out, &nsteps))
-		PG_RETURN_NULL();
-	PG_RETURN_INT32(out.level);
+	return path_window_funnel(fcinfo, false);
 }
 
 /* window_funnel(p, window, mode, steps): the furthest step, with modes. */
@@ -377,12 +337,7 @@ PG_FUNCTION_INFO_V1(milestone_path_window_funnel_mode);
 Datum
 milestone_path_window_funnel_mode(PG_FUNCTION_ARGS)
 {
-	FunnelOutcome out;
-	int			nsteps;
-
-	if (!path_funnel_evaluate(fcinfo, true, false, "window_funnel", &out, &nsteps))
-		PG_RETURN_NULL();
-	PG_RETURN_INT32(out.level);
+	return path_window_funnel(fcinfo, true);
 }
 
 /* window_funnel_times(p, window, steps): when each step was reached. */
@@ -390,12 +345,7 @@ PG_FUNCTION_INFO_V1(milestone_path_window_funnel_times);
 Datum
 milestone_path_window_funnel_times(PG_FUNCTION_ARGS)
 {
-	FunnelOutcome out;
-	int			nsteps;
-
-	if (!path_funnel_evaluate(fcinfo, false, true, "window_funnel_times", &out, &nsteps))
-		PG_RETURN_NULL();
-	return funnel_times_result(&out);
+	return path_window_funnel_times(fcinfo, false);
 }
 
 /* window_funnel_times(p, window, mode, steps): the same, with modes. */
@@ -403,12 +353,7 @@ PG_FUNCTION_INFO_V1(milestone_path_window_funnel_times_mode);
 Datum
 milestone_path_window_funnel_times_mode(PG_FUNCTION_ARGS)
 {
-	FunnelOutcome out;
-	int			nsteps;
-
-	if (!path_funnel_evaluate(fcinfo, true, true, "window_funnel_times", &out, &nsteps))
-		PG_RETURN_NULL();
-	return funnel_times_result(&out);
+	return path_window_funnel_times(fcinfo, true);
 }
 
 /* time_to_convert(p, window, steps): how long the complete chain took. */
@@ -416,17 +361,7 @@ PG_FUNCTION_INFO_V1(milestone_path_time_to_convert);
 Datum
 milestone_path_time_to_convert(PG_FUNCTION_ARGS)
 {
-	FunnelOutcome out;
-	int			nsteps;
-	bool		isnull;
-	Datum		result;
-
-	if (!path_funnel_evaluate(fcinfo, false, true, "time_to_convert", &out, &nsteps))
-		PG_RETURN_NULL();
-	result = funnel_time_to_convert_result(&out, nsteps, &isnull);
-	if (isnull)
-		PG_RETURN_NULL();
-	return result;
+	return path_time_to_convert(fcinfo, false);
 }
 
 /* time_to_convert(p, window, mode, steps): the same, with modes. */
@@ -434,17 +369,7 @@ PG_FUNCTION_INFO_V1(milestone_path_time_to_convert_mode);
 Datum
 milestone_path_time_to_convert_mode(PG_FUNCTION_ARGS)
 {
-	FunnelOutcome out;
-	int			nsteps;
-	bool		isnull;
-	Datum		result;
-
-	if (!path_funnel_evaluate(fcinfo, true, true, "time_to_convert", &out, &nsteps))
-		PG_RETURN_NULL();
-	result = funnel_time_to_convert_result(&out, nsteps, &isnull);
-	if (isnull)
-		PG_RETURN_NULL();
-	return result;
+	return path_time_to_convert(fcinfo, true);
 }
 
 /*
@@ -452,13 +377,20 @@ milestone_path_time_to_convert_mode(PG_FUNCTION_ARGS)
  * cache's step names, with the errors of the funnel's steps argument in
  * retention's words and retention's own limit of 63 conditions.
  */
+static const CxNamesRules retention_steps_rules = {
+	.noun = "retention steps",.element = "retention step",
+	.hint = "Give the event of each step, for example ARRAY['signup', 'purchase'].",
+	.null_hint = "Give the event of every step.",
+	.null_sqlstate = ERRCODE_NULL_VALUE_NOT_ALLOWED,
+	.check_count = retention_check_count,
+};
+
 static void
 retention_steps(FunctionCallInfo fcinfo, PathFunnelCache *cache)
 {
 	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
 	ArrayType  *steps;
 	Datum	   *elems;
-	bool	   *nulls;
 	char	   *label[FUNNEL_MAX_STEPS];
 	int			len[FUNNEL_MAX_STEPS];
 	int			n;
@@ -466,32 +398,11 @@ retention_steps(FunctionCallInfo fcinfo, PathFunnelCache *cache)
 
 	if (cache->retention_constant)
 		return;
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("retention steps must not be NULL"),
-				 errhint("Give the event of each step, for example ARRAY['signup', 'purchase'].")));
-	steps = PG_GETARG_ARRAYTYPE_P(1);
+	steps = cx_names_arg(fcinfo, 1, &retention_steps_rules);
 	if (cache->retention_bytes != NULL && VARSIZE(steps) == cache->retention_size &&
 		memcmp(steps, cache->retention_bytes, cache->retention_size) == 0)
 		return;
-	if (ARR_NDIM(steps) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("retention steps must be a one-dimensional text array")));
-	deconstruct_array(steps, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	if (n < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("retention steps must not be empty"),
-				 errhint("Give the event of each step, for example ARRAY['signup', 'purchase'].")));
-	retention_check_count(n);
-	for (i = 0; i < n; i++)
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("retention step %d is NULL", i + 1),
-					 errhint("Give the event of every step.")));
+	n = cx_names_elements(steps, &retention_steps_rules, &elems);
 	/* the previous array's names go with it */
 	if (cache->retention_bytes != NULL)
 	{
@@ -550,13 +461,9 @@ milestone_path_retention(PG_FUNCTION_ARGS)
 	path = PG_GETARG_PATH(0);
 	path_view(path, &view, false);
 	masks = path_label_masks(fcinfo, cache, &view);
-	/* the labels the steps use, not the dictionary: exactly what occurs */
-	for (i = 0; i < view.nsteps; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		seen |= masks[path_step_id(&view, i)];
-	}
+	/* every label of the dictionary occurs in the path (milestone_path.h) */
+	for (i = 0; i < view.nlabels; i++)
+		seen |= masks[i];
 	first = (seen & 1) != 0;
 	elems = palloc(cache->retention_nsteps * sizeof(Datum));
 	for (k = 0; k < cache->retention_nsteps; k++)

@@ -30,7 +30,11 @@
  *
  * The labels form a dictionary of distinct labels, numbered in order of
  * first appearance in the path, so a path has exactly one encoding: that
- * is what lets equality, hashing and GIN keys work on bytes.
+ * is what lets equality, hashing and GIN keys work on bytes.  It follows
+ * that every label of the dictionary occurs in the steps, which the
+ * readers of a dictionary rely on (retention, the growth map): every
+ * constructor numbers the labels of the steps it keeps, and no input form
+ * (text, JSON, binary: a list of steps) carries a dictionary of its own.
  */
 typedef struct MilestonePath
 {
@@ -69,6 +73,12 @@ typedef struct PathView
  * a few labels, else palloc'd).
  */
 extern void path_view(MilestonePath *path, PathView *view, bool with_labels);
+
+/*
+ * 22023 when fname needs times and the viewed path has steps without them
+ * (a pattern).  An empty path passes: it has no rows either way.
+ */
+extern void path_require_times(const PathView *view, const char *fname);
 
 /* The dictionary id of a label in a path, or -1 when the path lacks it. */
 extern int64 path_label_id(const PathView *view, const char *label, int len);

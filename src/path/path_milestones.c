@@ -45,7 +45,7 @@ typedef struct GrowthMap
 } GrowthMap;
 
 static int
-growth_entry_cmp(const void *a, const void *b)
+growth_entry_cmp(const void *a, const void *b, void *arg)
 {
 	const GrowthMapEntry *x = (const GrowthMapEntry *) a;
 	const GrowthMapEntry *y = (const GrowthMapEntry *) b;
@@ -61,48 +61,34 @@ growth_entry_cmp(const void *a, const void *b)
  * one-dimensional, not empty, no NULL element, each label one a path can
  * hold (1 to 255 bytes, as milestone_path_agg demands), no label twice.
  */
+static const CxNamesRules growth_map_rules = {
+	.noun = "growth_map",.element = "growth_map element",
+	.hint = "Give the milestones in order, for example ARRAY['visit', 'newsletter', 'cart', 'purchase'].",
+	.null_hint = "Give a label for every milestone.",
+	.null_sqlstate = ERRCODE_INVALID_PARAMETER_VALUE,
+};
+
 static void
 growth_map_read(FunctionCallInfo fcinfo, GrowthMap *map, int argno)
 {
 	ArrayType  *array;
 	Datum	   *elems;
-	bool	   *nulls;
 	int			n;
 	int			i;
 	int32		dup_first = -1;
 	int32		dup_second = -1;
 
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("growth_map must not be NULL"),
-				 errhint("Give the milestones in order, for example ARRAY['visit', 'newsletter', 'cart', 'purchase'].")));
-	array = PG_GETARG_ARRAYTYPE_P(argno);
+	array = cx_names_arg(fcinfo, argno, &growth_map_rules);
 	/* the same map as last time (a constant of the query): checked already */
 	if (map->array_bytes != NULL && VARSIZE(array) == map->array_size &&
 		memcmp(array, map->array_bytes, map->array_size) == 0)
 		return;
-	if (ARR_NDIM(array) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("growth_map must be a one-dimensional text array, not %d-dimensional",
-						ARR_NDIM(array))));
-	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	if (n < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("growth_map must not be empty"),
-				 errhint("Give the milestones in order, for example ARRAY['visit', 'newsletter', 'cart', 'purchase'].")));
+	n = cx_names_elements(array, &growth_map_rules, &elems);
 	for (i = 0; i < n; i++)
 	{
 		text	   *label;
 		int			len;
 
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("growth_map element %d is NULL", i + 1),
-					 errhint("Give a label for every milestone.")));
 		label = DatumGetTextPP(elems[i]);
 		len = VARSIZE_ANY_EXHDR(label);
 		if (len < 1 || len > CX_PATH_LABEL_MAX)
@@ -112,6 +98,8 @@ growth_map_read(FunctionCallInfo fcinfo, GrowthMap *map, int argno)
 							cx_quote_literal(VARDATA_ANY(label), len), len, CX_PATH_LABEL_MAX),
 					 errdetail("At growth_map element %d.", i + 1),
 					 errhint("A path cannot hold such a label, so no customer could reach it.")));
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	/* a new map: replace the old one */
 	if (map->cxt == NULL)
@@ -133,9 +121,11 @@ growth_map_read(FunctionCallInfo fcinfo, GrowthMap *map, int argno)
 		map->by_pos[i].label = copy;
 		map->by_pos[i].len = len;
 		map->by_pos[i].pos = i;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	memcpy(map->by_label, map->by_pos, sizeof(GrowthMapEntry) * n);
-	qsort(map->by_label, n, sizeof(GrowthMapEntry), growth_entry_cmp);
+	qsort_interruptible(map->by_label, n, sizeof(GrowthMapEntry), growth_entry_cmp, NULL);
 	/* equal labels are adjacent, by position: report the earliest repeat */
 	for (i = 1; i < n; i++)
 	{
@@ -148,6 +138,8 @@ growth_map_read(FunctionCallInfo fcinfo, GrowthMap *map, int argno)
 			dup_first = a->pos;
 			dup_second = b->pos;
 		}
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	if (dup_second >= 0)
 	{
@@ -249,10 +241,14 @@ milestone_status(PG_FUNCTION_ARGS)
 	uint32		remaining;
 	int32		i;
 
+	/*
+	 * The caller's expected descriptor: building one from the catalog per
+	 * call would leave it in the query's memory until the query ends.
+	 */
 #if PG_VERSION_NUM >= 160000
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 #else
-	SetSingleFuncCall(fcinfo, 0);
+	SetSingleFuncCall(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 #endif
 	/* a NULL path: no rows */
 	if (PG_ARGISNULL(0))
@@ -322,7 +318,7 @@ milestone_level(PG_FUNCTION_ARGS)
 	GrowthMap  *map = growth_map_get(fcinfo, 1);
 	MilestonePath *path;
 	PathView	view;
-	const char *label;
+	int32	   *label_pos;
 	int32		level = 0;
 	uint32		id;
 
@@ -330,17 +326,10 @@ milestone_level(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	path = PG_GETARG_PATH(0);
 	path_view(path, &view, false);
-	/* the dictionary holds each label once: no pass over the steps */
-	label = view.label_bytes;
+	/* every label of the dictionary occurs in p: no pass over the steps */
+	label_pos = palloc(sizeof(int32) * Max(view.nlabels, 1));
+	growth_map_match(map, &view, label_pos);
 	for (id = 0; id < view.nlabels; id++)
-	{
-		int			len = view.label_lengths[id];
-		int32		pos = growth_map_find(map, label, len);
-
-		level = Max(level, pos + 1);
-		label += len;
-		if ((id & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
+		level = Max(level, label_pos[id] + 1);
 	PG_RETURN_INT32(level);
 }

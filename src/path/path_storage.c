@@ -93,6 +93,17 @@ path_assemble(uint32 nsteps, const TimestampTz *times, const uint32 *ids,
 }
 
 void
+path_require_times(const PathView *view, const char *fname)
+{
+	if (!view->has_times && view->nsteps > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs a milestone_path with times", fname),
+				 errdetail("The path is a pattern: its steps have no times."),
+				 errhint("Build the path with milestone_path_agg(label, at), or write each step with its time, as in 'visit@2024-01-05 10:00 -> cart@2024-01-05 10:20'.")));
+}
+
+void
 path_view(MilestonePath *path, PathView *view, bool with_labels)
 {
 	const char *cursor = (const char *) path + PATH_HEADER_SIZE;

@@ -25,9 +25,9 @@ typedef struct SessionPathCache
 } SessionPathCache;
 
 /* session_stats(p, gap [, max_duration, max_events]): the aggregate's summary of p's times. */
-PG_FUNCTION_INFO_V1(session_stats_path);
+PG_FUNCTION_INFO_V1(milestone_path_session_stats);
 Datum
-session_stats_path(PG_FUNCTION_ARGS)
+milestone_path_session_stats(PG_FUNCTION_ARGS)
 {
 	SessionPathCache *cache = (SessionPathCache *) fcinfo->flinfo->fn_extra;
 	SessionOptions options;
@@ -46,12 +46,7 @@ session_stats_path(PG_FUNCTION_ARGS)
 	/* no step, no time: the aggregate's answer for a group without a time */
 	if (path->nsteps == 0)
 		PG_RETURN_NULL();
-	if (!(path->flags & PATH_HAS_TIMES))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("session_stats needs a milestone_path with times"),
-				 errdetail("The path is a pattern: its steps have no times."),
-				 errhint("Build the path with milestone_path_agg(label, ts), or write each step as label@time.")));
 	path_view(path, &view, false);
+	path_require_times(&view, "session_stats");
 	PG_RETURN_DATUM(session_summary(fcinfo, &cache->summary, view.times, view.nsteps, &options));
 }

@@ -378,18 +378,25 @@ session_avg_events(FunctionCallInfo fcinfo, SessionSummaryCache *cache,
 				   int64 rows, int64 sessions)
 {
 	int			slot = (int) ((rows * 31 + sessions) & 63);
-	MemoryContext old;
+	Numeric		avg;
+	Size		size;
 
 	if (cache->avg_value[slot] != (Datum) 0 &&
 		cache->avg_rows[slot] == rows && cache->avg_sessions[slot] == sessions)
 		return cache->avg_value[slot];
+	/*
+	 * Computed in the caller's (short-lived) context: numeric_div's
+	 * intermediates must not pile up in fn_mcxt for the query's life.  Only
+	 * the kept result is copied there, replacing the slot's old one.
+	 */
+	avg = DatumGetNumeric(DirectFunctionCall2(numeric_div,
+											  DirectFunctionCall1(int8_numeric, Int64GetDatum(rows)),
+											  DirectFunctionCall1(int8_numeric, Int64GetDatum(sessions))));
 	if (cache->avg_value[slot] != (Datum) 0)
 		pfree(DatumGetPointer(cache->avg_value[slot]));
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	cache->avg_value[slot] = DirectFunctionCall2(numeric_div,
-												 DirectFunctionCall1(int8_numeric, Int64GetDatum(rows)),
-												 DirectFunctionCall1(int8_numeric, Int64GetDatum(sessions)));
-	MemoryContextSwitchTo(old);
+	size = VARSIZE(avg);
+	cache->avg_value[slot] = PointerGetDatum(MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, size));
+	memcpy(DatumGetPointer(cache->avg_value[slot]), avg, size);
 	cache->avg_rows[slot] = rows;
 	cache->avg_sessions[slot] = sessions;
 	return cache->avg_value[slot];
