@@ -153,7 +153,8 @@ cx_names_elements(ArrayType *array, const CxNamesRules *rules, Datum **elems)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be a one-dimensional text array, not %d-dimensional",
 						rules->noun, ARR_NDIM(array))));
-	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, elems, &nulls, &n);
+	/* counted before deconstructing: a huge array gets the limit's error, not an allocation's */
+	n = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
 	if (n < 1 && rules->empty_msg != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -165,6 +166,7 @@ cx_names_elements(ArrayType *array, const CxNamesRules *rules, Datum **elems)
 				 errhint("%s", rules->hint)));
 	if (rules->check_count != NULL)
 		rules->check_count(n);
+	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, elems, &nulls, &n);
 	for (i = 0; i < n; i++)
 	{
 		if (nulls[i])

@@ -243,24 +243,15 @@ bool
 funnel_call_args(FunctionCallInfo fcinfo, FunnelArgs *args, bool with_mode,
 				 int steps_arg)
 {
-	FmgrInfo   *flinfo = fcinfo->flinfo;
-	bool		steps_changed;
-
-	/* constants of the query were checked on the first call */
-	if (likely(args->constant))
-		return false;
+	/*
+	 * Compared on every call, never trusted as constant: PL/pgSQL keeps a
+	 * simple expression's FmgrInfo for the whole transaction while its
+	 * variables (which get_fn_expr_arg_stable calls stable) change.
+	 */
 	funnel_row_window(fcinfo, args);
 	if (with_mode)
 		funnel_row_mode(fcinfo, args);
-	steps_changed = funnel_row_steps(fcinfo, args, steps_arg, true);
-	if (!args->site_checked)
-	{
-		args->constant = get_fn_expr_arg_stable(flinfo, FUNNEL_WINDOW_ARG) &&
-			(!with_mode || get_fn_expr_arg_stable(flinfo, FUNNEL_MODE_ARG)) &&
-			get_fn_expr_arg_stable(flinfo, steps_arg);
-		args->site_checked = true;
-	}
-	return steps_changed;
+	return funnel_row_steps(fcinfo, args, steps_arg, true);
 }
 
 void

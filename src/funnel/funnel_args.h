@@ -59,8 +59,8 @@ extern FunnelArgs *funnel_row_args(FunctionCallInfo fcinfo, FunnelForm form);
  * whose arguments are the aggregate's with the path in place of the state:
  * FUNNEL_WINDOW_ARG the window, FUNNEL_MODE_ARG the mode when with_mode,
  * steps_arg the steps array.  args is the caller's, zeroed before the first
- * call and kept in fn_extra.  Costs one test when the arguments are
- * constants of the query.  Returns true when the steps were parsed anew
+ * call and kept in fn_extra.  Each call compares its arguments with the
+ * last call's bytes (a few compares).  Returns true when the steps were parsed anew
  * (args->label and args->label_len changed).
  */
 extern bool funnel_call_args(FunctionCallInfo fcinfo, FunnelArgs *args,

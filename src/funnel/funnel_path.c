@@ -47,7 +47,6 @@ typedef struct PathFunnelCache
 {
 	FunnelArgs	args;			/* window, mode and steps (funnel functions) */
 	/* retention's own steps argument, checked once per distinct array */
-	bool		retention_constant;
 	char	   *retention_bytes;
 	int			retention_size;
 	int			retention_nsteps;
@@ -396,8 +395,6 @@ retention_steps(FunctionCallInfo fcinfo, PathFunnelCache *cache)
 	int			n;
 	int			i;
 
-	if (cache->retention_constant)
-		return;
 	steps = cx_names_arg(fcinfo, 1, &retention_steps_rules);
 	if (cache->retention_bytes != NULL && VARSIZE(steps) == cache->retention_size &&
 		memcmp(steps, cache->retention_bytes, cache->retention_size) == 0)
@@ -432,7 +429,6 @@ retention_steps(FunctionCallInfo fcinfo, PathFunnelCache *cache)
 	cache->retention_size = VARSIZE(steps);
 	cache->retention_bytes = MemoryContextAlloc(cxt, cache->retention_size);
 	memcpy(cache->retention_bytes, steps, cache->retention_size);
-	cache->retention_constant = get_fn_expr_arg_stable(fcinfo->flinfo, 1);
 }
 
 /*

@@ -61,11 +61,27 @@ growth_entry_cmp(const void *a, const void *b, void *arg)
  * one-dimensional, not empty, no NULL element, each label one a path can
  * hold (1 to 255 bytes, as milestone_path_agg demands), no label twice.
  */
+/* Most milestones a map may have: as many as a path may have steps. */
+#define GROWTH_MAP_MAX_ENTRIES PATH_MAX_STEPS
+
+/* Raise 54000 for a map of more than GROWTH_MAP_MAX_ENTRIES labels. */
+static void
+growth_map_check_count(int n)
+{
+	if (n > GROWTH_MAP_MAX_ENTRIES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("growth_map has %d milestones, more than the limit of %d", n,
+						GROWTH_MAP_MAX_ENTRIES),
+				 errhint("A growth map numbers a business's milestones; keep it to the ones you report on.")));
+}
+
 static const CxNamesRules growth_map_rules = {
 	.noun = "growth_map",.element = "growth_map element",
 	.hint = "Give the milestones in order, for example ARRAY['visit', 'newsletter', 'cart', 'purchase'].",
 	.null_hint = "Give a label for every milestone.",
 	.null_sqlstate = ERRCODE_INVALID_PARAMETER_VALUE,
+	.check_count = growth_map_check_count,
 };
 
 static void
