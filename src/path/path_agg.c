@@ -68,14 +68,20 @@ typedef struct PathAggShared
 } PathAggShared;
 
 /*
- * A call site's (fn_extra) way to its current PathAggShared.  fn_extra
- * lives in the executor's per-query context, the parent of every aggregate
- * context, so it outlives what it points to.
+ * A call site's (fn_extra) way to its PathAggShared in each aggregate
+ * context it works in: grouping sets give one call site several contexts
+ * at once (one per sorted set, one for the hashed sets), used row by row in
+ * turn, so one slot would make a new PathAggShared for nearly every group.
+ * fn_extra lives in the executor's per-query context, the parent of every
+ * aggregate context, so it outlives what it points to.
  */
+#define PATH_AGG_CACHE_SLOTS	8
+
 typedef struct PathAggCache
 {
-	MemoryContext cxt;
-	PathAggShared *shared;
+	MemoryContext cxt[PATH_AGG_CACHE_SLOTS];
+	PathAggShared *shared[PATH_AGG_CACHE_SLOTS];
+	int			next;			/* the slot to take when none is free */
 } PathAggCache;
 
 /*
@@ -151,16 +157,39 @@ path_agg_alloc(PathAggShared *shared, Size size, PathAggRef *ref)
 	return piece;
 }
 
+/* The reset callback: forget the PathAggShared in its call site's cache. */
 static void
 path_agg_shared_reset(void *arg)
 {
 	PathAggShared *shared = (PathAggShared *) arg;
+	PathAggCache *cache = shared->cache;
+	int			i;
 
-	if (shared->cache->shared == shared)
+	for (i = 0; i < PATH_AGG_CACHE_SLOTS; i++)
 	{
-		shared->cache->shared = NULL;
-		shared->cache->cxt = NULL;
+		if (cache->shared[i] == shared)
+		{
+			cache->shared[i] = NULL;
+			cache->cxt[i] = NULL;
+		}
 	}
+}
+
+/* A new, empty PathAggShared in cxt. */
+static PathAggShared *
+path_agg_shared_new(MemoryContext cxt)
+{
+	PathAggShared *shared = MemoryContextAlloc(cxt, sizeof(PathAggShared));
+
+	path_dict_init(&shared->dict, cxt, 8);
+	shared->cxt = cxt;
+	shared->maxblocks = 8;
+	shared->blocks = MemoryContextAlloc(cxt, sizeof(char *) * shared->maxblocks);
+	shared->nblocks = 0;
+	shared->block_size = 0;
+	shared->used = 0;
+	shared->cache = NULL;
+	return shared;
 }
 
 /* The PathAggShared of this call site in aggcxt, made on first use. */
@@ -169,29 +198,34 @@ path_agg_shared(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 {
 	PathAggCache *cache = (PathAggCache *) fcinfo->flinfo->fn_extra;
 	PathAggShared *shared;
+	int			slot = -1;
+	int			i;
 
 	if (cache == NULL)
 	{
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PathAggCache));
 		fcinfo->flinfo->fn_extra = cache;
 	}
-	if (cache->shared != NULL && cache->cxt == aggcxt)
-		return cache->shared;
-	shared = MemoryContextAlloc(aggcxt, sizeof(PathAggShared));
-	path_dict_init(&shared->dict, aggcxt, 8);
-	shared->cxt = aggcxt;
-	shared->maxblocks = 8;
-	shared->blocks = MemoryContextAlloc(aggcxt, sizeof(char *) * shared->maxblocks);
-	shared->nblocks = 0;
-	shared->block_size = 0;
-	shared->used = 0;
+	for (i = 0; i < PATH_AGG_CACHE_SLOTS; i++)
+	{
+		if (cache->shared[i] != NULL && cache->cxt[i] == aggcxt)
+			return cache->shared[i];
+		if (cache->shared[i] == NULL && slot < 0)
+			slot = i;
+	}
+	if (slot < 0)
+	{
+		/* more contexts than slots: the one replaced stays valid for its states */
+		slot = cache->next;
+		cache->next = (cache->next + 1) % PATH_AGG_CACHE_SLOTS;
+	}
+	shared = path_agg_shared_new(aggcxt);
 	shared->cache = cache;
 	shared->on_reset.func = path_agg_shared_reset;
 	shared->on_reset.arg = shared;
 	MemoryContextRegisterResetCallback(aggcxt, &shared->on_reset);
-	/* one of another context stays valid for that context's states */
-	cache->cxt = aggcxt;
-	cache->shared = shared;
+	cache->cxt[slot] = aggcxt;
+	cache->shared[slot] = shared;
 	return shared;
 }
 
@@ -449,16 +483,27 @@ milestone_path_agg_combinefn(PG_FUNCTION_ARGS)
 {
 	PathAggState *left;
 	PathAggState *right;
-	Datum		one_side;
 
-	if (cx_combine_one_side(fcinfo, "milestone_path_agg_combinefn", NULL, &one_side))
-		CX_RETURN_COMBINE_ONE_SIDE(one_side);
-	left = (PathAggState *) PG_GETARG_POINTER(0);
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "milestone_path_agg_combinefn called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
 	right = (PathAggState *) PG_GETARG_POINTER(1);
 	/*
-	 * left grows in its own arena; right's space stays in its arena until
-	 * the aggregate context goes (arena pieces are not freed one by one)
+	 * right may live in a short-lived context (deserialize builds it in the
+	 * per-row one), so a missing left becomes a copy in the aggregate
+	 * context; left grows in its own arena.
 	 */
+	if (PG_ARGISNULL(0))
+		left = path_agg_create(path_agg_shared(fcinfo, aggcxt));
+	else
+		left = (PathAggState *) PG_GETARG_POINTER(0);
 	path_agg_merge(left, right);
 	PG_RETURN_POINTER(left);
 }
@@ -547,7 +592,12 @@ milestone_path_agg_deserialize(PG_FUNCTION_ARGS)
 	nlabels = pq_getmsgint(&buf, 4);
 	if (nlabels < 0 || nlabels > PATH_MAX_STEPS || nlabels * 2 > buf.len - buf.cursor)
 		path_agg_corrupt(psprintf("label count %d", nlabels));
-	shared = path_agg_shared(fcinfo, aggcxt);
+	/*
+	 * In the current (per-row) context, not the aggregate's: a spilling hash
+	 * aggregation deserializes rows it then writes to a later batch, and
+	 * combine copies what it keeps.
+	 */
+	shared = path_agg_shared_new(CurrentMemoryContext);
 	remap = palloc(sizeof(uint32) * Max(nlabels, 1));
 	for (i = 0; i < nlabels; i++)
 	{
