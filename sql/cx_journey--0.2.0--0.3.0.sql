@@ -231,19 +231,19 @@ CREATE FUNCTION window_funnel(p milestone_path, "window" interval, steps text[])
 	AS 'MODULE_PATHNAME', 'milestone_path_window_funnel'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel(p milestone_path, "window" interval, mode text, steps text[]) RETURNS int4
-	AS 'MODULE_PATHNAME', 'milestone_path_window_funnel_mode'
+	AS 'MODULE_PATHNAME', 'milestone_path_window_funnel'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_times(p milestone_path, "window" interval, steps text[]) RETURNS timestamptz[]
 	AS 'MODULE_PATHNAME', 'milestone_path_window_funnel_times'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION window_funnel_times(p milestone_path, "window" interval, mode text, steps text[]) RETURNS timestamptz[]
-	AS 'MODULE_PATHNAME', 'milestone_path_window_funnel_times_mode'
+	AS 'MODULE_PATHNAME', 'milestone_path_window_funnel_times'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION time_to_convert(p milestone_path, "window" interval, steps text[]) RETURNS interval
 	AS 'MODULE_PATHNAME', 'milestone_path_time_to_convert'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION time_to_convert(p milestone_path, "window" interval, mode text, steps text[]) RETURNS interval
-	AS 'MODULE_PATHNAME', 'milestone_path_time_to_convert_mode'
+	AS 'MODULE_PATHNAME', 'milestone_path_time_to_convert'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION retention(p milestone_path, steps text[]) RETURNS bool[]
 	AS 'MODULE_PATHNAME', 'milestone_path_retention'

@@ -139,6 +139,43 @@ static const CxNamesRules funnel_steps_rules[2] = {
 	.check_count = funnel_check_count},
 };
 
+bool
+funnel_steps_arg(FunctionCallInfo fcinfo, int argno, const CxNamesRules *rules,
+				 StepsArg *steps)
+{
+	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+	ArrayType  *array = cx_names_arg(fcinfo, argno, rules);
+	Datum	   *elems;
+	int			n;
+	int			i;
+
+	if (steps->bytes != NULL && VARSIZE(array) == steps->size &&
+		memcmp(array, steps->bytes, steps->size) == 0)
+		return false;
+	n = cx_names_elements(array, rules, &elems);
+	Assert(n <= FUNNEL_MAX_STEPS);
+	/* the previous array's names go with it */
+	if (steps->bytes != NULL)
+	{
+		pfree(steps->bytes);
+		for (i = 0; i < steps->count; i++)
+			pfree(steps->name[i]);
+	}
+	steps->size = VARSIZE(array);
+	steps->bytes = MemoryContextAlloc(cxt, steps->size);
+	memcpy(steps->bytes, array, steps->size);
+	for (i = 0; i < n; i++)
+	{
+		text	   *name = DatumGetTextPP(elems[i]);
+
+		steps->len[i] = VARSIZE_ANY_EXHDR(name);
+		steps->name[i] = MemoryContextAlloc(cxt, steps->len[i] + 1);
+		memcpy(steps->name[i], VARDATA_ANY(name), steps->len[i]);
+	}
+	steps->count = n;
+	return true;
+}
+
 /*
  * Event form: the row's steps array, parsed once per distinct array into
  * the labels each row's event is compared with, and params.nsteps and
@@ -149,40 +186,21 @@ static const CxNamesRules funnel_steps_rules[2] = {
 static bool
 funnel_row_steps(FunctionCallInfo fcinfo, FunnelArgs *args, int argno, bool path_form)
 {
-	const CxNamesRules *rules = &funnel_steps_rules[path_form ? 1 : 0];
-	ArrayType  *steps;
-	Datum	   *elems;
+	StepsArg   *steps = &args->steps;
 	StringInfoData labels;
-	int			n;
 	int			i;
 
-	steps = cx_names_arg(fcinfo, argno, rules);
-	if (args->steps_bytes != NULL && VARSIZE(steps) == args->steps_size &&
-		memcmp(steps, args->steps_bytes, args->steps_size) == 0)
+	if (!funnel_steps_arg(fcinfo, argno, &funnel_steps_rules[path_form ? 1 : 0], steps))
 		return false;
-	n = cx_names_elements(steps, rules, &elems);
-	if (args->steps_bytes != NULL)
-	{
-		pfree(args->steps_bytes);
-		for (i = 0; i < args->params.nsteps; i++)
-			pfree(args->label[i]);
-	}
-	args->steps_size = VARSIZE(steps);
-	args->steps_bytes = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, args->steps_size);
-	memcpy(args->steps_bytes, steps, args->steps_size);
 	initStringInfo(&labels);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < steps->count; i++)
 	{
-		text	   *label = DatumGetTextPP(elems[i]);
-		int32		len = VARSIZE_ANY_EXHDR(label);
+		int32		len = steps->len[i];
 
-		args->label_len[i] = len;
-		args->label[i] = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len + 1);
-		memcpy(args->label[i], VARDATA_ANY(label), len);
 		appendBinaryStringInfo(&labels, (const char *) &len, sizeof(len));
-		appendBinaryStringInfo(&labels, VARDATA_ANY(label), len);
+		appendBinaryStringInfo(&labels, steps->name[i], len);
 	}
-	args->params.nsteps = n;
+	args->params.nsteps = steps->count;
 	/* odd, so never 0: the conditions form's value */
 	args->params.steps_hash = hash_bytes_extended((const unsigned char *) labels.data,
 												  labels.len, 0) | 1;

@@ -30,6 +30,27 @@ typedef struct FunnelForm
 #define FUNNEL_FIRST_STEP_ARG(form) (FUNNEL_TIME_ARG(form) + 1)
 #define FUNNEL_STEPS_ARG(form)		(FUNNEL_TIME_ARG(form) + 2)
 
+/*
+ * A text[] argument of step names kept per call site: the array's bytes as
+ * last checked, and a copy of each name.
+ */
+typedef struct StepsArg
+{
+	char	   *bytes;			/* NULL before the first array */
+	int			size;
+	int			count;
+	int			len[FUNNEL_MAX_STEPS];
+	char	   *name[FUNNEL_MAX_STEPS];
+} StepsArg;
+
+/*
+ * Argument argno checked by rules (whose check_count keeps it within
+ * FUNNEL_MAX_STEPS) into *steps, parsed only when its bytes differ from
+ * the last array's; returns true when it was parsed anew.
+ */
+extern bool funnel_steps_arg(FunctionCallInfo fcinfo, int argno,
+							 const struct CxNamesRules *rules, StepsArg *steps);
+
 /* The call site's cache: the arguments of the last row, checked. */
 typedef struct FunnelArgs
 {
@@ -40,11 +61,7 @@ typedef struct FunnelArgs
 	CxCachedInterval window;	/* the window argument last checked */
 	char	   *mode_text;		/* the mode argument last parsed */
 	int			mode_len;
-	/* event form: the steps array last parsed, and its labels */
-	char	   *steps_bytes;
-	int			steps_size;
-	int			label_len[FUNNEL_MAX_STEPS];
-	char	   *label[FUNNEL_MAX_STEPS];
+	StepsArg	steps;			/* event form: the steps array last parsed */
 } FunnelArgs;
 
 /*
@@ -61,7 +78,7 @@ extern FunnelArgs *funnel_row_args(FunctionCallInfo fcinfo, FunnelForm form);
  * steps_arg the steps array.  args is the caller's, zeroed before the first
  * call and kept in fn_extra.  Each call compares its arguments with the
  * last call's bytes (a few compares).  Returns true when the steps were parsed anew
- * (args->label and args->label_len changed).
+ * (args->steps changed).
  */
 extern bool funnel_call_args(FunctionCallInfo fcinfo, FunnelArgs *args,
 							 bool with_mode, int steps_arg);

@@ -47,9 +47,7 @@ typedef struct PathFunnelCache
 {
 	FunnelArgs	args;			/* window, mode and steps (funnel functions) */
 	/* retention's own steps argument, checked once per distinct array */
-	char	   *retention_bytes;
-	int			retention_size;
-	int			retention_nsteps;
+	StepsArg	retention_steps;
 	StepNames	names;
 	/* per-path buffers, grown by doubling */
 	uint64	   *label_masks;	/* mask of each label id */
@@ -233,8 +231,8 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	int64		n;
 
 	if (funnel_call_args(fcinfo, &cache->args, with_mode, steps_arg))
-		step_names_build(&cache->names, params->nsteps, cache->args.label,
-						 cache->args.label_len);
+		step_names_build(&cache->names, params->nsteps, cache->args.steps.name,
+						 cache->args.steps.len);
 	*nsteps = params->nsteps;
 	if (PG_ARGISNULL(0))
 		return false;
@@ -323,52 +321,33 @@ path_time_to_convert(FunctionCallInfo fcinfo, bool with_mode)
 	return result;
 }
 
-/* window_funnel(p, window, steps): the furthest step the path reached. */
+/*
+ * The SQL entry points.  Each serves both forms: (p, window, steps) and
+ * (p, window, mode, steps), told apart by the number of arguments.
+ */
+
+/* window_funnel(p, window, [mode,] steps): the furthest step the path reached. */
 PG_FUNCTION_INFO_V1(milestone_path_window_funnel);
 Datum
 milestone_path_window_funnel(PG_FUNCTION_ARGS)
 {
-	return path_window_funnel(fcinfo, false);
+	return path_window_funnel(fcinfo, PG_NARGS() == 4);
 }
 
-/* window_funnel(p, window, mode, steps): the furthest step, with modes. */
-PG_FUNCTION_INFO_V1(milestone_path_window_funnel_mode);
-Datum
-milestone_path_window_funnel_mode(PG_FUNCTION_ARGS)
-{
-	return path_window_funnel(fcinfo, true);
-}
-
-/* window_funnel_times(p, window, steps): when each step was reached. */
+/* window_funnel_times(p, window, [mode,] steps): when each step was reached. */
 PG_FUNCTION_INFO_V1(milestone_path_window_funnel_times);
 Datum
 milestone_path_window_funnel_times(PG_FUNCTION_ARGS)
 {
-	return path_window_funnel_times(fcinfo, false);
+	return path_window_funnel_times(fcinfo, PG_NARGS() == 4);
 }
 
-/* window_funnel_times(p, window, mode, steps): the same, with modes. */
-PG_FUNCTION_INFO_V1(milestone_path_window_funnel_times_mode);
-Datum
-milestone_path_window_funnel_times_mode(PG_FUNCTION_ARGS)
-{
-	return path_window_funnel_times(fcinfo, true);
-}
-
-/* time_to_convert(p, window, steps): how long the complete chain took. */
+/* time_to_convert(p, window, [mode,] steps): how long the complete chain took. */
 PG_FUNCTION_INFO_V1(milestone_path_time_to_convert);
 Datum
 milestone_path_time_to_convert(PG_FUNCTION_ARGS)
 {
-	return path_time_to_convert(fcinfo, false);
-}
-
-/* time_to_convert(p, window, mode, steps): the same, with modes. */
-PG_FUNCTION_INFO_V1(milestone_path_time_to_convert_mode);
-Datum
-milestone_path_time_to_convert_mode(PG_FUNCTION_ARGS)
-{
-	return path_time_to_convert(fcinfo, true);
+	return path_time_to_convert(fcinfo, PG_NARGS() == 4);
 }
 
 /*
@@ -383,53 +362,6 @@ static const CxNamesRules retention_steps_rules = {
 	.null_sqlstate = ERRCODE_NULL_VALUE_NOT_ALLOWED,
 	.check_count = retention_check_count,
 };
-
-static void
-retention_steps(FunctionCallInfo fcinfo, PathFunnelCache *cache)
-{
-	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
-	ArrayType  *steps;
-	Datum	   *elems;
-	char	   *label[FUNNEL_MAX_STEPS];
-	int			len[FUNNEL_MAX_STEPS];
-	int			n;
-	int			i;
-
-	steps = cx_names_arg(fcinfo, 1, &retention_steps_rules);
-	if (cache->retention_bytes != NULL && VARSIZE(steps) == cache->retention_size &&
-		memcmp(steps, cache->retention_bytes, cache->retention_size) == 0)
-		return;
-	n = cx_names_elements(steps, &retention_steps_rules, &elems);
-	/* the previous array's names go with it */
-	if (cache->retention_bytes != NULL)
-	{
-		pfree(cache->retention_bytes);
-		for (i = 0; i < cache->names.count; i++)
-			pfree((char *) cache->names.name[i]);
-	}
-	cache->retention_bytes = NULL;
-	cache->names.count = 0;
-	for (i = 0; i < n; i++)
-	{
-		text	   *step = DatumGetTextPP(elems[i]);
-
-		len[i] = VARSIZE_ANY_EXHDR(step);
-		label[i] = VARDATA_ANY(step);
-	}
-	step_names_build(&cache->names, n, label, len);
-	/* keep one copy of each distinct name, in the call site's context */
-	for (i = 0; i < cache->names.count; i++)
-	{
-		char	   *copy = MemoryContextAlloc(cxt, Max(cache->names.len[i], 1));
-
-		memcpy(copy, cache->names.name[i], cache->names.len[i]);
-		cache->names.name[i] = copy;
-	}
-	cache->retention_nsteps = n;
-	cache->retention_size = VARSIZE(steps);
-	cache->retention_bytes = MemoryContextAlloc(cxt, cache->retention_size);
-	memcpy(cache->retention_bytes, steps, cache->retention_size);
-}
 
 /*
  * retention(p, steps): element 1 says steps[1] occurs in the path, element
@@ -451,7 +383,9 @@ milestone_path_retention(PG_FUNCTION_ARGS)
 	uint32		i;
 	int			k;
 
-	retention_steps(fcinfo, cache);
+	if (funnel_steps_arg(fcinfo, 1, &retention_steps_rules, &cache->retention_steps))
+		step_names_build(&cache->names, cache->retention_steps.count,
+						 cache->retention_steps.name, cache->retention_steps.len);
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	path = PG_GETARG_PATH(0);
@@ -461,9 +395,9 @@ milestone_path_retention(PG_FUNCTION_ARGS)
 	for (i = 0; i < view.nlabels; i++)
 		seen |= masks[i];
 	first = (seen & 1) != 0;
-	elems = palloc(cache->retention_nsteps * sizeof(Datum));
-	for (k = 0; k < cache->retention_nsteps; k++)
+	elems = palloc(cache->retention_steps.count * sizeof(Datum));
+	for (k = 0; k < cache->retention_steps.count; k++)
 		elems[k] = BoolGetDatum(first && ((seen >> k) & 1));
-	PG_RETURN_ARRAYTYPE_P(construct_array(elems, cache->retention_nsteps, BOOLOID,
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, cache->retention_steps.count, BOOLOID,
 										  1, true, TYPALIGN_CHAR));
 }

@@ -57,7 +57,7 @@ funnel_row_mask(FunctionCallInfo fcinfo, FunnelForm form, const FunnelArgs *args
 		len = VARSIZE_ANY_EXHDR(event);
 		for (i = 0; i < args->params.nsteps; i++)
 		{
-			if (args->label_len[i] == len && memcmp(args->label[i], bytes, len) == 0)
+			if (args->steps.len[i] == len && memcmp(args->steps.name[i], bytes, len) == 0)
 				mask |= UINT64CONST(1) << i;
 		}
 		return mask;
