@@ -180,3 +180,17 @@ cx_names_elements(ArrayType *array, const CxNamesRules *rules, Datum **elems)
 	pfree(nulls);
 	return n;
 }
+
+void
+cx_bad_state(const char *aggregate, const char *fmt,...)
+{
+	char		what[256];
+	va_list		args;
+
+	va_start(args, fmt);
+	vsnprintf(what, sizeof(what), fmt, args);
+	va_end(args);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid %s state: %s", aggregate, what)));
+}

@@ -119,6 +119,13 @@ extern struct ArrayType *cx_names_arg(FunctionCallInfo fcinfo, int argno,
 extern int	cx_names_elements(struct ArrayType *array, const CxNamesRules *rules,
 							  Datum **elems);
 
+/*
+ * Raise 22P03 for a partial state of aggregate that deserialize refuses:
+ * "invalid <aggregate> state: <what>", what formatted as by printf.
+ */
+extern void cx_bad_state(const char *aggregate, const char *fmt,...)
+			pg_attribute_printf(2, 3) pg_attribute_noreturn();
+
 /* Sort n 8-byte integers ascending, in place. */
 extern void cx_sort_int64(int64 *values, int64 n);
 

@@ -291,14 +291,6 @@ window_funnel_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(result);
 }
 
-static void
-funnel_bad_state(const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid window_funnel state: %s", what)));
-}
-
 /* Deserialize a partial state, rejecting bytes that are not one. */
 PG_FUNCTION_INFO_V1(window_funnel_deserialize);
 Datum
@@ -318,7 +310,7 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		elog(ERROR, "window_funnel_deserialize called in non-aggregate context");
 	cx_bytea_reader(bytes, &buf);
 	if (buf.len < FUNNEL_SERIAL_HEADER)
-		funnel_bad_state("too short");
+		cx_bad_state("window_funnel", "too short");
 	params.nsteps = (int32) pq_getmsgint(&buf, 4);
 	params.flags = (int32) pq_getmsgint(&buf, 4);
 	params.window = pq_getmsgint64(&buf);
@@ -326,22 +318,22 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 	count = (int32) pq_getmsgint(&buf, 4);
 	params.steps_hash = (uint64) pq_getmsgint64(&buf);
 	if (params.nsteps < 1 || params.nsteps > FUNNEL_MAX_STEPS)
-		funnel_bad_state("step count out of range");
+		cx_bad_state("window_funnel", "step count out of range");
 	if ((params.flags & ~FUNNEL_ALL_MODES) != 0)
-		funnel_bad_state("unknown mode flags");
+		cx_bad_state("window_funnel", "unknown mode flags");
 	/* the mode parser drops allow_reentry unless strict_order is given */
 	if ((params.flags & FUNNEL_ALLOW_REENTRY) && !(params.flags & FUNNEL_STRICT_ORDER))
-		funnel_bad_state("allow_reentry without strict_order");
+		cx_bad_state("window_funnel", "allow_reentry without strict_order");
 	/* 0 for the conditions form, odd for the event form (funnel_args.c) */
 	if (params.steps_hash != 0 && (params.steps_hash & 1) == 0)
-		funnel_bad_state("steps hash of neither form");
+		cx_bad_state("window_funnel", "steps hash of neither form");
 	if (params.window < 0)
-		funnel_bad_state("negative window");
+		cx_bad_state("window_funnel", "negative window");
 	if (packed != 0 && (packed != 1 || params.nsteps > FUNNEL_PACK_MAX_STEPS))
-		funnel_bad_state("bad row format");
+		cx_bad_state("window_funnel", "bad row format");
 	if (count < 0 || count > FUNNEL_MAX_ROWS ||
 		(int64) buf.len - FUNNEL_SERIAL_HEADER != (int64) count * (packed ? 8 : 16))
-		funnel_bad_state("row count does not match the length");
+		cx_bad_state("window_funnel", "row count does not match the length");
 	max_mask = params.nsteps == 64 ? PG_UINT64_MAX : (UINT64CONST(1) << params.nsteps) - 1;
 
 	/* exactly the rows it holds: the leader of a parallel plan keeps several */
@@ -366,14 +358,14 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 			mask = (uint64) pq_getmsgint64(&buf);
 		}
 		if ((mask & ~max_mask) != 0)
-			funnel_bad_state("a row matches a step past the last");
+			cx_bad_state("window_funnel", "a row matches a step past the last");
 		if (mask == 0 && !(params.flags & FUNNEL_STRICT_ORDER))
-			funnel_bad_state("a row matches no step");
+			cx_bad_state("window_funnel", "a row matches no step");
 		if (packed && !cx_funnel_packable(ts))
-			funnel_bad_state("a packed row's time is out of range");
+			cx_bad_state("window_funnel", "a packed row's time is out of range");
 		/* what a timestamptz can hold: a valid time or +-infinity */
 		if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
-			funnel_bad_state("a row's time is out of range");
+			cx_bad_state("window_funnel", "a row's time is out of range");
 		/* the state has room for every row: no reallocation happens */
 		state = funnel_state_append(state, ts, mask);
 	}

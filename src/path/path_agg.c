@@ -561,15 +561,6 @@ milestone_path_agg_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(result);
 }
 
-static void
-path_agg_corrupt(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid milestone_path_agg state"),
-			 errdetail("%s", detail)));
-}
-
 /* Deserialize: the serialized state back, every count, length and id checked. */
 PG_FUNCTION_INFO_V1(milestone_path_agg_deserialize);
 Datum
@@ -591,7 +582,7 @@ milestone_path_agg_deserialize(PG_FUNCTION_ARGS)
 	cx_bytea_reader(bytes, &buf);
 	nlabels = pq_getmsgint(&buf, 4);
 	if (nlabels < 0 || nlabels > PATH_MAX_STEPS || nlabels * 2 > buf.len - buf.cursor)
-		path_agg_corrupt(psprintf("label count %d", nlabels));
+		cx_bad_state("milestone_path_agg", "label count %d", nlabels);
 	/*
 	 * In the current (per-row) context, not the aggregate's: a spilling hash
 	 * aggregation deserializes rows it then writes to a later batch, and
@@ -605,17 +596,17 @@ milestone_path_agg_deserialize(PG_FUNCTION_ARGS)
 		const char *label;
 
 		if (len < 1 || len > buf.len - buf.cursor)
-			path_agg_corrupt(psprintf("label %d has length %d", i + 1, len));
+			cx_bad_state("milestone_path_agg", "label %d has length %d", i + 1, len);
 		label = pq_getmsgbytes(&buf, len);
 		if (memchr(label, '\0', len) != NULL || !pg_verifymbstr(label, len, true))
-			path_agg_corrupt(psprintf("label %d is not valid text", i + 1));
+			cx_bad_state("milestone_path_agg", "label %d is not valid text", i + 1);
 		/* interning merges repeated labels, keeping the dictionary distinct */
 		remap[i] = path_dict_intern(&shared->dict, label, len);
 	}
 	nrows = pq_getmsgint64(&buf);
 	if (nrows < 0 || nrows > PATH_MAX_STEPS || nrows * 12 != buf.len - buf.cursor)
-		path_agg_corrupt(psprintf("row count " INT64_FORMAT " does not match the %d bytes left",
-								  nrows, buf.len - buf.cursor));
+		cx_bad_state("milestone_path_agg", "row count " INT64_FORMAT " does not match the %d bytes left",
+					 nrows, buf.len - buf.cursor);
 	state = path_agg_create(shared);
 	for (r = 0; r < nrows; r++)
 	{
@@ -625,10 +616,10 @@ milestone_path_agg_deserialize(PG_FUNCTION_ARGS)
 		if ((r & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (TIMESTAMP_NOT_FINITE(at) || !IS_VALID_TIMESTAMP(at))
-			path_agg_corrupt(psprintf("row " INT64_FORMAT " has an invalid time", r + 1));
+			cx_bad_state("milestone_path_agg", "row " INT64_FORMAT " has an invalid time", r + 1);
 		if (id >= (uint32) nlabels)
-			path_agg_corrupt(psprintf("row " INT64_FORMAT " names label %u of %d",
-									  r + 1, id, nlabels));
+			cx_bad_state("milestone_path_agg", "row " INT64_FORMAT " names label %u of %d",
+						 r + 1, id, nlabels);
 		path_agg_push(state, at, remap[id]);
 	}
 	pfree(remap);

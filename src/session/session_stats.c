@@ -325,22 +325,16 @@ session_stats_deserialize(PG_FUNCTION_ARGS)
 		elog(ERROR, "session_stats_deserialize called in non-aggregate context");
 	cx_bytea_reader(bytes, &buf);
 	if (buf.len < SESSION_SERIAL_HEADER)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid session_stats state: too short")));
+		cx_bad_state("session_stats", "too short");
 	options.gap = pq_getmsgint64(&buf);
 	options.max_duration = pq_getmsgint64(&buf);
 	options.max_events = (int32) pq_getmsgint(&buf, 4);
 	count = (int32) pq_getmsgint(&buf, 4);
 	if (options.gap <= 0 || options.max_duration < 0 || options.max_events < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid session_stats state: bad gap, max_duration or max_events")));
+		cx_bad_state("session_stats", "bad gap, max_duration or max_events");
 	if (count < 0 || count > SESSION_MAX_ROWS ||
 		(int64) buf.len - SESSION_SERIAL_HEADER != (int64) count * 8)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid session_stats state: row count does not match the length")));
+		cx_bad_state("session_stats", "row count does not match the length");
 	/* exactly as large as needed: a parallel plan's leader holds several per group */
 	state = session_stats_new(aggcxt, &options, Max(count, 1));
 	for (i = 0; i < count; i++)
@@ -350,9 +344,7 @@ session_stats_deserialize(PG_FUNCTION_ARGS)
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid session_stats state: time out of range")));
+			cx_bad_state("session_stats", "time out of range");
 		session_stats_add(state, ts);
 	}
 	PG_RETURN_POINTER(state);

@@ -281,16 +281,11 @@ stage_timeline_deserialize(PG_FUNCTION_ARGS)
 		elog(ERROR, "stage_timeline_deserialize called in non-aggregate context");
 	cx_bytea_reader(bytes, &buf);
 	if (buf.len < 4)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid stage_timeline state: %d bytes is too short", buf.len)));
+		cx_bad_state("stage_timeline", "%d bytes is too short", buf.len);
 	count = pq_getmsgint(&buf, 4);
 	if (count < 0 || count > TIMELINE_MAX_CHANGES ||
 		(int64) buf.len != 4 + (int64) count * TIMELINE_SERIAL_ENTRY)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid stage_timeline state: %d changes do not fit in %d bytes",
-						count, buf.len)));
+		cx_bad_state("stage_timeline", "%d changes do not fit in %d bytes", count, buf.len);
 	state = timeline_state_new(aggcxt);
 	timeline_reserve(state, aggcxt, count);
 	for (i = 0; i < count; i++)
@@ -302,11 +297,8 @@ stage_timeline_deserialize(PG_FUNCTION_ARGS)
 			CHECK_FOR_INTERRUPTS();
 		timeline_check_received_time(at, "stage_timeline state", i + 1);
 		if (stage < CX_STAGE_MIN || stage > CX_STAGE_MAX)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid stage_timeline state: change %d has the stage rank %d",
-							i + 1, stage),
-					 errdetail("A stage rank is %d to %d.", CX_STAGE_MIN, CX_STAGE_MAX)));
+			cx_bad_state("stage_timeline", "change %d has the stage rank %d, not one of %d to %d",
+						 i + 1, stage, CX_STAGE_MIN, CX_STAGE_MAX);
 		state->changes[i].at = at;
 		state->changes[i].stage = stage;
 	}
