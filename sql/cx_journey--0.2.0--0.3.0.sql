@@ -63,29 +63,6 @@ COMMENT ON FUNCTION milestone_at(milestone_path, int4) IS
 -- END naming
 
 /* ------------------------------------------------------------------------
- * Funnels: plain per-group states; declared state sizes
- * ------------------------------------------------------------------------ */
--- BEGIN funnel
--- A funnel state is now one allocation of the group's rows: its declared
--- size (SSPACE) is the header and the rows it holds inline,
--- FUNNEL_STATE_SPACE in src/funnel/funnel_state.h.  ALTER AGGREGATE cannot
--- change SSPACE, so the catalog is updated (this script runs as superuser),
--- only for the extension's own aggregates: a user's aggregate built on these
--- transition functions keeps the size its owner declared.
-UPDATE pg_catalog.pg_aggregate SET aggtransspace = 256
-WHERE aggtransfn IN ('@extschema@.window_funnel_transfn'::pg_catalog.regproc,
-					 '@extschema@.window_funnel_mode_transfn'::pg_catalog.regproc,
-					 '@extschema@.window_funnel_event_transfn'::pg_catalog.regproc,
-					 '@extschema@.window_funnel_event_mode_transfn'::pg_catalog.regproc)
-	AND EXISTS (SELECT FROM pg_catalog.pg_depend d
-				WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-					AND d.objid = aggfnoid::pg_catalog.oid
-					AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
-					AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'cx_journey')
-					AND d.deptype = 'e');
--- END funnel
-
-/* ------------------------------------------------------------------------
  * Funnel modes as ClickHouse defines them
  * ------------------------------------------------------------------------ */
 -- BEGIN funnel_modes
@@ -179,43 +156,10 @@ COMMENT ON AGGREGATE session_stats(timestamptz, interval) IS
 	'deprecated alias of session_stats(gap, ts) (the 0.2.0 argument order), removed in 0.4.0';
 COMMENT ON AGGREGATE session_stats(timestamp, interval) IS
 	'deprecated alias of session_stats(gap, ts) (the 0.2.0 argument order, timestamp without time zone), removed in 0.4.0';
--- ALTER AGGREGATE cannot change SSPACE: the aliases declare the same state
--- (the extension's own aggregates only, like every such UPDATE here)
-UPDATE pg_catalog.pg_aggregate SET aggtransspace = 256
-WHERE aggfnoid IN ('@extschema@.session_stats(pg_catalog.timestamptz, pg_catalog.interval)'::pg_catalog.regprocedure,
-				   '@extschema@.session_stats(pg_catalog.timestamp, pg_catalog.interval)'::pg_catalog.regprocedure)
-	AND EXISTS (SELECT FROM pg_catalog.pg_depend d
-				WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-					AND d.objid = aggfnoid::pg_catalog.oid
-					AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
-					AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'cx_journey')
-					AND d.deptype = 'e');
 
 COMMENT ON FUNCTION session_id(timestamptz, interval, interval, int4, bool) IS
 	'window function: 1-based session number; a new session when the time since the previous row is strictly greater than gap, or past max_duration / max_events (NULL: no cap), or at a boundary row; needs ORDER BY ts';
 -- END session
-
-/* ------------------------------------------------------------------------
- * Stage timelines and milestone paths
- * ------------------------------------------------------------------------ */
--- BEGIN stage_path
--- Declared state sizes (CONTRIBUTING.md rule 8): SSPACE is the fixed state of
--- one group plus the rows it holds inline.  A group of the stage timeline
--- aggregate starts at 80 bytes (undeclared before; milestone_path_agg's size
--- is in section path_agg).  ALTER AGGREGATE cannot change SSPACE, so the
--- catalog is updated directly; by
--- transition function, so the aggregates' new names (section naming) get
--- the same size; the extension's own aggregates only, so that a user's
--- aggregate built on these transition functions keeps its declared size.
-UPDATE pg_catalog.pg_aggregate SET aggtransspace = 80
-WHERE aggtransfn = '@extschema@.stage_timeline_transfn(pg_catalog.internal, @extschema@.journey_stage, pg_catalog.timestamptz)'::pg_catalog.regprocedure
-	AND EXISTS (SELECT FROM pg_catalog.pg_depend d
-				WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-					AND d.objid = aggfnoid::pg_catalog.oid
-					AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
-					AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'cx_journey')
-					AND d.deptype = 'e');
--- END stage_path
 
 /*
  * Paths as the unit of analysis (issue 15): the analyses as functions of a
@@ -295,28 +239,40 @@ COMMENT ON FUNCTION milestone_level(milestone_path, text[]) IS
 	'the highest growth-map number whose label the path contains; 0 if none';
 -- END path_session
 
--- BEGIN path_agg
--- milestone_path_agg's declared state size (CONTRIBUTING.md rule 8): a group
--- starts with a 56-byte header holding its first 3 rows (0.2.0 declared 256);
--- its later rows take 64 bytes per 5.  As in section stage_path: ALTER
--- AGGREGATE cannot change SSPACE, so the catalog is updated directly, by
--- transition function (every name of the aggregate), for the extension's own
--- aggregates only.
-UPDATE pg_catalog.pg_aggregate SET aggtransspace = 56
-WHERE aggtransfn = '@extschema@.milestone_path_agg_transfn(pg_catalog.internal, pg_catalog.text, pg_catalog.timestamptz)'::pg_catalog.regprocedure
-	AND EXISTS (SELECT FROM pg_catalog.pg_depend d
-				WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-					AND d.objid = aggfnoid::pg_catalog.oid
-					AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
-					AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'cx_journey')
-					AND d.deptype = 'e');
--- END path_agg
-
 -- BEGIN path_refresh
 -- No objects: keeping stored paths current is a SQL pattern the user
 -- copies (README "Storing paths", doc/paths.md; tested in sql/path_refresh.sql
 -- and test/t_path_refresh.sh), since it names the user's own tables.
 -- END path_refresh
 
--- BEGIN sorted_input
--- END sorted_input
+/*
+ * Declared state sizes (CONTRIBUTING.md rule 8): SSPACE is the fixed state
+ * of one group plus the rows it holds inline: window_funnel and friends
+ * FUNNEL_STATE_SPACE (src/funnel/funnel_state.h), session_stats 256 (the
+ * new names declare it; the deprecated aliases get it here),
+ * stage_timeline_agg 80 (undeclared before), milestone_path_agg a 56-byte
+ * header holding its first 3 rows (0.2.0 declared 256).  ALTER AGGREGATE
+ * cannot change SSPACE, so the catalog is updated directly (this script runs
+ * as superuser), by transition function, so that every name of an aggregate
+ * gets the same size, and for the extension's own aggregates only: a user's
+ * aggregate built on these transition functions keeps its declared size.
+ */
+-- BEGIN state_sizes
+UPDATE pg_catalog.pg_aggregate SET aggtransspace = size.bytes
+FROM (VALUES ('@extschema@.window_funnel_transfn'::pg_catalog.regproc, 256),
+			 ('@extschema@.window_funnel_mode_transfn'::pg_catalog.regproc, 256),
+			 ('@extschema@.window_funnel_event_transfn'::pg_catalog.regproc, 256),
+			 ('@extschema@.window_funnel_event_mode_transfn'::pg_catalog.regproc, 256),
+			 ('@extschema@.session_stats_transfn(pg_catalog.internal, pg_catalog.timestamptz, pg_catalog.interval)'::pg_catalog.regprocedure::pg_catalog.regproc, 256),
+			 ('@extschema@.session_stats_transfn(pg_catalog.internal, pg_catalog.timestamp, pg_catalog.interval)'::pg_catalog.regprocedure::pg_catalog.regproc, 256),
+			 ('@extschema@.stage_timeline_transfn(pg_catalog.internal, @extschema@.journey_stage, pg_catalog.timestamptz)'::pg_catalog.regprocedure::pg_catalog.regproc, 80),
+			 ('@extschema@.milestone_path_agg_transfn(pg_catalog.internal, pg_catalog.text, pg_catalog.timestamptz)'::pg_catalog.regprocedure::pg_catalog.regproc, 56))
+	AS size(transfn, bytes)
+WHERE aggtransfn = size.transfn
+	AND EXISTS (SELECT FROM pg_catalog.pg_depend d
+				WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+					AND d.objid = aggfnoid::pg_catalog.oid
+					AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+					AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'cx_journey')
+					AND d.deptype = 'e');
+-- END state_sizes
