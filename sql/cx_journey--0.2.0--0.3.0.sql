@@ -245,6 +245,18 @@ COMMENT ON FUNCTION milestone_level(milestone_path, text[]) IS
 -- and test/t_path_refresh.sh), since it names the user's own tables.
 -- END path_refresh
 
+-- BEGIN sequence
+-- END sequence
+
+-- BEGIN journey_model
+-- END journey_model
+
+-- BEGIN attribution
+-- END attribution
+
+-- BEGIN funnel_options
+-- END funnel_options
+
 /*
  * Declared state sizes (CONTRIBUTING.md rule 8): SSPACE is the fixed state
  * of one group plus the rows it holds inline: window_funnel and friends

@@ -132,3 +132,19 @@ SELECT s.milestone AS "#", s.label AS milestone, CASE WHEN s.reached THEN 'yes' 
 FROM customer_paths c,
 	 milestone_status(c.p, ARRAY['visit', 'signup', 'newsletter', 'add_to_cart', 'checkout', 'purchase', 'review', 'vip_invite']) s
 WHERE c.customer_id = 15 ORDER BY s.milestone;
+
+-- BEGIN sequence
+
+-- END sequence
+
+-- BEGIN journey_model
+
+-- END journey_model
+
+-- BEGIN attribution
+
+-- END attribution
+
+-- BEGIN funnel_options
+
+-- END funnel_options
