@@ -18,7 +18,7 @@ REGRESS_OUTDIR ?= .
 JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSONC_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 
-PG_CPPFLAGS = -I$(srcdir)/src $(addprefix -I$(srcdir)/src/,core stage funnel session path) $(JSONC_CFLAGS)
+PG_CPPFLAGS = -I$(srcdir)/src $(addprefix -I$(srcdir)/src/,core stage funnel session path sequence model attribution) $(JSONC_CFLAGS)
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
 SHLIB_LINK = $(JSONC_LIBS)
 
