@@ -19,7 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef __int128 attr_int128;
+/*
+ * 128-bit integers aligned to 8 bytes only, as palloc gives (PostgreSQL's
+ * int128 does the same): the compiler's 16-byte assumption would crash on
+ * aligned loads.
+ */
+typedef __int128 attr_int128 __attribute__((aligned(8)));
 
 typedef enum AttrModelKind
 {
