@@ -29,7 +29,7 @@ EXCEPTION WHEN OTHERS THEN
 	RETURN st || ': ' || msg || coalesce(nullif(' | ' || det, ' | '), '') || coalesce(nullif(' | ' || hnt, ' | '), '');
 END $$;
 
-CREATE TABLE cases (n serial, p milestone_path, at timestamptz, v numeric, m text,
+CREATE TEMP TABLE cases (n serial, p milestone_path, at timestamptz, v numeric, m text,
 	lb interval DEFAULT '30 days', hl interval DEFAULT '7 days', d text, expected text);
 
 -- 1. One touch: every model gives it the whole value (at scale 2 at least)
@@ -182,12 +182,12 @@ SELECT count(*) FROM attribution('a@2024-01-01', NULL, NULL);
 -- touch earns from both.  Conversion 1 (Jan 3, 10.00) credits a and b 5.00
 -- each; conversion 2 (Jan 10, 20.00) credits a, b, c, d 5.00 each; a
 -- conversion of customer 2, who has no path, is unattributed.
-CREATE TABLE touch_paths AS
+CREATE TEMP TABLE touch_paths AS
 SELECT customer_id, milestone_path_agg(channel, ts) AS p
 FROM (VALUES (1, 'a', timestamptz '2024-01-01'), (1, 'b', '2024-01-02'),
 			 (1, 'c', '2024-01-08'), (1, 'd', '2024-01-09')) AS t(customer_id, channel, ts)
 GROUP BY customer_id;
-CREATE TABLE conversions (customer_id int, at timestamptz, revenue numeric);
+CREATE TEMP TABLE conversions (customer_id int, at timestamptz, revenue numeric);
 INSERT INTO conversions VALUES (1, '2024-01-03', 10.00), (1, '2024-01-10', 20.00), (2, '2024-01-05', 7.00);
 SELECT a.touch, sum(a.credit) AS credit, count(*) AS touches
 FROM conversions c
