@@ -252,6 +252,19 @@ COMMENT ON FUNCTION milestone_level(milestone_path, text[]) IS
 -- END journey_model
 
 -- BEGIN attribution
+-- attribution: the credit each touch of a path earns for one conversion
+-- (doc/reference.md, Attribution).  Not STRICT: a NULL path gives the
+-- unattributed row, a NULL conversion time no rows, a NULL value 22004 and
+-- a NULL model, lookback or half-life 22023.
+CREATE FUNCTION attribution(touches milestone_path, converted_at timestamptz,
+		value numeric DEFAULT 1, model text DEFAULT 'linear',
+		lookback interval DEFAULT '30 days', half_life interval DEFAULT '7 days',
+		direct text DEFAULT NULL)
+	RETURNS TABLE (touch text, touch_at timestamptz, credit numeric)
+	AS 'MODULE_PATHNAME', 'attribution'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 5;
+COMMENT ON FUNCTION attribution(milestone_path, timestamptz, numeric, text, interval, interval, text) IS
+	'the credit each eligible touch earns for one conversion under model (first_touch, last_touch, last_non_direct, linear, position_based, position_based(f,m,l), time_decay, participation); additive models sum to value exactly; no eligible touch: one row with a NULL touch';
 -- END attribution
 
 -- BEGIN funnel_options

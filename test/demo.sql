@@ -142,7 +142,40 @@ WHERE c.customer_id = 15 ORDER BY s.milestone;
 -- END journey_model
 
 -- BEGIN attribution
-
+\echo '== Attribution: each purchase''s revenue credited to the visits before it (30-day lookback) =='
+\echo '   (attribution; the channel of a visit is made up from a hash for the demo)'
+CREATE TEMP TABLE demo_touches AS
+	SELECT customer_id,
+		   milestone_path_agg((ARRAY['ads', 'email', 'seo', 'social', 'direct'])
+			   [1 + abs(hashint8(customer_id * 31 + extract(epoch FROM ts)::bigint)) % 5], ts) AS p
+	FROM events WHERE kind = 'visit' GROUP BY customer_id;
+CREATE TEMP TABLE demo_conversions AS
+	SELECT customer_id, ts AS at, (20 + (customer_id % 17) * 5)::numeric(10, 2) AS revenue
+	FROM events WHERE kind = 'purchase';
+SELECT coalesce(a.touch, '(unattributed)') AS channel,
+	   sum(a.credit) FILTER (WHERE m.model = 'last_touch') AS last_touch,
+	   sum(a.credit) FILTER (WHERE m.model = 'linear') AS linear,
+	   sum(a.credit) FILTER (WHERE m.model = 'position_based') AS position_based,
+	   sum(a.credit) FILTER (WHERE m.model = 'time_decay') AS time_decay,
+	   round(100 * sum(a.credit) FILTER (WHERE m.model = 'time_decay')
+			 / sum(sum(a.credit) FILTER (WHERE m.model = 'time_decay')) OVER (), 1) AS "time_decay_%",
+	   count(a.touch) FILTER (WHERE m.model = 'time_decay') AS touches
+FROM demo_conversions c
+LEFT JOIN demo_touches t USING (customer_id)
+CROSS JOIN (VALUES ('last_touch'), ('linear'), ('position_based'), ('time_decay')) AS m(model)
+LEFT JOIN LATERAL attribution(t.p, c.at, c.revenue, m.model) a ON true
+GROUP BY a.touch ORDER BY time_decay DESC, channel;
+\echo '   every model''s credits sum to the revenue, to the cent:'
+SELECT count(*) AS purchases, sum(revenue) AS revenue,
+	   (SELECT sum(a.credit) FROM demo_conversions c LEFT JOIN demo_touches t USING (customer_id)
+		LEFT JOIN LATERAL attribution(t.p, c.at, c.revenue, 'position_based') a ON true) AS position_based_credit,
+	   (SELECT sum(a.credit) FROM demo_conversions c LEFT JOIN demo_touches t USING (customer_id)
+		LEFT JOIN LATERAL attribution(t.p, c.at, c.revenue, 'time_decay') a ON true) AS time_decay_credit
+FROM demo_conversions;
+\echo '== Customer 7''s first purchase, credited by position (40 % first, 40 % last, 20 % between) =='
+SELECT a.touch, to_char(a.touch_at, 'YYYY-MM-DD HH24:MI') AS touch_at_utc, a.credit
+FROM (SELECT * FROM demo_conversions WHERE customer_id = 7 ORDER BY at LIMIT 1) c
+JOIN demo_touches t USING (customer_id), attribution(t.p, c.at, c.revenue, 'position_based') a;
 -- END attribution
 
 -- BEGIN funnel_options

@@ -448,6 +448,11 @@ cx_cit_if milestone_status-of-stored-paths "milestone_status(milestone_path,text
 cx_cit_if milestone_level-of-stored-paths "milestone_level(milestone_path,text[])" \
 	"SELECT milestone_level(p, $CX_CITUS_GROWTH) AS level, count(*) FROM paths GROUP BY 1 ORDER BY 1"
 
+# attribution (issue 18): a LATERAL call per stored path, grouped by touch.
+cx_cit_if attribution-of-stored-paths "attribution(milestone_path,timestamptz,numeric,text,interval,interval,text)" \
+	"SELECT a.touch, sum(a.credit), count(*)
+	FROM paths, LATERAL attribution(p, reached_at(p, 'purchase'), 10.00, 'time_decay') a GROUP BY 1 ORDER BY 1"
+
 # Every analysis function of the installed cx_journey is named in this file,
 # so a new one cannot be forgotten here.  Support functions (type I/O,
 # operators, aggregate parts, operator classes, casts) are left out, and

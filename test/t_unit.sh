@@ -24,3 +24,11 @@ check_funnel_fast() {
 		"$bin" 200000 42
 }
 cx_check "unit/funnel-fast-pass-vs-exact" check_funnel_fast
+
+check_attribution_core() {
+	local bin="$CX_TMP/attribution_check"
+	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -I"$CX_ROOT/src/core" -o "$bin" \
+		"$CX_ROOT/test/unit/attribution_check.c" "$CX_ROOT/src/core/attribution_core.c" -lm &&
+		"$bin" 200000 42
+}
+cx_check "unit/attribution-weights-and-split" check_attribution_core
