@@ -255,6 +255,74 @@ COMMENT ON FUNCTION milestone_level(milestone_path, text[]) IS
 -- END attribution
 
 -- BEGIN funnel_options
+/*
+ * funnel(): window_funnel's chains with exclusions, any_order and a
+ * breakdown by a property, answering a funnel_result (doc/reference.md,
+ * "Funnel options").
+ */
+CREATE TYPE funnel_result AS (reached int4, excluded bool, step_at timestamptz[], breakdown text);
+COMMENT ON TYPE funnel_result IS
+	'answer of funnel(): furthest step reached (NULL when excluded), whether an exclusion disqualified the customer, the winning chain''s step times, the breakdown value';
+
+CREATE FUNCTION funnel_options_transfn(internal, interval, timestamptz, text, text[])
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_options_transfn(internal, interval, timestamptz, text, text[], text)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_options_transfn(internal, interval, timestamptz, text, text[], text, text)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_options_finalfn(internal) RETURNS funnel_result
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_options_combinefn(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_options_serialize(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION funnel_options_deserialize(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION funnel_options_transfn(internal, interval, timestamptz, text, text[]) IS
+	'funnel: remember the time and matched steps of one row';
+COMMENT ON FUNCTION funnel_options_transfn(internal, interval, timestamptz, text, text[], text) IS
+	'funnel with options: remember the time, matched steps and excluded events of one row';
+COMMENT ON FUNCTION funnel_options_transfn(internal, interval, timestamptz, text, text[], text, text) IS
+	'funnel with a breakdown: remember one row and the property values the breakdown may use';
+COMMENT ON FUNCTION funnel_options_finalfn(internal) IS 'funnel: evaluate the group''s rows';
+COMMENT ON FUNCTION funnel_options_combinefn(internal, internal) IS 'funnel: merge two partial states';
+COMMENT ON FUNCTION funnel_options_serialize(internal) IS 'funnel: serialize a partial state';
+COMMENT ON FUNCTION funnel_options_deserialize(bytea, internal) IS 'funnel: deserialize a partial state';
+
+CREATE AGGREGATE funnel("window" interval, ts timestamptz, event text, steps text[]) (
+	SFUNC = funnel_options_transfn, STYPE = internal, SSPACE = 384,
+	FINALFUNC = funnel_options_finalfn,
+	COMBINEFUNC = funnel_options_combinefn,
+	SERIALFUNC = funnel_options_serialize, DESERIALFUNC = funnel_options_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel("window" interval, ts timestamptz, event text, steps text[], options text) (
+	SFUNC = funnel_options_transfn, STYPE = internal, SSPACE = 384,
+	FINALFUNC = funnel_options_finalfn,
+	COMBINEFUNC = funnel_options_combinefn,
+	SERIALFUNC = funnel_options_serialize, DESERIALFUNC = funnel_options_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel("window" interval, ts timestamptz, event text, steps text[], options text, prop text) (
+	SFUNC = funnel_options_transfn, STYPE = internal, SSPACE = 384,
+	FINALFUNC = funnel_options_finalfn,
+	COMBINEFUNC = funnel_options_combinefn,
+	SERIALFUNC = funnel_options_serialize, DESERIALFUNC = funnel_options_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE funnel(interval, timestamptz, text, text[]) IS
+	'funnel(window, ts, event, steps[]): window_funnel''s furthest step, with the winning chain''s times, as a funnel_result';
+COMMENT ON AGGREGATE funnel(interval, timestamptz, text, text[], text) IS
+	'funnel(window, ts, event, steps[], options): with modes, any_order and exclusions (exclude EVENT between I and J)';
+COMMENT ON AGGREGATE funnel(interval, timestamptz, text, text[], text, text) IS
+	'funnel(window, ts, event, steps[], options, prop): with a breakdown of prop (breakdown first_touch | last_touch | step N)';
+
+CREATE FUNCTION funnel(p milestone_path, "window" interval, steps text[], options text DEFAULT '')
+	RETURNS funnel_result
+	AS 'MODULE_PATHNAME', 'milestone_path_funnel'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION funnel(milestone_path, interval, text[], text) IS
+	'funnel over a stored path: the aggregate funnel over the path''s rows';
 -- END funnel_options
 
 /*
