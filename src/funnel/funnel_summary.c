@@ -327,7 +327,8 @@ funnel_summary_transfn(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("funnel_result step times must not decrease"),
 						 errdetail("Step %d is at %s, before step %d at %s.", k + 1,
-								   timestamptz_to_str(t[k]), k, timestamptz_to_str(t[k - 1]))));
+								   pstrdup(timestamptz_to_str(t[k])), k,
+								   pstrdup(timestamptz_to_str(t[k - 1])))));
 			dst[k - 1] = t[k] - t[0];
 		}
 		s->values += reached - 1;
