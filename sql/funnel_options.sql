@@ -3,7 +3,7 @@ SET timezone = 'UTC'; SET datestyle = 'ISO, YMD'; SET intervalstyle = 'postgres'
 CREATE TABLE fo (c text, m int, e text, p text);
 CREATE VIEW fov AS SELECT c, timestamptz '2026-01-01 00:00' + m * interval '1 minute' AS ts, e, p FROM fo;
 -- step times as minutes after 2026-01-01, to read the chains
-CREATE FUNCTION mins(timestamptz[]) RETURNS int[] LANGUAGE sql IMMUTABLE AS
+CREATE FUNCTION fo_mins(timestamptz[]) RETURNS int[] LANGUAGE sql IMMUTABLE AS
 $$ SELECT array_agg((extract(epoch FROM t - timestamptz '2026-01-01') / 60)::int ORDER BY o)
    FROM unnest($1) WITH ORDINALITY AS u(t, o) $$;
 INSERT INTO fo VALUES
@@ -28,7 +28,7 @@ INSERT INTO fo VALUES
 	('shortened', 0, 'a', NULL), ('shortened', 1, 'b', NULL), ('shortened', 2, 'r', NULL), ('shortened', 3, 'c', NULL),
 	('shortened', 4, 'b', NULL);
 
-SELECT c, (r).reached, (r).excluded, mins((r).step_at) AS step_min
+SELECT c, (r).reached, (r).excluded, fo_mins((r).step_at) AS step_min
 FROM (SELECT c, funnel(interval '10 minutes', ts, e, ARRAY['a', 'b', 'c'], 'exclude r between 2 and 3') AS r
 	  FROM fov GROUP BY c) s ORDER BY c;
 -- without the exclusion every customer reaches what window_funnel says
@@ -57,7 +57,7 @@ INSERT INTO fa VALUES
 	('excluded', 0, 'c'), ('excluded', 1, 'a'), ('excluded', 2, 'r'),
 	-- complete before r: 3
 	('complete', 0, 'b'), ('complete', 1, 'c'), ('complete', 2, 'a'), ('complete', 3, 'r');
-SELECT c, (r).reached, (r).excluded, mins((r).step_at) AS step_min
+SELECT c, (r).reached, (r).excluded, fo_mins((r).step_at) AS step_min
 FROM (SELECT c, funnel(interval '10 minutes', ts, e, ARRAY['a', 'b', 'c'], 'any_order, exclude r between 1 and 3') AS r
 	  FROM fav GROUP BY c) s ORDER BY c;
 SELECT c, (funnel(interval '10 minutes', ts, e, ARRAY['a', 'b', 'c'], 'any_order')).reached AS any_order,
@@ -121,3 +121,7 @@ SELECT funnel(interval '1 hour', ts, e, ARRAY['a', 'b', 'c'],
 	'exclude e1 between 1 and 2, exclude e2 between 1 and 2, exclude e3 between 1 and 2, exclude e4 between 1 and 2, exclude e5 between 1 and 2, exclude e6 between 1 and 2, exclude e7 between 1 and 2, exclude e8 between 1 and 2, exclude e9 between 1 and 2, exclude e10 between 1 and 2, exclude e11 between 1 and 2, exclude e12 between 1 and 2, exclude e13 between 1 and 2, exclude e14 between 1 and 2, exclude e15 between 1 and 2, exclude e16 between 1 and 2, exclude e17 between 1 and 2') FROM fov;
 SELECT funnel(NULL::milestone_path, interval '1 hour', ARRAY['a', 'b'], 'breakdown first_touch');
 SELECT funnel(NULL::milestone_path, interval '1 hour', ARRAY['a', 'b'], 'exclude a between 1 and 2');
+
+DROP VIEW fov, fav, fbv;
+DROP TABLE fo, fa, fb;
+DROP FUNCTION fo_mins(timestamptz[]);

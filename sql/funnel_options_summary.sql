@@ -71,7 +71,7 @@ CREATE TABLE fsrr AS
 SELECT c, funnel(interval '3 hours', ts, e, ARRAY['a', 'b', 'c', 'd'], 'exclude x between 2 and 4') AS r
 FROM fsrand GROUP BY c;
 SELECT count(*) FILTER (WHERE (r).excluded) > 0 AS some_excluded, count(*) FILTER (WHERE (r).reached = 4) > 0 AS some_complete FROM fsrr;
-CREATE TABLE by_sql AS
+CREATE TABLE fs_by_sql AS
 WITH steps AS (SELECT k FROM generate_series(1, 4) k),
      d AS (SELECT k, (r).step_at[k] - (r).step_at[k - 1] AS prev, (r).step_at[k] - (r).step_at[1] AS from_first
            FROM fsrr, steps WHERE NOT (r).excluded AND (r).reached >= k AND k > 1)
@@ -87,7 +87,7 @@ SELECT t.step, t.customers = q.customers AS customers,
        t.p90_from_previous IS NOT DISTINCT FROM q.p90_prev AS p90,
        t.median_from_first IS NOT DISTINCT FROM q.med_first AS median_first
 FROM funnel_summary_table((SELECT funnel_summary_agg(r) FROM fsrr), ARRAY['a', 'b', 'c', 'd']) t
-JOIN by_sql q USING (step) ORDER BY step;
+JOIN fs_by_sql q USING (step) ORDER BY step;
 -- the histogram's counts add up to the customers reaching the step
 SELECT sum(customers) = (SELECT count(*) FROM fsrr WHERE (r).reached >= 3 AND NOT (r).excluded) AS all_counted,
        count(*) AS bins, bool_and(bin_end - bin_start = (SELECT bin_end - bin_start FROM funnel_histogram((SELECT funnel_summary_agg(r) FROM fsrr), 1, 3) LIMIT 1)) AS equal_widths
@@ -147,3 +147,6 @@ SELECT c, ch, (funnel(interval '1 hour', ts, e, ARRAY['a', 'b'])).reached
 FROM (VALUES (1, 0, 'a', 'ads'), (1, 1, 'b', 'web'), (2, 0, 'a', 'web'), (2, 1, 'b', 'web')) v(c, m, e, ch)
 CROSS JOIN LATERAL (SELECT timestamptz '2026-01-05' + m * interval '1 minute' AS ts) t
 GROUP BY c, ch ORDER BY c, ch;
+
+DROP VIEW fsv;
+DROP TABLE fs, fsr, fsrand, fsrr, fs_by_sql, fstext, fsserial, fspar;
