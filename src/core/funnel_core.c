@@ -742,8 +742,16 @@ cx_funnel_evaluate_excluding(const FunnelEvent *events, size_t n, int nsteps,
 	}
 	else
 	{
+		uint64_t	excl_mask = 0;
+		uint64_t	seen = 0;
+
 		out->level = 0;
-		if (nexcl == 0)
+		for (x = 0; x < nexcl; x++)
+			excl_mask |= excl[x].mask;
+		for (g = 0; g < n && (seen & excl_mask) == 0; g++)
+			seen |= events[g].mask;
+		/* no excluded event among the rows: window_funnel's chains, once */
+		if ((seen & excl_mask) == 0)
 		{
 			funnel_run(events, n, nsteps, window, flags, want_times, out, hooks, NULL);
 			return;

@@ -21,6 +21,7 @@
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -328,7 +329,9 @@ typedef struct FoptArgs
 	int			options_len;
 	uint64		steps_hash;		/* of the steps it was checked against */
 	FoptSpec   *spec;			/* specs are kept: states point to them */
-	TupleDesc	result_desc;
+	/* the options are a constant of the query: parsed once */
+	bool		options_constant;
+	bool		options_site_checked;
 } FoptArgs;
 
 /* A kept property value: its time and bytes. */
@@ -450,6 +453,9 @@ fopt_row_options(FunctionCallInfo fcinfo, FoptArgs *args, bool with_prop)
 	const char *bytes = "";
 	int			len = 0;
 
+	/* constants of the query (window, steps and options) were checked on the first row */
+	if (likely(args->options_constant && args->base.constant && args->spec != NULL))
+		return;
 	if (PG_NARGS() > FOPT_OPTIONS_ARG)
 	{
 		if (PG_ARGISNULL(FOPT_OPTIONS_ARG))
@@ -475,6 +481,22 @@ fopt_row_options(FunctionCallInfo fcinfo, FoptArgs *args, bool with_prop)
 	memcpy(args->options, bytes, len);
 	args->options_len = len;
 	args->steps_hash = args->base.params.steps_hash;
+	if (!args->options_site_checked)
+	{
+		Aggref	   *aggref = AggGetAggref(fcinfo);
+
+		/* the options argument is the aggregate's fifth, when given */
+		if (PG_NARGS() <= FOPT_OPTIONS_ARG)
+			args->options_constant = true;
+		else if (aggref != NULL && list_length(aggref->args) >= FOPT_OPTIONS_ARG)
+		{
+			Node	   *arg = (Node *) ((TargetEntry *) list_nth(aggref->args, FOPT_OPTIONS_ARG - 1))->expr;
+
+			args->options_constant = IsA(arg, Const) ||
+				(IsA(arg, Param) && ((Param *) arg)->paramkind == PARAM_EXTERN);
+		}
+		args->options_site_checked = true;
+	}
 }
 
 /* The transition of every form: one row into its group's state. */
