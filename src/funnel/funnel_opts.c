@@ -535,10 +535,18 @@ funnel_options_transfn(PG_FUNCTION_ARGS)
 	else
 	{
 		state = (FoptState *) PG_GETARG_POINTER(0);
-		if (state->spec != spec && state->spec->hash != spec->hash)
-			fopt_options_mismatch();
-		if (!funnel_params_equal(&state->rows->params, &params))
-			funnel_params_mismatch(&state->rows->params, &params);
+		/*
+		 * Every row, even one that matches nothing, agrees with its group;
+		 * constants of the query need no check (and spare the row a cache
+		 * miss on the state).
+		 */
+		if (!(args->base.constant && args->options_constant))
+		{
+			if (state->spec != spec && state->spec->hash != spec->hash)
+				fopt_options_mismatch();
+			if (!funnel_params_equal(&state->rows->params, &params))
+				funnel_params_mismatch(&state->rows->params, &params);
+		}
 	}
 
 	/* a NULL time skips the row */

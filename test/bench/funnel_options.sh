@@ -10,7 +10,11 @@ FO_STEPS="ARRAY['visit', 'view_product', 'add_to_cart', 'purchase']"
 FO_OPTS="'exclude support_ticket between 3 and 4, breakdown first_touch'"
 FO_PROP="CASE WHEN kind = 'visit' THEN (ARRAY['ads', 'search', 'email'])[1 + customer_id % 3] END"
 read -r f1 fo r1 <<<"$(bench_pair "$FLOOR_SQL" "SELECT count((r).reached) FROM (SELECT customer_id, funnel(interval '1 day', ts, kind, $FO_STEPS, $FO_OPTS, $FO_PROP) AS r FROM events GROUP BY customer_id) s")"
-read -r f2 wf r2 <<<"$(bench_pair "$FLOOR_SQL" "SELECT sum(l) FROM (SELECT customer_id, window_funnel(interval '1 day', ts, kind, $FO_STEPS) AS l FROM events GROUP BY customer_id) s")"
+FO_WF_SQL="SELECT sum(l) FROM (SELECT customer_id, window_funnel(interval '1 day', ts, kind, $FO_STEPS) AS l FROM events GROUP BY customer_id) s"
+read -r f2 wf r2 <<<"$(bench_pair "$FLOOR_SQL" "$FO_WF_SQL")"
+# the same funnel against window_funnel itself: what the options add
+read -r w4 fo4 r4 <<<"$(bench_pair "$FO_WF_SQL" "SELECT count((r).reached) FROM (SELECT customer_id, funnel(interval '1 day', ts, kind, $FO_STEPS, $FO_OPTS, $FO_PROP) AS r FROM events GROUP BY customer_id) s")"
+read -r w5 fo5 r5 <<<"$(bench_pair "$FO_WF_SQL" "SELECT count((r).reached) FROM (SELECT customer_id, funnel(interval '1 day', ts, kind, $FO_STEPS, 'exclude support_ticket between 3 and 4') AS r FROM events GROUP BY customer_id) s")"
 cx_psql -d bench -q -c "DROP TABLE IF EXISTS bench_funnel_results" \
 	-c "CREATE TABLE bench_funnel_results AS SELECT customer_id, funnel(interval '1 day', ts, kind, $FO_STEPS) AS r FROM events GROUP BY customer_id" \
 	-c "ANALYZE bench_funnel_results" >/dev/null
@@ -29,4 +33,6 @@ echo
 echo "== funnel options (serial; $CUSTOMERS customers x $PER_CUSTOMER events) =="
 echo "funnel + 1 exclusion + breakdown: floor ${f1} ms, funnel ${fo} ms, ratio ${r1} (target 1.4)"
 echo "window_funnel (for comparison):   floor ${f2} ms, window_funnel ${wf} ms, ratio ${r2}"
+echo "funnel + exclusion + breakdown against window_funnel: ${w4} ms -> ${fo4} ms, ratio ${r4}"
+echo "funnel + exclusion against window_funnel:             ${w5} ms -> ${fo5} ms, ratio ${r5}"
 echo "summary of ${nres} results: SQL percentile_cont report ${f3} ms, funnel_summary_agg + funnel_summary_table ${summ} ms, ratio ${r3} (target 1.0)"
