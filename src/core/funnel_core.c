@@ -205,9 +205,16 @@ order_min_step(uint64_t mask, bool reentry, int nsteps)
  */
 typedef struct ExclusionRun
 {
+	/*
+	 * clean_only: no anchor and no exclusion rules, but chains start only at
+	 * "clean" instants, whose window holds no excluded event after them (no
+	 * chain from there can be excluded)
+	 */
+	bool		clean_only;
 	int64_t		anchor;
 	const FunnelExclusion *excl;
-	int			nexcl;
+	int			nexcl;			/* exclusions applied (0 when clean_only) */
+	int			nnext;			/* exclusions of next[] */
 	/* next[x][i]: time of the first row >= i (absolute) with exclusion x's event */
 	const int64_t *const *next;
 	const bool *const *has_next;
@@ -257,6 +264,26 @@ run_excluded(const ExclusionRun *run, uint64_t group_union, size_t gend,
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Is the instant now, whose group ends at gend, clean: no excluded event
+ * strictly after it within its window?
+ */
+static bool
+run_clean_start(const ExclusionRun *run, size_t gend, int64_t now, int64_t window)
+{
+	int			x;
+
+	for (x = 0; x < run->nnext; x++)
+	{
+		size_t		at = run->base + gend;
+
+		if (run->has_next[x][at] &&
+			(uint64_t) run->next[x][at] - (uint64_t) now <= (uint64_t) window)
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -318,7 +345,7 @@ funnel_run(const FunnelEvent *events, size_t n, int nsteps,
 	if (want_times)
 		times = hooks->alloc(sizeof(int64_t) * (nsteps + 1) * FUNNEL_MAX_STEPS);
 
-	if (run)
+	if (run && !run->clean_only)
 	{
 		/* every chain of this run starts at the anchor */
 		first_entry = true;
@@ -357,7 +384,8 @@ funnel_run(const FunnelEvent *events, size_t n, int nsteps,
 			group_union |= events[end++].mask;
 		m = end - g;
 		/* an anchored run ends with its window */
-		if (run && (uint64_t) now - (uint64_t) run->anchor > (uint64_t) window)
+		if (run && !run->clean_only &&
+			(uint64_t) now - (uint64_t) run->anchor > (uint64_t) window)
 			break;
 		if (strict_order)
 		{
@@ -422,6 +450,8 @@ funnel_run(const FunnelEvent *events, size_t n, int nsteps,
 			if (k0 == 0)
 			{
 				if ((group_union & 1) == 0 || (first_entry && now != first_time))
+					continue;
+				if (run && run->clean_only && !run_clean_start(run, end, now, window))
 					continue;
 				s = now;
 			}
@@ -767,7 +797,12 @@ cx_funnel_evaluate_excluding(const FunnelEvent *events, size_t n, int nsteps,
 		run.nexcl = nexcl;
 		run.next = (const int64_t *const *) next;
 		run.has_next = (const bool *const *) has;
-		/* one run per start: the instants of step-1 rows (the first only under first_entry) */
+		run.nnext = nexcl;
+		/*
+		 * One anchored run per start whose window holds an excluded event
+		 * (the first step-1 instant only under first_entry); the chains
+		 * from every other start cannot be excluded: one run takes them all.
+		 */
 		for (g = 0; g < n;)
 		{
 			size_t		end = g;
@@ -777,15 +812,23 @@ cx_funnel_evaluate_excluding(const FunnelEvent *events, size_t n, int nsteps,
 				step1 |= (events[end++].mask & 1) != 0;
 			if (step1)
 			{
-				run.anchor = events[g].ts;
-				run.base = g;
-				funnel_run(events + g, n - g, nsteps, window, flags, want_times,
-						   out, hooks, &run);
+				run.base = 0;
+				if (!run_clean_start(&run, end, events[g].ts, window))
+				{
+					run.anchor = events[g].ts;
+					run.base = g;
+					funnel_run(events + g, n - g, nsteps, window, flags, want_times,
+							   out, hooks, &run);
+				}
 				if (flags & FUNNEL_FIRST_ENTRY)
 					break;
 			}
 			g = end;
 		}
+		run.clean_only = true;
+		run.nexcl = 0;
+		run.base = 0;
+		funnel_run(events, n, nsteps, window, flags, want_times, out, hooks, &run);
 		for (x = 0; x < nexcl; x++)
 		{
 			hooks->release(next[x]);
