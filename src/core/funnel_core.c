@@ -673,6 +673,90 @@ any_order_match(GroupMatch *gm, const FunnelEvent *rows, size_t m, int nsteps,
 }
 
 /*
+ * The rows [lo, hi) of a sliding window, counted by mask (masks restricted
+ * to the steps; rows matching no step left out), so that each window of
+ * any_order costs a matching over its few distinct masks, not a pass over
+ * its rows.
+ */
+typedef struct SlideCounts
+{
+	size_t		lo;
+	size_t		hi;
+	size_t		ntypes;
+	uint64_t   *mask;			/* room for one type per row */
+	int64_t    *count;
+} SlideCounts;
+
+static void
+slide_add(SlideCounts *sc, uint64_t mask, int64_t delta)
+{
+	size_t		t;
+
+	if (mask == 0)
+		return;
+	for (t = 0; t < sc->ntypes; t++)
+	{
+		if (sc->mask[t] == mask)
+		{
+			sc->count[t] += delta;
+			return;
+		}
+	}
+	sc->mask[t] = mask;
+	sc->count[t] = delta;
+	sc->ntypes++;
+}
+
+/* Move the window to [lo, hi) (both never decrease). */
+static void
+slide_to(SlideCounts *sc, const FunnelEvent *events, uint64_t steps_mask, size_t lo, size_t hi)
+{
+	if (hi < lo)
+		hi = lo;
+	while (sc->hi < hi)
+		slide_add(sc, events[sc->hi++].mask & steps_mask, 1);
+	while (sc->lo < lo)
+	{
+		if (sc->lo < sc->hi)
+			slide_add(sc, events[sc->lo].mask & steps_mask, -1);
+		sc->lo++;
+	}
+	if (sc->hi < sc->lo)
+		sc->hi = sc->lo;
+}
+
+/* The most distinct steps the counted rows fill, one row per step. */
+static int
+slide_level(GroupMatch *gm, const SlideCounts *sc, int nsteps)
+{
+	size_t		t;
+	int			j;
+	int			level = 0;
+
+	gm->ntypes = 0;
+	gm->nsteps = nsteps;
+	for (t = 0; t < sc->ntypes; t++)
+	{
+		if (sc->count[t] <= 0)
+			continue;
+		gm->type_mask[gm->ntypes] = sc->mask[t];
+		gm->type_cap[gm->ntypes] = sc->count[t] < nsteps ? (int) sc->count[t] : nsteps;
+		gm->ntypes++;
+	}
+	memset(gm->type_used, 0, gm->ntypes * sizeof(int));
+	gm->first_step = 0;
+	for (j = 0; j < nsteps; j++)
+		gm->assigned[j] = -1;
+	for (j = 0; j < nsteps; j++)
+	{
+		memset(gm->type_seen, 0, gm->ntypes * sizeof(bool));
+		if (group_match_augment(gm, j))
+			level++;
+	}
+	return level;
+}
+
+/*
  * any_order: over every window starting at a row matching a step, the rows
  * of [s, s + window].  Exclusions span all steps: with an excluded event at
  * e, the first after s, within the window, the only chains from s that are
@@ -693,19 +777,32 @@ any_order_evaluate(const FunnelEvent *events, size_t n, int nsteps, int64_t wind
 	int64_t		last_start = 0;
 	int			x;
 
+	SlideCounts whole;			/* the window [g, end) */
+	SlideCounts clean;			/* [g, stop): up to the first excluded event */
+
 	memset(&gm, 0, sizeof(gm));
 	gm.hooks = hooks;
 	for (x = 0; x < nexcl; x++)
 		excl_mask |= excl[x].mask;
 	out->level = 0;
 	*all_level = 0;
+	if (n == 0)
+		return;
+	group_match_reserve(&gm, n);
+	memset(&whole, 0, sizeof(whole));
+	memset(&clean, 0, sizeof(clean));
+	whole.mask = hooks->alloc(n * sizeof(uint64_t));
+	whole.count = hooks->alloc(n * sizeof(int64_t));
+	clean.mask = hooks->alloc(n * sizeof(uint64_t));
+	clean.count = hooks->alloc(n * sizeof(int64_t));
 	for (g = 0; g < n; g++)
 	{
 		int64_t		s = events[g].ts;
 		size_t		stop;
 		int			level;
 
-		if ((g & 1023) == 0 && hooks->check_interrupts)
+		/* every start: a window may hold many rows */
+		if (hooks->check_interrupts)
 			hooks->check_interrupts();
 		/* windows start at the first row of each instant that matches a step */
 		if ((events[g].mask & steps_mask) == 0 || (started && s == last_start))
@@ -720,7 +817,8 @@ any_order_evaluate(const FunnelEvent *events, size_t n, int nsteps, int64_t wind
 			next_excl = g;
 		while (next_excl < n && (events[next_excl].ts <= s || (events[next_excl].mask & excl_mask) == 0))
 			next_excl++;
-		level = any_order_match(&gm, events + g, end - g, nsteps, NULL);
+		slide_to(&whole, events, steps_mask, g, end);
+		level = slide_level(&gm, &whole, nsteps);
 		if (level > *all_level)
 			*all_level = level;
 		stop = end;
@@ -730,7 +828,8 @@ any_order_evaluate(const FunnelEvent *events, size_t n, int nsteps, int64_t wind
 			stop = next_excl;
 			while (stop < n && events[stop].ts == events[next_excl].ts)
 				stop++;
-			level = any_order_match(&gm, events + g, stop - g, nsteps, NULL);
+			slide_to(&clean, events, steps_mask, g, stop);
+			level = slide_level(&gm, &clean, nsteps);
 			if (level < nsteps)
 				continue;
 		}
@@ -741,6 +840,10 @@ any_order_evaluate(const FunnelEvent *events, size_t n, int nsteps, int64_t wind
 										 want_times ? out->times : NULL);
 		}
 	}
+	hooks->release(whole.mask);
+	hooks->release(whole.count);
+	hooks->release(clean.mask);
+	hooks->release(clean.count);
 	if (gm.capacity > 0)
 	{
 		hooks->release(gm.type_mask);
@@ -815,6 +918,9 @@ cx_funnel_evaluate_excluding(const FunnelEvent *events, size_t n, int nsteps,
 				run.base = 0;
 				if (!run_clean_start(&run, end, events[g].ts, window))
 				{
+					/* each run may be short: check between runs too */
+					if (hooks->check_interrupts)
+						hooks->check_interrupts();
 					run.anchor = events[g].ts;
 					run.base = g;
 					funnel_run(events + g, n - g, nsteps, window, flags, want_times,
