@@ -268,6 +268,125 @@ COMMENT ON FUNCTION attribution(milestone_path, timestamptz, numeric, text, inte
 -- END attribution
 
 -- BEGIN funnel_options
+/*
+ * funnel(): window_funnel's chains with exclusions, any_order and a
+ * breakdown by a property, answering a funnel_result (doc/reference.md,
+ * "Funnel options").
+ */
+CREATE TYPE funnel_result AS (reached int4, excluded bool, step_at timestamptz[], breakdown text);
+COMMENT ON TYPE funnel_result IS
+	'answer of funnel(): furthest step reached (NULL when excluded), whether an exclusion disqualified the customer, the winning chain''s step times, the breakdown value';
+
+CREATE FUNCTION funnel_options_transfn(internal, interval, timestamptz, text, text[])
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_options_transfn(internal, interval, timestamptz, text, text[], text)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_options_transfn(internal, interval, timestamptz, text, text[], text, text)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_options_finalfn(internal) RETURNS funnel_result
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_options_combinefn(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_options_serialize(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION funnel_options_deserialize(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION funnel_options_transfn(internal, interval, timestamptz, text, text[]) IS
+	'funnel: remember the time and matched steps of one row';
+COMMENT ON FUNCTION funnel_options_transfn(internal, interval, timestamptz, text, text[], text) IS
+	'funnel with options: remember the time, matched steps and excluded events of one row';
+COMMENT ON FUNCTION funnel_options_transfn(internal, interval, timestamptz, text, text[], text, text) IS
+	'funnel with a breakdown: remember one row and the property values the breakdown may use';
+COMMENT ON FUNCTION funnel_options_finalfn(internal) IS 'funnel: evaluate the group''s rows';
+COMMENT ON FUNCTION funnel_options_combinefn(internal, internal) IS 'funnel: merge two partial states';
+COMMENT ON FUNCTION funnel_options_serialize(internal) IS 'funnel: serialize a partial state';
+COMMENT ON FUNCTION funnel_options_deserialize(bytea, internal) IS 'funnel: deserialize a partial state';
+
+CREATE AGGREGATE funnel("window" interval, ts timestamptz, event text, steps text[]) (
+	SFUNC = funnel_options_transfn, STYPE = internal, SSPACE = 384,
+	FINALFUNC = funnel_options_finalfn,
+	COMBINEFUNC = funnel_options_combinefn,
+	SERIALFUNC = funnel_options_serialize, DESERIALFUNC = funnel_options_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel("window" interval, ts timestamptz, event text, steps text[], options text) (
+	SFUNC = funnel_options_transfn, STYPE = internal, SSPACE = 384,
+	FINALFUNC = funnel_options_finalfn,
+	COMBINEFUNC = funnel_options_combinefn,
+	SERIALFUNC = funnel_options_serialize, DESERIALFUNC = funnel_options_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel("window" interval, ts timestamptz, event text, steps text[], options text, prop text) (
+	SFUNC = funnel_options_transfn, STYPE = internal, SSPACE = 384,
+	FINALFUNC = funnel_options_finalfn,
+	COMBINEFUNC = funnel_options_combinefn,
+	SERIALFUNC = funnel_options_serialize, DESERIALFUNC = funnel_options_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE funnel(interval, timestamptz, text, text[]) IS
+	'funnel(window, ts, event, steps[]): window_funnel''s furthest step, with the winning chain''s times, as a funnel_result';
+COMMENT ON AGGREGATE funnel(interval, timestamptz, text, text[], text) IS
+	'funnel(window, ts, event, steps[], options): with modes, any_order and exclusions (exclude EVENT between I and J)';
+COMMENT ON AGGREGATE funnel(interval, timestamptz, text, text[], text, text) IS
+	'funnel(window, ts, event, steps[], options, prop): with a breakdown of prop (breakdown first_touch | last_touch | step N)';
+
+CREATE FUNCTION funnel(p milestone_path, "window" interval, steps text[], options text DEFAULT '')
+	RETURNS funnel_result
+	AS 'MODULE_PATHNAME', 'milestone_path_funnel'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION funnel(milestone_path, interval, text[], text) IS
+	'funnel over a stored path: the aggregate funnel over the path''s rows';
+
+/*
+ * funnel_summary: funnel_result values across customers, with the step
+ * times of each for exact medians and percentiles.  Its own type (not
+ * internal) with lossless text I/O, so that Citus combines it.
+ */
+CREATE TYPE funnel_summary;
+CREATE FUNCTION funnel_summary_in(cstring) RETURNS funnel_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION funnel_summary_out(funnel_summary) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE funnel_summary (
+	INPUT = funnel_summary_in, OUTPUT = funnel_summary_out,
+	INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended
+);
+COMMENT ON TYPE funnel_summary IS
+	'funnel_result values summarized across customers: customers by furthest step, excluded customers, every converting customer''s step times';
+COMMENT ON FUNCTION funnel_summary_in(cstring) IS 'funnel_summary text input (v1;excluded=E;counts=...;2=offsets...)';
+COMMENT ON FUNCTION funnel_summary_out(funnel_summary) IS 'funnel_summary text output: integers only, the same under every DateStyle, IntervalStyle and TimeZone';
+
+CREATE FUNCTION funnel_summary_transfn(funnel_summary, funnel_result) RETURNS funnel_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_summary_combinefn(funnel_summary, funnel_summary) RETURNS funnel_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION funnel_summary_transfn(funnel_summary, funnel_result) IS
+	'funnel_summary_agg: add one customer''s funnel_result';
+COMMENT ON FUNCTION funnel_summary_combinefn(funnel_summary, funnel_summary) IS
+	'funnel_summary_agg: merge two partial summaries';
+CREATE AGGREGATE funnel_summary_agg(r funnel_result) (
+	SFUNC = funnel_summary_transfn, STYPE = funnel_summary,
+	COMBINEFUNC = funnel_summary_combinefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE funnel_summary_agg(funnel_result) IS
+	'summarize funnel() results across customers into a funnel_summary, for funnel_summary_table and funnel_histogram';
+
+CREATE FUNCTION funnel_summary_table(s funnel_summary, labels text[] DEFAULT NULL)
+	RETURNS TABLE (step int4, label text, customers bigint, pct_of_first numeric, pct_of_previous numeric,
+				   avg_from_previous interval, median_from_previous interval,
+				   p90_from_previous interval, median_from_first interval)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE
+	CALLED ON NULL INPUT ROWS 8;
+COMMENT ON FUNCTION funnel_summary_table(funnel_summary, text[]) IS
+	'a funnel report from a funnel_summary: customers per step (cumulative), percentages, average, median and p90 time from the previous step, median time from step 1';
+
+CREATE FUNCTION funnel_histogram(s funnel_summary, from_step int4, to_step int4, bins int4 DEFAULT NULL)
+	RETURNS TABLE (bin_start interval, bin_end interval, customers bigint)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE
+	CALLED ON NULL INPUT ROWS 20;
+COMMENT ON FUNCTION funnel_histogram(funnel_summary, int4, int4, int4) IS
+	'time-to-convert histogram from from_step to to_step of a funnel_summary; bins NULL: clamp(ceil(cbrt(n)), 1, 60)';
 -- END funnel_options
 
 /*

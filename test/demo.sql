@@ -179,5 +179,33 @@ JOIN demo_touches t USING (customer_id), attribution(t.p, c.at, c.revenue, 'posi
 -- END attribution
 
 -- BEGIN funnel_options
+\echo '== funnel() with options: visit -> add_to_cart -> purchase within 7 days; a support_ticket =='
+\echo '   between cart and purchase excludes the attempt (exclusion steps, as PostHog)'
+CREATE TEMP TABLE demo_funnel_results AS
+SELECT customer_id,
+	   funnel(interval '7 days', ts, kind, ARRAY['visit', 'add_to_cart', 'purchase'],
+			  'exclude support_ticket between 2 and 3, breakdown first_touch',
+			  CASE WHEN kind = 'visit' THEN (ARRAY['ads', 'search', 'email'])[1 + customer_id % 3] END) AS r
+FROM events GROUP BY customer_id;
+SELECT count(*) AS customers, count(*) FILTER (WHERE (r).excluded) AS excluded,
+	   count(*) FILTER (WHERE (r).reached = 3) AS purchased
+FROM demo_funnel_results;
 
+\echo '== The funnel report with step times (funnel_summary_agg, funnel_summary_table) =='
+SELECT step, label, customers AS n, pct_of_first AS "% first", pct_of_previous AS "% prev",
+	   date_trunc('minute', avg_from_previous) AS avg_time, date_trunc('minute', median_from_previous) AS median,
+	   date_trunc('minute', p90_from_previous) AS p90
+FROM funnel_summary_table((SELECT funnel_summary_agg(r) FROM demo_funnel_results), ARRAY['visit', 'add_to_cart', 'purchase']);
+
+\echo '== By first-touch channel (breakdown first_touch) =='
+SELECT g.channel, t.step, t.label, t.customers, t.pct_of_first AS "% first"
+FROM (SELECT (r).breakdown AS channel, funnel_summary_agg(r) AS s FROM demo_funnel_results
+	  WHERE (r).breakdown IS NOT NULL GROUP BY 1) g,
+	 LATERAL funnel_summary_table(g.s, ARRAY['visit', 'add_to_cart', 'purchase']) t
+ORDER BY 1, 2;
+
+\echo '== Time from visit to purchase (funnel_histogram), drawn =='
+SELECT justify_hours(bin_start) AS from_, justify_hours(bin_end) AS to_, customers,
+	   repeat('#', (customers * 40 / max(customers) OVER ())::int) AS bar
+FROM funnel_histogram((SELECT funnel_summary_agg(r) FROM demo_funnel_results), 1, 3);
 -- END funnel_options

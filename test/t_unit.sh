@@ -32,3 +32,12 @@ check_attribution_core() {
 		"$bin" 200000 42
 }
 cx_check "unit/attribution-weights-and-split" check_attribution_core
+
+check_funnel_options() {
+	local bin="$CX_TMP/funnel_options_check"
+	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -I"$CX_ROOT/src/core" -o "$bin" \
+		"$CX_ROOT/test/unit/funnel_options_check.c" "$CX_ROOT/src/core/funnel_core.c" \
+		"$CX_ROOT/src/core/funnel_mode.c" "$CX_ROOT/src/core/funnel_options.c" &&
+		"$bin" 200000 42
+}
+cx_check "unit/funnel-options-exclusions-any-order-vs-brute-force" check_funnel_options

@@ -198,10 +198,118 @@ order_min_step(uint64_t mask, bool reentry, int nsteps)
 	return p + 1;
 }
 
+/*
+ * What cx_funnel_evaluate_excluding adds to one run of the evaluation: the
+ * chains all start at anchor (as under first_entry), the exclusions apply,
+ * and the best chain is kept across runs.
+ */
+typedef struct ExclusionRun
+{
+	/*
+	 * clean_only: no anchor and no exclusion rules, but chains start only at
+	 * "clean" instants, whose window holds no excluded event after them (no
+	 * chain from there can be excluded)
+	 */
+	bool		clean_only;
+	int64_t		anchor;
+	const FunnelExclusion *excl;
+	int			nexcl;			/* exclusions applied (0 when clean_only) */
+	int			nnext;			/* exclusions of next[] */
+	/* next[x][i]: time of the first row >= i (absolute) with exclusion x's event */
+	const int64_t *const *next;
+	const bool *const *has_next;
+	size_t		base;			/* absolute index of events[0] */
+	int64_t		best_finish;
+	int64_t		best_start;
+} ExclusionRun;
+
+static void funnel_run(const FunnelEvent *events, size_t n, int nsteps,
+					   int64_t window, int flags, bool want_times,
+					   FunnelOutcome *out, const FunnelHooks *hooks,
+					   ExclusionRun *run);
+
 void
 cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 				   int64_t window, int flags, bool want_times,
 				   FunnelOutcome *out, const FunnelHooks *hooks)
+{
+	out->level = 0;
+	funnel_run(events, n, nsteps, window, flags, want_times, out, hooks, NULL);
+}
+
+/*
+ * Is the chain reaching step k in the group [gstart, gend) at time now from
+ * a chain at step k0 (< k) excluded?  (a) an excluded event in the group is
+ * strictly after the chain's step i (i <= k0, an earlier group) and strictly
+ * before its step j (k < j: a later group); (b) the chain stops at k < j and
+ * an excluded event lies after now, up to and including start + window.
+ */
+static bool
+run_excluded(const ExclusionRun *run, uint64_t group_union, size_t gend,
+			 int k0, int k, int64_t start, int64_t window)
+{
+	int			x;
+
+	for (x = 0; x < run->nexcl; x++)
+	{
+		const FunnelExclusion *e = &run->excl[x];
+		size_t		at = run->base + gend;
+
+		if (k < e->from || k >= e->to)
+			continue;
+		if (e->from <= k0 && (group_union & e->mask) != 0)
+			return true;
+		if (run->has_next[x][at] &&
+			(uint64_t) run->next[x][at] - (uint64_t) start <= (uint64_t) window)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Is the instant now, whose group ends at gend, clean: no excluded event
+ * strictly after it within its window?
+ */
+static bool
+run_clean_start(const ExclusionRun *run, size_t gend, int64_t now, int64_t window)
+{
+	int			x;
+
+	for (x = 0; x < run->nnext; x++)
+	{
+		size_t		at = run->base + gend;
+
+		if (run->has_next[x][at] &&
+			(uint64_t) run->next[x][at] - (uint64_t) now <= (uint64_t) window)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Can the chain reaching step k in this group from step k0 still be
+ * extended?  Not when an excluded event of the group is strictly between
+ * its step i (earlier group) and its future step j (k < j).
+ */
+static bool
+run_dead(const ExclusionRun *run, uint64_t group_union, int k0, int k)
+{
+	int			x;
+
+	for (x = 0; x < run->nexcl; x++)
+	{
+		const FunnelExclusion *e = &run->excl[x];
+
+		if (e->from <= k0 && k < e->to && (group_union & e->mask) != 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+funnel_run(const FunnelEvent *events, size_t n, int nsteps,
+		   int64_t window, int flags, bool want_times,
+		   FunnelOutcome *out, const FunnelHooks *hooks, ExclusionRun *run)
 {
 	/* valid[k]: the latest-starting extendable chain that reached step k */
 	bool		valid[FUNNEL_MAX_STEPS + 1];
@@ -227,13 +335,24 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 
 	memset(&gm, 0, sizeof(gm));
 	gm.hooks = hooks;
-	out->level = 0;
+	if (run)
+	{
+		best_finish = run->best_finish;
+		best_start = run->best_start;
+	}
 	for (k = 0; k <= nsteps; k++)
 		valid[k] = false;
 	if (want_times)
 		times = hooks->alloc(sizeof(int64_t) * (nsteps + 1) * FUNNEL_MAX_STEPS);
 
-	if (first_entry)
+	if (run && !run->clean_only)
+	{
+		/* every chain of this run starts at the anchor */
+		first_entry = true;
+		have_first = true;
+		first_time = run->anchor;
+	}
+	else if (first_entry)
 	{
 		/* the window is anchored at the first step-1 row, as Mixpanel does */
 		for (g = 0; g < n; g++)
@@ -264,6 +383,10 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 		while (end < n && events[end].ts == now)
 			group_union |= events[end++].mask;
 		m = end - g;
+		/* an anchored run ends with its window */
+		if (run && !run->clean_only &&
+			(uint64_t) now - (uint64_t) run->anchor > (uint64_t) window)
+			break;
 		if (strict_order)
 		{
 			size_t		i;
@@ -308,6 +431,9 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 				if (group_union & repeats & ~dedup_skip)
 					survives[k] = false;
 			}
+			/* an excluded event after step i ends the chains short of step j */
+			if (run && survives[k] && run_dead(run, group_union, k, k))
+				survives[k] = false;
 			updated[k] = false;
 		}
 
@@ -324,6 +450,8 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 			if (k0 == 0)
 			{
 				if ((group_union & 1) == 0 || (first_entry && now != first_time))
+					continue;
+				if (run && run->clean_only && !run_clean_start(run, end, now, window))
 					continue;
 				s = now;
 			}
@@ -348,19 +476,32 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 			if (reach == k0)
 				continue;
 
-			/* the earliest finish wins; at the same finish, the latest start */
-			if (reach > out->level ||
-				(reach == out->level && now == best_finish && s > best_start))
+			/*
+			 * The earliest finish wins; at the same finish, the latest start.
+			 * With exclusions, the furthest level of this candidate whose
+			 * chain is not excluded counts.
+			 */
 			{
-				out->level = reach;
-				best_finish = now;
-				best_start = s;
-				if (want_times)
+				int			level = reach;
+
+				while (run && level > k0 &&
+					   run_excluded(run, group_union, end, k0, level, s, window))
+					level--;
+				if (level > k0 &&
+					(level > out->level ||
+					 (level == out->level &&
+					  (now < best_finish || (now == best_finish && s > best_start)))))
 				{
-					for (k = 0; k < k0; k++)
-						out->times[k] = times[k0][k];
-					for (k = k0; k < reach; k++)
-						out->times[k] = now;
+					out->level = level;
+					best_finish = now;
+					best_start = s;
+					if (want_times)
+					{
+						for (k = 0; k < k0; k++)
+							out->times[k] = times[k0][k];
+						for (k = k0; k < level; k++)
+							out->times[k] = now;
+					}
 				}
 			}
 
@@ -370,6 +511,8 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 				if (increase && k - k0 > 1)
 					continue;
 				if ((updated[k] || survives[k]) && s <= start[k])
+					continue;
+				if (run && run_dead(run, group_union, k0, k))
 					continue;
 				if (want_times)
 				{
@@ -391,6 +534,11 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 	}
 
 done:
+	if (run)
+	{
+		run->best_finish = best_finish;
+		run->best_start = best_start;
+	}
 	if (gm.capacity > 0)
 	{
 		hooks->release(gm.type_mask);
@@ -400,4 +548,403 @@ done:
 	}
 	if (times)
 		hooks->release(times);
+}
+
+/*
+ * For each exclusion, the time of the first row at or after each index
+ * whose mask has the exclusion's event (has[x][i] false when none).
+ */
+static void
+exclusion_next_times(const FunnelEvent *events, size_t n, const FunnelExclusion *excl,
+					 int nexcl, int64_t **next, bool **has, const FunnelHooks *hooks)
+{
+	int			x;
+
+	for (x = 0; x < nexcl; x++)
+	{
+		size_t		i = n;
+
+		next[x] = hooks->alloc(sizeof(int64_t) * (n + 1));
+		has[x] = hooks->alloc(sizeof(bool) * (n + 1));
+		next[x][n] = 0;
+		has[x][n] = false;
+		while (i-- > 0)
+		{
+			if (events[i].mask & excl[x].mask)
+			{
+				next[x][i] = events[i].ts;
+				has[x][i] = true;
+			}
+			else
+			{
+				next[x][i] = next[x][i + 1];
+				has[x][i] = has[x][i + 1];
+			}
+		}
+	}
+}
+
+/*
+ * The largest number of distinct steps rows[0 .. m) can fill, one row per
+ * step, with the row count of each step used (times: the rows' times, in
+ * time order, when times is not NULL).  rows[0] is kept in the answer when
+ * it matches a step: a maximum matching can always be changed to use it.
+ */
+static int
+any_order_match(GroupMatch *gm, const FunnelEvent *rows, size_t m, int nsteps,
+				int64_t *times)
+{
+	uint64_t	steps_mask = nsteps == 64 ? ~UINT64_C(0) : (UINT64_C(1) << nsteps) - 1;
+	size_t		i;
+	size_t		t;
+	int			j;
+	int			level = 0;
+
+	group_match_reserve(gm, m);
+	gm->ntypes = 0;
+	gm->nsteps = nsteps;
+	for (i = 0; i < m; i++)
+	{
+		uint64_t	mask = rows[i].mask & steps_mask;
+
+		if (mask == 0)
+			continue;
+		for (t = 0; t < gm->ntypes; t++)
+			if (gm->type_mask[t] == mask)
+				break;
+		if (t == gm->ntypes)
+		{
+			gm->type_mask[t] = mask;
+			gm->type_cap[t] = 0;
+			gm->ntypes++;
+		}
+		if (gm->type_cap[t] < nsteps)
+			gm->type_cap[t]++;
+	}
+	memset(gm->type_used, 0, gm->ntypes * sizeof(int));
+	gm->first_step = 0;
+	for (j = 0; j < nsteps; j++)
+		gm->assigned[j] = -1;
+	for (j = 0; j < nsteps; j++)
+	{
+		memset(gm->type_seen, 0, gm->ntypes * sizeof(bool));
+		if (group_match_augment(gm, j))
+			level++;
+	}
+	/* keep rows[0]: its type is type 0; move one of its steps onto it */
+	if (gm->ntypes > 0 && gm->type_used[0] == 0)
+	{
+		for (j = 0; j < nsteps; j++)
+		{
+			if ((gm->type_mask[0] >> j) & 1)
+			{
+				/* matched, or the matching would not be maximum */
+				gm->type_used[gm->assigned[j]]--;
+				gm->assigned[j] = 0;
+				gm->type_used[0]++;
+				break;
+			}
+		}
+	}
+	if (times)
+	{
+		int			k = 0;
+
+		/* the earliest rows of each type: rows are in time order */
+		for (t = 0; t < gm->ntypes; t++)
+			gm->type_cap[t] = gm->type_used[t];
+		for (i = 0; i < m && k < level; i++)
+		{
+			uint64_t	mask = rows[i].mask & steps_mask;
+
+			if (mask == 0)
+				continue;
+			for (t = 0; t < gm->ntypes; t++)
+				if (gm->type_mask[t] == mask)
+					break;
+			if (gm->type_cap[t] > 0)
+			{
+				gm->type_cap[t]--;
+				times[k++] = rows[i].ts;
+			}
+		}
+	}
+	return level;
+}
+
+/*
+ * The rows [lo, hi) of a sliding window, counted by mask (masks restricted
+ * to the steps; rows matching no step left out), so that each window of
+ * any_order costs a matching over its few distinct masks, not a pass over
+ * its rows.
+ */
+typedef struct SlideCounts
+{
+	size_t		lo;
+	size_t		hi;
+	size_t		ntypes;
+	uint64_t   *mask;			/* room for one type per row */
+	int64_t    *count;
+} SlideCounts;
+
+static void
+slide_add(SlideCounts *sc, uint64_t mask, int64_t delta)
+{
+	size_t		t;
+
+	if (mask == 0)
+		return;
+	for (t = 0; t < sc->ntypes; t++)
+	{
+		if (sc->mask[t] == mask)
+		{
+			sc->count[t] += delta;
+			return;
+		}
+	}
+	sc->mask[t] = mask;
+	sc->count[t] = delta;
+	sc->ntypes++;
+}
+
+/* Move the window to [lo, hi) (both never decrease). */
+static void
+slide_to(SlideCounts *sc, const FunnelEvent *events, uint64_t steps_mask, size_t lo, size_t hi)
+{
+	if (hi < lo)
+		hi = lo;
+	while (sc->hi < hi)
+		slide_add(sc, events[sc->hi++].mask & steps_mask, 1);
+	while (sc->lo < lo)
+	{
+		if (sc->lo < sc->hi)
+			slide_add(sc, events[sc->lo].mask & steps_mask, -1);
+		sc->lo++;
+	}
+	if (sc->hi < sc->lo)
+		sc->hi = sc->lo;
+}
+
+/* The most distinct steps the counted rows fill, one row per step. */
+static int
+slide_level(GroupMatch *gm, const SlideCounts *sc, int nsteps)
+{
+	size_t		t;
+	int			j;
+	int			level = 0;
+
+	gm->ntypes = 0;
+	gm->nsteps = nsteps;
+	for (t = 0; t < sc->ntypes; t++)
+	{
+		if (sc->count[t] <= 0)
+			continue;
+		gm->type_mask[gm->ntypes] = sc->mask[t];
+		gm->type_cap[gm->ntypes] = sc->count[t] < nsteps ? (int) sc->count[t] : nsteps;
+		gm->ntypes++;
+	}
+	memset(gm->type_used, 0, gm->ntypes * sizeof(int));
+	gm->first_step = 0;
+	for (j = 0; j < nsteps; j++)
+		gm->assigned[j] = -1;
+	for (j = 0; j < nsteps; j++)
+	{
+		memset(gm->type_seen, 0, gm->ntypes * sizeof(bool));
+		if (group_match_augment(gm, j))
+			level++;
+	}
+	return level;
+}
+
+/*
+ * any_order: over every window starting at a row matching a step, the rows
+ * of [s, s + window].  Exclusions span all steps: with an excluded event at
+ * e, the first after s, within the window, the only chains from s that are
+ * not excluded are complete ones within [s, e].
+ */
+static void
+any_order_evaluate(const FunnelEvent *events, size_t n, int nsteps, int64_t window,
+				   const FunnelExclusion *excl, int nexcl, bool want_times,
+				   FunnelOutcome *out, int *all_level, const FunnelHooks *hooks)
+{
+	uint64_t	steps_mask = nsteps == 64 ? ~UINT64_C(0) : (UINT64_C(1) << nsteps) - 1;
+	uint64_t	excl_mask = 0;
+	GroupMatch	gm;
+	size_t		g;
+	size_t		end = 0;
+	size_t		next_excl = 0;	/* first excluded-event row after the start */
+	bool		started = false;
+	int64_t		last_start = 0;
+	int			x;
+
+	SlideCounts whole;			/* the window [g, end) */
+	SlideCounts clean;			/* [g, stop): up to the first excluded event */
+
+	memset(&gm, 0, sizeof(gm));
+	gm.hooks = hooks;
+	for (x = 0; x < nexcl; x++)
+		excl_mask |= excl[x].mask;
+	out->level = 0;
+	*all_level = 0;
+	if (n == 0)
+		return;
+	group_match_reserve(&gm, n);
+	memset(&whole, 0, sizeof(whole));
+	memset(&clean, 0, sizeof(clean));
+	whole.mask = hooks->alloc(n * sizeof(uint64_t));
+	whole.count = hooks->alloc(n * sizeof(int64_t));
+	clean.mask = hooks->alloc(n * sizeof(uint64_t));
+	clean.count = hooks->alloc(n * sizeof(int64_t));
+	for (g = 0; g < n; g++)
+	{
+		int64_t		s = events[g].ts;
+		size_t		stop;
+		int			level;
+
+		/* every start: a window may hold many rows */
+		if (hooks->check_interrupts)
+			hooks->check_interrupts();
+		/* windows start at the first row of each instant that matches a step */
+		if ((events[g].mask & steps_mask) == 0 || (started && s == last_start))
+			continue;
+		started = true;
+		last_start = s;
+		if (end < g)
+			end = g;
+		while (end < n && (uint64_t) events[end].ts - (uint64_t) s <= (uint64_t) window)
+			end++;
+		if (next_excl < g)
+			next_excl = g;
+		while (next_excl < n && (events[next_excl].ts <= s || (events[next_excl].mask & excl_mask) == 0))
+			next_excl++;
+		slide_to(&whole, events, steps_mask, g, end);
+		level = slide_level(&gm, &whole, nsteps);
+		if (level > *all_level)
+			*all_level = level;
+		stop = end;
+		if (nexcl > 0 && next_excl < end)
+		{
+			/* rows up to and including the excluded event's instant */
+			stop = next_excl;
+			while (stop < n && events[stop].ts == events[next_excl].ts)
+				stop++;
+			slide_to(&clean, events, steps_mask, g, stop);
+			level = slide_level(&gm, &clean, nsteps);
+			if (level < nsteps)
+				continue;
+		}
+		/* the first window with the most steps wins */
+		if (level > out->level)
+		{
+			out->level = any_order_match(&gm, events + g, stop - g, nsteps,
+										 want_times ? out->times : NULL);
+		}
+	}
+	hooks->release(whole.mask);
+	hooks->release(whole.count);
+	hooks->release(clean.mask);
+	hooks->release(clean.count);
+	if (gm.capacity > 0)
+	{
+		hooks->release(gm.type_mask);
+		hooks->release(gm.type_cap);
+		hooks->release(gm.type_used);
+		hooks->release(gm.type_seen);
+	}
+}
+
+void
+cx_funnel_evaluate_excluding(const FunnelEvent *events, size_t n, int nsteps,
+							 int64_t window, int flags, bool any_order,
+							 const FunnelExclusion *excl, int nexcl,
+							 bool want_times, FunnelOutcome *out,
+							 bool *excluded, const FunnelHooks *hooks)
+{
+	int64_t    *next[64];
+	bool	   *has[64];
+	FunnelOutcome all;
+	ExclusionRun run;
+	int			x;
+	size_t		g;
+
+	*excluded = false;
+	if (any_order)
+	{
+		any_order_evaluate(events, n, nsteps, window, excl, nexcl, want_times, out,
+						   &all.level, hooks);
+	}
+	else
+	{
+		uint64_t	excl_mask = 0;
+		uint64_t	seen = 0;
+
+		out->level = 0;
+		for (x = 0; x < nexcl; x++)
+			excl_mask |= excl[x].mask;
+		for (g = 0; g < n && (seen & excl_mask) == 0; g++)
+			seen |= events[g].mask;
+		/* no excluded event among the rows: window_funnel's chains, once */
+		if ((seen & excl_mask) == 0)
+		{
+			funnel_run(events, n, nsteps, window, flags, want_times, out, hooks, NULL);
+			return;
+		}
+		/* how far the chains go, excluded or not */
+		all.level = 0;
+		funnel_run(events, n, nsteps, window, flags, false, &all, hooks, NULL);
+		if (nexcl > 64)
+			nexcl = 64;
+		exclusion_next_times(events, n, excl, nexcl, next, has, hooks);
+		memset(&run, 0, sizeof(run));
+		run.excl = excl;
+		run.nexcl = nexcl;
+		run.next = (const int64_t *const *) next;
+		run.has_next = (const bool *const *) has;
+		run.nnext = nexcl;
+		/*
+		 * One anchored run per start whose window holds an excluded event
+		 * (the first step-1 instant only under first_entry); the chains
+		 * from every other start cannot be excluded: one run takes them all.
+		 */
+		for (g = 0; g < n;)
+		{
+			size_t		end = g;
+			bool		step1 = false;
+
+			while (end < n && events[end].ts == events[g].ts)
+				step1 |= (events[end++].mask & 1) != 0;
+			if (step1)
+			{
+				run.base = 0;
+				if (!run_clean_start(&run, end, events[g].ts, window))
+				{
+					/* each run may be short: check between runs too */
+					if (hooks->check_interrupts)
+						hooks->check_interrupts();
+					run.anchor = events[g].ts;
+					run.base = g;
+					funnel_run(events + g, n - g, nsteps, window, flags, want_times,
+							   out, hooks, &run);
+				}
+				if (flags & FUNNEL_FIRST_ENTRY)
+					break;
+			}
+			g = end;
+		}
+		run.clean_only = true;
+		run.nexcl = 0;
+		run.base = 0;
+		funnel_run(events, n, nsteps, window, flags, want_times, out, hooks, &run);
+		for (x = 0; x < nexcl; x++)
+		{
+			hooks->release(next[x]);
+			hooks->release(has[x]);
+		}
+	}
+	/* excluded: for some exclusion, chains reach step i, none of them kept */
+	for (x = 0; x < nexcl; x++)
+	{
+		if (out->level < excl[x].from && excl[x].from <= all.level)
+			*excluded = true;
+	}
 }

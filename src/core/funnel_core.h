@@ -56,6 +56,34 @@ extern void cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 							   int64_t window, int flags, bool want_times,
 							   FunnelOutcome *out, const FunnelHooks *hooks);
 
+/*
+ * An exclusion of funnel(): rows whose mask has a bit of mask (bits past the
+ * steps) are the excluded event, excluded strictly between steps from and to
+ * (1 <= from < to <= nsteps).
+ */
+typedef struct FunnelExclusion
+{
+	uint64_t	mask;
+	int			from;
+	int			to;
+} FunnelExclusion;
+
+/*
+ * funnel() with exclusions or any_order (doc/reference.md, "funnel"):
+ * out->level is the furthest step of the chains that are not excluded and
+ * out->times that chain's times (want_times); *excluded is set when for some
+ * exclusion at least one chain reaches its step i and every such chain is
+ * excluded.  Without any_order the chains are window_funnel's under flags;
+ * with it, a chain is a set of rows within the window filling distinct
+ * steps, and every exclusion must span all the steps.  Mask bits past
+ * nsteps mark excluded events only.
+ */
+extern void cx_funnel_evaluate_excluding(const FunnelEvent *events, size_t n, int nsteps,
+										 int64_t window, int flags, bool any_order,
+										 const FunnelExclusion *excl, int nexcl,
+										 bool want_times, FunnelOutcome *out,
+										 bool *excluded, const FunnelHooks *hooks);
+
 /* qsort comparator: by time, then by mask (a total order on events). */
 extern int	cx_funnel_event_cmp(const void *a, const void *b);
 

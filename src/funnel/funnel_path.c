@@ -27,6 +27,7 @@
 #include "funnel_args.h"
 #include "funnel_core.h"
 #include "funnel_fast.h"
+#include "funnel_opts.h"
 #include "milestone_path.h"
 #include "window_funnel.h"
 
@@ -56,6 +57,11 @@ typedef struct PathFunnelCache
 	int64		row_capacity;
 	int64	   *keys;			/* packed rows of the one pass */
 	int64		key_capacity;
+	/* funnel(p, window, steps, options): the options last checked */
+	FoptSpec   *fopt_spec;
+	char	   *fopt_options;
+	int			fopt_options_len;
+	TupleDesc	fopt_desc;
 } PathFunnelCache;
 
 /* The call site's cache, made zeroed on its first call. */
@@ -400,4 +406,72 @@ milestone_path_retention(PG_FUNCTION_ARGS)
 		elems[k] = BoolGetDatum(first && ((seen >> k) & 1));
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, cache->retention_steps.count, BOOLOID,
 										  1, true, TYPALIGN_CHAR));
+}
+
+/*
+ * funnel(p, window, steps, options): funnel_result over a path, as the
+ * aggregate funnel(window, ts, event, steps, options) over the path's rows.
+ * The names matched are the steps and the excluded events (bits past the
+ * steps), so the path's label masks carry both.
+ */
+PG_FUNCTION_INFO_V1(milestone_path_funnel);
+Datum
+milestone_path_funnel(PG_FUNCTION_ARGS)
+{
+	PathFunnelCache *cache = path_funnel_cache(fcinfo);
+	const FunnelParams *params = &cache->args.params;
+	FoptSpec   *spec = cache->fopt_spec;
+	text	   *options;
+	const char *bytes;
+	int			len;
+	PathView	view;
+	const uint64 *masks;
+	FunnelOutcome out;
+	bool		excluded;
+	bool		steps_new;
+	int64		n;
+
+	steps_new = funnel_call_args(fcinfo, &cache->args, false, 2);
+	if (PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel options must not be NULL"),
+				 errhint("Pass '' for no option, or a comma-separated list of: %s.",
+						 FUNNEL_OPTION_WORDS)));
+	options = PG_GETARG_TEXT_PP(3);
+	bytes = VARDATA_ANY(options);
+	len = VARSIZE_ANY_EXHDR(options);
+	if (steps_new || spec == NULL || len != cache->fopt_options_len ||
+		memcmp(bytes, cache->fopt_options, len) != 0)
+	{
+		MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+
+		if (spec != NULL)
+		{
+			int			e;
+
+			for (e = spec->nsteps; e < spec->nnames; e++)
+				pfree(spec->name[e]);
+			pfree(spec);
+			pfree(cache->fopt_options);
+			cache->fopt_spec = NULL;
+		}
+		spec = fopt_spec_make(bytes, len, params->nsteps, cache->args.steps.name,
+							  cache->args.steps.len, false,
+							  "funnel over a milestone_path", cxt);
+		cache->fopt_options = MemoryContextAlloc(cxt, len + 1);
+		memcpy(cache->fopt_options, bytes, len);
+		cache->fopt_options_len = len;
+		cache->fopt_spec = spec;
+		step_names_build(&cache->names, spec->nnames, spec->name, spec->name_len);
+	}
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	path_funnel_view(fcinfo, "funnel", &view);
+	masks = path_label_masks(fcinfo, cache, &view);
+	cache->rows = path_funnel_reserve(fcinfo, cache->rows, &cache->row_capacity,
+									  Max(view.nsteps, 1), sizeof(FunnelEvent));
+	n = path_exact_rows(&view, masks, cache->rows, (spec->flags & FUNNEL_STRICT_ORDER) != 0);
+	fopt_evaluate(spec, cache->rows, (size_t) n, params->window, &out, &excluded);
+	return fopt_result(fcinfo, &cache->fopt_desc, &out, excluded, false, NULL, 0);
 }

@@ -18,6 +18,7 @@
 
 #include "funnel_args.h"
 #include "json_build.h"
+#include "window_funnel.h"
 
 /* Most steps a funnel_counts array may have. */
 #define FUNNEL_COUNTS_MAX_STEPS 1000
@@ -251,7 +252,7 @@ typedef struct FunnelReportRow
 } FunnelReportRow;
 
 /* round(100 * part / whole, 2) as numeric; NULL when whole is 0. */
-static Datum
+Datum
 funnel_percent(int64 part, int64 whole, bool *isnull)
 {
 	Datum		ratio;

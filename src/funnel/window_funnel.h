@@ -28,4 +28,7 @@ extern Datum funnel_times_result(const FunnelOutcome *out);
 extern Datum funnel_time_to_convert_result(const FunnelOutcome *out, int nsteps,
 										   bool *isnull);
 
+/* round(100 * part / whole, 2) as numeric; NULL when whole is 0 (funnel_report.c). */
+extern Datum funnel_percent(int64 part, int64 whole, bool *isnull);
+
 #endif							/* CX_WINDOW_FUNNEL_H */

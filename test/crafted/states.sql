@@ -24,6 +24,8 @@ CREATE AGGREGATE probe_timeline_bytes(journey_stage, timestamptz) (
 	SFUNC = stage_timeline_transfn, STYPE = internal, FINALFUNC = probe_serialize_final);
 CREATE AGGREGATE probe_path_bytes(text, timestamptz) (
 	SFUNC = milestone_path_agg_transfn, STYPE = internal, FINALFUNC = probe_serialize_final);
+CREATE AGGREGATE probe_funnel_options_bytes(interval, timestamptz, text, text[], text, text) (
+	SFUNC = funnel_options_transfn, STYPE = internal, FINALFUNC = probe_serialize_final);
 
 CREATE TABLE rows (k text, ts timestamptz, stage journey_stage);
 INSERT INTO rows VALUES ('a', '2026-01-01 10:00', 'wooing'), ('b', '2026-01-01 10:05', 'selling'),
@@ -47,6 +49,10 @@ INSERT INTO cases SELECT 'stage_timeline', 'stage_timeline_serialize(internal)',
 SET cx_probe.serialize = 'milestone_path_agg_serialize(internal)';
 INSERT INTO cases SELECT 'milestone_path_agg', 'milestone_path_agg_serialize(internal)', 'milestone_path_agg_deserialize(bytea,internal)',
 	'milestone_path_agg_finalfn(internal)', probe_path_bytes(k, ts), NULL FROM rows;
+SET cx_probe.serialize = 'funnel_options_serialize(internal)';
+INSERT INTO cases SELECT 'funnel', 'funnel_options_serialize(internal)', 'funnel_options_deserialize(bytea,internal)',
+	'funnel_options_finalfn(internal)', probe_funnel_options_bytes(interval '1 day', ts, k, '{a,b,c}', o, k), NULL
+	FROM rows, (VALUES ('exclude x between 2 and 3, breakdown step 2'), ('strict_order, breakdown last_touch')) v(o) GROUP BY o;
 -- the aggregates' own answers
 UPDATE cases SET answer = CASE
 	WHEN family = 'window_funnel' AND final LIKE 'window_funnel_finalfn%' THEN
@@ -59,6 +65,10 @@ UPDATE cases SET answer = CASE
 		(SELECT window_funnel_times(interval '1 day', ts, k, '{a,b,c,x}')::text FROM rows)
 	WHEN family = 'session_stats' THEN (SELECT session_stats(interval '30 minutes', ts)::text FROM rows)
 	WHEN family = 'stage_timeline' THEN (SELECT stage_timeline(stage, ts)::text FROM rows)
+	WHEN family = 'funnel' AND final LIKE 'funnel_options%' AND good = (SELECT probe_funnel_options_bytes(interval '1 day', ts, k, '{a,b,c}', 'exclude x between 2 and 3, breakdown step 2', k) FROM rows) THEN
+		(SELECT funnel(interval '1 day', ts, k, '{a,b,c}', 'exclude x between 2 and 3, breakdown step 2', k)::text FROM rows)
+	WHEN family = 'funnel' THEN
+		(SELECT funnel(interval '1 day', ts, k, '{a,b,c}', 'strict_order, breakdown last_touch', k)::text FROM rows)
 	ELSE (SELECT milestone_path_agg(k, ts)::text FROM rows) END;
 
 CREATE TABLE outcomes (family text, mutation text, accepted bool, sqlstate text, message text);
@@ -121,7 +131,7 @@ BEGIN
 	IF EXISTS (SELECT FROM outcomes WHERE NOT accepted AND sqlstate NOT IN ('22P03', '08P01', '54000', '22021', '22008', '22023')) THEN
 		RAISE EXCEPTION 'undocumented SQLSTATE from a crafted state';
 	END IF;
-	IF (SELECT count(DISTINCT family) FROM outcomes) <> 5 OR (SELECT count(*) FROM outcomes WHERE NOT accepted) < 1000 THEN
+	IF (SELECT count(DISTINCT family) FROM outcomes) <> 6 OR (SELECT count(*) FROM outcomes WHERE NOT accepted) < 1000 THEN
 		RAISE EXCEPTION 'too few crafted states were tried';
 	END IF;
 END $$;

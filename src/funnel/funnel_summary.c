@@ -1,0 +1,772 @@
+/*
+ * funnel_summary.c
+ *		funnel_summary: a report of funnel_result values across customers,
+ *		with the per-step times needed for exact medians and percentiles;
+ *		its aggregate funnel_summary_agg and the report functions
+ *		funnel_summary_table and funnel_histogram.
+ *
+ * The state is the type itself (not internal), so that Citus can combine
+ * partial states through their text form.  A flat value holds the excluded
+ * count, the customers by reached level 0 .. L, then for each level r >= 2
+ * the step times of its customers as r - 1 offsets from step 1 each
+ * (microseconds, non-decreasing).  Offsets suffice for any step pair.
+ *
+ * Growing without copying: the transition function works on an expanded
+ * object (utils/expandeddatum.h) in a memory context under the aggregate
+ * context and returns its read/write pointer, which stays the same from row
+ * to row; nodeAgg keeps such a value without copying it, so each row costs
+ * an append, not a copy of the state.  The flat form is made only when the
+ * value leaves the aggregate (output, a parallel worker's result).
+ */
+#include "cx_journey.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/expandeddatum.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+#include "utils/typcache.h"
+
+#include "funnel_core.h"
+#include "window_funnel.h"
+
+/* The flat form. */
+typedef struct FunnelSummaryFlat
+{
+	int32		vl_len_;
+	int32		nlevels;		/* L: counts has L + 1 elements */
+	int64		excluded;
+	/* counts[0 .. L], then for r = 2 .. L: counts[r] * (r - 1) offsets */
+	int64		data[FLEXIBLE_ARRAY_MEMBER];
+} FunnelSummaryFlat;
+
+#define FS_FLAT_HEADER		offsetof(FunnelSummaryFlat, data)
+/* Most step offsets one summary holds: its flat form must fit in 1 GB. */
+#define FS_MAX_VALUES		((int64) (MaxAllocSize - FS_FLAT_HEADER) / (int64) sizeof(int64) - (FUNNEL_MAX_STEPS + 1))
+
+/* The expanded form, in its own memory context. */
+typedef struct FunnelSummaryExpanded
+{
+	ExpandedObjectHeader hdr;
+	int32		nlevels;
+	int64		excluded;
+	int64		values;			/* offsets held, all levels */
+	int64		counts[FUNNEL_MAX_STEPS + 1];
+	int64	   *offs[FUNNEL_MAX_STEPS + 1];
+	int64		cap[FUNNEL_MAX_STEPS + 1];	/* offsets offs[r] has room for */
+} FunnelSummaryExpanded;
+
+/* A read-only view of either form. */
+typedef struct FunnelSummaryView
+{
+	int32		nlevels;
+	int64		excluded;
+	const int64 *counts;
+	const int64 *offs[FUNNEL_MAX_STEPS + 1];
+} FunnelSummaryView;
+
+static Size fs_get_flat_size(ExpandedObjectHeader *eohptr);
+static void fs_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size);
+
+static const ExpandedObjectMethods fs_methods = {fs_get_flat_size, fs_flatten_into};
+
+static Size
+fs_get_flat_size(ExpandedObjectHeader *eohptr)
+{
+	FunnelSummaryExpanded *s = (FunnelSummaryExpanded *) eohptr;
+
+	return FS_FLAT_HEADER + ((Size) s->nlevels + 1 + (Size) s->values) * sizeof(int64);
+}
+
+static void
+fs_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	FunnelSummaryExpanded *s = (FunnelSummaryExpanded *) eohptr;
+	FunnelSummaryFlat *flat = (FunnelSummaryFlat *) result;
+	int64	   *p = flat->data;
+	int			r;
+
+	Assert(allocated_size == fs_get_flat_size(eohptr));
+	memset(flat, 0, FS_FLAT_HEADER);
+	SET_VARSIZE(flat, allocated_size);
+	flat->nlevels = s->nlevels;
+	flat->excluded = s->excluded;
+	memcpy(p, s->counts, (s->nlevels + 1) * sizeof(int64));
+	p += s->nlevels + 1;
+	for (r = 2; r <= s->nlevels; r++)
+	{
+		Size		n = (Size) s->counts[r] * (r - 1);
+
+		if (n > 0)
+			memcpy(p, s->offs[r], n * sizeof(int64));
+		p += n;
+	}
+}
+
+/* A new empty expanded summary under parent. */
+static FunnelSummaryExpanded *
+fs_new(MemoryContext parent)
+{
+	MemoryContext cxt = AllocSetContextCreate(parent, "funnel_summary",
+											  ALLOCSET_SMALL_SIZES);
+	FunnelSummaryExpanded *s = MemoryContextAllocZero(cxt, sizeof(FunnelSummaryExpanded));
+
+	EOH_init_header(&s->hdr, &fs_methods, cxt);
+	return s;
+}
+
+/* The view of a summary datum, flat or expanded. */
+static void
+fs_view(Datum d, FunnelSummaryView *v)
+{
+	int			r;
+
+	memset(v, 0, sizeof(*v));
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+	{
+		FunnelSummaryExpanded *s = (FunnelSummaryExpanded *) DatumGetEOHP(d);
+
+		if (s->hdr.eoh_methods != &fs_methods)
+			elog(ERROR, "expanded value is not a funnel_summary");
+		v->nlevels = s->nlevels;
+		v->excluded = s->excluded;
+		v->counts = s->counts;
+		for (r = 2; r <= s->nlevels; r++)
+			v->offs[r] = s->offs[r];
+	}
+	else
+	{
+		FunnelSummaryFlat *flat = (FunnelSummaryFlat *) PG_DETOAST_DATUM(d);
+		const int64 *p = flat->data;
+
+		v->nlevels = flat->nlevels;
+		v->excluded = flat->excluded;
+		v->counts = p;
+		p += flat->nlevels + 1;
+		for (r = 2; r <= flat->nlevels; r++)
+		{
+			v->offs[r] = p;
+			p += v->counts[r] * (r - 1);
+		}
+	}
+}
+
+/* Room for extra more customers at level r. */
+static void
+fs_reserve(FunnelSummaryExpanded *s, int r, int64 extra)
+{
+	int64		need = (s->counts[r] + extra) * (r - 1);
+
+	if (s->values + extra * (r - 1) > FS_MAX_VALUES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a funnel_summary holds at most %lld step times", (long long) FS_MAX_VALUES),
+				 errhint("Summarize fewer customers per group, for example by entry week.")));
+	if (need <= s->cap[r])
+		return;
+	s->cap[r] = cx_grow_capacity(s->cap[r], need, 64, FS_MAX_VALUES);
+	if (s->offs[r] == NULL)
+		s->offs[r] = MemoryContextAlloc(s->hdr.eoh_context, s->cap[r] * sizeof(int64));
+	else
+		s->offs[r] = repalloc_huge(s->offs[r], s->cap[r] * sizeof(int64));
+}
+
+/* Add the customers of view v to s. */
+static void
+fs_merge(FunnelSummaryExpanded *s, const FunnelSummaryView *v)
+{
+	int			r;
+
+	s->excluded += v->excluded;
+	for (r = 0; r <= v->nlevels; r++)
+	{
+		if (r >= 2 && v->counts[r] > 0)
+		{
+			int64		n = v->counts[r] * (r - 1);
+
+			fs_reserve(s, r, v->counts[r]);
+			memcpy(s->offs[r] + s->counts[r] * (r - 1), v->offs[r], n * sizeof(int64));
+			s->values += n;
+		}
+		s->counts[r] += v->counts[r];
+	}
+	if (v->nlevels > s->nlevels)
+		s->nlevels = v->nlevels;
+}
+
+/*
+ * The transition value as a read/write expanded summary of ours in the
+ * aggregate context: the value itself when it is one, else an expanded copy.
+ */
+static FunnelSummaryExpanded *
+fs_state(FunctionCallInfo fcinfo, int argno, MemoryContext aggcxt)
+{
+	FunnelSummaryExpanded *s;
+	FunnelSummaryView v;
+	Datum		d;
+
+	if (PG_ARGISNULL(argno))
+		return fs_new(aggcxt);
+	d = PG_GETARG_DATUM(argno);
+	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
+	{
+		s = (FunnelSummaryExpanded *) DatumGetEOHP(d);
+		if (s->hdr.eoh_methods == &fs_methods &&
+			MemoryContextGetParent(s->hdr.eoh_context) == aggcxt)
+			return s;
+	}
+	s = fs_new(aggcxt);
+	fs_view(d, &v);
+	fs_merge(s, &v);
+	return s;
+}
+
+/* The funnel_result tuple descriptor, cached per call site. */
+typedef struct FsResultCache
+{
+	Oid			typid;
+	int32		typmod;
+	TupleDesc	desc;
+} FsResultCache;
+
+/* funnel_summary_agg's transition: one customer's funnel_result. */
+PG_FUNCTION_INFO_V1(funnel_summary_transfn);
+Datum
+funnel_summary_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	FunnelSummaryExpanded *s;
+	HeapTupleHeader rec;
+	HeapTupleData tuple;
+	FsResultCache *cache;
+	Datum		values[4];
+	bool		nulls[4];
+	int32		reached;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "funnel_summary_transfn called in non-aggregate context");
+	s = fs_state(fcinfo, 0, aggcxt);
+	if (PG_ARGISNULL(1))
+		return EOHPGetRWDatum(&s->hdr);
+
+	rec = PG_GETARG_HEAPTUPLEHEADER(1);
+	cache = (FsResultCache *) fcinfo->flinfo->fn_extra;
+	if (cache == NULL || cache->typid != HeapTupleHeaderGetTypeId(rec) ||
+		cache->typmod != HeapTupleHeaderGetTypMod(rec))
+	{
+		TupleDesc	desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(rec),
+												  HeapTupleHeaderGetTypMod(rec));
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (cache == NULL)
+			cache = palloc0(sizeof(FsResultCache));
+		cache->desc = CreateTupleDescCopy(desc);
+		cache->typid = HeapTupleHeaderGetTypeId(rec);
+		cache->typmod = HeapTupleHeaderGetTypMod(rec);
+		MemoryContextSwitchTo(old);
+		ReleaseTupleDesc(desc);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	tuple.t_len = HeapTupleHeaderGetDatumLength(rec);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = rec;
+	heap_deform_tuple(&tuple, cache->desc, values, nulls);
+
+	/* excluded customers are counted apart, whatever else they carry */
+	if (!nulls[1] && DatumGetBool(values[1]))
+	{
+		s->excluded++;
+		return EOHPGetRWDatum(&s->hdr);
+	}
+	/* no answer (a NULL reached): skipped */
+	if (nulls[0])
+		return EOHPGetRWDatum(&s->hdr);
+	reached = DatumGetInt32(values[0]);
+	if (reached < 0 || reached > FUNNEL_MAX_STEPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel_result reached %d is outside 0 .. %d", reached, FUNNEL_MAX_STEPS)));
+	if (reached >= 2)
+	{
+		ArrayType  *times;
+		const int64 *t;
+		int64	   *dst;
+		int			k;
+
+		if (nulls[2])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel_result reached %d without step times", reached)));
+		times = DatumGetArrayTypeP(values[2]);
+		if (ARR_NDIM(times) != 1 || ARR_HASNULL(times) || ARR_ELEMTYPE(times) != TIMESTAMPTZOID ||
+			ARR_DIMS(times)[0] != reached)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel_result reached %d needs %d step times without NULLs",
+							reached, reached)));
+		t = (const int64 *) ARR_DATA_PTR(times);
+		fs_reserve(s, reached, 1);
+		dst = s->offs[reached] + s->counts[reached] * (reached - 1);
+		for (k = 1; k < reached; k++)
+		{
+			if (TIMESTAMP_NOT_FINITE(t[0]) || TIMESTAMP_NOT_FINITE(t[k]))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+						 errmsg("funnel_summary_agg cannot measure a chain with a step at infinity"),
+						 errhint("Filter out infinite times, for example with WHERE isfinite(ts).")));
+			if (t[k] < t[k - 1])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("funnel_result step times must not decrease"),
+						 errdetail("Step %d is at %s, before step %d at %s.", k + 1,
+								   pstrdup(timestamptz_to_str(t[k])), k,
+								   pstrdup(timestamptz_to_str(t[k - 1])))));
+			dst[k - 1] = t[k] - t[0];
+		}
+		s->values += reached - 1;
+	}
+	s->counts[reached]++;
+	if (reached > s->nlevels)
+		s->nlevels = reached;
+	return EOHPGetRWDatum(&s->hdr);
+}
+
+/* funnel_summary_agg's combine: the customers of both. */
+PG_FUNCTION_INFO_V1(funnel_summary_combinefn);
+Datum
+funnel_summary_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	FunnelSummaryExpanded *s;
+	FunnelSummaryView v;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "funnel_summary_combinefn called in non-aggregate context");
+	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	s = fs_state(fcinfo, 0, aggcxt);
+	if (!PG_ARGISNULL(1))
+	{
+		fs_view(PG_GETARG_DATUM(1), &v);
+		fs_merge(s, &v);
+	}
+	return EOHPGetRWDatum(&s->hdr);
+}
+
+/* ---------- text I/O ---------- */
+
+/* Text: v1;excluded=E;counts=c0,..,cL;2=o,..;3=o,.. (integers only). */
+PG_FUNCTION_INFO_V1(funnel_summary_out);
+Datum
+funnel_summary_out(PG_FUNCTION_ARGS)
+{
+	FunnelSummaryView v;
+	StringInfoData buf;
+	int			r;
+	int64		i;
+
+	fs_view(PG_GETARG_DATUM(0), &v);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v1;excluded=" INT64_FORMAT ";counts=", v.excluded);
+	for (r = 0; r <= v.nlevels; r++)
+		appendStringInfo(&buf, r ? "," INT64_FORMAT : INT64_FORMAT, v.counts[r]);
+	for (r = 2; r <= v.nlevels; r++)
+	{
+		int64		n = v.counts[r] * (r - 1);
+
+		appendStringInfo(&buf, ";%d=", r);
+		for (i = 0; i < n; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			appendStringInfo(&buf, i ? "," INT64_FORMAT : INT64_FORMAT, v.offs[r][i]);
+		}
+	}
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* Parser state of funnel_summary_in. */
+typedef struct FsParse
+{
+	const char *text;
+	const char *p;
+} FsParse;
+
+static void
+fs_syntax(const FsParse *ps, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type funnel_summary: \"%s\"",
+					cx_quote_literal(ps->text, strlen(ps->text))),
+			 errdetail("%s at character %d.", what, (int) (ps->p - ps->text) + 1),
+			 errhint("Use the text funnel_summary_agg writes: v1;excluded=E;counts=c0,...,cL;2=offsets;...")));
+}
+
+static void
+fs_expect(FsParse *ps, const char *lit)
+{
+	size_t		n = strlen(lit);
+
+	if (strncmp(ps->p, lit, n) != 0)
+		fs_syntax(ps, psprintf("Expected \"%s\"", lit));
+	ps->p += n;
+}
+
+/* A non-negative decimal integer that fits in int64. */
+static int64
+fs_number(FsParse *ps)
+{
+	uint64		v = 0;
+	const char *start = ps->p;
+
+	while (*ps->p >= '0' && *ps->p <= '9')
+	{
+		v = v * 10 + (uint64) (*ps->p - '0');
+		if (v > (uint64) PG_INT64_MAX)
+			fs_syntax(ps, "Number out of range");
+		ps->p++;
+	}
+	if (ps->p == start || ps->p - start > 19)
+		fs_syntax(ps, "Expected a non-negative integer");
+	return (int64) v;
+}
+
+PG_FUNCTION_INFO_V1(funnel_summary_in);
+Datum
+funnel_summary_in(PG_FUNCTION_ARGS)
+{
+	char	   *text = PG_GETARG_CSTRING(0);
+	FsParse		ps = {text, text};
+	FunnelSummaryExpanded *s = fs_new(CurrentMemoryContext);
+	Size		size;
+	void	   *flat;
+	int			r;
+
+	fs_expect(&ps, "v1;excluded=");
+	s->excluded = fs_number(&ps);
+	fs_expect(&ps, ";counts=");
+	for (r = 0;; r++)
+	{
+		if (r > FUNNEL_MAX_STEPS)
+			fs_syntax(&ps, psprintf("More than %d levels", FUNNEL_MAX_STEPS));
+		s->counts[r] = fs_number(&ps);
+		if (*ps.p != ',')
+			break;
+		ps.p++;
+	}
+	s->nlevels = r;
+	for (r = 2; r <= s->nlevels; r++)
+	{
+		int64		n;
+		int64		i;
+		int64	   *o;
+
+		if (s->counts[r] > FS_MAX_VALUES / (r - 1))
+			fs_syntax(&ps, "Too many customers");
+		n = s->counts[r] * (r - 1);
+		fs_expect(&ps, psprintf(";%d=", r));
+		if (n > 0)
+			fs_reserve(s, r, s->counts[r]);
+		o = s->offs[r];
+		for (i = 0; i < n; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (i > 0)
+				fs_expect(&ps, ",");
+			o[i] = fs_number(&ps);
+			/* a customer's offsets do not decrease */
+			if (i % (r - 1) != 0 && o[i] < o[i - 1])
+				fs_syntax(&ps, "Step offsets of a customer decrease");
+		}
+		s->values += n;
+	}
+	if (*ps.p != '\0')
+		fs_syntax(&ps, "Unexpected text");
+	size = fs_get_flat_size(&s->hdr);
+	flat = palloc(size);
+	fs_flatten_into(&s->hdr, flat, size);
+	DeleteExpandedObject(EOHPGetRWDatum(&s->hdr));
+	PG_RETURN_POINTER(flat);
+}
+
+/* ---------- reports ---------- */
+
+/* An interval of usec microseconds as timestamp subtraction writes it. */
+static Interval *
+fs_interval(int64 usec)
+{
+	Interval   *iv = palloc(sizeof(Interval));
+
+	iv->month = 0;
+	iv->day = (int32) (usec / USECS_PER_DAY);
+	iv->time = usec % USECS_PER_DAY;
+	return iv;
+}
+
+static int
+fs_int64_cmp(const void *a, const void *b, void *arg)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/*
+ * percentile_cont(p) of sorted values, as PostgreSQL computes it over the
+ * intervals of timestamp subtraction (interval_lerp of the two neighbours).
+ */
+static Datum
+fs_percentile(const int64 *sorted, int64 n, double p)
+{
+	double		pos = p * (n - 1);
+	int64		lo = (int64) floor(pos);
+	int64		hi = (int64) ceil(pos);
+	Datum		a = IntervalPGetDatum(fs_interval(sorted[lo]));
+
+	if (hi == lo)
+		return a;
+	return DirectFunctionCall2(interval_pl,
+							   DirectFunctionCall2(interval_mul,
+												   DirectFunctionCall2(interval_mi,
+																	   IntervalPGetDatum(fs_interval(sorted[hi])),
+																	   a),
+												   Float8GetDatum(pos - lo)),
+							   a);
+}
+
+/* avg() of the intervals, as PostgreSQL computes it: the sum over the count. */
+static Datum
+fs_average(const int64 *values, int64 n)
+{
+	Interval	sum = {0, 0, 0};
+	int64		i;
+
+	for (i = 0; i < n; i++)
+	{
+		Interval   *iv = fs_interval(values[i]);
+
+		sum.time += iv->time;
+		sum.day += iv->day;
+		pfree(iv);
+	}
+	return DirectFunctionCall2(interval_div, IntervalPGetDatum(&sum), Float8GetDatum((double) n));
+}
+
+/*
+ * The durations from step from to step to (1-based, from < to) of every
+ * customer reaching to, into a palloc'd array; returns their number.
+ */
+static int64
+fs_durations(const FunnelSummaryView *v, int from, int to, int64 **out)
+{
+	int64		n = 0;
+	int64	   *d;
+	int			r;
+
+	for (r = to; r <= v->nlevels; r++)
+		n += v->counts[r];
+	d = palloc(Max(n, 1) * sizeof(int64));
+	n = 0;
+	for (r = to; r <= v->nlevels; r++)
+	{
+		int64		c;
+
+		for (c = 0; c < v->counts[r]; c++)
+		{
+			const int64 *o = v->offs[r] + c * (r - 1);
+			int64		a = from == 1 ? 0 : o[from - 2];
+
+			if ((c & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			d[n++] = o[to - 2] - a;
+		}
+	}
+	*out = d;
+	return n;
+}
+
+/*
+ * funnel_summary_table(s, labels): one row per step with customers,
+ * percentages and the times from the previous step and from step 1.
+ */
+PG_FUNCTION_INFO_V1(funnel_summary_table);
+Datum
+funnel_summary_table(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	FunnelSummaryView v;
+	Datum	   *labels = NULL;
+	bool	   *label_nulls = NULL;
+	int			nlabels = -1;
+	int			nrows;
+	int64		first = 0;
+	int64		previous = 0;
+	int			k;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	fs_view(PG_GETARG_DATUM(0), &v);
+	if (!PG_ARGISNULL(1))
+	{
+		ArrayType  *a = PG_GETARG_ARRAYTYPE_P(1);
+
+		if (ARR_NDIM(a) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel_summary_table labels must be a one-dimensional array")));
+		deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &labels, &label_nulls, &nlabels);
+		if (nlabels < v.nlevels)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel_summary_table has %d labels, but customers reached step %d",
+							nlabels, v.nlevels),
+					 errhint("Give one label per step of the funnel.")));
+	}
+	nrows = nlabels >= 0 ? nlabels : v.nlevels;
+	for (k = 1; k <= nrows; k++)
+	{
+		Datum		values[9];
+		bool		nulls[9] = {false};
+		int64		customers = 0;
+		int			r;
+		bool		isnull;
+
+		for (r = k; r <= v.nlevels; r++)
+			customers += v.counts[r];
+		if (k == 1)
+			first = previous = customers;
+		values[0] = Int32GetDatum(k);
+		if (labels && !label_nulls[k - 1])
+			values[1] = labels[k - 1];
+		else
+			values[1] = CStringGetTextDatum(psprintf("step %d", k));
+		values[2] = Int64GetDatum(customers);
+		values[3] = funnel_percent(customers, first, &isnull);
+		nulls[3] = isnull;
+		values[4] = funnel_percent(customers, previous, &isnull);
+		nulls[4] = isnull;
+		if (k == 1 || customers == 0)
+		{
+			nulls[5] = nulls[6] = nulls[7] = nulls[8] = true;
+		}
+		else
+		{
+			int64	   *d;
+			int64		n = fs_durations(&v, k - 1, k, &d);
+
+			values[5] = fs_average(d, n);
+			qsort_interruptible(d, n, sizeof(int64), fs_int64_cmp, NULL);
+			values[6] = fs_percentile(d, n, 0.5);
+			values[7] = fs_percentile(d, n, 0.9);
+			pfree(d);
+			n = fs_durations(&v, 1, k, &d);
+			qsort_interruptible(d, n, sizeof(int64), fs_int64_cmp, NULL);
+			values[8] = fs_percentile(d, n, 0.5);
+			pfree(d);
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		previous = customers;
+	}
+	return (Datum) 0;
+}
+
+/* Most bins of funnel_histogram. */
+#define FS_MAX_BINS 1000
+
+/*
+ * funnel_histogram(s, from_step, to_step, bins): the time-to-convert
+ * histogram of the customers who reached to_step.
+ */
+PG_FUNCTION_INFO_V1(funnel_histogram);
+Datum
+funnel_histogram(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	FunnelSummaryView v;
+	int			from;
+	int			to;
+	int64		bins;
+	int64	   *d;
+	int64	   *counts;
+	int64		n;
+	int64		lo;
+	int64		hi;
+	int64		width;
+	int64		i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel_histogram steps must not be NULL")));
+	from = PG_GETARG_INT32(1);
+	to = PG_GETARG_INT32(2);
+	if (from < 1 || to <= from || to > FUNNEL_MAX_STEPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel_histogram from step %d to step %d is out of range", from, to),
+				 errhint("Give 1 <= from_step < to_step <= %d.", FUNNEL_MAX_STEPS)));
+	if (!PG_ARGISNULL(3) && (PG_GETARG_INT32(3) < 1 || PG_GETARG_INT32(3) > FS_MAX_BINS))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel_histogram bins %d is out of range", PG_GETARG_INT32(3)),
+				 errhint("Give 1 to %d bins, or NULL for clamp(ceil(cbrt(n)), 1, 60).", FS_MAX_BINS)));
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	fs_view(PG_GETARG_DATUM(0), &v);
+	if (to > v.nlevels)
+		return (Datum) 0;
+	n = fs_durations(&v, from, to, &d);
+	if (n == 0)
+		return (Datum) 0;
+	if (PG_ARGISNULL(3))
+	{
+		/* ceil(cbrt(n)) exactly: the smallest b with b^3 >= n, at most 60 */
+		bins = 1;
+		while (bins < 60 && bins * bins * bins < n)
+			bins++;
+	}
+	else
+		bins = PG_GETARG_INT32(3);
+	lo = hi = d[0];
+	for (i = 1; i < n; i++)
+	{
+		lo = Min(lo, d[i]);
+		hi = Max(hi, d[i]);
+	}
+	/* the range over the bins, rounded up to whole seconds; 60 s when flat */
+	if (hi == lo)
+		width = 60 * USECS_PER_SEC;
+	else
+		width = ((hi - lo) + bins * USECS_PER_SEC - 1) / (bins * USECS_PER_SEC) * USECS_PER_SEC;
+	counts = palloc0(bins * sizeof(int64));
+	for (i = 0; i < n; i++)
+	{
+		int64		b = (d[i] - lo) / width;
+
+		counts[Min(b, bins - 1)]++;
+	}
+	for (i = 0; i < bins; i++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		values[0] = IntervalPGetDatum(fs_interval(lo + i * width));
+		values[1] = IntervalPGetDatum(fs_interval(lo + (i + 1) * width));
+		values[2] = Int64GetDatum(counts[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
