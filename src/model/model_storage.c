@@ -65,7 +65,7 @@ model_expanded_new(MemoryContext parent, int k, uint16 flags,
 				   TimestampTz active_after)
 {
 	MemoryContext cxt = AllocSetContextCreate(parent, "journey_model",
-											  ALLOCSET_DEFAULT_SIZES);
+											  ALLOCSET_START_SMALL_SIZES);
 	ModelExpanded *em = MemoryContextAllocZero(cxt, sizeof(ModelExpanded));
 
 	EOH_init_header(&em->hdr, &model_methods, cxt);
