@@ -19,8 +19,8 @@ CREATE TEMP TABLE journey_chain (prev text, last text, next text, probability fl
 INSERT INTO journey_chain VALUES
 	('*', '^', 'visit', 0.7), ('*', '^', 'search', 0.3),
 	('*', 'visit', 'browse', 0.5), ('*', 'visit', 'search', 0.3), ('*', 'visit', NULL, 0.2),
-	('*', 'browse', 'browse', 0.3), ('*', 'browse', 'cart', 0.3), ('*', 'browse', 'search', 0.2),
-	('*', 'browse', NULL, 0.2),
+	('*', 'browse', 'browse', 0.25), ('*', 'browse', 'cart', 0.3), ('*', 'browse', 'search', 0.15),
+	('*', 'browse', 'support', 0.1), ('*', 'browse', NULL, 0.2),
 	('browse', 'browse', 'browse', 0.1), ('browse', 'browse', 'cart', 0.2),
 	('browse', 'browse', 'search', 0.1), ('browse', 'browse', NULL, 0.6),
 	('*', 'search', 'browse', 0.5), ('*', 'search', 'cart', 0.3), ('*', 'search', NULL, 0.2),
