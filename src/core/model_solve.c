@@ -7,13 +7,16 @@
 #include <math.h>
 
 int
-cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed, double *h)
+cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed, bool warm,
+			   double *h)
 {
 	int32_t		s;
 	int			sweep;
+	double		previous = 0.0;
 
-	for (s = 0; s < chain->nstates; s++)
-		h[s] = 0.0;
+	if (!warm)
+		for (s = 0; s < chain->nstates; s++)
+			h[s] = 0.0;
 	for (sweep = 1; sweep <= CX_CHAIN_MAX_SWEEPS; sweep++)
 	{
 		double		moved = 0.0;
@@ -45,8 +48,21 @@ cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed, double *
 				moved = fabs(value - h[s]);
 			h[s] = value;
 		}
-		if (moved <= CX_CHAIN_TOLERANCE)
+		/*
+		 * Sweeps converge geometrically: with r the ratio of the last two
+		 * changes, what is left is about moved * r / (1 - r).  Stop when
+		 * both the change and that estimate are within the tolerance.
+		 */
+		if (moved == 0.0)
 			return sweep;
+		if (moved <= CX_CHAIN_TOLERANCE && previous > 0.0)
+		{
+			double		r = moved / previous;
+
+			if (r < 1.0 && moved * r / (1.0 - r) <= CX_CHAIN_TOLERANCE)
+				return sweep;
+		}
+		previous = moved;
 	}
 	return -1;
 }

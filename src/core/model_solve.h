@@ -17,12 +17,15 @@
  * found by Gauss-Seidel sweeps from h = 0 (monotone, so they converge to
  * the least solution, the true probability even when some states never
  * end), with each state's self-loop solved exactly.  They stop when no
- * value moves by more than the tolerance in a sweep.  An entry whose label
+ * value moved by more than the tolerance in the last sweep and the error
+ * left, estimated from the geometric rate of the last two sweeps (change *
+ * r / (1 - r)), is within it too.  An entry whose label
  * is the removed label counts as an end (a removal effect).
  */
 #ifndef CX_MODEL_SOLVE_H
 #define CX_MODEL_SOLVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define CX_CHAIN_END	(-1)
@@ -42,10 +45,13 @@ typedef struct CxChain
 
 /*
  * Solve into h (nstates values) for a target label id.  removed is a label
- * id whose entries end the chain, or UINT32_MAX for none.  Returns the sweeps used, or -1 when
- * CX_CHAIN_MAX_SWEEPS did not reach the tolerance.
+ * id whose entries end the chain, or UINT32_MAX for none.  With warm, h
+ * already holds the solution without the removal, an upper bound from which
+ * the sweeps descend to the same answer (removing a label only takes
+ * probability away); else h starts at 0.  Returns the sweeps used, or -1
+ * when CX_CHAIN_MAX_SWEEPS did not reach the tolerance.
  */
 extern int	cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed,
-						   double *h);
+						   bool warm, double *h);
 
 #endif							/* CX_MODEL_SOLVE_H */

@@ -174,6 +174,13 @@ typedef struct ModelIndex
 #define MODEL_MAX_STATES	(1000 * 1000)
 
 /*
+ * removal_effects refuses (54000) a model where labels x transitions (all
+ * orders) x the sweeps of its first solve passes this (about 40 s on the
+ * benchmark machine).
+ */
+#define MODEL_MAX_REMOVAL_WORK	3e10
+
+/*
  * The index of argument argno for this call site: built once and kept in
  * fn_extra while the argument stays the same value (compared by its TOAST
  * pointer, or its bytes when inline).

@@ -212,10 +212,11 @@ model_build_chain(ModelIndex *index)
 	MemoryContextSwitchTo(old);
 }
 
-/* Solve for a target into h (cached for the index's last target unless removed). */
-static void
-model_solve(ModelIndex *index, uint32 target, uint32 removed, double *h)
+/* Solve for a target into h (warm: h holds the solution without removed); returns the sweeps. */
+static int
+model_solve(ModelIndex *index, uint32 target, uint32 removed, bool warm, double *h)
 {
+	int			sweeps;
 	CxChain		chain;
 
 	if (!index->chain_built)
@@ -225,11 +226,13 @@ model_solve(ModelIndex *index, uint32 target, uint32 removed, double *h)
 	chain.dest = index->dest;
 	chain.label = index->label;
 	chain.prob = index->prob;
-	if (cx_chain_solve(&chain, target, removed, h) < 0)
+	sweeps = cx_chain_solve(&chain, target, removed, warm, h);
+	if (sweeps < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("journey_model chain did not converge in %d sweeps", CX_CHAIN_MAX_SWEEPS),
 				 errhint("Paths that loop for very long converge slowly; use compact(p) to collapse repeats, or a lower k.")));
+	return sweeps;
 }
 
 /* The model id of a target argument; 0 when unknown (probability 0). */
@@ -270,7 +273,7 @@ reach_probability(PG_FUNCTION_ARGS)
 		model_build_chain(index);
 	if (!index->solved || index->solved_target != target)
 	{
-		model_solve(index, target, PG_UINT32_MAX, index->h);
+		model_solve(index, target, PG_UINT32_MAX, false, index->h);
 		index->solved = true;
 		index->solved_target = target;
 	}
@@ -292,6 +295,9 @@ removal_effects(PG_FUNCTION_ARGS)
 	uint32		context[CX_MODEL_MAX_K] = {0};
 	double	   *effects;
 	double	   *h;
+	double	   *base_h;
+	double		work;
+	int			sweeps;
 	double		base,
 				sum = 0.0;
 	int			order;
@@ -306,17 +312,34 @@ removal_effects(PG_FUNCTION_ARGS)
 		model_build_chain(index);
 	start = index->state_offset[order] + (int32) ctx;
 	h = palloc(sizeof(double) * Max(index->nstates, 1));
-	model_solve(index, target, PG_UINT32_MAX, h);
-	base = h[start];
+	base_h = palloc(sizeof(double) * Max(index->nstates, 1));
+	sweeps = model_solve(index, target, PG_UINT32_MAX, false, base_h);
+	base = base_h[start];
 	if (base <= 0.0)
 		return (Datum) 0;
+	/*
+	 * One more solve per label: refuse the models where that would take
+	 * minutes (the work of the first solve times the labels, a number that
+	 * depends on the model only, so the same model always passes or fails).
+	 */
+	work = (double) sweeps * (double) index->row_start[index->nstates] *
+		(double) index->view.nlabels;
+	if (work > MODEL_MAX_REMOVAL_WORK)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("removal_effects of this journey_model would take %.0f steps, more than %.0f",
+						work, (double) MODEL_MAX_REMOVAL_WORK),
+				 errdetail("It solves the chain once per label: %u labels, %lld transitions over all orders, %d sweeps.",
+						   index->view.nlabels, (long long) index->row_start[index->nstates], sweeps),
+				 errhint("Fit the model with a lower k, or group rare labels together (CASE ... ELSE 'other').")));
 	effects = palloc0(sizeof(double) * (index->view.nlabels + 1));
 	for (id = 1; id <= index->view.nlabels; id++)
 	{
 		if (id == target)
 			continue;
 		CHECK_FOR_INTERRUPTS();
-		model_solve(index, target, id, h);
+		memcpy(h, base_h, sizeof(double) * index->nstates);
+		model_solve(index, target, id, true, h);
 		/* removing a label never raises the probability; clamp rounding */
 		effects[id] = Max(0.0, (base - h[start]) / base);
 		sum += effects[id];
