@@ -94,3 +94,13 @@ SELECT * FROM path_edges('a -> b', NULL);
 -- counted over paths for a flow chart
 SELECT e.step, e.source, e.target, count(*) AS paths
 FROM jq_paths, path_edges(p) e GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+
+-- 6. a model straight from the aggregate, one per group, in the same call
+--    site: each group's own answer (the cache compares the model's bytes)
+SELECT g, (SELECT string_agg(coalesce(label, '(end)') || ' ' || round(probability::numeric, 2), ', ')
+		   FROM predict_next(journey_model_agg(p), 'a', 3, 1)) AS after_a
+FROM (VALUES (1, 'a -> b'::milestone_path), (1, 'a -> c'), (2, 'a -> a'), (3, 'a')) v(g, p)
+GROUP BY g ORDER BY g;
+-- a model from a scalar subquery, over many paths: the same as a stored one
+SELECT (SELECT sum(x.support) FROM jq_paths j, predict_next((SELECT journey_model_agg(p) FROM jq_paths), j.p, 3, 1) x)
+	 = (SELECT sum(x.support) FROM jq_paths j, jq_models m, predict_next(m.m, j.p, 3, 1) x WHERE m.k = 1) AS same;

@@ -121,8 +121,8 @@ model_index_arg(FunctionCallInfo fcinfo, int argno)
 {
 	ModelIndexCache *cache = (ModelIndexCache *) fcinfo->flinfo->fn_extra;
 	struct varlena *raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));
+	JourneyModel *flat = NULL;
 	Size		key_len;
-	bool		keyed = true;
 
 	if (cache == NULL)
 	{
@@ -134,38 +134,39 @@ model_index_arg(FunctionCallInfo fcinfo, int argno)
 	/*
 	 * The same stored model has the same TOAST pointer (18 bytes); an inline
 	 * value is compared by its bytes.  An expanded value (straight from the
-	 * aggregate) has no stable bytes: it is indexed on every call.
+	 * aggregate, say in a scalar subquery) is compared by its flat bytes:
+	 * its address may hold another model later in the query, and the
+	 * expanded object keeps its flat form, so this costs a copy, not a sort.
 	 */
 	if (VARATT_IS_EXTERNAL_EXPANDED(raw))
 	{
-		keyed = false;
-		key_len = 0;
+		flat = PG_GETARG_MODEL(argno);
+		raw = (struct varlena *) flat;
 	}
-	else if (VARATT_IS_EXTERNAL(raw))
+	if (VARATT_IS_EXTERNAL(raw))
 		key_len = VARSIZE_EXTERNAL(raw);
 	else
 		key_len = VARSIZE_ANY(raw);
-	if (keyed && cache->index != NULL && cache->key_len == key_len &&
+	if (cache->index != NULL && cache->key_len == key_len &&
 		memcmp(cache->key, raw, key_len) == 0)
+	{
+		if (flat != NULL)
+			pfree(flat);
 		return cache->index;
+	}
 
 	MemoryContextReset(cache->cxt);
 	cache->index = NULL;
 	cache->key = NULL;
 	cache->key_len = 0;
-	{
-		JourneyModel *model = PG_GETARG_MODEL(argno);
-
-		cache->index = model_build_index(model, cache->cxt);
-		if ((Pointer) model != (Pointer) raw)
-			pfree(model);
-	}
-	if (keyed)
-	{
-		cache->key = MemoryContextAlloc(cache->cxt, key_len);
-		memcpy(cache->key, raw, key_len);
-		cache->key_len = key_len;
-	}
+	if (flat == NULL)
+		flat = PG_GETARG_MODEL(argno);
+	cache->index = model_build_index(flat, cache->cxt);
+	cache->key = MemoryContextAlloc(cache->cxt, key_len);
+	memcpy(cache->key, raw, key_len);
+	cache->key_len = key_len;
+	if ((Pointer) flat != DatumGetPointer(PG_GETARG_DATUM(argno)))
+		pfree(flat);
 	return cache->index;
 }
 
