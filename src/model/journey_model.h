@@ -82,6 +82,7 @@ extern void model_view(const JourneyModel *model, ModelView *view);
 typedef struct ModelCount
 {
 	uint32		key[CX_MODEL_MAX_K + 1];
+	uint32		hash;			/* of the key, while counting */
 	int64		count;
 } ModelCount;
 
@@ -101,10 +102,21 @@ typedef struct ModelExpanded
 	uint32		capacity;
 	uint32	   *slots;			/* index + 1, or 0 for an empty slot */
 	uint32		mask;
+	/*
+	 * A direct index of the transitions (entry + 1 by the key's ids packed
+	 * in dense_bits each), while it fits in MODEL_DENSE_MAX_SLOTS: one load
+	 * a step instead of a hash probe.  NULL when off.
+	 */
+	uint32	   *dense;
+	int			dense_bits;
 	uint32	   *map;			/* a path's label id -> model id (scratch) */
 	uint32		map_capacity;
 	JourneyModel *flat;			/* cached flat form, or NULL */
 } ModelExpanded;
+
+/* The direct index: built past this many transitions, while it has at most this many slots. */
+#define MODEL_DENSE_FROM		256
+#define MODEL_DENSE_MAX_SLOTS	(1 << 16)
 
 /* A new empty expanded model in a new child context of parent. */
 extern ModelExpanded *model_expanded_new(MemoryContext parent, int k,
@@ -119,6 +131,10 @@ extern void model_expanded_add(ModelExpanded *em, const uint32 *key, int64 count
 
 /* Add every transition of a flat model (same k: the caller checks). */
 extern void model_expanded_add_flat(ModelExpanded *em, const JourneyModel *model);
+
+/* The same, key holding CX_MODEL_MAX_K + 1 ids, 0 past the k + 1 used. */
+extern void model_expanded_add_full(ModelExpanded *em, const uint32 *full,
+									int64 count, bool *was_new);
 
 /* Intern a label; returns its model id (>= 1); 54000 past the limit. */
 extern uint32 model_expanded_label(ModelExpanded *em, const char *label, int len);

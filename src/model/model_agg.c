@@ -87,13 +87,18 @@ model_count_path(ModelExpanded *em, MilestonePath *path, bool active_check)
 	for (i = 0; i < view.nsteps; i++)
 	{
 		key[k] = em->map[path_step_id(&view, i)];
-		model_expanded_add(em, key, 1, NULL);
-		memmove(key, key + 1, sizeof(uint32) * k);
+		model_expanded_add_full(em, key, 1, NULL);
+		/* shift the context by one; the ids past k stay 0 */
+		key[0] = key[1];
+		key[1] = key[2];
+		key[2] = key[3];
+		key[3] = key[4];
+		key[4] = 0;
 	}
 	if (ended)
 	{
 		key[k] = 0;
-		model_expanded_add(em, key, 1, NULL);
+		model_expanded_add_full(em, key, 1, NULL);
 	}
 }
 

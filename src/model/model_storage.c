@@ -98,22 +98,23 @@ model_expanded_rw(Datum d)
 static inline uint32
 model_key_hash(const uint32 *key, int width)
 {
-	uint32		h = 0x9747b28cU;
+	uint32		h = key[0];
 	int			i;
 
-	for (i = 0; i < width; i++)
-	{
-		h ^= key[i];
-		h *= 0x5bd1e995U;
-		h ^= h >> 15;
-	}
+	for (i = 1; i < width; i++)
+		h = h * 0x9E3779B1U + key[i];
+	/* murmur3's finalizer: every bit of the key reaches the low bits */
+	h ^= h >> 16;
+	h *= 0x85ebca6bU;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35U;
+	h ^= h >> 16;
 	return h;
 }
 
 static void
 model_rehash(ModelExpanded *em, uint32 nslots)
 {
-	int			width = em->k + 1;
 	uint32		i;
 
 	pfree(em->slots);
@@ -122,7 +123,7 @@ model_rehash(ModelExpanded *em, uint32 nslots)
 									   sizeof(uint32) * (Size) nslots);
 	for (i = 0; i < em->ntrans; i++)
 	{
-		uint32		slot = model_key_hash(em->counts[i].key, width) & em->mask;
+		uint32		slot = em->counts[i].hash & em->mask;
 
 		while (em->slots[slot] != 0)
 			slot = (slot + 1) & em->mask;
@@ -130,21 +131,77 @@ model_rehash(ModelExpanded *em, uint32 nslots)
 	}
 }
 
-void
-model_expanded_add(ModelExpanded *em, const uint32 *key, int64 count,
-				   bool *was_new)
+/* The direct-index slot of a key (ids below 1 << dense_bits). */
+static inline uint32
+model_dense_slot(const ModelExpanded *em, const uint32 *full)
 {
-	int			width = em->k + 1;
-	uint32		slot = model_key_hash(key, width) & em->mask;
+	uint32		slot = 0;
+	int			j;
+
+	for (j = 0; j <= em->k; j++)
+		slot = (slot << em->dense_bits) | full[j];
+	return slot;
+}
+
+/*
+ * (Re)build the direct index for the current labels, or drop it when it
+ * would pass MODEL_DENSE_MAX_SLOTS.
+ */
+static void
+model_dense_build(ModelExpanded *em)
+{
+	int			bits = 1;
+	uint32		i;
+
+	while ((1U << bits) < em->dict.count + 1)
+		bits++;
+	if (em->dense != NULL)
+		pfree(em->dense);
+	em->dense = NULL;
+	if ((Size) bits * (em->k + 1) > 16)
+		return;
+	em->dense_bits = bits;
+	em->dense = MemoryContextAllocZero(em->hdr.eoh_context,
+									   sizeof(uint32) << (bits * (em->k + 1)));
+	for (i = 0; i < em->ntrans; i++)
+		em->dense[model_dense_slot(em, em->counts[i].key)] = i + 1;
+}
+
+void
+model_expanded_add_full(ModelExpanded *em, const uint32 *full, int64 count,
+						bool *was_new)
+{
+	uint32		hash;
+	uint32		slot;
 	ModelCount *entry;
 
 	em->flat = NULL;
+	if (em->dense != NULL)
+	{
+		uint32		e = em->dense[model_dense_slot(em, full)];
+
+		if (e != 0)
+		{
+			entry = &em->counts[e - 1];
+			if (unlikely(pg_add_s64_overflow(entry->count, count, &entry->count)))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("journey_model transition count out of range")));
+			if (was_new)
+				*was_new = false;
+			return;
+		}
+	}
+	hash = model_key_hash(full, em->k + 1);
+	slot = hash & em->mask;
 	while (em->slots[slot] != 0)
 	{
 		entry = &em->counts[em->slots[slot] - 1];
-		if (memcmp(entry->key, key, sizeof(uint32) * width) == 0)
+		/* the unused ids are 0 in every entry: compare a fixed size (inlined) */
+		if (entry->hash == hash &&
+			memcmp(entry->key, full, sizeof(uint32) * (CX_MODEL_MAX_K + 1)) == 0)
 		{
-			if (pg_add_s64_overflow(entry->count, count, &entry->count))
+			if (unlikely(pg_add_s64_overflow(entry->count, count, &entry->count)))
 				ereport(ERROR,
 						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 						 errmsg("journey_model transition count out of range")));
@@ -167,14 +224,30 @@ model_expanded_add(ModelExpanded *em, const uint32 *key, int64 count,
 		em->counts = repalloc(em->counts, sizeof(ModelCount) * (Size) em->capacity);
 	}
 	entry = &em->counts[em->ntrans];
-	memset(entry->key, 0, sizeof(entry->key));
-	memcpy(entry->key, key, sizeof(uint32) * width);
+	memcpy(entry->key, full, sizeof(entry->key));
+	entry->hash = hash;
 	entry->count = count;
 	em->slots[slot] = ++em->ntrans;
+	if (em->dense != NULL)
+		em->dense[model_dense_slot(em, full)] = em->ntrans;
+	else if (em->ntrans == MODEL_DENSE_FROM)
+		model_dense_build(em);
 	if ((Size) em->ntrans * 2 > (Size) em->mask + 1)
 		model_rehash(em, (em->mask + 1) * 2);
 	if (was_new)
 		*was_new = true;
+}
+
+void
+model_expanded_add(ModelExpanded *em, const uint32 *key, int64 count,
+				   bool *was_new)
+{
+	uint32		full[CX_MODEL_MAX_K + 1] = {0};
+	int			j;
+
+	for (j = 0; j <= em->k; j++)
+		full[j] = key[j];
+	model_expanded_add_full(em, full, count, was_new);
 }
 
 uint32
@@ -186,6 +259,9 @@ model_expanded_label(ModelExpanded *em, const char *label, int len)
 	if (em->dict.count != before)
 	{
 		em->flat = NULL;
+		/* a label id past the direct index's width: widen it (or drop it) */
+		if (em->dense != NULL && em->dict.count + 1 > (1U << em->dense_bits))
+			model_dense_build(em);
 		if (em->dict.count > MODEL_MAX_LABELS)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
