@@ -118,3 +118,29 @@ SELECT t.target, count(*) AS states,
 FROM jp_one o, unnest(ARRAY['visit', 'b', 'cart', 'a"b', 'é', 'z']) t(target),
 	 LATERAL pg_temp.reach_brute(o.m, t.target) b
 GROUP BY t.target ORDER BY t.target;
+
+-- 5. the counting index is rebuilt as labels arrive: 1,000 paths over 5
+--    labels, then 1,000 over 60 (rows in that order): k = 1 widens it, k = 3
+--    outgrows it and goes on with the hash table alone; both = brute force
+CREATE TABLE jp_grow AS
+	SELECT c AS customer,
+		   (SELECT milestone_path_agg('l' || abs(hashint4(c * 17 + i)) % CASE WHEN c <= 1000 THEN 5 ELSE 60 END,
+									  timestamptz '2026-01-01' + i * interval '1 minute')
+			FROM generate_series(1, 1 + abs(hashint4(c)) % 15) i) AS p
+	FROM generate_series(1, 2000) c;
+CREATE FUNCTION pg_temp.grow_differs(k int) RETURNS bigint LANGUAGE sql AS $$
+	WITH steps AS (
+		SELECT customer, s.n, s.label FROM jp_grow, unnest(milestones(p)) WITH ORDINALITY s(label, n)
+		UNION ALL SELECT customer, length(p) + 1, NULL FROM jp_grow
+	), ctx AS (
+		SELECT (ARRAY[lag(label, 3) OVER w, lag(label, 2) OVER w, lag(label, 1) OVER w])[4 - k : 3] AS context,
+			   label AS next
+		FROM steps WINDOW w AS (PARTITION BY customer ORDER BY n)
+	), brute AS (SELECT context::text AS context, next, count(*) AS transitions FROM ctx GROUP BY 1, 2)
+	SELECT count(*) FROM (SELECT context::text AS context, next, transitions
+						  FROM journey_transitions((SELECT journey_model_agg(p, k ORDER BY customer) FROM jp_grow))) t
+	FULL JOIN brute b ON b.context = t.context AND b.next IS NOT DISTINCT FROM t.next
+	WHERE t.transitions IS DISTINCT FROM b.transitions
+$$;
+SELECT pg_temp.grow_differs(1) AS k1_differs, pg_temp.grow_differs(3) AS k3_differs,
+	   (SELECT count(*) FROM journey_transitions((SELECT journey_model_agg(p, 3) FROM jp_grow))) AS k3_transitions;
