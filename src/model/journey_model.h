@@ -29,6 +29,9 @@
 #define MODEL_MAX_TRANSITIONS	(2 * 1000 * 1000)
 #define MODEL_MAX_LABELS		(100 * 1000)
 
+/* Slots of the expanded model's cache of recently seen labels (a power of 2). */
+#define MODEL_RECENT_LABELS		64
+
 /*
  * On-disk value (a varlena, 8-byte aligned, no padding, one canonical form,
  * so equal models are equal bytes):
@@ -110,6 +113,8 @@ typedef struct ModelExpanded
 	uint32	   *dense;
 	int			dense_bits;
 	uint32	   *map;			/* a path's label id -> model id (scratch) */
+	/* recently seen labels by a cheap hash: model id, or 0 (see model_agg.c) */
+	uint32		recent[MODEL_RECENT_LABELS];
 	uint32		map_capacity;
 	JourneyModel *flat;			/* cached flat form, or NULL */
 } ModelExpanded;

@@ -5,6 +5,7 @@
  */
 #include "journey_model.h"
 
+#include "common/int.h"
 #include "miscadmin.h"
 #include "utils/timestamp.h"
 
@@ -80,8 +81,68 @@ model_count_path(ModelExpanded *em, MilestonePath *path, bool active_check)
 	label = view.label_bytes;
 	for (i = 0; i < view.nlabels; i++)
 	{
-		em->map[i] = model_expanded_label(em, label, view.label_lengths[i]);
-		label += view.label_lengths[i];
+		int			len = view.label_lengths[i];
+		/* a cheap hash of the length and three bytes picks a cache slot */
+		uint32		r = ((uint32) len * 31 + (uint8) label[0] * 7 +
+						 (uint8) label[len / 2] * 13 + (uint8) label[len - 1]) &
+			(MODEL_RECENT_LABELS - 1);
+		uint32		id = em->recent[r];
+
+		/*
+		 * Most paths repeat the same few labels: a hit in the cache of
+		 * recently seen labels (checked byte for byte) saves hashing the
+		 * label into the dictionary on every row.
+		 */
+		if (id == 0 || em->dict.lengths[id - 1] != len ||
+			memcmp(path_dict_label(&em->dict, id - 1), label, len) != 0)
+		{
+			id = model_expanded_label(em, label, len);
+			em->recent[r] = id;
+		}
+		em->map[i] = id;
+		label += len;
+	}
+	if (em->dense != NULL)
+	{
+		/*
+		 * With the direct index, the slot of (context, next) rolls along the
+		 * path: shift in the next id, drop the oldest.  The start context is
+		 * all zeros, slot 0.
+		 */
+		int			bits = em->dense_bits;
+		uint32		id_mask = (1U << bits) - 1;
+		uint32		slot_mask = (1U << (bits * (k + 1))) - 1;
+		uint32		slot = 0;
+		bool		last = false;
+
+		for (i = 0; !last; i++)
+		{
+			uint32		e;
+
+			last = (i == view.nsteps);
+			if (last && !ended)
+				break;
+			slot = ((slot << bits) | (last ? 0 : em->map[path_step_id(&view, i)])) & slot_mask;
+			e = em->dense[slot];
+			if (likely(e != 0))
+			{
+				if (unlikely(pg_add_s64_overflow(em->counts[e - 1].count, 1, &em->counts[e - 1].count)))
+					ereport(ERROR,
+							(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+							 errmsg("journey_model transition count out of range")));
+				em->flat = NULL;
+			}
+			else
+			{
+				int			j;
+
+				/* a new transition: its ids from the slot */
+				for (j = 0; j <= k; j++)
+					key[j] = (slot >> (bits * (k - j))) & id_mask;
+				model_expanded_add_full(em, key, 1, NULL);
+			}
+		}
+		return;
 	}
 	/* key[0..k-1] is the context, start-padded: ^ ^ a for the second step at k = 2 */
 	for (i = 0; i < view.nsteps; i++)
