@@ -153,7 +153,7 @@ UPDATE demo_journeys SET before_last = '' WHERE before_last IS NULL;
 CREATE TEMP TABLE demo_models AS
 	SELECT 1 AS k, journey_model_agg(p, 1) AS m FROM demo_journeys WHERE NOT held_out
 	UNION ALL SELECT 2, journey_model_agg(p, 2) FROM demo_journeys WHERE NOT held_out;
-SELECT k, x.label AS next_step, round(x.probability::numeric, 2) AS probability, x.support
+SELECT k, coalesce(x.label, '(end)') AS next_step, round(x.probability::numeric, 2) AS probability, x.support
 FROM demo_models, predict_next(m, 'search -> cart', 3) x ORDER BY k, x.probability DESC, x.label;
 \echo '   (k = 2 sees that a cart reached from search converts: checkout 0.7 in the true chain)'
 \echo '== Accuracy on the held-out customers: their last step predicted from the steps before it =='
