@@ -105,3 +105,22 @@ SELECT funnel_counts(level, 5) AS counts, retention_counts(r) AS rcounts FROM ci
 SELECT counts_array_add('{1,2,3}'::text::bigint[], '{1,2}'::text::bigint[]);
 
 DROP TABLE citus_io_customers, citus_io_parts, citus_io_texts;
+
+-- journey_model_agg (issue 17): its state is the journey_model; two "workers"
+-- write their partial models as text under different settings (the cut-off
+-- is a time), the "coordinator" reads them back under a third and combines
+-- them with journey_model_merge: the model of all the paths.
+SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET TimeZone = 'UTC';
+CREATE TABLE citus_io_paths AS
+SELECT c, milestone_path_agg((ARRAY['visit', 'cart', 'buy'])[1 + (c * i) % 3],
+                             timestamptz '2026-01-01' + (c % 50) * interval '1 day' + i * interval '1 hour') AS p
+FROM generate_series(1, 200) c, generate_series(1, 1 + c % 4) i GROUP BY c;
+SET DateStyle = 'SQL, DMY'; SET IntervalStyle = 'sql_standard'; SET TimeZone = 'America/St_Johns';
+CREATE TABLE citus_io_models AS
+SELECT c > 100 AS part, journey_model_agg(p, 2, '2026-02-01 12:00:00+00')::text AS m FROM citus_io_paths GROUP BY 1;
+SET DateStyle = 'German'; SET IntervalStyle = 'iso_8601'; SET TimeZone = 'Asia/Kathmandu';
+SELECT journey_model_merge(a.m::journey_model, b.m::journey_model)::text
+       = (SELECT journey_model_agg(p, 2, '2026-02-01 12:00:00+00') FROM citus_io_paths)::text AS journey_model_same,
+       a.m = a.m::journey_model::text AND b.m = b.m::journey_model::text AS texts_read_back
+FROM citus_io_models a, citus_io_models b WHERE NOT a.part AND b.part;
+DROP TABLE citus_io_paths, citus_io_models;

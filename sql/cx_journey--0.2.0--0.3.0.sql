@@ -249,6 +249,104 @@ COMMENT ON FUNCTION milestone_level(milestone_path, text[]) IS
 -- END sequence
 
 -- BEGIN journey_model
+/*
+ * journey_model: transition counts of an order-k Markov chain over path
+ * labels (k = 1..4, start state ^, end state $), the aggregate that fits
+ * it, and the questions it answers (doc/reference.md, "journey_model").
+ */
+CREATE TYPE journey_model;
+CREATE FUNCTION journey_model_in(cstring) RETURNS journey_model
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_model_out(journey_model) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_model_recv(internal) RETURNS journey_model
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_model_send(journey_model) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE journey_model (
+	INPUT = journey_model_in,
+	OUTPUT = journey_model_out,
+	RECEIVE = journey_model_recv,
+	SEND = journey_model_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE journey_model IS
+	'transition counts of an order-k Markov chain over path labels, with a start and an end state (journey_model_agg builds it)';
+COMMENT ON FUNCTION journey_model_in(cstring) IS
+	'text input of journey_model: v1 k=<order> [active_after="<time>"] {(<context>) -> <next>: <count>, ...}';
+COMMENT ON FUNCTION journey_model_out(journey_model) IS
+	'text output of journey_model (versioned; the cut-off in UTC, the same under every DateStyle and TimeZone)';
+COMMENT ON FUNCTION journey_model_recv(internal) IS 'binary input of journey_model (validated)';
+COMMENT ON FUNCTION journey_model_send(journey_model) IS 'binary output of journey_model';
+
+CREATE FUNCTION journey_model_merge(journey_model, journey_model) RETURNS journey_model
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION journey_model_merge(journey_model, journey_model) IS
+	'the counts of two models of the same order added (the || operator and journey_model_agg''s combine function)';
+CREATE OPERATOR || (
+	LEFTARG = journey_model, RIGHTARG = journey_model, FUNCTION = journey_model_merge
+);
+COMMENT ON OPERATOR || (journey_model, journey_model) IS
+	'the counts of two models of the same order added (22023 for different orders)';
+
+CREATE FUNCTION journey_model_agg_transfn(journey_model, milestone_path) RETURNS journey_model
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION journey_model_agg_transfn(journey_model, milestone_path, int4) RETURNS journey_model
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION journey_model_agg_transfn(journey_model, milestone_path, int4, timestamptz) RETURNS journey_model
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION journey_model_agg_transfn(journey_model, milestone_path) IS
+	'journey_model_agg: count one path''s transitions';
+COMMENT ON FUNCTION journey_model_agg_transfn(journey_model, milestone_path, int4) IS
+	'journey_model_agg: count one path''s transitions';
+COMMENT ON FUNCTION journey_model_agg_transfn(journey_model, milestone_path, int4, timestamptz) IS
+	'journey_model_agg: count one path''s transitions';
+CREATE AGGREGATE journey_model_agg(p milestone_path) (
+	SFUNC = journey_model_agg_transfn, STYPE = journey_model, SSPACE = 8192,
+	COMBINEFUNC = journey_model_merge, PARALLEL = SAFE
+);
+CREATE AGGREGATE journey_model_agg(p milestone_path, k int4) (
+	SFUNC = journey_model_agg_transfn, STYPE = journey_model, SSPACE = 8192,
+	COMBINEFUNC = journey_model_merge, PARALLEL = SAFE
+);
+CREATE AGGREGATE journey_model_agg(p milestone_path, k int4, active_after timestamptz) (
+	SFUNC = journey_model_agg_transfn, STYPE = journey_model, SSPACE = 8192,
+	COMBINEFUNC = journey_model_merge, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE journey_model_agg(milestone_path) IS
+	'an order-1 journey_model fitted on the paths (NULL paths skipped)';
+COMMENT ON AGGREGATE journey_model_agg(milestone_path, int4) IS
+	'an order-k journey_model (k = 1..4) fitted on the paths (NULL paths skipped)';
+COMMENT ON AGGREGATE journey_model_agg(milestone_path, int4, timestamptz) IS
+	'an order-k journey_model; a path whose last step is after active_after gets no transition to the end';
+
+CREATE FUNCTION predict_next(m journey_model, p milestone_path, n int4 DEFAULT 3, min_support int8 DEFAULT 5)
+	RETURNS TABLE(label text, probability float8, support int8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 3;
+COMMENT ON FUNCTION predict_next(journey_model, milestone_path, int4, int8) IS
+	'the n most likely next labels after the path (NULL: the end), backing off to shorter contexts seen fewer than min_support times';
+CREATE FUNCTION reach_probability(m journey_model, p milestone_path, target text, min_support int8 DEFAULT 5)
+	RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION reach_probability(journey_model, milestone_path, text, int8) IS
+	'the probability that a later step of the path is target before it ends (solved exactly; 0 for an unknown label)';
+CREATE FUNCTION removal_effects(m journey_model, target text)
+	RETURNS TABLE(label text, removal_effect float8, share float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION removal_effects(journey_model, text) IS
+	'per label, the share of P(reach target) lost when transitions into it end the path (data-driven attribution)';
+CREATE FUNCTION journey_transitions(m journey_model)
+	RETURNS TABLE(context text[], next text, transitions int8, probability float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION journey_transitions(journey_model) IS
+	'the model as rows: context (NULL element: the start), next (NULL: the end), count and probability';
+CREATE FUNCTION path_edges(p milestone_path, max_steps int4 DEFAULT 5, start_label text DEFAULT NULL)
+	RETURNS TABLE(step int4, source text, target text)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION path_edges(milestone_path, int4, text) IS
+	'the path''s first max_steps transitions (from start_label''s first step when given) as (step, source, target) rows for flow charts';
 -- END journey_model
 
 -- BEGIN attribution

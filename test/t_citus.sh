@@ -453,6 +453,20 @@ cx_cit_if attribution-of-stored-paths "attribution(milestone_path,timestamptz,nu
 	"SELECT a.touch, sum(a.credit), count(*)
 	FROM paths, LATERAL attribution(p, reached_at(p, 'purchase'), 10.00, 'time_decay') a GROUP BY 1 ORDER BY 1"
 
+# journey_model (issue 17): a model fitted across workers is combined from
+# partial states shipped as text; its questions over the stored paths.
+cx_cit_if journey_model-combined-across-workers "journey_model_agg(milestone_path,integer)" \
+	"SELECT journey_model_agg(p, 2)::text FROM paths"
+cx_cit_if journey_model-questions "predict_next(journey_model,milestone_path,integer,bigint)" \
+	"WITH m AS (SELECT journey_model_agg(p, 2) AS m FROM paths)
+	SELECT (SELECT count(*) FROM journey_transitions(m.m)),
+		(SELECT array_agg(r.label || ':' || round(r.share::numeric, 9) ORDER BY r.label) FROM removal_effects(m.m, 'purchase') r),
+		round(reach_probability(m.m, 'visit -> add_to_cart', 'purchase')::numeric, 9),
+		(SELECT array_agg(x.label || ':' || x.support) FROM predict_next(m.m, 'visit', 5) x)
+	FROM m"
+cx_cit_if path_edges-of-stored-paths "path_edges(milestone_path,integer,text)" \
+	"SELECT e.step, e.source, e.target, count(*) FROM paths, path_edges(compact(p), 3) e GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+
 # Every analysis function of the installed cx_journey is named in this file,
 # so a new one cannot be forgotten here.  Support functions (type I/O,
 # operators, aggregate parts, operator classes, casts) are left out, and

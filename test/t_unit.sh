@@ -41,3 +41,12 @@ check_funnel_options() {
 		"$bin" 200000 42
 }
 cx_check "unit/funnel-options-exclusions-any-order-vs-brute-force" check_funnel_options
+
+check_model_core() {
+	local bin="$CX_TMP/model_check"
+	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -I"$CX_ROOT/src/core" -o "$bin" \
+		"$CX_ROOT/test/unit/model_check.c" "$CX_ROOT/src/core/model_solve.c" \
+		"$CX_ROOT/src/core/model_text.c" -lm &&
+		"$bin" 100000 42
+}
+cx_check "unit/journey-model-solver-and-text-parser" check_model_core

@@ -1,0 +1,401 @@
+/*
+ * model_check.c
+ *		Checks the backend-independent parts of journey_model:
+ *		- cx_chain_solve (src/core/model_solve.c) against Gaussian
+ *		  elimination on random absorbing chains (self-loops, cycles,
+ *		  removed labels), to 1e-9;
+ *		- cx_model_parse (src/core/model_text.c): hand-written literals
+ *		  with their expected errors, and random models written with
+ *		  cx_model_write_label read back to the same transitions.
+ *
+ * Usage: model_check [cases] [seed].  Prints "N passed, N failed".
+ */
+#include "model_solve.h"
+#include "model_text.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int	passed = 0;
+static int	failed = 0;
+
+static void
+check(int ok, const char *what, long cas)
+{
+	if (ok)
+		passed++;
+	else
+	{
+		failed++;
+		if (failed <= 10)
+			fprintf(stderr, "FAILED %s (case %ld)\n", what, cas);
+	}
+}
+
+static uint64_t
+next_random(uint64_t *seed)
+{
+	*seed ^= *seed << 13;
+	*seed ^= *seed >> 7;
+	*seed ^= *seed << 17;
+	return *seed;
+}
+
+/* ---------- the solver ---------- */
+
+#define MAXS 12
+#define MAXE (MAXS * 8)
+
+/*
+ * The same equations by Gaussian elimination with partial pivoting, after
+ * dropping the states that cannot reach the target (h = 0 there: the least
+ * solution), so that the remaining system is non-singular.
+ */
+static void
+solve_dense(int n, const int64_t *row_start, const int32_t *dest,
+			const uint32_t *label, const double *prob, uint32_t target,
+			uint32_t removed, double *h)
+{
+	double		a[MAXS][MAXS + 1];
+	int			can[MAXS];
+	int			changed = 1;
+	int			i,
+				j,
+				r;
+	int64_t		e;
+
+	/* which states can reach the target */
+	for (i = 0; i < n; i++)
+		can[i] = 0;
+	while (changed)
+	{
+		changed = 0;
+		for (i = 0; i < n; i++)
+		{
+			if (can[i])
+				continue;
+			for (e = row_start[i]; e < row_start[i + 1]; e++)
+			{
+				if (label[e] == removed || prob[e] <= 0)
+					continue;
+				if (label[e] == target || (dest[e] >= 0 && can[dest[e]]))
+				{
+					can[i] = 1;
+					changed = 1;
+					break;
+				}
+			}
+		}
+	}
+	for (i = 0; i < n; i++)
+	{
+		for (j = 0; j <= n; j++)
+			a[i][j] = 0;
+		a[i][i] = 1;
+		if (!can[i])
+			continue;
+		for (e = row_start[i]; e < row_start[i + 1]; e++)
+		{
+			if (label[e] == removed)
+				continue;
+			if (label[e] == target)
+				a[i][n] += prob[e];
+			else if (dest[e] >= 0 && can[dest[e]])
+				a[i][dest[e]] -= prob[e];
+		}
+	}
+	for (i = 0; i < n; i++)
+	{
+		int			best = i;
+
+		for (r = i + 1; r < n; r++)
+			if (fabs(a[r][i]) > fabs(a[best][i]))
+				best = r;
+		for (j = 0; j <= n; j++)
+		{
+			double		t = a[i][j];
+
+			a[i][j] = a[best][j];
+			a[best][j] = t;
+		}
+		for (r = 0; r < n; r++)
+		{
+			double		f;
+
+			if (r == i || a[r][i] == 0)
+				continue;
+			f = a[r][i] / a[i][i];
+			for (j = i; j <= n; j++)
+				a[r][j] -= f * a[i][j];
+		}
+	}
+	for (i = 0; i < n; i++)
+		h[i] = a[i][n] / a[i][i];
+}
+
+static void
+check_solver(long cases, uint64_t *seed)
+{
+	long		c;
+
+	for (c = 0; c < cases; c++)
+	{
+		int			n = 1 + next_random(seed) % MAXS;
+		int64_t		row_start[MAXS + 1];
+		int32_t		dest[MAXE];
+		uint32_t	label[MAXE];
+		double		prob[MAXE];
+		double		h[MAXS],
+					ref[MAXS];
+		uint32_t	target = 1 + next_random(seed) % 4;
+		uint32_t	removed = next_random(seed) % 3 == 0 ? 1 + next_random(seed) % 4 : UINT32_MAX;
+		int64_t		e = 0;
+		int			s,
+					i,
+					sweeps;
+		double		worst = 0;
+		CxChain		chain;
+
+		for (s = 0; s < n; s++)
+		{
+			int			m = 1 + next_random(seed) % 6;
+			double		total = 0;
+
+			row_start[s] = e;
+			for (i = 0; i < m; i++)
+			{
+				uint64_t	r = next_random(seed);
+
+				label[e] = 1 + r % 4;
+				/* mostly to a state, sometimes the end; self-loops included */
+				dest[e] = (r >> 8) % 5 == 0 ? CX_CHAIN_END : (int32_t) ((r >> 16) % n);
+				prob[e] = 1 + (double) ((r >> 24) % 100);
+				total += prob[e];
+				e++;
+			}
+			for (i = (int) row_start[s]; i < e; i++)
+				prob[i] /= total;
+		}
+		row_start[n] = e;
+		chain.nstates = n;
+		chain.row_start = row_start;
+		chain.dest = dest;
+		chain.label = label;
+		chain.prob = prob;
+		if (removed != UINT32_MAX && c % 2 == 0)
+		{
+			/* warm: from the solution without the removal */
+			cx_chain_solve(&chain, target, UINT32_MAX, false, h);
+			sweeps = cx_chain_solve(&chain, target, removed, true, h);
+		}
+		else
+			sweeps = cx_chain_solve(&chain, target, removed, false, h);
+		solve_dense(n, row_start, dest, label, prob, target, removed, ref);
+		for (s = 0; s < n; s++)
+			if (fabs(h[s] - ref[s]) > worst)
+				worst = fabs(h[s] - ref[s]);
+		/* a chain that loops with probability near 1 may need many sweeps */
+		if (!(sweeps > 0 && worst < 1e-9))
+			fprintf(stderr, "n=%d sweeps=%d worst=%g removed=%u warm=%d\n", n, sweeps, worst, removed, (int) (removed != UINT32_MAX && c % 2 == 0));
+		check(sweeps > 0 && worst < 1e-9, "solver vs Gaussian elimination", c);
+	}
+}
+
+/* ---------- the parser ---------- */
+
+typedef struct Collected
+{
+	int			k;
+	int			entries;
+	char		text[8192];		/* each entry re-written, for comparison */
+	size_t		len;
+} Collected;
+
+static bool
+on_header(void *arg, int k, const char *time_text, size_t time_len)
+{
+	Collected  *col = (Collected *) arg;
+
+	(void) time_text;
+	(void) time_len;
+	col->k = k;
+	return true;
+}
+
+static void
+append_state(Collected *col, const CxModelState *s, char sentinel)
+{
+	if (s->len == 0)
+		col->text[col->len++] = sentinel;
+	else
+		col->len += cx_model_write_label(col->text + col->len, s->label, s->len);
+}
+
+static bool
+on_entry(void *arg, const CxModelState *context, const CxModelState *next,
+		 int64_t count, size_t offset)
+{
+	Collected  *col = (Collected *) arg;
+	int			j;
+
+	(void) offset;
+	if (col->len > sizeof(col->text) - 2000)
+		return false;
+	col->text[col->len++] = '(';
+	for (j = 0; j < col->k; j++)
+	{
+		if (j > 0)
+			col->text[col->len++] = ',';
+		append_state(col, &context[j], '^');
+	}
+	col->text[col->len++] = ')';
+	append_state(col, next, '$');
+	col->len += sprintf(col->text + col->len, ":%lld;", (long long) count);
+	col->entries++;
+	return true;
+}
+
+static CxModelParseError
+parse(const char *text, Collected *col, size_t *offset)
+{
+	static char scratch[65536];
+
+	memset(col, 0, sizeof(*col));
+	return cx_model_parse(text, strlen(text), scratch, on_header, on_entry, col, offset);
+}
+
+static void
+check_parser_cases(void)
+{
+	static const struct
+	{
+		const char *text;
+		CxModelParseError expected;
+		int			entries;
+	}			cases[] = {
+		{"v1 k=1 {}", CX_MODEL_OK, 0},
+		{"  v1   k=2 {(^, ^) -> \"a\": 3, (^,\"a\")->$:3 }  ", CX_MODEL_OK, 2},
+		{"v1 k=1 active_after=\"2024-01-01 00:00:00+00\" {(\"a\\\"b\") -> $: 1}", CX_MODEL_OK, 1},
+		{"v1 k=4 {(^, ^, ^, \"x\") -> \"y\": 9223372036854775807}", CX_MODEL_OK, 1},
+		{"", CX_MODEL_EXPECTED_VERSION, 0},
+		{"v1k=1 {}", CX_MODEL_EXPECTED_K, 0},
+		{"v1 k=0 {}", CX_MODEL_BAD_K, 0},
+		{"v1 k=12 {}", CX_MODEL_BAD_K, 0},
+		{"v1 k=1 active_after=x {}", CX_MODEL_EXPECTED_TIME, 0},
+		{"v1 k=1 (^) -> $: 1", CX_MODEL_EXPECTED_BRACE, 0},
+		{"v1 k=1 {^ -> $: 1}", CX_MODEL_EXPECTED_PAREN, 0},
+		{"v1 k=1 {(a) -> $: 1}", CX_MODEL_EXPECTED_STATE, 0},
+		{"v1 k=1 {(\"a) -> $: 1}", CX_MODEL_UNCLOSED_QUOTE, 0},
+		{"v1 k=1 {(\"\") -> $: 1}", CX_MODEL_EMPTY_LABEL, 0},
+		{"v1 k=2 {(^) -> $: 1}", CX_MODEL_CONTEXT_LENGTH, 0},
+		{"v1 k=1 {(^, ^) -> $: 1}", CX_MODEL_CONTEXT_LENGTH, 0},
+		{"v1 k=2 {(\"a\", ^) -> $: 1}", CX_MODEL_START_PLACE, 0},
+		{"v1 k=1 {(^) -> ^: 1}", CX_MODEL_START_PLACE, 0},
+		{"v1 k=1 {($) -> $: 1}", CX_MODEL_END_PLACE, 0},
+		{"v1 k=1 {(^) $: 1}", CX_MODEL_EXPECTED_ARROW, 0},
+		{"v1 k=1 {(^) -> $ 1}", CX_MODEL_EXPECTED_COUNT, 0},
+		{"v1 k=1 {(^) -> $: 0}", CX_MODEL_BAD_COUNT, 0},
+		{"v1 k=1 {(^) -> $: 9223372036854775808}", CX_MODEL_BAD_COUNT, 0},
+		{"v1 k=1 {(^) -> $: 1 (^) -> $: 1}", CX_MODEL_EXPECTED_SEPARATOR, 0},
+		{"v1 k=1 {(^) -> $: 1} x", CX_MODEL_TRAILING, 0},
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		Collected	col;
+		size_t		offset = 0;
+		CxModelParseError err = parse(cases[i].text, &col, &offset);
+
+		check(err == cases[i].expected && (err != CX_MODEL_OK || col.entries == cases[i].entries) &&
+			  offset <= strlen(cases[i].text), cases[i].text, (long) i);
+	}
+	/* a label longer than 255 bytes */
+	{
+		char		text[600];
+		Collected	col;
+		size_t		offset;
+
+		sprintf(text, "v1 k=1 {(\"%0300d\") -> $: 1}", 0);
+		check(parse(text, &col, &offset) == CX_MODEL_LABEL_TOO_LONG, "long label", 0);
+	}
+}
+
+/* Random models written out and read back: the same transitions. */
+static void
+check_parser_round_trip(long cases, uint64_t *seed)
+{
+	static const char alphabet[] = "ab\"\\^$(), :->{}x\xc3\xa9 ";
+	long		c;
+
+	for (c = 0; c < cases; c++)
+	{
+		char		text[16384];
+		char		want[8192];
+		size_t		len = 0,
+					want_len = 0;
+		int			k = 1 + next_random(seed) % 4;
+		int			n = next_random(seed) % 6;
+		int			i,
+					j;
+		Collected	col;
+		size_t		offset;
+
+		len += sprintf(text, "v1 k=%d {", k);
+		for (i = 0; i < n; i++)
+		{
+			int			pad = next_random(seed) % (k + 1);
+
+			len += sprintf(text + len, i ? ", (" : "(");
+			want[want_len++] = '(';
+			for (j = 0; j < k; j++)
+			{
+				if (j > 0)
+				{
+					text[len++] = ',';
+					want[want_len++] = ',';
+				}
+				if (j < pad)
+				{
+					text[len++] = '^';
+					want[want_len++] = '^';
+				}
+				else
+				{
+					char		label[8];
+					int			m = 1 + next_random(seed) % 6,
+								q;
+
+					for (q = 0; q < m; q++)
+						label[q] = alphabet[next_random(seed) % (sizeof(alphabet) - 1)];
+					len += cx_model_write_label(text + len, label, m);
+					want_len += cx_model_write_label(want + want_len, label, m);
+				}
+			}
+			len += sprintf(text + len, ") -> $: %d", i + 1);
+			want_len += sprintf(want + want_len, ")$:%d;", i + 1);
+		}
+		text[len++] = '}';
+		text[len] = '\0';
+		want[want_len] = '\0';
+		check(parse(text, &col, &offset) == CX_MODEL_OK && col.k == k && col.entries == n &&
+			  col.len == want_len && memcmp(col.text, want, want_len) == 0, "round trip", c);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	long		cases = argc > 1 ? atol(argv[1]) : 100000;
+	uint64_t	seed = argc > 2 ? strtoull(argv[2], NULL, 10) : 42;
+
+	if (seed == 0)
+		seed = 42;
+	check_solver(cases, &seed);
+	check_parser_cases();
+	check_parser_round_trip(cases, &seed);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed == 0 ? 0 : 1;
+}
