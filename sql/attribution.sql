@@ -143,7 +143,13 @@ INSERT INTO cases (p, at, v, m, expected) VALUES
 	 'a@1=6172839450617283945.061728395 b@2=6172839450617283945.061728394'),
 	-- 38 digits at scale 2, the most
 	('a@2024-01-01 -> b@2024-01-02 -> c@2024-01-03', '2024-01-04', 999999999999999999999999999999999999.99, 'linear',
-	 'a@1=333333333333333333333333333333333333.33 b@2=333333333333333333333333333333333333.33 c@3=333333333333333333333333333333333333.33');
+	 'a@1=333333333333333333333333333333333333.33 b@2=333333333333333333333333333333333333.33 c@3=333333333333333333333333333333333333.33'),
+	-- beyond 64 bits with a scale of 120: 100 zeros after the point, then
+	-- 20 digits (a text buffer sized for 64 characters overflowed here)
+	('a@2024-01-01', '2024-01-04', ('0.' || repeat('0', 100) || '12345678901234567890')::numeric, 'first_touch',
+	 'a@1=0.' || repeat('0', 100) || '12345678901234567890'),
+	(NULL, '2024-01-04', ('0.' || repeat('0', 100) || '12345678901234567890')::numeric, 'linear',
+	 'NULL=0.' || repeat('0', 100) || '12345678901234567890');
 
 -- 11. time_decay never underflows: touches 24 years old with a half-life
 -- of one hour still split the value (2^-210384 relative to now would be 0);

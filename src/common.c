@@ -78,14 +78,15 @@ cx_interval_usec(const Interval *value, const char *what, bool allow_zero)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s \"%s\" is out of range", what,
 						DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(value)))),
-				 errhint("Give a %s of at most a few million years.", what)));
+				 errhint("The %s can be at most about 292,000 years.", what)));
 	if (usec < 0 || (usec == 0 && !allow_zero))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s \"%s\" must be %s zero", what,
 						DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(value))),
 						allow_zero ? "zero or more than" : "greater than"),
-				 errhint("Give a positive interval, for example interval '30 minutes'.")));
+				 errhint(allow_zero ? "Give zero or a positive interval, for example interval '30 minutes'." :
+						 "Give a positive interval, for example interval '30 minutes'.")));
 	return usec;
 }
 

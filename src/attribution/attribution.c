@@ -187,13 +187,20 @@ attr_value_units(Numeric value, int *scale)
 static Datum
 attr_units_numeric(attr_int128 units, int scale)
 {
-	char		buf[64];
-	char	   *p = buf + sizeof(buf);
+	char	   *buf;
+	char	   *p;
 	int			i;
+	Datum		result;
 
 	if (units <= PG_INT64_MAX)
 		return NumericGetDatum(int64_div_fast_to_numeric((int64) units, scale));
-	/* beyond 64 bits: through the text form */
+
+	/*
+	 * Beyond 64 bits: through the text form, which holds up to 39 digits,
+	 * the point and the zeros of a scale that can reach NUMERIC's 16383.
+	 */
+	buf = palloc(Max(scale, ATTR_MAX_UNIT_DIGITS + 1) + 4);
+	p = buf + Max(scale, ATTR_MAX_UNIT_DIGITS + 1) + 4;
 	*--p = '\0';
 	for (i = 0; units != 0 || i <= scale; i++)
 	{
@@ -202,8 +209,11 @@ attr_units_numeric(attr_int128 units, int scale)
 		*--p = (char) ('0' + (int) (units % 10));
 		units /= 10;
 	}
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(p),
-							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	Assert(p >= buf);
+	result = DirectFunctionCall3(numeric_in, CStringGetDatum(p),
+								 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	pfree(buf);
+	return result;
 }
 
 /* One result row: a touch (or NULL for the unattributed row) and its credit. */
