@@ -24,3 +24,12 @@ check_funnel_fast() {
 		"$bin" 200000 42
 }
 cx_check "unit/funnel-fast-pass-vs-exact" check_funnel_fast
+
+check_sequence() {
+	local bin="$CX_TMP/sequence_check"
+	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -I"$CX_ROOT/src/core" -o "$bin" \
+		"$CX_ROOT/test/unit/sequence_check.c" "$CX_ROOT/src/core/sequence_pattern.c" \
+		"$CX_ROOT/src/core/sequence_match.c" &&
+		"$bin" 200000 42
+}
+cx_check "unit/sequence-matcher-vs-backtracking" check_sequence
