@@ -213,7 +213,11 @@ entry_allows(const SeqMatcher *m, const SeqEntry *e, int64_t i, int64_t j)
 
 	if (!e->skip)
 		return j == i + 1;
-	d = m->times[j] - m->times[i];
+	/* times are in order, so d >= 0; saturate rather than overflow */
+	if (m->times[i] < 0 && m->times[j] > INT64_MAX + m->times[i])
+		d = INT64_MAX;
+	else
+		d = m->times[j] - m->times[i];
 	if (d < e->lo || d > e->hi)
 		return false;
 	for (k = 0; k < e->nexcl; k++)

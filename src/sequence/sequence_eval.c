@@ -1,0 +1,122 @@
+/*
+ * sequence_eval.c
+ *		Evaluate a compiled sequence pattern over a group's visible rows:
+ *		the canonical order, then the core matcher (sequence_match.c).
+ */
+#include "sequence.h"
+
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/timestamp.h"
+
+/* The most bytes the matcher's trees may take for one group (54000 past it). */
+#define SEQ_MAX_TREE_BYTES	((int64) 1024 * 1024 * 1024)
+
+/* The canonical order: time, then the conditions' mask. */
+static int
+seq_row_cmp(const void *a, const void *b)
+{
+	const SeqRow *x = a;
+	const SeqRow *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	if (x->mask != y->mask)
+		return x->mask < y->mask ? -1 : 1;
+	return 0;
+}
+
+void
+seq_evaluate(const SeqPattern *pattern, SeqRow *rows, int64 n, SeqWant want,
+			 SeqOutcome *out)
+{
+	int64	   *times;
+	uint64	   *masks;
+	int64		i;
+	int64		size = 1;
+	SeqMatcher *m;
+	SeqMatch	match;
+	bool		sorted = true;
+
+	memset(out, 0, sizeof(*out));
+	if (n == 0)
+		return;
+	for (i = 1; i < n && sorted; i++)
+		sorted = seq_row_cmp(&rows[i - 1], &rows[i]) <= 0;
+	if (!sorted)
+		qsort(rows, n, sizeof(SeqRow), seq_row_cmp);
+	while (size < n)
+		size <<= 1;
+	if (size * 8 * pattern->nconsume > SEQ_MAX_TREE_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a sequence pattern with %d atoms cannot be matched over %lld events",
+						pattern->nconsume, (long long) n),
+				 errdetail("Matching takes 8 bytes per event and atom (events rounded up to a power of two), at most 1 GB."),
+				 errhint("Split the group, or use a pattern with fewer atoms.")));
+	times = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+	masks = palloc_extended(sizeof(uint64) * n, MCXT_ALLOC_HUGE);
+	for (i = 0; i < n; i++)
+	{
+		times[i] = rows[i].ts;
+		masks[i] = rows[i].mask;
+	}
+	m = seq_matcher_new(pattern, times, masks, n, &seq_backend_hooks);
+	switch (want)
+	{
+		case SEQ_WANT_MATCH:
+			out->matched = seq_find(m, 0, &match, NULL, NULL);
+			break;
+		case SEQ_WANT_COUNT:
+			out->count = seq_count(m);
+			out->matched = out->count > 0;
+			break;
+		case SEQ_WANT_EVENTS:
+			{
+				int64	   *consumed = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+				int64		nconsumed = 0;
+
+				out->matched = seq_find(m, 0, &match, consumed, &nconsumed);
+				if (out->matched)
+				{
+					out->nevents = nconsumed;
+					out->events = palloc_extended(sizeof(TimestampTz) * Max(nconsumed, 1),
+												  MCXT_ALLOC_HUGE);
+					for (i = 0; i < nconsumed; i++)
+						out->events[i] = times[consumed[i]];
+				}
+				pfree(consumed);
+			}
+			break;
+		case SEQ_WANT_BOUNDS:
+			out->matched = seq_find(m, 0, &match, NULL, NULL);
+			if (out->matched)
+			{
+				out->first_ts = times[match.first];
+				out->last_ts = times[match.last];
+			}
+			break;
+	}
+	seq_matcher_free(m);
+	pfree(times);
+	pfree(masks);
+}
+
+Datum
+seq_events_datum(const SeqOutcome *out)
+{
+	Datum	   *elems;
+	int64		i;
+	ArrayType  *result;
+
+	if (out->nevents == 0)
+		return PointerGetDatum(construct_empty_array(TIMESTAMPTZOID));
+	elems = palloc_extended(sizeof(Datum) * out->nevents, MCXT_ALLOC_HUGE);
+	for (i = 0; i < out->nevents; i++)
+		elems[i] = TimestampTzGetDatum(out->events[i]);
+	result = construct_array(elems, (int) out->nevents, TIMESTAMPTZOID, sizeof(TimestampTz),
+							 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+	pfree(elems);
+	return PointerGetDatum(result);
+}
