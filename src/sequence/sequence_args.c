@@ -64,7 +64,7 @@ seq_pattern_error(const char *bytes, int len, const SeqErrorInfo *err)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("sequence pattern \"%s\" is too large", quoted),
-					 errdetail("%s%s.", err->message,
+					 errdetail("%c%s%s.", pg_toupper((unsigned char) err->message[0]), err->message + 1,
 							   err->position > 0 ? psprintf(" (at character %d)", err->position) : "")));
 	}
 }
