@@ -352,27 +352,30 @@ sequence_serialize(PG_FUNCTION_ARGS)
 	if (state->keep_all)
 		size += (Size) state->count * 4 + state->label_used;
 	result = cx_bytea_writer(size, &buf);
-	pq_sendbyte(&buf, SEQ_STATE_VERSION);
-	pq_sendbyte(&buf, (state->by_event ? SEQ_FLAG_BY_EVENT : 0) |
-				(state->keep_all ? SEQ_FLAG_KEEP_ALL : 0));
-	pq_sendint32(&buf, state->nconds);
-	pq_sendint64(&buf, state->steps_hash);
-	pq_sendint32(&buf, state->pattern_len);
-	pq_sendbytes(&buf, state->pattern, state->pattern_len);
-	pq_sendint64(&buf, state->count);
+	/* pq_write*: the bytea has exactly size bytes, no room to grow */
+	pq_writeint8(&buf, SEQ_STATE_VERSION);
+	pq_writeint8(&buf, (state->by_event ? SEQ_FLAG_BY_EVENT : 0) |
+				 (state->keep_all ? SEQ_FLAG_KEEP_ALL : 0));
+	pq_writeint32(&buf, state->nconds);
+	pq_writeint64(&buf, state->steps_hash);
+	pq_writeint32(&buf, state->pattern_len);
+	memcpy(buf.data + buf.len, state->pattern, state->pattern_len);
+	buf.len += state->pattern_len;
+	pq_writeint64(&buf, state->count);
 	for (i = 0; i < state->count; i++)
 	{
-		pq_sendint64(&buf, state->rows[i].ts);
-		pq_sendint64(&buf, state->rows[i].mask);
+		pq_writeint64(&buf, state->rows[i].ts);
+		pq_writeint64(&buf, state->rows[i].mask);
 	}
 	if (state->keep_all)
 		for (i = 0; i < state->count; i++)
 		{
-			pq_sendint32(&buf, state->labels[i].len);
-			pq_sendbytes(&buf, state->label_bytes + state->labels[i].offset,
-						 state->labels[i].len);
+			pq_writeint32(&buf, state->labels[i].len);
+			memcpy(buf.data + buf.len, state->label_bytes + state->labels[i].offset,
+				   state->labels[i].len);
+			buf.len += state->labels[i].len;
 		}
-	Assert(buf.len == size);
+	Assert((Size) buf.len == size);
 	PG_RETURN_BYTEA_P(result);
 }
 
