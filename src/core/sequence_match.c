@@ -173,7 +173,8 @@ entry_ranges(const SeqMatcher *m, const SeqEntry *e, int64_t i,
 	int			k;
 	int			nr = 0;
 
-	a = lower_bound(t, i + 1, m->n, sat_add(t[i], e->lo));
+	/* times are in order: no search for the bounds a plain .* leaves open */
+	a = e->lo == 0 ? i + 1 : lower_bound(t, i + 1, m->n, sat_add(t[i], e->lo));
 	if (e->hi == INT64_MAX)
 		b = m->n - 1;
 	else
