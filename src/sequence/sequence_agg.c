@@ -30,13 +30,21 @@ typedef struct SeqLabel
 	int32		len;
 } SeqLabel;
 
+/*
+ * A group's state: one allocation holding the header and the first
+ * SEQ_INLINE_ROWS rows (most customers have a few dozen rows or fewer);
+ * past them the rows move to an array of their own, doubling.
+ */
+#define SEQ_INLINE_ROWS 10
+
 typedef struct SeqState
 {
 	int64		count;
 	int64		capacity;
-	SeqRow	   *rows;
+	SeqRow	   *rows;			/* inline_rows, or an array of its own */
 	SeqLabel   *labels;			/* keep_all: one per row */
 	char	   *label_bytes;	/* keep_all: the labels, concatenated */
+	int64		label_capacity; /* of labels */
 	int64		label_used;
 	int64		label_size;
 	int32		nconds;			/* conditions, or elements of the steps array */
@@ -44,8 +52,15 @@ typedef struct SeqState
 	bool		keep_all;		/* sequence_next / sequence_previous */
 	uint64		steps_hash;		/* event form: hash of the steps array */
 	int32		pattern_len;
-	char	   *pattern;
+	/* the call site's copy when the pattern is a constant, else the group's */
+	const char *pattern;
+	SeqRow		inline_rows[SEQ_INLINE_ROWS];
 } SeqState;
+
+/* The state's size, declared as SSPACE in sql/cx_journey--0.2.0--0.3.0.sql. */
+#define SEQ_STATE_SPACE 256
+StaticAssertDecl(sizeof(SeqState) <= SEQ_STATE_SPACE,
+				 "SEQ_STATE_SPACE must hold the state with its inline rows");
 
 /* Most label bytes one sequence_next group keeps (54000 past it). */
 #define SEQ_MAX_LABEL_BYTES ((int64) 512 * 1024 * 1024)
@@ -68,19 +83,32 @@ seq_agg_cache(FunctionCallInfo fcinfo)
 	return (SeqAggCache *) fcinfo->flinfo->fn_extra;
 }
 
+/*
+ * A new state.  pattern is kept as given when shared (a constant pattern:
+ * the call site's copy lives as long as the query), else copied.
+ */
 static SeqState *
-seq_state_new(MemoryContext cxt, const char *pattern, int len, int nconds,
-			  bool by_event, bool keep_all, uint64 steps_hash)
+seq_state_new(MemoryContext cxt, const char *pattern, int len, bool shared,
+			  int nconds, bool by_event, bool keep_all, uint64 steps_hash)
 {
 	SeqState   *state = MemoryContextAllocZero(cxt, sizeof(SeqState));
 
-	state->pattern = MemoryContextAlloc(cxt, len + 1);
-	memcpy(state->pattern, pattern, len);
+	if (shared)
+		state->pattern = pattern;
+	else
+	{
+		char	   *copy = MemoryContextAlloc(cxt, len + 1);
+
+		memcpy(copy, pattern, len);
+		state->pattern = copy;
+	}
 	state->pattern_len = len;
 	state->nconds = nconds;
 	state->by_event = by_event;
 	state->keep_all = keep_all;
 	state->steps_hash = steps_hash;
+	state->rows = state->inline_rows;
+	state->capacity = SEQ_INLINE_ROWS;
 	return state;
 }
 
@@ -94,23 +122,31 @@ seq_state_reserve(MemoryContext cxt, SeqState *state, int64 need, const char *fn
 		return;
 	seq_check_rows(need, fname);
 	cap = cx_grow_capacity(state->capacity, need, 8, SEQ_MAX_EVENTS);
-	if (state->rows == NULL)
-		state->rows = MemoryContextAllocExtended(cxt, sizeof(SeqRow) * cap, MCXT_ALLOC_HUGE);
+	if (state->rows == state->inline_rows)
+	{
+		SeqRow	   *rows = MemoryContextAllocExtended(cxt, sizeof(SeqRow) * cap, MCXT_ALLOC_HUGE);
+
+		memcpy(rows, state->inline_rows, sizeof(SeqRow) * state->count);
+		state->rows = rows;
+	}
 	else
 		state->rows = repalloc_huge(state->rows, sizeof(SeqRow) * cap);
-	if (state->keep_all)
-	{
-		if (state->labels == NULL)
-			state->labels = MemoryContextAllocExtended(cxt, sizeof(SeqLabel) * cap, MCXT_ALLOC_HUGE);
-		else
-			state->labels = repalloc_huge(state->labels, sizeof(SeqLabel) * cap);
-	}
 	state->capacity = cap;
 }
 
 static void
 seq_state_add_label(MemoryContext cxt, SeqState *state, const char *bytes, int len)
 {
+	/* the labels array follows the rows' capacity */
+	if (state->labels == NULL || state->label_capacity < state->capacity)
+	{
+		if (state->labels == NULL)
+			state->labels = MemoryContextAllocExtended(cxt, sizeof(SeqLabel) * state->capacity,
+													   MCXT_ALLOC_HUGE);
+		else
+			state->labels = repalloc_huge(state->labels, sizeof(SeqLabel) * state->capacity);
+		state->label_capacity = state->capacity;
+	}
 	if (state->label_used + len > state->label_size)
 	{
 		int64		size = Max(state->label_size * 2, 256);
@@ -207,30 +243,39 @@ seq_transition(FunctionCallInfo fcinfo, bool by_event, bool keep_all)
 		cache->steps_constant = by_event && get_fn_expr_arg_stable(fcinfo->flinfo, 4);
 		cache->checked = true;
 	}
-	seq_pattern_arg(fcinfo, 1, &pattern, &len);
-	if (by_event)
+	if (!PG_ARGISNULL(0) && cache->pattern_constant && (!by_event || cache->steps_constant))
 	{
-		seq_steps_arg(fcinfo, 4, &cache->pc);
-		nconds = cache->pc.steps.count;
+		/* constant pattern and steps: checked on the group's first row */
+		state = (SeqState *) PG_GETARG_POINTER(0);
+		nconds = state->nconds;
 	}
 	else
-		nconds = PG_NARGS() - 3;
-	/* compiled once per distinct pattern: a bad one fails on the first row */
-	seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, pattern, len, nconds);
-
-	if (PG_ARGISNULL(0))
-		state = seq_state_new(aggcxt, pattern, len, nconds, by_event, keep_all,
-							  by_event ? cache->pc.steps_hash : 0);
-	else
 	{
-		state = (SeqState *) PG_GETARG_POINTER(0);
-		/* every row, even one that is skipped, agrees with its group */
-		if (!cache->pattern_constant || (by_event && !cache->steps_constant))
+		seq_pattern_arg(fcinfo, 1, &pattern, &len);
+		if (by_event)
+		{
+			seq_steps_arg(fcinfo, 4, &cache->pc);
+			nconds = cache->pc.steps.count;
+		}
+		else
+			nconds = PG_NARGS() - 3;
+		/* compiled once per distinct pattern: a bad one fails on the first row */
+		seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, pattern, len, nconds);
+
+		if (PG_ARGISNULL(0))
+			state = seq_state_new(aggcxt, cache->pattern_constant ? cache->pc.text : pattern,
+								  len, cache->pattern_constant, nconds, by_event, keep_all,
+								  by_event ? cache->pc.steps_hash : 0);
+		else
+		{
+			state = (SeqState *) PG_GETARG_POINTER(0);
+			/* every row, even one that is skipped, agrees with its group */
 			if (state->pattern_len != len || memcmp(state->pattern, pattern, len) != 0 ||
 				state->nconds != nconds ||
 				state->steps_hash != (by_event ? cache->pc.steps_hash : 0))
 				seq_state_mismatch(state, pattern, len, nconds,
 								   by_event ? cache->pc.steps_hash : 0);
+		}
 	}
 
 	/* a NULL time skips the row */
@@ -418,7 +463,7 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 	if (pattern_len < 0 || pattern_len > SEQ_MAX_PATTERN ||
 		pattern_len > buf.len - buf.cursor)
 		cx_bad_state(agg, "pattern of %d bytes", pattern_len);
-	state = seq_state_new(aggcxt, pq_getmsgbytes(&buf, pattern_len), pattern_len, nconds,
+	state = seq_state_new(aggcxt, pq_getmsgbytes(&buf, pattern_len), pattern_len, false, nconds,
 						  (flags & SEQ_FLAG_BY_EVENT) != 0,
 						  (flags & SEQ_FLAG_KEEP_ALL) != 0, steps_hash);
 	if (buf.len - buf.cursor < 8)

@@ -24,6 +24,8 @@ done
 PATTERN='(?1).*(?2).*(?t<=3600)(?3)'
 read -r f1 c1 r1 <<<"$(bench_pair "$FLOOR_SQL" "SELECT count(*) FILTER (WHERE m) FROM (SELECT customer_id, sequence_match('$PATTERN', ts, kind = 'visit', kind = 'add_to_cart', kind = 'purchase') AS m FROM events GROUP BY customer_id) s")"
 echo "sequence_match over all customers (conditions): ${c1} ms vs GROUP BY floor ${f1} ms: ratio $r1 (target <= 1.3)"
+read -r f0 c0 r0 <<<"$(bench_pair "$FLOOR_SQL" "SELECT count(*) FILTER (WHERE l = 3) FROM (SELECT customer_id, window_funnel(interval '1 hour', ts, kind = 'visit', kind = 'add_to_cart', kind = 'purchase') AS l FROM events GROUP BY customer_id) s")"
+echo "  for comparison, window_funnel with the same conditions: ${c0} ms vs GROUP BY floor ${f0} ms: ratio $r0"
 read -r f2 c2 r2 <<<"$(bench_pair "$FLOOR_SQL" "SELECT count(*) FILTER (WHERE m) FROM (SELECT customer_id, sequence_match('$PATTERN', ts, kind, ARRAY['visit', 'add_to_cart', 'purchase']) AS m FROM events GROUP BY customer_id) s")"
 echo "sequence_match over all customers (event form): ${c2} ms vs GROUP BY floor ${f2} ms: ratio $r2 (target <= 1.3)"
 read -r f3 c3 r3 <<<"$(bench_pair "SELECT sum(length(p)) FROM paths" "SELECT count(*) FILTER (WHERE sequence_match(p, '$PATTERN', ARRAY['visit', 'add_to_cart', 'purchase'])) FROM paths")"
