@@ -239,8 +239,9 @@ seq_transition(FunctionCallInfo fcinfo, bool by_event, bool keep_all)
 								bad + 1, OidIsValid(type) ? format_type_be(type) : "unknown"),
 						 errhint("Write each condition as a boolean, for example kind = 'purchase'.")));
 		}
-		cache->pattern_constant = get_fn_expr_arg_stable(fcinfo->flinfo, 1);
-		cache->steps_constant = by_event && get_fn_expr_arg_stable(fcinfo->flinfo, 4);
+		/* asked of the aggregate call: the transition's own arguments are placeholders */
+		cache->pattern_constant = funnel_arg_constant(fcinfo, 1);
+		cache->steps_constant = by_event && funnel_arg_constant(fcinfo, 4);
 		cache->checked = true;
 	}
 	if (!PG_ARGISNULL(0) && cache->pattern_constant && (!by_event || cache->steps_constant))

@@ -14,7 +14,7 @@
 #define SEQ_MAX_TREE_BYTES	((int64) 1024 * 1024 * 1024)
 
 /* The canonical order: time, then the conditions' mask. */
-static int
+static inline int
 seq_row_cmp(const void *a, const void *b)
 {
 	const SeqRow *x = a;
@@ -44,7 +44,23 @@ seq_evaluate(const SeqPattern *pattern, SeqRow *rows, int64 n, SeqWant want,
 		return;
 	for (i = 1; i < n && sorted; i++)
 		sorted = seq_row_cmp(&rows[i - 1], &rows[i]) <= 0;
-	if (!sorted)
+	if (!sorted && n <= 32)
+	{
+		/* most groups are small: insertion sort beats qsort's calls */
+		for (i = 1; i < n; i++)
+		{
+			SeqRow		row = rows[i];
+			int64		j = i;
+
+			while (j > 0 && seq_row_cmp(&rows[j - 1], &row) > 0)
+			{
+				rows[j] = rows[j - 1];
+				j--;
+			}
+			rows[j] = row;
+		}
+	}
+	else if (!sorted)
 		qsort(rows, n, sizeof(SeqRow), seq_row_cmp);
 	while (size < n)
 		size <<= 1;
