@@ -36,7 +36,11 @@ struct SeqMatcher
 	const uint64_t *masks;
 	int64_t		n;
 	int64_t		size;			/* leaves per tree: a power of two >= n */
+	int64_t		tree_capacity;	/* the size the trees were allocated for */
 	int32_t    *trees;			/* nconsume trees of 2 * size values */
+	bool	   *needs_tree;		/* per consuming state: a time condition reads
+								 * ranges of it (else only its leaves are kept) */
+	int32_t    *sufmin;			/* per consuming state: min of V over j > i */
 	/* forward walk scratch */
 	int		   *thread_space;	/* the one allocation of the four below */
 	int		   *threads;
@@ -205,6 +209,13 @@ entry_ranges(const SeqMatcher *m, const SeqEntry *e, int64_t i,
 	return nr;
 }
 
+/* A skip without a time constraint: any later event (a plain .*). */
+static inline bool
+entry_plain(const SeqEntry *e)
+{
+	return e->lo == 0 && e->hi == INT64_MAX && e->nexcl == 0;
+}
+
 /* Whether entry e allows consuming j right after i (j > i). */
 static bool
 entry_allows(const SeqMatcher *m, const SeqEntry *e, int64_t i, int64_t j)
@@ -236,10 +247,41 @@ satisfies(const SeqMatcher *m, int c, int64_t j)
 }
 
 SeqMatcher *
-seq_matcher_new(const SeqPattern *pat, const int64_t *times,
-				const uint64_t *masks, int64_t n, const SeqHooks *hooks)
+seq_matcher_create(const SeqPattern *pat, const SeqHooks *hooks)
 {
 	SeqMatcher *m = hooks->alloc(sizeof(SeqMatcher));
+	int			nc = pat->nconsume;
+
+	memset(m, 0, sizeof(SeqMatcher));
+	m->pat = pat;
+	m->hooks = hooks;
+	m->thread_space = hooks->alloc(sizeof(int) * (nc + 1) * 4);
+	m->seen = hooks->alloc(sizeof(uint32_t) * (nc + 1));
+	memset(m->seen, 0, sizeof(uint32_t) * (nc + 1));
+	m->sufmin = hooks->alloc(sizeof(int32_t) * (nc + 1));
+	m->needs_tree = hooks->alloc(sizeof(bool) * (nc + 1));
+	memset(m->needs_tree, 0, sizeof(bool) * (nc + 1));
+	{
+		int			k;
+
+		/*
+		 * Range minima are needed where a time condition bounds the gap, and
+		 * for the forward walk's searches under a window (its deadline
+		 * varies); otherwise a plain .* needs only "the next event with a
+		 * completion", kept where the tree's inner nodes would be.
+		 */
+		for (k = 0; k < pat->nentries; k++)
+			if (pat->entries[k].skip && (!entry_plain(&pat->entries[k]) || pat->has_window))
+				m->needs_tree[pat->entries[k].target] = true;
+	}
+	return m;
+}
+
+void
+seq_matcher_load(SeqMatcher *m, const int64_t *times, const uint64_t *masks, int64_t n)
+{
+	const SeqPattern *pat = m->pat;
+	const SeqHooks *hooks = m->hooks;
 	int64_t		size = 1;
 	int			nc = pat->nconsume;
 	int64_t		i;
@@ -247,25 +289,38 @@ seq_matcher_new(const SeqPattern *pat, const int64_t *times,
 	int64_t		ra[SEQ_MAX_GATES + 1],
 				rb[SEQ_MAX_GATES + 1];
 
-	memset(m, 0, sizeof(SeqMatcher));
-	m->pat = pat;
-	m->hooks = hooks;
 	m->times = times;
 	m->masks = masks;
 	m->n = n;
-	while (size < n)
-		size <<= 1;
-	m->size = size;
-	m->trees = hooks->alloc(sizeof(int32_t) * 2 * size * nc);
-	for (i = 0; i < 2 * size * nc; i++)
-		m->trees[i] = INF;
-	m->thread_space = hooks->alloc(sizeof(int) * (nc + 1) * 4);
 	m->threads = m->thread_space;
-	m->next_threads = m->threads + nc + 1;
+	m->next_threads = m->thread_space + nc + 1;
 	m->thread_node = m->next_threads + nc + 1;
 	m->next_node = m->thread_node + nc + 1;
-	m->seen = hooks->alloc(sizeof(uint32_t) * (nc + 1));
-	memset(m->seen, 0, sizeof(uint32_t) * (nc + 1));
+	while (size < n)
+		size <<= 1;
+	if (size > m->tree_capacity)
+	{
+		if (m->trees)
+			hooks->release(m->trees);
+		m->trees = NULL;		/* should the allocation fail */
+		m->tree_capacity = 0;
+		m->trees = hooks->alloc(sizeof(int32_t) * 2 * size * (nc > 0 ? nc : 1));
+		m->tree_capacity = size;
+	}
+	m->size = size;
+	for (c = 0; c < nc; c++)
+	{
+		int32_t    *t = tree_of(m, c);
+		int64_t		k;
+
+		if (m->needs_tree[c])
+			for (k = 0; k < 2 * size; k++)
+				t[k] = INF;
+		else
+			for (k = size; k < size + n; k++)
+				t[k] = INF;
+		m->sufmin[c] = INF;
+	}
 
 	for (i = n - 1; i >= 0; i--)
 	{
@@ -278,7 +333,11 @@ seq_matcher_new(const SeqPattern *pat, const int64_t *times,
 			int			k;
 
 			if (!satisfies(m, c, i))
+			{
+				if (!m->needs_tree[c])
+					tree_of(m, c)[i] = i + 1 < n ? tree_of(m, c)[i + 1] : INF;
 				continue;
+			}
 			if (sc->accepts)
 				best = (int32_t) i;
 			else
@@ -297,6 +356,12 @@ seq_matcher_new(const SeqPattern *pat, const int64_t *times,
 								best = v;
 						}
 					}
+					else if (entry_plain(e))
+					{
+						/* any later event: the running minimum */
+						if (m->sufmin[e->target] < best)
+							best = m->sufmin[e->target];
+					}
 					else
 					{
 						int			nr = entry_ranges(m, e, i, ra, rb);
@@ -312,11 +377,66 @@ seq_matcher_new(const SeqPattern *pat, const int64_t *times,
 					}
 				}
 			}
-			if (best != INF)
-				tree_set(tree_of(m, c), size, i, best);
+			if (m->needs_tree[c])
+			{
+				if (best != INF)
+					tree_set(tree_of(m, c), size, i, best);
+			}
+			else
+			{
+				int32_t    *t = tree_of(m, c);
+
+				t[size + i] = best;
+				/* t[i]: the first j >= i with a completion, INF if none */
+				t[i] = best != INF ? (int32_t) i : (i + 1 < n ? t[i + 1] : INF);
+			}
+		}
+		/* every query at i read j > i only: now i joins the minima */
+		for (c = 0; c < nc; c++)
+		{
+			int32_t		v = tree_of(m, c)[size + i];
+
+			if (v < m->sufmin[c])
+				m->sufmin[c] = v;
 		}
 	}
+}
+
+SeqMatcher *
+seq_matcher_new(const SeqPattern *pat, const int64_t *times,
+				const uint64_t *masks, int64_t n, const SeqHooks *hooks)
+{
+	SeqMatcher *m = seq_matcher_create(pat, hooks);
+
+	seq_matcher_load(m, times, masks, n);
 	return m;
+}
+
+size_t
+seq_matcher_bytes(const SeqMatcher *m)
+{
+	return sizeof(int32_t) * 2 * (size_t) m->tree_capacity * (size_t) m->pat->nconsume +
+		(sizeof(int64_t) + sizeof(int) + sizeof(bool)) * (size_t) m->cap_nodes;
+}
+
+void
+seq_matcher_trim(SeqMatcher *m)
+{
+	if (m->trees)
+		m->hooks->release(m->trees);
+	m->trees = NULL;
+	m->tree_capacity = 0;
+	if (m->node_index)
+	{
+		m->hooks->release(m->node_index);
+		m->hooks->release(m->node_parent);
+		m->hooks->release(m->node_cond);
+	}
+	m->node_index = NULL;
+	m->node_parent = NULL;
+	m->node_cond = NULL;
+	m->cap_nodes = 0;
+	m->nnodes = 0;
 }
 
 void
@@ -331,8 +451,11 @@ seq_matcher_free(SeqMatcher *m)
 		hooks->release(m->node_cond);
 	}
 	hooks->release(m->seen);
+	hooks->release(m->sufmin);
+	hooks->release(m->needs_tree);
 	hooks->release(m->thread_space);
-	hooks->release(m->trees);
+	if (m->trees)
+		hooks->release(m->trees);
 	hooks->release(m);
 }
 
@@ -491,6 +614,21 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 				{
 					if (i + 1 < m->n && i + 1 < best && leaf(m, e->target, i + 1) <= deadline)
 						best = i + 1;
+				}
+				else if (entry_plain(e) && !m->needs_tree[e->target])
+				{
+					/*
+					 * No window (a plain .* under a window has a tree): any
+					 * completion is in time, and the first later event with
+					 * one is kept.
+					 */
+					if (i + 1 < m->n)
+					{
+						int32_t		j = tree_of(m, e->target)[i + 1];
+
+						if (j != INF && j < best)
+							best = j;
+					}
 				}
 				else
 				{

@@ -134,6 +134,18 @@ extern SeqMatcher *seq_matcher_new(const SeqPattern *pattern,
 extern void seq_matcher_free(SeqMatcher *m);
 
 /*
+ * The same in two steps, so that one matcher serves many groups: create it
+ * once per pattern, then load each group's events (the backward pass; its
+ * buffers grow as needed and are kept).  seq_matcher_bytes is what the kept
+ * buffers take; seq_matcher_trim frees them (the matcher stays usable).
+ */
+extern SeqMatcher *seq_matcher_create(const SeqPattern *pattern, const SeqHooks *hooks);
+extern void seq_matcher_load(SeqMatcher *m, const int64_t *times, const uint64_t *masks,
+							 int64_t n);
+extern size_t seq_matcher_bytes(const SeqMatcher *m);
+extern void seq_matcher_trim(SeqMatcher *m);
+
+/*
  * The chosen match among the events from index from on (earliest start,
  * then lexicographically earliest consumed events, the shortest).  Returns
  * false when none.  With consumed (room for the match's length, at most

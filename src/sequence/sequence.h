@@ -29,9 +29,14 @@ extern const SeqHooks seq_backend_hooks;
  */
 typedef struct SeqPatternCache
 {
+	MemoryContext cxt;			/* where all of this lives */
 	char	   *text;			/* NULL before the first pattern */
 	int			len;
 	SeqPattern *pattern;
+	SeqMatcher *matcher;		/* of pattern, reused group after group */
+	int64	   *times;			/* the matcher's input, grown by doubling */
+	uint64	   *masks;
+	int64		capacity;
 	StepsArg	steps;			/* event form: the steps last parsed */
 	uint64		steps_hash;		/* a hash of the steps' names */
 } SeqPatternCache;
@@ -81,10 +86,11 @@ typedef struct SeqOutcome
 } SeqOutcome;
 
 /*
- * Evaluate pattern over n visible rows (any order; sorted in place into
- * the canonical order: time, then mask).
+ * Evaluate the cache's pattern (seq_pattern_get first) over n visible rows
+ * (any order; sorted in place into the canonical order: time, then mask),
+ * with the cache's matcher and buffers.
  */
-extern void seq_evaluate(const SeqPattern *pattern, SeqRow *rows, int64 n,
+extern void seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n,
 						 SeqWant want, SeqOutcome *out);
 
 /* The timestamptz[] of an outcome's events. */

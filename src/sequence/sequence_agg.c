@@ -513,11 +513,10 @@ static void
 seq_final_evaluate(FunctionCallInfo fcinfo, SeqState *state, SeqWant want, SeqOutcome *out)
 {
 	SeqAggCache *cache = seq_agg_cache(fcinfo);
-	const SeqPattern *pattern;
 	SeqRow	   *rows = state->rows;
 	int64		n = state->count;
 
-	pattern = seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, state->pattern,
+	(void) seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, state->pattern,
 							  state->pattern_len, state->nconds);
 	if (state->keep_all)
 	{
@@ -530,7 +529,7 @@ seq_final_evaluate(FunctionCallInfo fcinfo, SeqState *state, SeqWant want, SeqOu
 			if (state->rows[i].mask != 0)
 				rows[n++] = state->rows[i];
 	}
-	seq_evaluate(pattern, rows, n, want, out);
+	seq_evaluate(&cache->pc, rows, n, want, out);
 	if (rows != state->rows)
 		pfree(rows);
 }

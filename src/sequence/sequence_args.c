@@ -86,9 +86,13 @@ seq_pattern_get(SeqPatternCache *cache, MemoryContext cxt, const char *bytes,
 			seq_pattern_error(bytes, len, &err);
 		if (cache->text != NULL)
 		{
+			if (cache->matcher != NULL)
+				seq_matcher_free(cache->matcher);
+			cache->matcher = NULL;
 			pfree(cache->text);
 			pfree(cache->pattern);
 		}
+		cache->cxt = cxt;
 		cache->text = MemoryContextAlloc(cxt, len + 1);
 		memcpy(cache->text, bytes, len);
 		cache->len = len;

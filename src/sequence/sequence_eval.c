@@ -27,17 +27,23 @@ seq_row_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* Buffers past this many bytes are freed after each group, not kept. */
+#define SEQ_KEEP_BYTES		((Size) 4 * 1024 * 1024)
+
 void
-seq_evaluate(const SeqPattern *pattern, SeqRow *rows, int64 n, SeqWant want,
+seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 			 SeqOutcome *out)
 {
-	int64	   *times;
-	uint64	   *masks;
+	const SeqPattern *pattern = cache->pattern;
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext old;
 	int64		i;
 	int64		size = 1;
 	SeqMatcher *m;
 	SeqMatch	match;
 	bool		sorted = true;
+	int64	   *consumed = NULL;
+	int64		nconsumed = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (n == 0)
@@ -71,14 +77,36 @@ seq_evaluate(const SeqPattern *pattern, SeqRow *rows, int64 n, SeqWant want,
 						pattern->nconsume, (long long) n),
 				 errdetail("Matching takes 8 bytes per event and atom (events rounded up to a power of two), at most 1 GB."),
 				 errhint("Split the group, or use a pattern with fewer atoms.")));
-	times = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
-	masks = palloc_extended(sizeof(uint64) * n, MCXT_ALLOC_HUGE);
+	if (want == SEQ_WANT_EVENTS)
+		consumed = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+
+	/* the matcher and its input live in the call site's context, reused */
+	old = MemoryContextSwitchTo(cache->cxt);
+	if (cache->capacity < n)
+	{
+		int64		cap = cx_grow_capacity(cache->capacity, n, 64, SEQ_MAX_EVENTS);
+
+		if (cache->times != NULL)
+		{
+			pfree(cache->times);
+			pfree(cache->masks);
+		}
+		cache->times = NULL;
+		cache->masks = NULL;
+		cache->capacity = 0;
+		cache->times = palloc_extended(sizeof(int64) * cap, MCXT_ALLOC_HUGE);
+		cache->masks = palloc_extended(sizeof(uint64) * cap, MCXT_ALLOC_HUGE);
+		cache->capacity = cap;
+	}
 	for (i = 0; i < n; i++)
 	{
-		times[i] = rows[i].ts;
-		masks[i] = rows[i].mask;
+		cache->times[i] = rows[i].ts;
+		cache->masks[i] = rows[i].mask;
 	}
-	m = seq_matcher_new(pattern, times, masks, n, &seq_backend_hooks);
+	if (cache->matcher == NULL)
+		cache->matcher = seq_matcher_create(pattern, &seq_backend_hooks);
+	m = cache->matcher;
+	seq_matcher_load(m, cache->times, cache->masks, n);
 	switch (want)
 	{
 		case SEQ_WANT_MATCH:
@@ -89,34 +117,41 @@ seq_evaluate(const SeqPattern *pattern, SeqRow *rows, int64 n, SeqWant want,
 			out->matched = out->count > 0;
 			break;
 		case SEQ_WANT_EVENTS:
-			{
-				int64	   *consumed = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
-				int64		nconsumed = 0;
-
-				out->matched = seq_find(m, 0, &match, consumed, &nconsumed);
-				if (out->matched)
-				{
-					out->nevents = nconsumed;
-					out->events = palloc_extended(sizeof(TimestampTz) * Max(nconsumed, 1),
-												  MCXT_ALLOC_HUGE);
-					for (i = 0; i < nconsumed; i++)
-						out->events[i] = times[consumed[i]];
-				}
-				pfree(consumed);
-			}
+			out->matched = seq_find(m, 0, &match, consumed, &nconsumed);
 			break;
 		case SEQ_WANT_BOUNDS:
 			out->matched = seq_find(m, 0, &match, NULL, NULL);
 			if (out->matched)
 			{
-				out->first_ts = times[match.first];
-				out->last_ts = times[match.last];
+				out->first_ts = cache->times[match.first];
+				out->last_ts = cache->times[match.last];
 			}
 			break;
 	}
-	seq_matcher_free(m);
-	pfree(times);
-	pfree(masks);
+	MemoryContextSwitchTo(old);
+
+	if (want == SEQ_WANT_EVENTS && out->matched)
+	{
+		out->nevents = nconsumed;
+		out->events = MemoryContextAllocExtended(caller, sizeof(TimestampTz) * Max(nconsumed, 1),
+												 MCXT_ALLOC_HUGE);
+		for (i = 0; i < nconsumed; i++)
+			out->events[i] = cache->times[consumed[i]];
+	}
+	if (consumed != NULL)
+		pfree(consumed);
+
+	/* a huge group's buffers are not kept for the next one */
+	if (seq_matcher_bytes(m) > SEQ_KEEP_BYTES)
+		seq_matcher_trim(m);
+	if ((Size) cache->capacity * 16 > SEQ_KEEP_BYTES)
+	{
+		pfree(cache->times);
+		pfree(cache->masks);
+		cache->times = NULL;
+		cache->masks = NULL;
+		cache->capacity = 0;
+	}
 }
 
 Datum

@@ -43,7 +43,6 @@ seq_path_evaluate(FunctionCallInfo fcinfo, const char *fname, SeqWant want,
 				  PathView *view, SeqOutcome *out)
 {
 	SeqPathCache *cache = seq_path_cache(fcinfo);
-	const SeqPattern *pattern;
 	const char *bytes;
 	int			len;
 	uint64	   *label_masks;
@@ -53,7 +52,7 @@ seq_path_evaluate(FunctionCallInfo fcinfo, const char *fname, SeqWant want,
 
 	seq_pattern_arg(fcinfo, 1, &bytes, &len);
 	seq_steps_arg(fcinfo, 2, &cache->pc);
-	pattern = seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, bytes, len,
+	(void) seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, bytes, len,
 							  cache->pc.steps.count);
 	if (PG_ARGISNULL(0))
 		return false;
@@ -84,7 +83,7 @@ seq_path_evaluate(FunctionCallInfo fcinfo, const char *fname, SeqWant want,
 		rows[n].mask = mask;
 		n++;
 	}
-	seq_evaluate(pattern, rows, n, want, out);
+	seq_evaluate(&cache->pc, rows, n, want, out);
 	pfree(rows);
 	pfree(label_masks);
 	return true;

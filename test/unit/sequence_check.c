@@ -574,6 +574,184 @@ mask_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* ---- long event lists, linear patterns ---- */
+
+/*
+ * Linear patterns over long event lists (up to 600 events, so the matcher's
+ * trees and running minima span many levels), against a depth-first search
+ * with a memo of failures: atom[i] is a condition (0 for '.'), sep[i] what
+ * precedes atom i: 0 adjacent, 1 '.*', 2 a time condition <= gap[i], 3 a
+ * time condition >= gap[i]; a window in half of them.
+ */
+#define LN 600
+static int64_t ltimes[LN];
+static uint64_t lmasks[LN];
+static int	ln;
+static int	latom[4],
+			lsep[4],
+			lnatoms;
+static int64_t lgap[4];
+static int64_t lwindow;
+static bool lhas_window;
+static unsigned char lfail[4][LN];
+
+static bool
+lsat(int a, int j)
+{
+	return latom[a] == 0 || (lmasks[j] >> (latom[a] - 1) & 1);
+}
+
+/* The lexicographically first completion of atoms a.. after event last. */
+static bool
+ldfs(int a, int last, int first, int *path)
+{
+	int			j;
+
+	if (a == lnatoms)
+		return true;
+	if (lfail[a][last])
+		return false;
+	for (j = last + 1; j < ln; j++)
+	{
+		int64_t		d = ltimes[j] - ltimes[last];
+
+		if (lsep[a] == 0 && j > last + 1)
+			break;
+		if (lhas_window && ltimes[j] - ltimes[first] > lwindow)
+			break;
+		if (lsep[a] == 2 && d > lgap[a])
+			break;
+		if (lsep[a] == 3 && d < lgap[a])
+			continue;
+		if (!lsat(a, j))
+			continue;
+		path[a] = j;
+		if (ldfs(a + 1, j, first, path))
+			return true;
+	}
+	/* under a window the failure depends on first: memo only without */
+	if (!lhas_window)
+		lfail[a][last] = 1;
+	return false;
+}
+
+static bool
+lref_find(int from, int *path)
+{
+	int			s;
+
+	for (s = from; s < ln; s++)
+	{
+		if (!lsat(0, s))
+			continue;
+		path[0] = s;
+		if (ldfs(1, s, s, path))
+			return true;
+	}
+	return false;
+}
+
+static long
+long_checks(long cases)
+{
+	long		failed = 0;
+	long		c;
+
+	for (c = 0; c < cases; c++)
+	{
+		char		text[256];
+		size_t		len = 0;
+		SeqErrorInfo err;
+		SeqPattern *pat;
+		SeqMatcher *mt;
+		int			a,
+					k,
+					path[4];
+		int64_t		t = 0;
+		SeqMatch	mm;
+		long		ref_count = 0;
+		int			from = 0;
+
+		ln = 50 + rnd(LN - 50);
+		for (k = 0; k < ln; k++)
+		{
+			t += (int64_t) rnd(3) * 1000000;
+			ltimes[k] = t;
+			lmasks[k] = 1 + rnd(7);
+		}
+		/* canonical order within ties */
+		for (k = 1; k < ln; k++)
+		{
+			int			j = k;
+
+			while (j > 0 && ltimes[j - 1] == ltimes[j] && lmasks[j - 1] > lmasks[j])
+			{
+				uint64_t	x = lmasks[j];
+
+				lmasks[j] = lmasks[j - 1];
+				lmasks[j - 1] = x;
+				j--;
+			}
+		}
+		lnatoms = 2 + rnd(3);
+		lhas_window = rnd(2);
+		lwindow = (int64_t) (5 + rnd(40)) * 1000000;
+		if (lhas_window)
+			len += sprintf(text + len, "(?w<=%lld)", (long long) (lwindow / 1000000));
+		for (a = 0; a < lnatoms; a++)
+		{
+			latom[a] = rnd(5) == 0 ? 0 : 1 + rnd(3);
+			lsep[a] = a == 0 ? 0 : rnd(4);
+			lgap[a] = (int64_t) rnd(20) * 1000000;
+			if (lsep[a] == 1)
+				len += sprintf(text + len, ".*");
+			else if (lsep[a] == 2)
+				len += sprintf(text + len, "(?t<=%lld)", (long long) (lgap[a] / 1000000));
+			else if (lsep[a] == 3)
+				len += sprintf(text + len, "(?t>=%lld)", (long long) (lgap[a] / 1000000));
+			if (latom[a] == 0)
+				len += sprintf(text + len, ".");
+			else
+				len += sprintf(text + len, "(?%d)", latom[a]);
+		}
+		pat = seq_compile(text, len, &hooks, &err);
+		if (pat == NULL)
+		{
+			fprintf(stderr, "long case %ld: %s does not compile: %s\n", c, text, err.message);
+			failed++;
+			continue;
+		}
+		mt = seq_matcher_new(pat, ltimes, lmasks, ln, &hooks);
+		memset(lfail, 0, sizeof(lfail));
+		while (from < ln && lref_find(from, path))
+		{
+			bool		got = seq_find(mt, from, &mm, NULL, NULL);
+
+			if (!got || mm.first != path[0] || mm.last != path[lnatoms - 1])
+			{
+				if (failed < 5)
+					fprintf(stderr, "long case %ld: %s over %d events, search from %d: got %d [%lld,%lld], expected [%d,%d]\n",
+							c, text, ln, from, got, (long long) mm.first, (long long) mm.last,
+							path[0], path[lnatoms - 1]);
+				failed++;
+				break;
+			}
+			ref_count++;
+			from = path[lnatoms - 1] + 1;
+		}
+		if (seq_count(mt) != ref_count)
+		{
+			if (failed < 5)
+				fprintf(stderr, "long case %ld: %s over %d events: count %lld, expected %ld\n",
+						c, text, ln, (long long) seq_count(mt), ref_count);
+			failed++;
+		}
+		seq_matcher_free(mt);
+		free(pat);
+	}
+	return failed;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -664,7 +842,20 @@ main(int argc, char **argv)
 			errors++;
 		else
 		{
-			SeqMatcher *mt = seq_matcher_new(pat, times, masks, n, &hooks);
+			SeqMatcher *mt = seq_matcher_create(pat, &hooks);
+			int64_t		other_times[12];
+			uint64_t	other_masks[12];
+
+			/* a matcher is reused across groups: load another, larger one first */
+			for (k = 0; k < 12; k++)
+			{
+				other_times[k] = (int64_t) k * 500000;
+				other_masks[k] = 1 + (k % 7);
+			}
+			seq_matcher_load(mt, other_times, other_masks, 12);
+			if (seq_count(mt) < 0)
+				abort();
+			seq_matcher_load(mt, times, masks, n);
 			int64_t		consumed[64];
 			int64_t		nconsumed = 0;
 			SeqMatch	mm;
@@ -757,6 +948,14 @@ main(int argc, char **argv)
 	}
 	printf("sequence check: %ld cases (%ld with a match, %ld compile errors as expected, %ld skipped as too large)\n",
 		   passed + failed, matched, errors, skipped);
+	{
+		long		long_cases = cases / 100;
+		long		long_failed = long_checks(long_cases);
+
+		printf("long event lists: %ld cases of 50 to 600 events, %ld failed\n", long_cases, long_failed);
+		passed += long_cases - long_failed;
+		failed += long_failed;
+	}
 	printf("%ld passed, %ld failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }
