@@ -246,6 +246,151 @@ COMMENT ON FUNCTION milestone_level(milestone_path, text[]) IS
 -- END path_refresh
 
 -- BEGIN sequence
+-- Sequence patterns (issue 16, doc/sequences.md): sequence_match,
+-- sequence_count, sequence_match_events over raw rows in the two forms of
+-- window_funnel (conditions, or an event and a steps array), the same
+-- over a stored path, and the step after (sequence_next) or before
+-- (sequence_previous) the chosen match.  The aggregates' transition
+-- functions are not STRICT: a NULL pattern or steps array is an error, a
+-- NULL time skips the row, a NULL condition is false.
+CREATE FUNCTION sequence_transfn(internal, text, timestamptz, VARIADIC "any")
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION sequence_event_transfn(internal, text, timestamptz, text, text[])
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION sequence_next_transfn(internal, text, timestamptz, text, text[])
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION sequence_combinefn(internal, internal)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION sequence_serialize(internal)
+	RETURNS bytea AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION sequence_deserialize(bytea, internal)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION sequence_match_finalfn(internal)
+	RETURNS bool AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION sequence_count_finalfn(internal)
+	RETURNS int8 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION sequence_match_events_finalfn(internal)
+	RETURNS timestamptz[] AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION sequence_next_finalfn(internal)
+	RETURNS text AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION sequence_previous_finalfn(internal)
+	RETURNS text AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION sequence_transfn(internal, text, timestamptz, VARIADIC "any") IS
+	'sequence aggregates: remember the time and matched conditions of one row';
+COMMENT ON FUNCTION sequence_event_transfn(internal, text, timestamptz, text, text[]) IS
+	'sequence aggregates, event form: remember the time and matched steps of one row';
+COMMENT ON FUNCTION sequence_next_transfn(internal, text, timestamptz, text, text[]) IS
+	'sequence_next and sequence_previous: remember the time, matched steps and event of every row';
+COMMENT ON FUNCTION sequence_combinefn(internal, internal) IS 'sequence aggregates: merge two partial states';
+COMMENT ON FUNCTION sequence_serialize(internal) IS 'sequence aggregates: partial state to bytes';
+COMMENT ON FUNCTION sequence_deserialize(bytea, internal) IS 'sequence aggregates: validated bytes to partial state';
+COMMENT ON FUNCTION sequence_match_finalfn(internal) IS 'sequence_match: whether the rows match the pattern';
+COMMENT ON FUNCTION sequence_count_finalfn(internal) IS 'sequence_count: the number of non-overlapping matches';
+COMMENT ON FUNCTION sequence_match_events_finalfn(internal) IS 'sequence_match_events: the times of the chosen match''s (?N) events';
+COMMENT ON FUNCTION sequence_next_finalfn(internal) IS 'sequence_next: the event right after the chosen match';
+COMMENT ON FUNCTION sequence_previous_finalfn(internal) IS 'sequence_previous: the event right before the chosen match';
+
+CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, VARIADIC conditions "any") (
+	SFUNC = sequence_transfn, STYPE = internal, SSPACE = 256,
+	FINALFUNC = sequence_match_finalfn,
+	COMBINEFUNC = sequence_combinefn,
+	SERIALFUNC = sequence_serialize, DESERIALFUNC = sequence_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, event text, steps text[]) (
+	SFUNC = sequence_event_transfn, STYPE = internal, SSPACE = 256,
+	FINALFUNC = sequence_match_finalfn,
+	COMBINEFUNC = sequence_combinefn,
+	SERIALFUNC = sequence_serialize, DESERIALFUNC = sequence_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, VARIADIC conditions "any") (
+	SFUNC = sequence_transfn, STYPE = internal, SSPACE = 256,
+	FINALFUNC = sequence_count_finalfn,
+	COMBINEFUNC = sequence_combinefn,
+	SERIALFUNC = sequence_serialize, DESERIALFUNC = sequence_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, event text, steps text[]) (
+	SFUNC = sequence_event_transfn, STYPE = internal, SSPACE = 256,
+	FINALFUNC = sequence_count_finalfn,
+	COMBINEFUNC = sequence_combinefn,
+	SERIALFUNC = sequence_serialize, DESERIALFUNC = sequence_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE sequence_match_events(pattern text, ts timestamptz, VARIADIC conditions "any") (
+	SFUNC = sequence_transfn, STYPE = internal, SSPACE = 256,
+	FINALFUNC = sequence_match_events_finalfn,
+	COMBINEFUNC = sequence_combinefn,
+	SERIALFUNC = sequence_serialize, DESERIALFUNC = sequence_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE sequence_match_events(pattern text, ts timestamptz, event text, steps text[]) (
+	SFUNC = sequence_event_transfn, STYPE = internal, SSPACE = 256,
+	FINALFUNC = sequence_match_events_finalfn,
+	COMBINEFUNC = sequence_combinefn,
+	SERIALFUNC = sequence_serialize, DESERIALFUNC = sequence_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE sequence_next(pattern text, ts timestamptz, event text, steps text[]) (
+	SFUNC = sequence_next_transfn, STYPE = internal, SSPACE = 256,
+	FINALFUNC = sequence_next_finalfn,
+	COMBINEFUNC = sequence_combinefn,
+	SERIALFUNC = sequence_serialize, DESERIALFUNC = sequence_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE sequence_previous(pattern text, ts timestamptz, event text, steps text[]) (
+	SFUNC = sequence_next_transfn, STYPE = internal, SSPACE = 256,
+	FINALFUNC = sequence_previous_finalfn,
+	COMBINEFUNC = sequence_combinefn,
+	SERIALFUNC = sequence_serialize, DESERIALFUNC = sequence_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE sequence_match(text, timestamptz, VARIADIC "any") IS
+	'sequence_match(pattern, ts, cond1, ...): whether the rows contain the pattern ((?N) = condition N; rows matching no condition are invisible; ties in canonical order)';
+COMMENT ON AGGREGATE sequence_match(text, timestamptz, text, text[]) IS
+	'sequence_match(pattern, ts, event, steps): whether the rows contain the pattern ((?N) = the event equals steps[N])';
+COMMENT ON AGGREGATE sequence_count(text, timestamptz, VARIADIC "any") IS
+	'sequence_count(pattern, ts, cond1, ...): the number of non-overlapping matches, each search restarting after the last match''s last event';
+COMMENT ON AGGREGATE sequence_count(text, timestamptz, text, text[]) IS
+	'sequence_count(pattern, ts, event, steps): the number of non-overlapping matches';
+COMMENT ON AGGREGATE sequence_match_events(text, timestamptz, VARIADIC "any") IS
+	'sequence_match_events(pattern, ts, cond1, ...): the times of the events the (?N) atoms consumed in the chosen match (earliest start, then earliest events); NULL when nothing matches';
+COMMENT ON AGGREGATE sequence_match_events(text, timestamptz, text, text[]) IS
+	'sequence_match_events(pattern, ts, event, steps): the times of the chosen match''s (?N) events; NULL when nothing matches';
+COMMENT ON AGGREGATE sequence_next(text, timestamptz, text, text[]) IS
+	'sequence_next(pattern, ts, event, steps): the event at the first instant strictly after the chosen match''s last event (smallest in bytes on ties); NULL when nothing matches or follows';
+COMMENT ON AGGREGATE sequence_previous(text, timestamptz, text, text[]) IS
+	'sequence_previous(pattern, ts, event, steps): the event at the last instant strictly before the chosen match''s first event (smallest in bytes on ties); NULL when nothing matches or precedes';
+
+-- Over a stored path: the path first, then the aggregate's pattern and
+-- steps.  Not STRICT: a NULL pattern or steps array is an error, a NULL
+-- path gives NULL.
+CREATE FUNCTION sequence_match(p milestone_path, pattern text, steps text[]) RETURNS bool
+	AS 'MODULE_PATHNAME', 'milestone_path_sequence_match'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION sequence_count(p milestone_path, pattern text, steps text[]) RETURNS int8
+	AS 'MODULE_PATHNAME', 'milestone_path_sequence_count'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION sequence_match_events(p milestone_path, pattern text, steps text[]) RETURNS timestamptz[]
+	AS 'MODULE_PATHNAME', 'milestone_path_sequence_match_events'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION sequence_next(p milestone_path, pattern text, steps text[]) RETURNS text
+	AS 'MODULE_PATHNAME', 'milestone_path_sequence_next'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION sequence_previous(p milestone_path, pattern text, steps text[]) RETURNS text
+	AS 'MODULE_PATHNAME', 'milestone_path_sequence_previous'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION sequence_match(milestone_path, text, text[]) IS
+	'sequence_match(pattern, ts, event, steps) of the path''s steps; NULL for a NULL path; 22023 for a path without times';
+COMMENT ON FUNCTION sequence_count(milestone_path, text, text[]) IS
+	'sequence_count(pattern, ts, event, steps) of the path''s steps; NULL for a NULL path; 22023 for a path without times';
+COMMENT ON FUNCTION sequence_match_events(milestone_path, text, text[]) IS
+	'sequence_match_events(pattern, ts, event, steps) of the path''s steps; NULL for a NULL path or no match';
+COMMENT ON FUNCTION sequence_next(milestone_path, text, text[]) IS
+	'the label of the first step strictly after the chosen match''s last event (smallest in bytes on ties); NULL for no match or nothing after';
+COMMENT ON FUNCTION sequence_previous(milestone_path, text, text[]) IS
+	'the label of the last step strictly before the chosen match''s first event (smallest in bytes on ties); NULL for no match or nothing before';
 -- END sequence
 
 -- BEGIN journey_model

@@ -134,7 +134,29 @@ FROM customer_paths c,
 WHERE c.customer_id = 15 ORDER BY s.milestone;
 
 -- BEGIN sequence
+\echo '== Sequence patterns: add_to_cart then purchase within an hour, no support ticket between =='
+\echo '   (sequence_match with a time condition and a whole-match window; sequence_count)'
+SELECT count(*) FILTER (WHERE within_hour) AS cart_to_purchase_within_hour,
+	   count(*) FILTER (WHERE unassisted) AS same_without_support_between,
+	   sum(carts_bought) AS cart_to_purchase_times, count(*) AS customers
+FROM (SELECT customer_id,
+			 sequence_match('(?1).*(?t<=3600)(?2)', ts, kind = 'add_to_cart', kind = 'purchase') AS within_hour,
+			 sequence_match('(?w<=3600)(?1)(?3)*(?2)', ts, kind = 'add_to_cart', kind = 'purchase',
+							kind <> 'support_ticket', kind = 'support_ticket') AS unassisted,
+			 sequence_count('(?1).*(?2)', ts, kind, ARRAY['add_to_cart', 'purchase']) AS carts_bought
+	  FROM events GROUP BY customer_id) s;
 
+\echo '== The step right after the first checkout, for customers who never bought within a day of one =='
+\echo '   (sequence_next over the stored paths; NULL: nothing followed)'
+SELECT coalesce(sequence_next(p, '(?1)', ARRAY['checkout']), '(nothing)') AS next_step, count(*) AS customers
+FROM customer_paths
+WHERE sequence_match(p, '(?1)', ARRAY['checkout'])
+  AND NOT sequence_match(p, '(?1).*(?t<=''1 day'')(?2)', ARRAY['checkout', 'purchase'])
+GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5;
+
+\echo '== Customer 7: when the first visit -> add_to_cart -> purchase chain happened (sequence_match_events) =='
+SELECT sequence_match_events('(?1).*(?2).*(?3)', ts, kind, ARRAY['visit', 'add_to_cart', 'purchase']) AS chain
+FROM events WHERE customer_id = 7;
 -- END sequence
 
 -- BEGIN journey_model

@@ -27,3 +27,8 @@ cx_check "crafted/funnel-state-fields" cx_crafted_run cx_funnel_states funnel_st
 
 # stage_timeline_deserialize refuses times outside PostgreSQL's range (22P03).
 cx_check "crafted/stage-timeline-state-times-in-range" cx_crafted_run cx_timeline_states timeline_state_times.sql
+
+# sequence_deserialize refuses truncated and inconsistent bytes, and a
+# crafted pattern is compiled with the pattern's errors: see
+# test/crafted/sequence_states.sql.
+cx_check "crafted/sequence-states" cx_crafted_run cx_sequence_states sequence_states.sql

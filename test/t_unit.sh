@@ -50,3 +50,12 @@ check_model_core() {
 		"$bin" 100000 42
 }
 cx_check "unit/journey-model-solver-and-text-parser" check_model_core
+
+check_sequence() {
+	local bin="$CX_TMP/sequence_check"
+	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -I"$CX_ROOT/src/core" -o "$bin" \
+		"$CX_ROOT/test/unit/sequence_check.c" "$CX_ROOT/src/core/sequence_pattern.c" \
+		"$CX_ROOT/src/core/sequence_match.c" &&
+		"$bin" 200000 42
+}
+cx_check "unit/sequence-matcher-vs-backtracking" check_sequence

@@ -214,7 +214,7 @@ funnel_row_steps(FunctionCallInfo fcinfo, FunnelArgs *args, int argno, bool path
  * function's own expression holds only placeholders, so this asks the
  * aggregate call, whose arguments the planner has folded.
  */
-static bool
+bool
 funnel_arg_constant(FunctionCallInfo fcinfo, int argno)
 {
 	Aggref	   *aggref = AggGetAggref(fcinfo);

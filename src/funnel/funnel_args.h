@@ -83,6 +83,13 @@ extern FunnelArgs *funnel_row_args(FunctionCallInfo fcinfo, FunnelForm form);
 extern bool funnel_call_args(FunctionCallInfo fcinfo, FunnelArgs *args,
 							 bool with_mode, int steps_arg);
 
+/*
+ * Is an aggregate's argument argno (1 = its first input) the same for every
+ * row: a constant or a parameter of the statement (asked of the Aggref; the
+ * transition function's own expression holds only placeholders)?
+ */
+extern bool funnel_arg_constant(FunctionCallInfo fcinfo, int argno);
+
 /* Most conditions of retention: one bit of its int8 state each. */
 #define RETENTION_MAX_CONDITIONS 63
 

@@ -1,0 +1,1271 @@
+/*
+ * sequence_pattern.c
+ *		Parse a sequence pattern and compile it to a Thompson NFA with
+ *		precomputed closures (see sequence_pattern.h).
+ *
+ * Grammar (white space allowed between tokens):
+ *
+ *		pattern := [ '(?w' ('<=' | '<') duration ')' ] alt
+ *		alt     := seq { '|' seq }
+ *		seq     := { item }
+ *		item    := '.*' | '(?t' op duration ')' | atom [ quantifier ]
+ *		atom    := '(?' N ')' | '.' | '(' alt ')'
+ *		quantifier := '*' | '+' | '?' | '{' n '}' | '{' n ',' '}' | '{' n ',' m '}'
+ *		op      := '<' | '<=' | '>' | '>=' | '==' | '!='
+ *		duration := seconds (digits, optional fraction) | quoted interval
+ */
+#include "sequence_pattern.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* AST node kinds */
+enum
+{
+	N_COND, N_ANY, N_SKIP, N_GATE, N_CAT, N_ALT, N_REP
+};
+
+typedef struct Node
+{
+	int			kind;
+	int			cond;			/* N_COND: 1..64 */
+	int			gate;			/* N_GATE: gate number */
+	int			min;			/* N_REP */
+	int			max;			/* N_REP: -1 = unbounded */
+	int			first;			/* first child (N_CAT, N_ALT, N_REP), or -1 */
+	int			next;			/* next sibling, or -1 */
+} Node;
+
+/* NFA state kinds */
+enum
+{
+	S_CONSUME, S_SPLIT, S_EPS, S_GATE, S_SKIP, S_ACCEPT
+};
+
+typedef struct State
+{
+	int			kind;
+	int			cond;			/* S_CONSUME: 1..64 or 0 for any */
+	int			gate;			/* S_GATE */
+	int			out;
+	int			out2;			/* S_SPLIT: the lower-priority branch */
+	int			consume_no;		/* S_CONSUME: its number */
+} State;
+
+typedef struct Gate
+{
+	int			op;				/* one of the OP_* */
+	int64_t		value;
+} Gate;
+
+enum
+{
+	OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE
+};
+
+#define MAX_DEPTH 100
+#define MAX_VISITS (1 << 20)
+
+typedef struct Parser
+{
+	const char *text;
+	size_t		len;
+	size_t		pos;
+	int			depth;
+	const SeqHooks *hooks;
+	SeqErrorInfo *err;
+	Node	   *nodes;
+	int			nnodes;
+	int			cap_nodes;
+	Gate		gates[SEQ_MAX_GATES];
+	int			ngates;
+	int			max_cond;
+	/* compilation */
+	State	   *states;
+	int			nstates;
+	int			nconsume;
+} Parser;
+
+static void
+set_error(Parser *p, SeqError code, size_t pos, const char *fmt, const char *arg)
+{
+	if (p->err->code != SEQ_OK)
+		return;
+	p->err->code = code;
+	p->err->position = (int) pos + 1;
+	snprintf(p->err->message, sizeof(p->err->message), fmt, arg ? arg : "");
+}
+
+static void
+skip_space(Parser *p)
+{
+	while (p->pos < p->len && (p->text[p->pos] == ' ' || p->text[p->pos] == '\t' ||
+							   p->text[p->pos] == '\n' || p->text[p->pos] == '\r'))
+		p->pos++;
+}
+
+static bool
+looking_at(Parser *p, const char *s)
+{
+	size_t		n = strlen(s);
+
+	return p->len - p->pos >= n && memcmp(p->text + p->pos, s, n) == 0;
+}
+
+static int
+new_node(Parser *p, int kind)
+{
+	Node	   *n;
+
+	if (p->nnodes >= p->cap_nodes)
+	{
+		set_error(p, SEQ_TOO_LARGE, p->pos, "the pattern has too many elements", NULL);
+		return -1;
+	}
+	n = &p->nodes[p->nnodes];
+	memset(n, 0, sizeof(Node));
+	n->kind = kind;
+	n->first = -1;
+	n->next = -1;
+	return p->nnodes++;
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * A decimal number with an optional fraction, scaled by unit (usec per
+ * whole unit), into *usec; false when there is none or it is too large.
+ */
+static bool
+scan_number(const char *s, size_t len, size_t *pos, double *value)
+{
+	size_t		start = *pos;
+	double		v = 0;
+	double		scale = 0.1;
+
+	while (*pos < len && is_digit(s[*pos]))
+	{
+		v = v * 10 + (s[*pos] - '0');
+		(*pos)++;
+	}
+	if (*pos < len && s[*pos] == '.' && *pos + 1 < len && is_digit(s[*pos + 1]))
+	{
+		(*pos)++;
+		while (*pos < len && is_digit(s[*pos]))
+		{
+			v += (s[*pos] - '0') * scale;
+			scale /= 10;
+			(*pos)++;
+		}
+	}
+	*value = v;
+	return *pos > start;
+}
+
+/* Largest duration, in seconds: about 3000 years. */
+#define MAX_SECONDS 1.0e11
+
+static const struct
+{
+	const char *name;
+	double		usec;
+} units[] = {
+	{"microseconds", 1}, {"microsecond", 1}, {"usec", 1}, {"us", 1},
+	{"milliseconds", 1e3}, {"millisecond", 1e3}, {"msec", 1e3}, {"ms", 1e3},
+	{"seconds", 1e6}, {"second", 1e6}, {"secs", 1e6}, {"sec", 1e6}, {"s", 1e6},
+	{"minutes", 6e7}, {"minute", 6e7}, {"mins", 6e7}, {"min", 6e7}, {"m", 6e7},
+	{"hours", 3.6e9}, {"hour", 3.6e9}, {"hrs", 3.6e9}, {"hr", 3.6e9}, {"h", 3.6e9},
+	{"days", 8.64e10}, {"day", 8.64e10}, {"d", 8.64e10},
+	{"weeks", 6.048e11}, {"week", 6.048e11}, {"w", 6.048e11},
+};
+
+/*
+ * A quoted interval: one or more "number [unit]" parts ('1 hour 30
+ * minutes'); a number without a unit is seconds.  Months and years have no
+ * fixed length and are refused.
+ */
+static bool
+parse_quoted(Parser *p, int64_t *usec)
+{
+	size_t		open = p->pos;
+	size_t		end;
+	size_t		q;
+	double		total = 0;
+	int			parts = 0;
+
+	p->pos++;					/* the opening quote */
+	end = p->pos;
+	while (end < p->len && p->text[end] != '\'')
+		end++;
+	if (end >= p->len)
+	{
+		set_error(p, SEQ_SYNTAX, open, "unterminated quoted interval: expected a closing '", NULL);
+		return false;
+	}
+	q = p->pos;
+	for (;;)
+	{
+		double		v;
+		size_t		ustart;
+		size_t		ulen;
+		double		per = 1e6;
+
+		while (q < end && p->text[q] == ' ')
+			q++;
+		if (q >= end)
+			break;
+		if (!scan_number(p->text, end, &q, &v))
+		{
+			set_error(p, SEQ_SYNTAX, q, "expected a number in the interval (for example '1 hour 30 minutes')", NULL);
+			return false;
+		}
+		while (q < end && p->text[q] == ' ')
+			q++;
+		ustart = q;
+		while (q < end && ((p->text[q] >= 'a' && p->text[q] <= 'z') ||
+						   (p->text[q] >= 'A' && p->text[q] <= 'Z')))
+			q++;
+		ulen = q - ustart;
+		if (ulen > 0)
+		{
+			size_t		u;
+			bool		found = false;
+
+			for (u = 0; u < sizeof(units) / sizeof(units[0]); u++)
+			{
+				size_t		k;
+
+				if (strlen(units[u].name) != ulen)
+					continue;
+				for (k = 0; k < ulen; k++)
+				{
+					char		c = p->text[ustart + k];
+
+					if (c >= 'A' && c <= 'Z')
+						c += 'a' - 'A';
+					if (c != units[u].name[k])
+						break;
+				}
+				if (k == ulen)
+				{
+					per = units[u].usec;
+					found = true;
+					break;
+				}
+			}
+			if (!found)
+			{
+				set_error(p, SEQ_SYNTAX, ustart,
+						  "expected a unit of fixed length (microseconds, milliseconds, seconds, minutes, hours, days or weeks)", NULL);
+				return false;
+			}
+		}
+		total += v * per;
+		if (total > MAX_SECONDS * 1e6)
+		{
+			set_error(p, SEQ_SYNTAX, open, "the interval is out of range (at most 10^11 seconds)", NULL);
+			return false;
+		}
+		parts++;
+	}
+	if (parts == 0)
+	{
+		set_error(p, SEQ_SYNTAX, open + 1, "expected an interval inside the quotes", NULL);
+		return false;
+	}
+	p->pos = end + 1;
+	*usec = (int64_t) (total + 0.5);
+	return true;
+}
+
+/* A duration: seconds or a quoted interval, into *usec. */
+static bool
+parse_duration(Parser *p, int64_t *usec)
+{
+	double		v;
+
+	skip_space(p);
+	if (p->pos < p->len && p->text[p->pos] == '\'')
+		return parse_quoted(p, usec);
+	if (!scan_number(p->text, p->len, &p->pos, &v))
+	{
+		set_error(p, SEQ_SYNTAX, p->pos,
+				  "expected a duration: a number of seconds or a quoted interval such as '1 hour'", NULL);
+		return false;
+	}
+	if (v > MAX_SECONDS)
+	{
+		set_error(p, SEQ_SYNTAX, p->pos, "the duration is out of range (at most 10^11 seconds)", NULL);
+		return false;
+	}
+	*usec = (int64_t) (v * 1e6 + 0.5);
+	return true;
+}
+
+static bool
+expect_close(Parser *p, const char *what)
+{
+	skip_space(p);
+	if (p->pos >= p->len || p->text[p->pos] != ')')
+	{
+		set_error(p, SEQ_SYNTAX, p->pos, "expected ')' to close %s", what);
+		return false;
+	}
+	p->pos++;
+	return true;
+}
+
+/* An unsigned decimal at most limit, into *value. */
+static bool
+parse_count(Parser *p, int limit, int *value)
+{
+	long		v = 0;
+	size_t		start = p->pos;
+
+	while (p->pos < p->len && is_digit(p->text[p->pos]))
+	{
+		v = v * 10 + (p->text[p->pos] - '0');
+		if (v > limit)
+			v = (long) limit + 1;
+		p->pos++;
+	}
+	if (p->pos == start)
+		return false;
+	*value = (int) v;
+	return true;
+}
+
+static int	parse_alt(Parser *p);
+
+/* A time condition "(?t" op duration ")", the "(?t" already read. */
+static int
+parse_gate(Parser *p, size_t at)
+{
+	int			op;
+	int			node;
+
+	skip_space(p);
+	if (looking_at(p, "<="))
+		op = OP_LE, p->pos += 2;
+	else if (looking_at(p, ">="))
+		op = OP_GE, p->pos += 2;
+	else if (looking_at(p, "=="))
+		op = OP_EQ, p->pos += 2;
+	else if (looking_at(p, "!="))
+		op = OP_NE, p->pos += 2;
+	else if (looking_at(p, "<"))
+		op = OP_LT, p->pos += 1;
+	else if (looking_at(p, ">"))
+		op = OP_GT, p->pos += 1;
+	else
+	{
+		set_error(p, SEQ_SYNTAX, p->pos,
+				  "expected a comparison after (?t: one of < <= > >= == !=", NULL);
+		return -1;
+	}
+	if (p->ngates >= SEQ_MAX_GATES)
+	{
+		set_error(p, SEQ_TOO_LARGE, at, "the pattern has more than 64 time conditions", NULL);
+		return -1;
+	}
+	p->gates[p->ngates].op = op;
+	if (!parse_duration(p, &p->gates[p->ngates].value))
+		return -1;
+	if (!expect_close(p, "the time condition"))
+		return -1;
+	node = new_node(p, N_GATE);
+	if (node < 0)
+		return -1;
+	p->nodes[node].gate = p->ngates++;
+	return node;
+}
+
+/* A quantifier, if any, applied to node (an atom or group). */
+static int
+parse_quantifier(Parser *p, int node)
+{
+	int			min,
+				max;
+	size_t		at;
+	int			rep;
+
+	skip_space(p);
+	if (p->pos >= p->len)
+		return node;
+	at = p->pos;
+	switch (p->text[p->pos])
+	{
+		case '*':
+			min = 0, max = -1, p->pos++;
+			break;
+		case '+':
+			min = 1, max = -1, p->pos++;
+			break;
+		case '?':
+			min = 0, max = 1, p->pos++;
+			break;
+		case '{':
+			p->pos++;
+			skip_space(p);
+			if (!parse_count(p, SEQ_MAX_REPEAT, &min))
+			{
+				set_error(p, SEQ_SYNTAX, p->pos, "expected a number after '{'", NULL);
+				return -1;
+			}
+			skip_space(p);
+			max = min;
+			if (p->pos < p->len && p->text[p->pos] == ',')
+			{
+				p->pos++;
+				skip_space(p);
+				if (p->pos < p->len && is_digit(p->text[p->pos]))
+				{
+					parse_count(p, SEQ_MAX_REPEAT, &max);
+					skip_space(p);
+				}
+				else
+					max = -1;
+			}
+			if (p->pos >= p->len || p->text[p->pos] != '}')
+			{
+				set_error(p, SEQ_SYNTAX, p->pos, "expected '}' or ',' in a repetition {n,m}", NULL);
+				return -1;
+			}
+			p->pos++;
+			if (min > SEQ_MAX_REPEAT || max > SEQ_MAX_REPEAT)
+			{
+				set_error(p, SEQ_TOO_LARGE, at, "a repetition count is larger than 1000", NULL);
+				return -1;
+			}
+			if (max >= 0 && max < min)
+			{
+				set_error(p, SEQ_SYNTAX, at, "in a repetition {n,m}, m must not be less than n", NULL);
+				return -1;
+			}
+			break;
+		default:
+			return node;
+	}
+	rep = new_node(p, N_REP);
+	if (rep < 0)
+		return -1;
+	p->nodes[rep].min = min;
+	p->nodes[rep].max = max;
+	p->nodes[rep].first = node;
+	skip_space(p);
+	if (p->pos < p->len && (p->text[p->pos] == '*' || p->text[p->pos] == '+' ||
+							p->text[p->pos] == '?' || p->text[p->pos] == '{'))
+	{
+		set_error(p, SEQ_SYNTAX, p->pos,
+				  "a quantifier cannot follow another quantifier: put the first in a group", NULL);
+		return -1;
+	}
+	return rep;
+}
+
+/* One item, or -2 at the end of a sequence, -1 on error. */
+static int
+parse_item(Parser *p)
+{
+	size_t		at;
+	int			node;
+	char		c;
+
+	skip_space(p);
+	if (p->pos >= p->len)
+		return -2;
+	at = p->pos;
+	c = p->text[p->pos];
+	if (c == '|' || c == ')')
+		return -2;
+	if (c == '.')
+	{
+		if (p->pos + 1 < p->len && p->text[p->pos + 1] == '*')
+		{
+			p->pos += 2;
+			node = new_node(p, N_SKIP);
+			skip_space(p);
+			if (node >= 0 && p->pos < p->len &&
+				(p->text[p->pos] == '*' || p->text[p->pos] == '+' ||
+				 p->text[p->pos] == '?' || p->text[p->pos] == '{'))
+			{
+				set_error(p, SEQ_SYNTAX, p->pos, "'.*' cannot be repeated: it already skips any number of events", NULL);
+				return -1;
+			}
+			return node;
+		}
+		p->pos++;
+		node = new_node(p, N_ANY);
+		if (node < 0)
+			return -1;
+		return parse_quantifier(p, node);
+	}
+	if (c == '(')
+	{
+		if (p->pos + 1 < p->len && p->text[p->pos + 1] == '?')
+		{
+			p->pos += 2;
+			skip_space(p);
+			if (p->pos < p->len && p->text[p->pos] == 't')
+			{
+				p->pos++;
+				node = parse_gate(p, at);
+				if (node < 0)
+					return -1;
+				skip_space(p);
+				if (p->pos < p->len &&
+					(p->text[p->pos] == '*' || p->text[p->pos] == '+' ||
+					 p->text[p->pos] == '?' || p->text[p->pos] == '{'))
+				{
+					set_error(p, SEQ_SYNTAX, p->pos, "a time condition cannot be repeated", NULL);
+					return -1;
+				}
+				return node;
+			}
+			if (p->pos < p->len && p->text[p->pos] == 'w')
+			{
+				set_error(p, SEQ_SYNTAX, at, "a window (?w<=D) is allowed only at the start of the pattern", NULL);
+				return -1;
+			}
+			if (p->pos < p->len && is_digit(p->text[p->pos]))
+			{
+				int			n = 0;
+				size_t		nat = p->pos;
+
+				parse_count(p, 1000, &n);
+				if (n < 1 || n > SEQ_MAX_CONDITIONS)
+				{
+					set_error(p, SEQ_SYNTAX, nat, "a condition number runs from 1 to 64", NULL);
+					return -1;
+				}
+				if (!expect_close(p, "the condition (?N)"))
+					return -1;
+				node = new_node(p, N_COND);
+				if (node < 0)
+					return -1;
+				p->nodes[node].cond = n;
+				if (n > p->max_cond)
+					p->max_cond = n;
+				return parse_quantifier(p, node);
+			}
+			set_error(p, SEQ_SYNTAX, p->pos,
+					  "expected a condition number (?N), a time condition (?t op D) or a window (?w<=D) after '(?'", NULL);
+			return -1;
+		}
+		p->pos++;
+		if (++p->depth > MAX_DEPTH)
+		{
+			set_error(p, SEQ_TOO_LARGE, at, "groups are nested more than 100 deep", NULL);
+			return -1;
+		}
+		node = parse_alt(p);
+		p->depth--;
+		if (node < 0)
+			return -1;
+		if (p->pos >= p->len || p->text[p->pos] != ')')
+		{
+			set_error(p, SEQ_SYNTAX, p->pos, "expected ')' to close the group opened at position %s", NULL);
+			if (p->err->code == SEQ_SYNTAX)
+				snprintf(p->err->message, sizeof(p->err->message),
+						 "expected ')' to close the group opened at position %d", (int) at + 1);
+			return -1;
+		}
+		p->pos++;
+		return parse_quantifier(p, node);
+	}
+	if (c == '*' || c == '+' || c == '?' || c == '{')
+		set_error(p, SEQ_SYNTAX, at, "a quantifier must follow (?N), '.' or a group", NULL);
+	else
+		set_error(p, SEQ_SYNTAX, at, "expected (?N), '.', '.*', (?t op D), '(', '|' or ')'", NULL);
+	return -1;
+}
+
+/* A sequence of items: an N_CAT node (maybe with no child). */
+static int
+parse_seq(Parser *p)
+{
+	int			cat = new_node(p, N_CAT);
+	int			last = -1;
+
+	if (cat < 0)
+		return -1;
+	for (;;)
+	{
+		int			item = parse_item(p);
+
+		if (item == -2)
+			break;
+		if (item < 0)
+			return -1;
+		if (last < 0)
+			p->nodes[cat].first = item;
+		else
+			p->nodes[last].next = item;
+		last = item;
+	}
+	return cat;
+}
+
+static int
+parse_alt(Parser *p)
+{
+	int			alt = new_node(p, N_ALT);
+	int			last = -1;
+
+	if (alt < 0)
+		return -1;
+	for (;;)
+	{
+		int			seq = parse_seq(p);
+
+		if (seq < 0)
+			return -1;
+		if (last < 0)
+			p->nodes[alt].first = seq;
+		else
+			p->nodes[last].next = seq;
+		last = seq;
+		skip_space(p);
+		if (p->pos < p->len && p->text[p->pos] == '|')
+		{
+			p->pos++;
+			continue;
+		}
+		return alt;
+	}
+}
+
+/* ---- compilation to an NFA ---- */
+
+static int
+new_state(Parser *p, int kind, int out)
+{
+	State	   *s;
+
+	if (p->nstates >= SEQ_MAX_STATES)
+	{
+		set_error(p, SEQ_TOO_LARGE, 0, "the pattern expands to more than 4096 states: use smaller repetition counts", NULL);
+		p->err->position = 0;
+		return -1;
+	}
+	s = &p->states[p->nstates];
+	memset(s, 0, sizeof(State));
+	s->kind = kind;
+	s->out = out;
+	s->out2 = -1;
+	s->consume_no = -1;
+	return p->nstates++;
+}
+
+/* The start state of node's automaton, continuing to next; -1 on error. */
+static int
+compile_node(Parser *p, int node, int next)
+{
+	Node	   *n = &p->nodes[node];
+	int			s;
+
+	switch (n->kind)
+	{
+		case N_COND:
+		case N_ANY:
+			s = new_state(p, S_CONSUME, next);
+			if (s >= 0)
+			{
+				p->states[s].cond = n->kind == N_COND ? n->cond : 0;
+				p->states[s].consume_no = p->nconsume++;
+			}
+			return s;
+		case N_SKIP:
+			return new_state(p, S_SKIP, next);
+		case N_GATE:
+			s = new_state(p, S_GATE, next);
+			if (s >= 0)
+				p->states[s].gate = n->gate;
+			return s;
+		case N_CAT:
+			{
+				int			kids[256];
+				int			nk = 0;
+				int			c;
+				int			cur = next;
+
+				/* children in reverse: walk them into a small stack, in chunks */
+				for (c = n->first; c >= 0; c = p->nodes[c].next)
+					nk++;
+				if (nk == 0)
+					return new_state(p, S_EPS, next);
+				while (nk > 0)
+				{
+					/* compile the last min(nk, 256) children not yet done */
+					int			skipn = nk > 256 ? nk - 256 : 0;
+					int			k = 0;
+					int			got = 0;
+
+					for (c = n->first; c >= 0; c = p->nodes[c].next, k++)
+					{
+						if (k >= skipn && k < nk)
+							kids[got++] = c;
+					}
+					while (got > 0)
+					{
+						cur = compile_node(p, kids[--got], cur);
+						if (cur < 0)
+							return -1;
+					}
+					nk = skipn;
+				}
+				return cur;
+			}
+		case N_ALT:
+			{
+				int			c;
+				int			count = 0;
+				int			idx;
+
+				for (c = n->first; c >= 0; c = p->nodes[c].next)
+					count++;
+				if (count == 1)
+					return compile_node(p, n->first, next);
+
+				/*
+				 * split(alt1, split(alt2, ... altN)): built from the last
+				 * alternative back, so that the first written has priority.
+				 */
+				s = -1;
+				for (idx = count - 1; idx >= 0; idx--)
+				{
+					int			k = 0;
+					int			start;
+
+					for (c = n->first; k < idx; c = p->nodes[c].next)
+						k++;
+					start = compile_node(p, c, next);
+					if (start < 0)
+						return -1;
+					if (s < 0)
+						s = start;
+					else
+					{
+						int			sp = new_state(p, S_SPLIT, start);
+
+						if (sp < 0)
+							return -1;
+						p->states[sp].out2 = s;
+						s = sp;
+					}
+				}
+				return s;
+			}
+		case N_REP:
+			{
+				int			cur = next;
+				int			k;
+
+				if (n->max < 0)
+				{
+					/* greedy loop: split(body -> split, next) */
+					int			sp = new_state(p, S_SPLIT, -1);
+					int			body;
+
+					if (sp < 0)
+						return -1;
+					body = compile_node(p, n->first, sp);
+					if (body < 0)
+						return -1;
+					p->states[sp].out = body;
+					p->states[sp].out2 = next;
+					cur = sp;
+				}
+				else
+				{
+					for (k = 0; k < n->max - n->min; k++)
+					{
+						int			body = compile_node(p, n->first, cur);
+						int			sp;
+
+						if (body < 0)
+							return -1;
+						sp = new_state(p, S_SPLIT, body);
+						if (sp < 0)
+							return -1;
+						p->states[sp].out2 = next;
+						cur = sp;
+					}
+				}
+				for (k = 0; k < n->min; k++)
+				{
+					cur = compile_node(p, n->first, cur);
+					if (cur < 0)
+						return -1;
+				}
+				if (cur == next)
+					return new_state(p, S_EPS, next);	/* {0} or {0,0} */
+				return cur;
+			}
+	}
+	return -1;
+}
+
+/* ---- closures ---- */
+
+typedef struct Visit
+{
+	uint64_t	gates;
+	int			state;
+	int			skip;
+	uint32_t	stamp;
+} Visit;
+
+typedef struct Closure
+{
+	Parser	   *p;
+	Visit	   *table;
+	uint32_t	mask;
+	uint32_t	stamp;
+	long		visits;			/* in all closures */
+	long		local_visits;	/* in this closure: below the table size */
+	SeqEntry   *entries;
+	int			nentries;
+	int			cap_entries;
+	uint64_t   *entry_gates;	/* gate set of each entry, for dedup */
+	int64_t    *excluded;
+	int			nexcluded;
+	int			cap_excluded;
+	bool		accepts;
+	bool		is_start;
+	int			first;			/* first entry of the current closure */
+} Closure;
+
+/* True when (state, skip, gates) is new in this closure (and marks it). */
+static bool
+visit_new(Closure *c, int state, int skip, uint64_t gates)
+{
+	uint64_t	h = (uint64_t) state * 0x9E3779B97F4A7C15ULL ^ gates * 0xC2B2AE3D27D4EB4FULL ^ (uint64_t) skip;
+	uint32_t	i = (uint32_t) (h ^ (h >> 29)) & c->mask;
+
+	for (;;)
+	{
+		Visit	   *v = &c->table[i];
+
+		if (v->stamp != c->stamp)
+		{
+			v->stamp = c->stamp;
+			v->state = state;
+			v->skip = skip;
+			v->gates = gates;
+			return true;
+		}
+		if (v->state == state && v->skip == skip && v->gates == gates)
+			return false;
+		i = (i + 1) & c->mask;
+	}
+}
+
+/* Add the entry for consuming state cs reached with (skip, gates). */
+static bool
+add_entry(Closure *c, int cs, int skip, uint64_t gates)
+{
+	Parser	   *p = c->p;
+	SeqEntry	e;
+	int			g;
+	int			k;
+	int64_t		excl[SEQ_MAX_GATES];
+	int			nexcl = 0;
+
+	e.target = p->states[cs].consume_no;
+	e.skip = skip != 0;
+	e.lo = 0;
+	e.hi = INT64_MAX;
+	for (g = 0; g < p->ngates; g++)
+	{
+		int64_t		v;
+
+		if (!(gates & ((uint64_t) 1 << g)))
+			continue;
+		v = p->gates[g].value;
+		switch (p->gates[g].op)
+		{
+			case OP_LT:
+				if (v - 1 < e.hi)
+					e.hi = v - 1;
+				break;
+			case OP_LE:
+				if (v < e.hi)
+					e.hi = v;
+				break;
+			case OP_GT:
+				if (v + 1 > e.lo)
+					e.lo = v + 1;
+				break;
+			case OP_GE:
+				if (v > e.lo)
+					e.lo = v;
+				break;
+			case OP_EQ:
+				if (v > e.lo)
+					e.lo = v;
+				if (v < e.hi)
+					e.hi = v;
+				break;
+			case OP_NE:
+				{
+					/* insert sorted, without duplicates */
+					int			at = 0;
+
+					while (at < nexcl && excl[at] < v)
+						at++;
+					if (at < nexcl && excl[at] == v)
+						break;
+					memmove(excl + at + 1, excl + at, (nexcl - at) * sizeof(int64_t));
+					excl[at] = v;
+					nexcl++;
+				}
+				break;
+		}
+	}
+	if (e.lo > e.hi)
+		return true;			/* no time difference satisfies it: dead */
+	/* drop exclusions outside [lo, hi] */
+	{
+		int			w = 0;
+
+		for (k = 0; k < nexcl; k++)
+			if (excl[k] >= e.lo && excl[k] <= e.hi)
+				excl[w++] = excl[k];
+		nexcl = w;
+	}
+	/* the same consuming state with the same constraint: already there */
+	for (k = c->first; k < c->nentries; k++)
+	{
+		SeqEntry   *o = &c->entries[k];
+
+		if (o->target == e.target && o->skip == e.skip && o->lo == e.lo &&
+			o->hi == e.hi && o->nexcl == nexcl &&
+			(nexcl == 0 || memcmp(c->excluded + o->excl, excl, nexcl * sizeof(int64_t)) == 0))
+			return true;
+	}
+	if (c->nentries >= SEQ_MAX_ENTRIES || c->nexcluded + nexcl > c->cap_excluded)
+	{
+		set_error(p, SEQ_TOO_LARGE, 0, "the pattern has too many alternative continuations (more than 8192)", NULL);
+		p->err->position = 0;
+		return false;
+	}
+	e.nexcl = nexcl;
+	e.excl = c->nexcluded;
+	memcpy(c->excluded + c->nexcluded, excl, nexcl * sizeof(int64_t));
+	c->nexcluded += nexcl;
+	c->entries[c->nentries++] = e;
+	return true;
+}
+
+/* Depth-first, in priority order, from state s without consuming. */
+static bool
+closure_walk(Closure *c, int s, int skip, uint64_t gates)
+{
+	Parser	   *p = c->p;
+
+	for (;;)
+	{
+		State	   *st = &p->states[s];
+
+		if (!visit_new(c, s, skip, gates))
+			return true;
+		if (++c->visits > MAX_VISITS || ++c->local_visits > (long) (c->mask / 2))
+		{
+			set_error(p, SEQ_TOO_LARGE, 0, "the pattern's time conditions combine in too many ways", NULL);
+			p->err->position = 0;
+			return false;
+		}
+		switch (st->kind)
+		{
+			case S_CONSUME:
+				return add_entry(c, s, skip, gates);
+			case S_ACCEPT:
+				if (gates != 0)
+				{
+					set_error(p, SEQ_TRAILING_GATE, 0, "", NULL);
+					return false;
+				}
+				c->accepts = true;
+				return true;
+			case S_SPLIT:
+				if (!closure_walk(c, st->out, skip, gates))
+					return false;
+				s = st->out2;
+				break;
+			case S_EPS:
+				s = st->out;
+				break;
+			case S_SKIP:
+				skip = 1;
+				s = st->out;
+				break;
+			case S_GATE:
+				if (c->is_start)
+				{
+					set_error(p, SEQ_LEADING_GATE, 0, "", NULL);
+					return false;
+				}
+				gates |= (uint64_t) 1 << st->gate;
+				skip = 1;		/* events may lie between around a time condition */
+				s = st->out;
+				break;
+		}
+	}
+}
+
+static void
+closure_of(Closure *c, int s, bool is_start)
+{
+	c->stamp++;
+	c->local_visits = 0;
+	c->first = c->nentries;
+	c->accepts = false;
+	c->is_start = is_start;
+	closure_walk(c, s, 0, 0);
+}
+
+/*
+ * The conditions every match consumes: N is required when no path from
+ * start reaches the end without a (?N) state.  A group whose events lack one
+ * of them cannot match, whatever the order (seq_required).
+ */
+static uint64_t
+required_conditions(Parser *p, int start, int accept)
+{
+	uint64_t	used = 0;
+	uint64_t	required = 0;
+	int		   *stack = p->hooks->alloc(sizeof(int) * (p->nstates + 1));
+	bool	   *seen = p->hooks->alloc(sizeof(bool) * (p->nstates + 1));
+	int			i;
+	int			n;
+
+	for (i = 0; i < p->nstates; i++)
+		if (p->states[i].kind == S_CONSUME && p->states[i].cond > 0)
+			used |= (uint64_t) 1 << (p->states[i].cond - 1);
+	for (n = 1; n <= SEQ_MAX_CONDITIONS; n++)
+	{
+		int			top = 0;
+		bool		reached = false;
+
+		if (!(used & ((uint64_t) 1 << (n - 1))))
+			continue;
+		memset(seen, 0, sizeof(bool) * p->nstates);
+		stack[top++] = start;
+		seen[start] = true;
+		while (top > 0 && !reached)
+		{
+			State	   *st = &p->states[stack[--top]];
+			int			next[2];
+			int			k;
+
+			if (st->kind == S_ACCEPT)
+			{
+				reached = true;
+				break;
+			}
+			if (st->kind == S_CONSUME && st->cond == n)
+				continue;
+			next[0] = st->out;
+			next[1] = st->kind == S_SPLIT ? st->out2 : -1;
+			for (k = 0; k < 2; k++)
+				if (next[k] >= 0 && !seen[next[k]])
+				{
+					seen[next[k]] = true;
+					stack[top++] = next[k];
+				}
+		}
+		if (!reached)
+			required |= (uint64_t) 1 << (n - 1);
+	}
+	(void) accept;
+	p->hooks->release(stack);
+	p->hooks->release(seen);
+	return required;
+}
+
+SeqPattern *
+seq_compile(const char *text, size_t len, const SeqHooks *hooks, SeqErrorInfo *err)
+{
+	Parser		p;
+	Closure		c;
+	int			root;
+	int			accept;
+	int			start;
+	SeqPattern *pat = NULL;
+	int			i;
+	size_t		size;
+	char	   *mem;
+	SeqConsume *consume = NULL;
+	int		   *consume_state = NULL;
+
+	memset(err, 0, sizeof(*err));
+	memset(&p, 0, sizeof(p));
+	memset(&c, 0, sizeof(c));
+	p.text = text;
+	p.len = len;
+	p.hooks = hooks;
+	p.err = err;
+	if (len > SEQ_MAX_PATTERN)
+	{
+		set_error(&p, SEQ_TOO_LARGE, 0, "the pattern is longer than 10000 bytes", NULL);
+		return NULL;
+	}
+	p.cap_nodes = (int) len * 2 + 8;
+	p.nodes = hooks->alloc(sizeof(Node) * p.cap_nodes);
+
+	/* the optional window */
+	{
+		bool		has_window = false;
+		int64_t		window = 0;
+
+		skip_space(&p);
+		if (looking_at(&p, "(?w"))
+		{
+			size_t		at = p.pos;
+
+			p.pos += 3;
+			skip_space(&p);
+			if (looking_at(&p, "<="))
+				p.pos += 2;
+			else if (looking_at(&p, "<"))
+			{
+				p.pos += 1;
+				window = -1;
+			}
+			else
+			{
+				set_error(&p, SEQ_SYNTAX, p.pos, "expected <= or < after (?w", NULL);
+				goto fail;
+			}
+			{
+				int64_t		d;
+
+				if (!parse_duration(&p, &d))
+					goto fail;
+				window += d;
+			}
+			if (!expect_close(&p, "the window"))
+				goto fail;
+			if (window < 0)
+			{
+				set_error(&p, SEQ_SYNTAX, at, "the window (?w<0) admits no match", NULL);
+				goto fail;
+			}
+			has_window = true;
+		}
+		root = parse_alt(&p);
+		if (root < 0)
+			goto fail;
+		if (p.pos < p.len)
+		{
+			set_error(&p, SEQ_SYNTAX, p.pos, "unbalanced ')': no group is open here", NULL);
+			goto fail;
+		}
+
+		p.states = hooks->alloc(sizeof(State) * SEQ_MAX_STATES);
+		accept = new_state(&p, S_ACCEPT, -1);
+		start = compile_node(&p, root, accept);
+		if (start < 0)
+			goto fail;
+
+		/* closures: the start's, then each consuming state's */
+		c.p = &p;
+		c.mask = (1u << 16) - 1;
+		c.table = hooks->alloc(sizeof(Visit) * (c.mask + 1));
+		memset(c.table, 0, sizeof(Visit) * (c.mask + 1));
+		c.entries = hooks->alloc(sizeof(SeqEntry) * SEQ_MAX_ENTRIES);
+		c.cap_excluded = SEQ_MAX_ENTRIES * 2;
+		c.excluded = hooks->alloc(sizeof(int64_t) * c.cap_excluded);
+		consume = hooks->alloc(sizeof(SeqConsume) * (p.nconsume + 1));
+		consume_state = hooks->alloc(sizeof(int) * (p.nconsume + 1));
+		for (i = 0; i < p.nstates; i++)
+			if (p.states[i].kind == S_CONSUME)
+				consume_state[p.states[i].consume_no] = i;
+
+		closure_of(&c, start, true);
+		if (err->code != SEQ_OK)
+			goto fail;
+		if (c.accepts)
+		{
+			set_error(&p, SEQ_EMPTY_MATCH, 0, "", NULL);
+			goto fail;
+		}
+		{
+			int			start_first = c.first;
+			int			start_count = c.nentries - c.first;
+
+			for (i = 0; i < p.nconsume; i++)
+			{
+				closure_of(&c, p.states[consume_state[i]].out, false);
+				if (err->code != SEQ_OK)
+					goto fail;
+				consume[i].cond = p.states[consume_state[i]].cond;
+				consume[i].accepts = c.accepts;
+				consume[i].first_entry = c.first;
+				consume[i].nentries = c.nentries - c.first;
+			}
+
+			/* one allocation for the result */
+			size = sizeof(SeqPattern) + sizeof(SeqConsume) * (p.nconsume + 1) +
+				sizeof(SeqEntry) * (c.nentries + 1) + sizeof(int64_t) * (c.nexcluded + 1);
+			mem = hooks->alloc(size);
+			pat = (SeqPattern *) mem;
+			memset(pat, 0, sizeof(SeqPattern));
+			pat->nconsume = p.nconsume;
+			pat->max_cond = p.max_cond;
+			pat->has_window = has_window;
+			pat->required = required_conditions(&p, start, accept);
+			pat->window = window;
+			pat->start_first = start_first;
+			pat->start_count = start_count;
+			pat->nentries = c.nentries;
+			pat->nexcluded = c.nexcluded;
+			pat->consume = (SeqConsume *) (mem + sizeof(SeqPattern));
+			pat->entries = (SeqEntry *) ((char *) pat->consume + sizeof(SeqConsume) * (p.nconsume + 1));
+			pat->excluded = (int64_t *) ((char *) pat->entries + sizeof(SeqEntry) * (c.nentries + 1));
+			memcpy(pat->consume, consume, sizeof(SeqConsume) * p.nconsume);
+			memcpy(pat->entries, c.entries, sizeof(SeqEntry) * c.nentries);
+			if (c.nexcluded > 0)
+				memcpy(pat->excluded, c.excluded, sizeof(int64_t) * c.nexcluded);
+		}
+	}
+
+fail:
+	if (err->code == SEQ_LEADING_GATE)
+		snprintf(err->message, sizeof(err->message),
+				 "a time condition must follow an event: it measures from the last consumed event");
+	else if (err->code == SEQ_TRAILING_GATE)
+		snprintf(err->message, sizeof(err->message),
+				 "a time condition must be followed by an event: it measures to the next consumed event");
+	else if (err->code == SEQ_EMPTY_MATCH)
+		snprintf(err->message, sizeof(err->message),
+				 "the pattern can match without consuming any event");
+	if (err->code == SEQ_LEADING_GATE || err->code == SEQ_TRAILING_GATE ||
+		err->code == SEQ_EMPTY_MATCH)
+		err->position = 0;
+	if (consume_state)
+		hooks->release(consume_state);
+	if (consume)
+		hooks->release(consume);
+	if (c.excluded)
+		hooks->release(c.excluded);
+	if (c.entries)
+		hooks->release(c.entries);
+	if (c.table)
+		hooks->release(c.table);
+	if (p.states)
+		hooks->release(p.states);
+	if (p.nodes)
+		hooks->release(p.nodes);
+	if (err->code != SEQ_OK && pat)
+	{
+		hooks->release(pat);
+		pat = NULL;
+	}
+	return pat;
+}

@@ -1,0 +1,186 @@
+/*
+ * sequence_eval.c
+ *		Evaluate a compiled sequence pattern over a group's visible rows:
+ *		the canonical order, then the core matcher (sequence_match.c).
+ */
+#include "sequence.h"
+
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/timestamp.h"
+
+/* The most bytes the matcher's trees may take for one group (54000 past it). */
+#define SEQ_MAX_TREE_BYTES	((int64) 1024 * 1024 * 1024)
+
+/* The canonical order: time, then the conditions' mask. */
+static inline int
+seq_row_cmp(const void *a, const void *b)
+{
+	const SeqRow *x = a;
+	const SeqRow *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	if (x->mask != y->mask)
+		return x->mask < y->mask ? -1 : 1;
+	return 0;
+}
+
+/* Buffers past this many bytes are freed after each group, not kept. */
+#define SEQ_KEEP_BYTES		((Size) 4 * 1024 * 1024)
+
+void
+seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
+			 SeqOutcome *out)
+{
+	const SeqPattern *pattern = cache->pattern;
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext old;
+	int64		i;
+	int64		size = 1;
+	SeqMatcher *m;
+	SeqMatch	match;
+	bool		sorted = true;
+	int64	   *consumed = NULL;
+	int64		nconsumed = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (n == 0)
+		return;
+	for (i = 1; i < n && sorted; i++)
+		sorted = seq_row_cmp(&rows[i - 1], &rows[i]) <= 0;
+	if (!sorted && n <= 32)
+	{
+		/* most groups are small: insertion sort beats qsort's calls */
+		for (i = 1; i < n; i++)
+		{
+			SeqRow		row = rows[i];
+			int64		j = i;
+
+			while (j > 0 && seq_row_cmp(&rows[j - 1], &row) > 0)
+			{
+				rows[j] = rows[j - 1];
+				j--;
+			}
+			rows[j] = row;
+		}
+	}
+	else if (!sorted)
+		qsort(rows, n, sizeof(SeqRow), seq_row_cmp);
+	while (size < n)
+		size <<= 1;
+	if (size * 8 * pattern->nconsume > SEQ_MAX_TREE_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a sequence pattern with %d atoms cannot be matched over %lld events",
+						pattern->nconsume, (long long) n),
+				 errdetail("Matching takes 8 bytes per event and atom (events rounded up to a power of two), at most 1 GB."),
+				 errhint("Split the group, or use a pattern with fewer atoms.")));
+	if (want == SEQ_WANT_EVENTS)
+		consumed = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+
+	/* the matcher and its input live in the call site's context, reused */
+	old = MemoryContextSwitchTo(cache->cxt);
+	if (cache->capacity < n)
+	{
+		int64		cap = cx_grow_capacity(cache->capacity, n, 64, SEQ_MAX_EVENTS);
+
+		if (cache->times != NULL)
+		{
+			pfree(cache->times);
+			pfree(cache->masks);
+		}
+		cache->times = NULL;
+		cache->masks = NULL;
+		cache->capacity = 0;
+		cache->times = palloc_extended(sizeof(int64) * cap, MCXT_ALLOC_HUGE);
+		cache->masks = palloc_extended(sizeof(uint64) * cap, MCXT_ALLOC_HUGE);
+		cache->capacity = cap;
+	}
+	{
+		uint64		seen = 0;
+
+		for (i = 0; i < n; i++)
+		{
+			cache->times[i] = rows[i].ts;
+			cache->masks[i] = rows[i].mask;
+			seen |= rows[i].mask;
+		}
+		/* a condition every match consumes never holds: no match */
+		if ((seen & pattern->required) != pattern->required)
+		{
+			MemoryContextSwitchTo(old);
+			if (consumed != NULL)
+				pfree(consumed);
+			return;
+		}
+	}
+	if (cache->matcher == NULL)
+		cache->matcher = seq_matcher_create(pattern, &seq_backend_hooks);
+	m = cache->matcher;
+	seq_matcher_load(m, cache->times, cache->masks, n);
+	switch (want)
+	{
+		case SEQ_WANT_MATCH:
+			out->matched = seq_find(m, 0, &match, NULL, NULL);
+			break;
+		case SEQ_WANT_COUNT:
+			out->count = seq_count(m);
+			out->matched = out->count > 0;
+			break;
+		case SEQ_WANT_EVENTS:
+			out->matched = seq_find(m, 0, &match, consumed, &nconsumed);
+			break;
+		case SEQ_WANT_BOUNDS:
+			out->matched = seq_find(m, 0, &match, NULL, NULL);
+			if (out->matched)
+			{
+				out->first_ts = cache->times[match.first];
+				out->last_ts = cache->times[match.last];
+			}
+			break;
+	}
+	MemoryContextSwitchTo(old);
+
+	if (want == SEQ_WANT_EVENTS && out->matched)
+	{
+		out->nevents = nconsumed;
+		out->events = MemoryContextAllocExtended(caller, sizeof(TimestampTz) * Max(nconsumed, 1),
+												 MCXT_ALLOC_HUGE);
+		for (i = 0; i < nconsumed; i++)
+			out->events[i] = cache->times[consumed[i]];
+	}
+	if (consumed != NULL)
+		pfree(consumed);
+
+	/* a huge group's buffers are not kept for the next one */
+	if (seq_matcher_bytes(m) > SEQ_KEEP_BYTES)
+		seq_matcher_trim(m);
+	if ((Size) cache->capacity * 16 > SEQ_KEEP_BYTES)
+	{
+		pfree(cache->times);
+		pfree(cache->masks);
+		cache->times = NULL;
+		cache->masks = NULL;
+		cache->capacity = 0;
+	}
+}
+
+Datum
+seq_events_datum(const SeqOutcome *out)
+{
+	Datum	   *elems;
+	int64		i;
+	ArrayType  *result;
+
+	if (out->nevents == 0)
+		return PointerGetDatum(construct_empty_array(TIMESTAMPTZOID));
+	elems = palloc_extended(sizeof(Datum) * out->nevents, MCXT_ALLOC_HUGE);
+	for (i = 0; i < out->nevents; i++)
+		elems[i] = TimestampTzGetDatum(out->events[i]);
+	result = construct_array(elems, (int) out->nevents, TIMESTAMPTZOID, sizeof(TimestampTz),
+							 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+	pfree(elems);
+	return PointerGetDatum(result);
+}

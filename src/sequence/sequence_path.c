@@ -1,0 +1,203 @@
+/*
+ * sequence_path.c
+ *		The sequence functions over one stored milestone_path:
+ *		sequence_match, sequence_count, sequence_match_events,
+ *		sequence_next and sequence_previous of a path.
+ *
+ * Each answers what its aggregate (event form) answers over the rows the
+ * path was built from: a step's conditions are the steps[N] its label
+ * equals byte for byte (its mask), the steps with a mask are the visible
+ * events, and they go, in the canonical order, to the same evaluator
+ * (sequence_eval.c).  The arguments are checked before the path is looked
+ * at, so a bad pattern is an error whatever the path; a NULL path gives
+ * NULL.
+ */
+#include "sequence.h"
+
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "milestone_path.h"
+
+/* The cache of a call site (fn_extra). */
+typedef struct SeqPathCache
+{
+	SeqPatternCache pc;
+} SeqPathCache;
+
+static SeqPathCache *
+seq_path_cache(FunctionCallInfo fcinfo)
+{
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+														  sizeof(SeqPathCache));
+	return (SeqPathCache *) fcinfo->flinfo->fn_extra;
+}
+
+/*
+ * Check the pattern (argument 1) and steps (argument 2), then, unless the
+ * path is NULL (returns false), view it and evaluate.
+ */
+static bool
+seq_path_evaluate(FunctionCallInfo fcinfo, const char *fname, SeqWant want,
+				  PathView *view, SeqOutcome *out)
+{
+	SeqPathCache *cache = seq_path_cache(fcinfo);
+	const char *bytes;
+	int			len;
+	uint64	   *label_masks;
+	SeqRow	   *rows;
+	int64		n = 0;
+	uint32		i;
+
+	seq_pattern_arg(fcinfo, 1, &bytes, &len);
+	seq_steps_arg(fcinfo, 2, &cache->pc);
+	(void) seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, bytes, len,
+							  cache->pc.steps.count);
+	if (PG_ARGISNULL(0))
+		return false;
+	path_view(PG_GETARG_PATH(0), view, false);
+	path_require_times(view, fname);
+
+	/* each label's conditions, from the dictionary */
+	label_masks = palloc(sizeof(uint64) * Max(view->nlabels, 1));
+	{
+		const char *lb = view->label_bytes;
+
+		for (i = 0; i < view->nlabels; i++)
+		{
+			label_masks[i] = seq_label_mask(&cache->pc, lb, view->label_lengths[i]);
+			lb += view->label_lengths[i];
+		}
+	}
+	rows = palloc_extended(sizeof(SeqRow) * Max(view->nsteps, 1), MCXT_ALLOC_HUGE);
+	for (i = 0; i < view->nsteps; i++)
+	{
+		uint64		mask = label_masks[path_step_id(view, i)];
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (mask == 0)
+			continue;
+		rows[n].ts = view->times[i];
+		rows[n].mask = mask;
+		n++;
+	}
+	seq_evaluate(&cache->pc, rows, n, want, out);
+	pfree(rows);
+	pfree(label_masks);
+	return true;
+}
+
+/* sequence_match(p, pattern, steps): whether the path has a match. */
+PG_FUNCTION_INFO_V1(milestone_path_sequence_match);
+Datum
+milestone_path_sequence_match(PG_FUNCTION_ARGS)
+{
+	PathView	view;
+	SeqOutcome	out;
+
+	if (!seq_path_evaluate(fcinfo, "sequence_match", SEQ_WANT_MATCH, &view, &out))
+		PG_RETURN_NULL();
+	PG_RETURN_BOOL(out.matched);
+}
+
+/* sequence_count(p, pattern, steps): the number of non-overlapping matches. */
+PG_FUNCTION_INFO_V1(milestone_path_sequence_count);
+Datum
+milestone_path_sequence_count(PG_FUNCTION_ARGS)
+{
+	PathView	view;
+	SeqOutcome	out;
+
+	if (!seq_path_evaluate(fcinfo, "sequence_count", SEQ_WANT_COUNT, &view, &out))
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(out.count);
+}
+
+/* sequence_match_events(p, pattern, steps): times of the chosen match's (?N) events. */
+PG_FUNCTION_INFO_V1(milestone_path_sequence_match_events);
+Datum
+milestone_path_sequence_match_events(PG_FUNCTION_ARGS)
+{
+	PathView	view;
+	SeqOutcome	out;
+
+	if (!seq_path_evaluate(fcinfo, "sequence_match_events", SEQ_WANT_EVENTS, &view, &out) ||
+		!out.matched)
+		PG_RETURN_NULL();
+	return seq_events_datum(&out);
+}
+
+/*
+ * The label of the step next to the chosen match: forward, the first
+ * instant strictly after its last event; backward, the last instant
+ * strictly before its first event.  Among the steps of that instant, the
+ * smallest label in bytes.  NULL when nothing matches or no step is there.
+ */
+static Datum
+seq_path_neighbour(FunctionCallInfo fcinfo, bool forward)
+{
+	PathView	view;
+	SeqOutcome	out;
+	int64		i;
+	int64		at = -1;
+	TimestampTz when;
+	const char *best = NULL;
+	int			best_len = 0;
+
+	if (!seq_path_evaluate(fcinfo, forward ? "sequence_next" : "sequence_previous",
+						   SEQ_WANT_BOUNDS, &view, &out) || !out.matched)
+		PG_RETURN_NULL();
+	/* the path is in time order */
+	if (forward)
+	{
+		for (i = 0; i < view.nsteps; i++)
+			if (view.times[i] > out.last_ts)
+			{
+				at = i;
+				break;
+			}
+	}
+	else
+	{
+		for (i = (int64) view.nsteps - 1; i >= 0; i--)
+			if (view.times[i] < out.first_ts)
+			{
+				at = i;
+				break;
+			}
+	}
+	if (at < 0)
+		PG_RETURN_NULL();
+	when = view.times[at];
+	path_view(PG_GETARG_PATH(0), &view, true);
+	for (i = at; i >= 0 && i < view.nsteps && view.times[i] == when; i += forward ? 1 : -1)
+	{
+		uint32		id = path_step_id(&view, (uint32) i);
+		int			len = view.label_lengths[id];
+
+		if (best == NULL || path_label_cmp(view.labels[id], len, best, best_len) < 0)
+		{
+			best = view.labels[id];
+			best_len = len;
+		}
+	}
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(best, best_len));
+}
+
+/* sequence_next(p, pattern, steps): the step right after the chosen match. */
+PG_FUNCTION_INFO_V1(milestone_path_sequence_next);
+Datum
+milestone_path_sequence_next(PG_FUNCTION_ARGS)
+{
+	return seq_path_neighbour(fcinfo, true);
+}
+
+/* sequence_previous(p, pattern, steps): the step right before the chosen match. */
+PG_FUNCTION_INFO_V1(milestone_path_sequence_previous);
+Datum
+milestone_path_sequence_previous(PG_FUNCTION_ARGS)
+{
+	return seq_path_neighbour(fcinfo, false);
+}
