@@ -467,6 +467,46 @@ cx_cit_if journey_model-questions "predict_next(journey_model,milestone_path,int
 cx_cit_if path_edges-of-stored-paths "path_edges(milestone_path,integer,text)" \
 	"SELECT e.step, e.source, e.target, count(*) FROM paths, path_edges(compact(p), 3) e GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
 
+# Funnel reports (issue 19): per customer on the workers, with an exclusion
+# and a breakdown; the summary of every customer combined on the coordinator
+# (from partial states shipped as text), then its report and histogram.
+CX_CITUS_FUNNEL_RESULTS="SELECT customer_id, funnel(interval '7 days', ts, kind, $CX_CITUS_STEPS,
+		'exclude newsletter between 2 and 4, breakdown step 1', (customer_id % 3)::text) AS r
+	FROM events GROUP BY customer_id"
+# A funnel_result crosses from a worker as text (a composite of an
+# extension's type), written in the worker's DateStyle: its fields cross as
+# built-in types (doc/citus.md).
+cx_cit_if funnel-with-options-per-customer "funnel(interval,timestamptz,text,text[],text,text)" \
+	"SELECT customer_id, (r).reached, (r).excluded, (r).step_at, (r).breakdown
+	FROM ($CX_CITUS_FUNNEL_RESULTS) f ORDER BY customer_id"
+cx_cit_if funnel-of-stored-paths "funnel(milestone_path,interval,text[],text)" \
+	"SELECT customer_id, (r).reached, (r).step_at
+	FROM (SELECT customer_id, funnel(p, interval '7 days', $CX_CITUS_STEPS, 'any_order') AS r FROM paths) f
+	ORDER BY customer_id"
+cx_cit_if funnel_summary-combined-report "funnel_summary_table(funnel_summary,text[])" \
+	"SELECT t.* FROM funnel_summary_table((SELECT funnel_summary_agg(r) FROM ($CX_CITUS_FUNNEL_RESULTS) f)) t ORDER BY t.step"
+cx_cit_if funnel_histogram-combined "funnel_histogram(funnel_summary,integer,integer,integer)" \
+	"SELECT h.* FROM funnel_histogram((SELECT funnel_summary_agg(r) FROM ($CX_CITUS_FUNNEL_RESULTS) f), 1, 3) h ORDER BY h.bin_start"
+
+# Sequence patterns (issue 16): per customer on the workers, both argument
+# forms, and over the stored paths.
+cx_cit_if sequence-aggregates-per-customer "sequence_match(text,timestamptz,text,text[])" \
+	"SELECT customer_id,
+		sequence_match('(?1).*(?t<=86400)(?2)', ts, kind, ARRAY['view_product', 'add_to_cart']),
+		sequence_count('(?1)(?2)', ts, kind = 'visit', kind = 'view_product'),
+		sequence_match_events('(?1).*(?2).*(?3)', ts, kind, ARRAY['visit', 'add_to_cart', 'purchase']),
+		sequence_next('(?1)', ts, kind, ARRAY['add_to_cart']),
+		sequence_previous('(?1)', ts, kind, ARRAY['purchase'])
+	FROM events GROUP BY customer_id ORDER BY customer_id"
+cx_cit_if sequence-of-stored-paths "sequence_match(milestone_path,text,text[])" \
+	"SELECT customer_id,
+		sequence_match(p, '((?1)|(?2))+(?3)', ARRAY['visit', 'view_product', 'purchase']),
+		sequence_count(p, '(?1).*(?2)', ARRAY['visit', 'purchase']),
+		sequence_match_events(p, '(?w<=''3 days'')(?1).(?2)', ARRAY['visit', 'add_to_cart']),
+		sequence_next(p, '(?1)(?2)', ARRAY['visit', 'view_product']),
+		sequence_previous(p, '(?1)', ARRAY['checkout'])
+	FROM paths ORDER BY customer_id"
+
 # Every analysis function of the installed cx_journey is named in this file,
 # so a new one cannot be forgotten here.  Support functions (type I/O,
 # operators, aggregate parts, operator classes, casts) are left out, and
