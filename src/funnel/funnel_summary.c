@@ -24,6 +24,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -746,17 +747,46 @@ funnel_histogram(PG_FUNCTION_ARGS)
 		lo = Min(lo, d[i]);
 		hi = Max(hi, d[i]);
 	}
-	/* the range over the bins, rounded up to whole seconds; 60 s when flat */
+	/*
+	 * The range over the bins, rounded up to whole seconds; 60 s when flat.
+	 * Offsets are >= 0, so hi - lo fits; the rounding is done by dividing
+	 * first, since adding before dividing overflows for ranges near the
+	 * int64 limit.  The last bin's end must be an interval too.
+	 */
 	if (hi == lo)
 		width = 60 * USECS_PER_SEC;
 	else
-		width = ((hi - lo) + bins * USECS_PER_SEC - 1) / (bins * USECS_PER_SEC) * USECS_PER_SEC;
+	{
+		int64		per = bins * USECS_PER_SEC;
+		int64		range = hi - lo;
+
+		width = range / per + (range % per != 0 ? 1 : 0);
+		if (pg_mul_s64_overflow(width, USECS_PER_SEC, &width))
+			width = PG_INT64_MAX;
+	}
+	{
+		int64		span;
+		int64		end;
+
+		if (pg_mul_s64_overflow(width, bins, &span) || pg_add_s64_overflow(lo, span, &end))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("funnel_histogram bins of steps %d to %d end past the interval range",
+							from, to),
+					 errdetail("The times run from %s to %s microseconds, in %lld bins of whole seconds.",
+							   psprintf(INT64_FORMAT, lo), psprintf(INT64_FORMAT, hi),
+							   (long long) bins),
+					 errhint("Filter out the customers with the longest times.")));
+	}
 	counts = palloc0(bins * sizeof(int64));
 	for (i = 0; i < n; i++)
 	{
 		int64		b = (d[i] - lo) / width;
 
-		counts[Min(b, bins - 1)]++;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		/* 0 <= d[i] - lo and 0 < width, so b >= 0; clamped all the same */
+		counts[Max(0, Min(b, bins - 1))]++;
 	}
 	for (i = 0; i < bins; i++)
 	{
