@@ -10,3 +10,13 @@ SELECT * FROM funnel_histogram('v1;excluded=0;counts=0,0,1;2=9223372036854775000
 \set VERBOSITY default
 -- 0 and 100,000,000 days in 3 bins: 8.64e18 us / 3 = 2.88e18 us = 33333333 days 8 h each
 SELECT * FROM funnel_histogram('v1;excluded=0;counts=0,0,2;2=0,8640000000000000000', 1, 2, 3);
+-- 2. options varying between groups, rows of the groups interleaved (hashed):
+-- each group keeps its own options.  Rows a@0 r@1 b@2 in both groups: with no
+-- option group 1 reaches 2; with exclude r between 1 and 2 group 2 is excluded.
+-- (Memory: test/t_memory.sh, memory/funnel-options-varying-text-bounded.)
+SET enable_sort = off;
+SELECT c, funnel(interval '1 hour', timestamptz '2026-01-01' + m * interval '1 minute', e, ARRAY['a', 'b'],
+		CASE WHEN c % 2 = 0 THEN 'exclude r between 1 and 2' ELSE '' END)
+FROM (VALUES (1, 0, 'a'), (2, 0, 'a'), (1, 1, 'r'), (2, 1, 'r'), (1, 2, 'b'), (2, 2, 'b'), (3, 5, 'a'), (3, 6, 'b')) v(c, m, e)
+GROUP BY c ORDER BY c;
+RESET enable_sort;

@@ -272,6 +272,83 @@ fopt_spec_make(const char *options, int len, int nsteps, char *const *step_names
 	return spec;
 }
 
+/* ---------- the specs of one call site ---------- */
+
+/*
+ * Specs a call site has made, by their source bytes: the options text and
+ * steps hash (transition), or the serialized spec (deserialize).  States
+ * point to specs, so none is freed before the call site; and one is made
+ * per distinct source, so options that vary between groups cost memory by
+ * the number of distinct texts, not by the number of groups or rows.
+ */
+typedef struct FoptCacheItem
+{
+	struct FoptCacheItem *next;
+	uint64		seed;			/* steps hash, or 0 */
+	int			len;
+	char	   *bytes;
+	FoptSpec   *spec;
+} FoptCacheItem;
+
+typedef struct FoptCacheEntry
+{
+	uint64		hash;			/* the key */
+	FoptCacheItem *items;		/* those of this hash */
+} FoptCacheEntry;
+
+/* The item kept for (seed, bytes), or NULL; *hash gets the key for adding. */
+static FoptCacheItem *
+fopt_cache_find(HTAB **cache, MemoryContext cxt, uint64 seed, const char *bytes, int len,
+				uint64 *hash)
+{
+	FoptCacheEntry *entry;
+	FoptCacheItem *item;
+
+	if (*cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(uint64);
+		ctl.entrysize = sizeof(FoptCacheEntry);
+		ctl.hcxt = cxt;
+		*cache = hash_create("funnel option specs", 8, &ctl,
+							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	*hash = hash_bytes_extended((const unsigned char *) bytes, len, seed);
+	entry = hash_search(*cache, hash, HASH_FIND, NULL);
+	if (entry == NULL)
+		return NULL;
+	for (item = entry->items; item != NULL; item = item->next)
+	{
+		if (item->seed == seed && item->len == len && memcmp(item->bytes, bytes, len) == 0)
+			return item;
+	}
+	return NULL;
+}
+
+/* Keep spec (allocated in cxt) for (seed, bytes). */
+static FoptCacheItem *
+fopt_cache_add(HTAB *cache, MemoryContext cxt, uint64 hash, uint64 seed, const char *bytes,
+			   int len, FoptSpec *spec)
+{
+	bool		found;
+	FoptCacheEntry *entry = hash_search(cache, &hash, HASH_ENTER, &found);
+	FoptCacheItem *item = MemoryContextAlloc(cxt, sizeof(FoptCacheItem));
+
+	if (!found)
+		entry->items = NULL;
+	item->seed = seed;
+	item->len = len;
+	item->bytes = MemoryContextAlloc(cxt, len + 1);
+	memcpy(item->bytes, bytes, len);
+	item->bytes[len] = '\0';
+	item->spec = spec;
+	item->next = entry->items;
+	entry->items = item;
+	return item;
+}
+
 /* ---------- evaluation and result ---------- */
 
 void
@@ -325,10 +402,11 @@ fopt_result(FunctionCallInfo fcinfo, TupleDesc *desc_cache, const FunnelOutcome 
 typedef struct FoptArgs
 {
 	FunnelArgs	base;			/* first: funnel_row_args uses it in place */
-	char	   *options;		/* the options text last parsed */
+	const char *options;		/* the options text last used (kept in specs) */
 	int			options_len;
 	uint64		steps_hash;		/* of the steps it was checked against */
-	FoptSpec   *spec;			/* specs are kept: states point to them */
+	FoptSpec   *spec;			/* its spec */
+	HTAB	   *specs;			/* every spec made here: states point to them */
 	/* the options are a constant of the query: parsed once */
 	bool		options_constant;
 	bool		options_site_checked;
@@ -452,6 +530,9 @@ fopt_row_options(FunctionCallInfo fcinfo, FoptArgs *args, bool with_prop)
 	text	   *options;
 	const char *bytes = "";
 	int			len = 0;
+	FoptCacheItem *item;
+	FoptSpec   *spec;
+	uint64		hash;
 
 	/* constants of the query (window, steps and options) were checked on the first row */
 	if (likely(args->options_constant && args->base.constant && args->spec != NULL))
@@ -471,14 +552,34 @@ fopt_row_options(FunctionCallInfo fcinfo, FoptArgs *args, bool with_prop)
 	if (args->spec != NULL && args->steps_hash == args->base.params.steps_hash &&
 		len == args->options_len && memcmp(bytes, args->options, len) == 0)
 		return;
-	/* the spec before goes on: states of earlier groups point to it */
-	args->spec = fopt_spec_make(bytes, len, args->base.steps.count, args->base.steps.name,
-								args->base.steps.len, with_prop, "This form of funnel",
-								fcinfo->flinfo->fn_mcxt);
-	if (args->options)
-		pfree(args->options);
-	args->options = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len + 1);
-	memcpy(args->options, bytes, len);
+	/* a text seen before (groups with varying options interleave): its spec */
+	item = fopt_cache_find(&args->specs, fcinfo->flinfo->fn_mcxt,
+						   args->base.params.steps_hash, bytes, len, &hash);
+	if (item == NULL)
+	{
+		spec = fopt_spec_make(bytes, len, args->base.steps.count, args->base.steps.name,
+							  args->base.steps.len, with_prop, "This form of funnel",
+							  fcinfo->flinfo->fn_mcxt);
+		item = fopt_cache_add(args->specs, fcinfo->flinfo->fn_mcxt, hash,
+							  args->base.params.steps_hash, bytes, len, spec);
+	}
+	else
+	{
+		int			i;
+
+		/*
+		 * Rows are matched against the spec's step names: those of the
+		 * current steps (equal ones; the earlier copies may be freed).
+		 */
+		spec = item->spec;
+		for (i = 0; i < spec->nsteps; i++)
+		{
+			spec->name[i] = args->base.steps.name[i];
+			spec->name_len[i] = args->base.steps.len[i];
+		}
+	}
+	args->options = item->bytes;
+	args->spec = spec;
 	args->options_len = len;
 	args->steps_hash = args->base.params.steps_hash;
 	if (!args->options_site_checked)
@@ -831,7 +932,10 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	StringInfoData buf;
 	FoptSpec   *spec;
-	FoptSpec  **cached;
+	FoptSpec   *kept;
+	FoptCacheItem *item;
+	uint64		hash;
+	int			spec_start;
 	FoptState  *state;
 	FunnelParams params;
 	int32		count;
@@ -846,6 +950,7 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 	cx_bytea_reader(bytes, &buf);
 
 	/* the spec: each field within its range */
+	spec_start = buf.cursor;
 	spec = palloc0(sizeof(FoptSpec));
 	spec->nsteps = fopt_get_int32(&buf);
 	spec->nevents = fopt_get_int32(&buf);
@@ -900,9 +1005,13 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 	spec->nnames = spec->nsteps + spec->nevents;
 	fopt_spec_hash(spec);
 
-	/* one spec per distinct value for the call site: states point to it */
-	cached = (FoptSpec **) fcinfo->flinfo->fn_extra;
-	if (cached == NULL || (*cached)->hash != spec->hash)
+	/*
+	 * One spec per distinct serialized spec for the call site: states point
+	 * to it, and partial states of many groups share a few specs.
+	 */
+	item = fopt_cache_find((HTAB **) &fcinfo->flinfo->fn_extra, fcinfo->flinfo->fn_mcxt, 0,
+						   buf.data + spec_start, buf.cursor - spec_start, &hash);
+	if (item == NULL)
 	{
 		FoptSpec   *keep = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(FoptSpec));
 
@@ -912,17 +1021,16 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 			keep->name[e] = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, spec->name_len[e]);
 			memcpy(keep->name[e], spec->name[e], spec->name_len[e]);
 		}
-		if (cached == NULL)
-			cached = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(FoptSpec *));
-		*cached = keep;
-		fcinfo->flinfo->fn_extra = cached;
+		item = fopt_cache_add((HTAB *) fcinfo->flinfo->fn_extra, fcinfo->flinfo->fn_mcxt, hash,
+							  0, buf.data + spec_start, buf.cursor - spec_start, keep);
 	}
 	pfree(spec);
+	kept = item->spec;
 
 	params.window = fopt_get_int64(&buf);
 	params.steps_hash = (uint64) fopt_get_int64(&buf);
-	params.nsteps = (*cached)->nnames;
-	params.flags = (*cached)->flags;
+	params.nsteps = kept->nnames;
+	params.flags = kept->flags;
 	if (params.window < 0)
 		cx_bad_state("funnel", "negative window");
 	if ((params.steps_hash & 1) == 0)
@@ -933,7 +1041,7 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 	max_mask = params.nsteps == 64 ? PG_UINT64_MAX : (UINT64CONST(1) << params.nsteps) - 1;
 
 	state = MemoryContextAllocZero(aggcxt, sizeof(FoptState));
-	state->spec = *cached;
+	state->spec = kept;
 	state->rows = funnel_state_new(aggcxt, &params);
 	for (i = 0; i < count; i++)
 	{
