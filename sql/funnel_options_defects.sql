@@ -20,3 +20,17 @@ SELECT c, funnel(interval '1 hour', timestamptz '2026-01-01' + m * interval '1 m
 FROM (VALUES (1, 0, 'a'), (2, 0, 'a'), (1, 1, 'r'), (2, 1, 'r'), (1, 2, 'b'), (2, 2, 'b'), (3, 5, 'a'), (3, 6, 'b')) v(c, m, e)
 GROUP BY c ORDER BY c;
 RESET enable_sort;
+-- 3. any_order with breakdown step N: the value of the row filling step N
+-- (step_at is in time order, so step_at[N] is not that row).
+CREATE TEMP TABLE ao (c int, m int, e text, p text);
+INSERT INTO ao VALUES (1, 0, 'b', 'B'), (1, 1, 'a', 'A'),     -- b then a: both steps
+	(2, 0, 'b', 'B2'),                                       -- only step 2 filled
+	(3, 0, 'c', 'C'), (3, 1, 'a', 'A'), (3, 2, 'b', 'B');    -- c, a, b for steps a, b, c
+-- customer 1: step 1 'A', step 2 'B'; customer 2: step 1 NULL (not filled), step 2 'B2'
+SELECT c, n, (funnel(interval '1 hour', timestamptz '2026-01-01' + m * interval '1 minute', e,
+		ARRAY['a', 'b'], 'any_order, breakdown step ' || n, p)).*
+FROM ao, generate_series(1, 2) n WHERE c < 3 GROUP BY c, n ORDER BY c, n;
+-- customer 3 over steps a, b, c: 'A', 'B', 'C'
+SELECT n, (funnel(interval '1 hour', timestamptz '2026-01-01' + m * interval '1 minute', e,
+		ARRAY['a', 'b', 'c'], 'any_order, breakdown step ' || n, p)).breakdown
+FROM ao, generate_series(1, 3) n WHERE c = 3 GROUP BY n ORDER BY n;

@@ -770,7 +770,17 @@ funnel_options_finalfn(PG_FUNCTION_ARGS)
 			bd_len = state->last.len;
 			break;
 		case FUNNEL_BREAKDOWN_STEP:
-			if (!excluded && out.level >= state->spec->breakdown_step)
+			if (excluded)
+				break;
+			if (state->spec->any_order)
+			{
+				/* step_at is in time order: step N's row is found apart */
+				int			k = out.step_row[state->spec->breakdown_step - 1];
+
+				if (k >= 0)
+					has_bd = fopt_step_value(state, out.times[k], &bd, &bd_len);
+			}
+			else if (out.level >= state->spec->breakdown_step)
 				has_bd = fopt_step_value(state, out.times[state->spec->breakdown_step - 1],
 										 &bd, &bd_len);
 			break;
