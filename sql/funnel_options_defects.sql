@@ -34,3 +34,12 @@ FROM ao, generate_series(1, 2) n WHERE c < 3 GROUP BY c, n ORDER BY c, n;
 SELECT n, (funnel(interval '1 hour', timestamptz '2026-01-01' + m * interval '1 minute', e,
 		ARRAY['a', 'b', 'c'], 'any_order, breakdown step ' || n, p)).breakdown
 FROM ao, generate_series(1, 3) n WHERE c = 3 GROUP BY n ORDER BY n;
+-- 4. avg_from_previous past avg()'s day sum: 60,000 customers each 36,500 days
+-- from step 1 to 2 (2.19e9 days in all, past int32): 36500 days, not negative.
+-- Then one of them at 0: 36500 * 59999 / 60000 days = 36499 days 09:24:00.
+SELECT step, customers, avg_from_previous, median_from_previous
+FROM funnel_summary_table((SELECT funnel_summary_agg(ROW(2, false, ARRAY[t, t + interval '36500 days'], NULL)::funnel_result)
+	FROM generate_series(1, 60000) i, LATERAL (SELECT timestamptz '1950-01-01' + i * interval '1 second' AS t) x));
+SELECT step, customers, avg_from_previous
+FROM funnel_summary_table((SELECT funnel_summary_agg(ROW(2, false, ARRAY[t, t + CASE WHEN i = 1 THEN interval '0' ELSE interval '36500 days' END], NULL)::funnel_result)
+	FROM generate_series(1, 60000) i, LATERAL (SELECT timestamptz '1950-01-01' + i * interval '1 second' AS t) x));

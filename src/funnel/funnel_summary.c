@@ -546,22 +546,47 @@ fs_percentile(const int64 *sorted, int64 n, double p)
 							   a);
 }
 
-/* avg() of the intervals, as PostgreSQL computes it: the sum over the count. */
+/*
+ * avg() of the intervals, as PostgreSQL computes it: the sum over the count
+ * (interval_div of the day and time sums).  Past what avg() can sum (more
+ * than 2^31 days, or a time sum past int64), where it raises an error, the
+ * exact mean in microseconds instead: each value split as q * n + r, so
+ * that neither sum overflows (sum of q <= the largest value, sum of r < n^2).
+ */
 static Datum
 fs_average(const int64 *values, int64 n)
 {
-	Interval	sum = {0, 0, 0};
+	int64		days = 0;
+	int64		time = 0;
+	int64		quot = 0;
+	int64		rem = 0;
+	bool		fits = true;
 	int64		i;
 
 	for (i = 0; i < n; i++)
 	{
-		Interval   *iv = fs_interval(values[i]);
+		int64		v = values[i];
 
-		sum.time += iv->time;
-		sum.day += iv->day;
-		pfree(iv);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		/* at most ~1.07e8 days each, ~1.3e8 values: no overflow */
+		days += v / USECS_PER_DAY;
+		if (fits && pg_add_s64_overflow(time, v % USECS_PER_DAY, &time))
+			fits = false;
+		quot += v / n;
+		rem += v % n;
 	}
-	return DirectFunctionCall2(interval_div, IntervalPGetDatum(&sum), Float8GetDatum((double) n));
+	if (fits && days <= PG_INT32_MAX)
+	{
+		Interval	sum;
+
+		sum.time = time;
+		sum.day = (int32) days;
+		sum.month = 0;
+		return DirectFunctionCall2(interval_div, IntervalPGetDatum(&sum),
+								   Float8GetDatum((double) n));
+	}
+	return IntervalPGetDatum(fs_interval(quot + (rem + n / 2) / n));
 }
 
 /*
