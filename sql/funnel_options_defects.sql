@@ -43,3 +43,6 @@ FROM funnel_summary_table((SELECT funnel_summary_agg(ROW(2, false, ARRAY[t, t + 
 SELECT step, customers, avg_from_previous
 FROM funnel_summary_table((SELECT funnel_summary_agg(ROW(2, false, ARRAY[t, t + CASE WHEN i = 1 THEN interval '0' ELSE interval '36500 days' END], NULL)::funnel_result)
 	FROM generate_series(1, 60000) i, LATERAL (SELECT timestamptz '1950-01-01' + i * interval '1 second' AS t) x));
+-- 5. step offsets past int64: 4713 BC to 294276 AD is 22008 (it wrapped to a
+-- negative offset, in a summary whose own text input rejects it)
+SELECT funnel_summary_agg(ROW(2, false, ARRAY[timestamptz '4713-01-01 00:00+00 BC', timestamptz '294276-01-01 00:00+00'], NULL)::funnel_result);

@@ -330,7 +330,15 @@ funnel_summary_transfn(PG_FUNCTION_ARGS)
 						 errdetail("Step %d is at %s, before step %d at %s.", k + 1,
 								   pstrdup(timestamptz_to_str(t[k])), k,
 								   pstrdup(timestamptz_to_str(t[k - 1])))));
-			dst[k - 1] = t[k] - t[0];
+			/* 4713 BC to 294276 AD is past int64 microseconds */
+			if (pg_sub_s64_overflow(t[k], t[0], &dst[k - 1]))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+						 errmsg("funnel_summary_agg cannot measure the time from %s to %s",
+								pstrdup(timestamptz_to_str(t[0])),
+								pstrdup(timestamptz_to_str(t[k]))),
+						 errdetail("Step times from step 1 must fit an interval (about 292,000 years)."),
+						 errhint("Filter out times far in the past or future.")));
 		}
 		s->values += reached - 1;
 	}
