@@ -46,3 +46,19 @@ FROM funnel_summary_table((SELECT funnel_summary_agg(ROW(2, false, ARRAY[t, t + 
 -- 5. step offsets past int64: 4713 BC to 294276 AD is 22008 (it wrapped to a
 -- negative offset, in a summary whose own text input rejects it)
 SELECT funnel_summary_agg(ROW(2, false, ARRAY[timestamptz '4713-01-01 00:00+00 BC', timestamptz '294276-01-01 00:00+00'], NULL)::funnel_result);
+-- 6. funnel_summary text input: counts whose sum passes int64 are 22P02 (they
+-- were accepted, and funnel_summary_table showed negative customers)
+SELECT 'v1;excluded=0;counts=0,9223372036854775807,1'::funnel_summary;
+SELECT 'v1;excluded=1;counts=9223372036854775807'::funnel_summary;
+-- 100,000,000 customers at level 2 cannot be in a 38-byte text: refused before
+-- 800 MB are reserved for their offsets
+SELECT 'v1;excluded=0;counts=0,0,100000000;2=1'::funnel_summary;
+SELECT 'v1;excluded=0;counts=0,0,2;2=1'::funnel_summary;
+-- 2 offsets fit in 3 characters: accepted
+SELECT 'v1;excluded=0;counts=0,0,2;2=1,2'::funnel_summary;
+-- combining summaries whose counts add up past int64: 54000 (they wrapped)
+CREATE AGGREGATE pg_temp.fs_combine_all(funnel_summary) (SFUNC = funnel_summary_combinefn, STYPE = funnel_summary);
+SELECT pg_temp.fs_combine_all(s) FROM (VALUES ('v1;excluded=0;counts=0,9223372036854775807'::funnel_summary),
+	('v1;excluded=0;counts=0,1')) v(s);
+SELECT pg_temp.fs_combine_all(s) FROM (VALUES ('v1;excluded=0;counts=0,9223372036854775806'::funnel_summary),
+	('v1;excluded=0;counts=0,1')) v(s);

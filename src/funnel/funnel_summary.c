@@ -179,12 +179,34 @@ fs_reserve(FunnelSummaryExpanded *s, int r, int64 extra)
 		s->offs[r] = repalloc_huge(s->offs[r], s->cap[r] * sizeof(int64));
 }
 
+/* The customers of a summary, excluded ones included; false past int64. */
+static bool
+fs_total(int64 excluded, const int64 *counts, int nlevels, int64 *total)
+{
+	int			r;
+
+	*total = excluded;
+	for (r = 0; r <= nlevels; r++)
+		if (pg_add_s64_overflow(*total, counts[r], total))
+			return false;
+	return true;
+}
+
 /* Add the customers of view v to s. */
 static void
 fs_merge(FunnelSummaryExpanded *s, const FunnelSummaryView *v)
 {
+	int64		a;
+	int64		b;
 	int			r;
 
+	/* every count, and so every sum of counts, stays within int64 */
+	if (!fs_total(s->excluded, s->counts, s->nlevels, &a) ||
+		!fs_total(v->excluded, v->counts, v->nlevels, &b) ||
+		pg_add_s64_overflow(a, b, &a))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a funnel_summary counts at most %lld customers", (long long) PG_INT64_MAX)));
 	s->excluded += v->excluded;
 	for (r = 0; r <= v->nlevels; r++)
 	{
@@ -473,6 +495,13 @@ funnel_summary_in(PG_FUNCTION_ARGS)
 		ps.p++;
 	}
 	s->nlevels = r;
+	{
+		int64		total;
+
+		/* the reports sum counts: their sum must fit too */
+		if (!fs_total(s->excluded, s->counts, s->nlevels, &total))
+			fs_syntax(&ps, "The counts add up past 9223372036854775807");
+	}
 	for (r = 2; r <= s->nlevels; r++)
 	{
 		int64		n;
@@ -483,6 +512,9 @@ funnel_summary_in(PG_FUNCTION_ARGS)
 			fs_syntax(&ps, "Too many customers");
 		n = s->counts[r] * (r - 1);
 		fs_expect(&ps, psprintf(";%d=", r));
+		/* n offsets take at least 2n - 1 characters: check before reserving */
+		if (n > 0 && (int64) strlen(ps.p) < 2 * n - 1)
+			fs_syntax(&ps, psprintf("Level %d needs " INT64_FORMAT " offsets, more than the rest of the text holds", r, n));
 		if (n > 0)
 			fs_reserve(s, r, s->counts[r]);
 		o = s->offs[r];
