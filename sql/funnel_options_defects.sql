@@ -62,3 +62,11 @@ SELECT pg_temp.fs_combine_all(s) FROM (VALUES ('v1;excluded=0;counts=0,922337203
 	('v1;excluded=0;counts=0,1')) v(s);
 SELECT pg_temp.fs_combine_all(s) FROM (VALUES ('v1;excluded=0;counts=0,9223372036854775806'::funnel_summary),
 	('v1;excluded=0;counts=0,1')) v(s);
+-- 7. funnel_summary_agg: step_at must match reached at levels 0 and 1 too (22023)
+SELECT funnel_summary_agg(ROW(1, false, ARRAY[timestamptz '2026-01-01', '2026-01-02', '2026-01-03'], NULL)::funnel_result);
+SELECT funnel_summary_agg(ROW(0, false, ARRAY[timestamptz '2026-01-01'], NULL)::funnel_result);
+SELECT funnel_summary_agg(ROW(1, false, NULL, NULL)::funnel_result);
+SELECT funnel_summary_agg(ROW(1, false, ARRAY[NULL::timestamptz], NULL)::funnel_result);
+-- what funnel() writes at levels 0 and 1 is accepted
+SELECT funnel_summary_agg(r) FROM (VALUES (ROW(0, false, '{}', NULL)::funnel_result),
+	(ROW(1, false, ARRAY[timestamptz '2026-01-01'], NULL)::funnel_result), (ROW(NULL, true, NULL, NULL)::funnel_result)) v(r);

@@ -317,24 +317,31 @@ funnel_summary_transfn(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("funnel_result reached %d is outside 0 .. %d", reached, FUNNEL_MAX_STEPS)));
+	/* step_at matches reached at every level, as funnel() writes it */
+	if (nulls[2])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel_result reached %d without step times", reached),
+				 errhint("step_at holds one time per step reached ('{}' for 0).")));
+	{
+		ArrayType  *times = DatumGetArrayTypeP(values[2]);
+		int			have = ARR_NDIM(times) == 0 ? 0 : ARR_DIMS(times)[0];
+
+		if (ARR_NDIM(times) > 1 || ARR_HASNULL(times) || ARR_ELEMTYPE(times) != TIMESTAMPTZOID ||
+			have != reached)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel_result reached %d needs %d step times without NULLs",
+							reached, reached),
+					 errhint("step_at holds one time per step reached ('{}' for 0).")));
+	}
 	if (reached >= 2)
 	{
-		ArrayType  *times;
+		ArrayType  *times = DatumGetArrayTypeP(values[2]);
 		const int64 *t;
 		int64	   *dst;
 		int			k;
 
-		if (nulls[2])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("funnel_result reached %d without step times", reached)));
-		times = DatumGetArrayTypeP(values[2]);
-		if (ARR_NDIM(times) != 1 || ARR_HASNULL(times) || ARR_ELEMTYPE(times) != TIMESTAMPTZOID ||
-			ARR_DIMS(times)[0] != reached)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("funnel_result reached %d needs %d step times without NULLs",
-							reached, reached)));
 		t = (const int64 *) ARR_DATA_PTR(times);
 		fs_reserve(s, reached, 1);
 		dst = s->offs[reached] + s->counts[reached] * (reached - 1);
