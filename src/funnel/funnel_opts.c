@@ -703,6 +703,7 @@ static bool
 fopt_step_value(const FoptState *state, int64 ts, const char **bytes, int *len)
 {
 	int64		pos = 0;
+	int64		entry = 0;
 	bool		found = false;
 
 	while (pos < state->step_len)
@@ -711,6 +712,9 @@ fopt_step_value(const FoptState *state, int64 ts, const char **bytes, int *len)
 		int32		l;
 		const char *b;
 
+		/* by entries: a byte offset rarely lands on a multiple */
+		if ((entry++ & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		memcpy(&t, state->step_buf + pos, sizeof(int64));
 		memcpy(&l, state->step_buf + pos + sizeof(int64), sizeof(int32));
 		b = state->step_buf + pos + sizeof(int64) + sizeof(int32);
@@ -721,8 +725,6 @@ fopt_step_value(const FoptState *state, int64 ts, const char **bytes, int *len)
 			found = true;
 		}
 		pos += sizeof(int64) + sizeof(int32) + l;
-		if ((pos & 0xFFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
 	}
 	return found;
 }
@@ -818,11 +820,15 @@ funnel_options_combinefn(PG_FUNCTION_ARGS)
 	if (right->step_len > 0)
 	{
 		int64		pos = 0;
+		int64		entry = 0;
 
 		while (pos < right->step_len)
 		{
 			int64		t;
 			int32		l;
+
+			if ((entry++ & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 
 			memcpy(&t, right->step_buf + pos, sizeof(int64));
 			memcpy(&l, right->step_buf + pos + sizeof(int64), sizeof(int32));
@@ -1081,10 +1087,14 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 		/* every entry whole */
 		const char *data = fopt_get_bytes(&buf, step_len);
 		int64		pos = 0;
+		int64		entry = 0;
 
 		while (pos < step_len)
 		{
 			int32		l;
+
+			if ((entry++ & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 
 			if (step_len - pos < (int64) (sizeof(int64) + sizeof(int32)))
 				cx_bad_state("funnel", "truncated step value");
