@@ -30,6 +30,7 @@
 #include "funnel_args.h"
 #include "funnel_opts.h"
 #include "funnel_state.h"
+#include "milestone_path.h"
 #include "window_funnel.h"
 
 /* Arguments of the aggregate: window, ts, event, steps as window_funnel's. */
@@ -438,17 +439,6 @@ typedef struct FoptState
 /* Most bytes of breakdown step N values one group keeps (54000 past it). */
 #define FOPT_MAX_STEP_BYTES		((int64) MaxAllocSize / 2)
 
-/* Byte order of values, then length: the tie rule of the breakdown. */
-static int
-fopt_bytes_cmp(const char *a, int alen, const char *b, int blen)
-{
-	int			c = memcmp(a, b, Min(alen, blen));
-
-	if (c != 0)
-		return c;
-	return alen < blen ? -1 : (alen > blen ? 1 : 0);
-}
-
 static void
 fopt_value_set(MemoryContext cxt, FoptValue *v, int64 ts, const char *bytes, int len)
 {
@@ -480,7 +470,7 @@ fopt_value_offer(MemoryContext cxt, FoptValue *v, bool first, int64 ts,
 			if (first ? ts > v->ts : ts < v->ts)
 				return;
 		}
-		else if (fopt_bytes_cmp(bytes, len, v->bytes, v->len) >= 0)
+		else if (path_label_cmp(bytes, len, v->bytes, v->len) >= 0)
 			return;
 	}
 	fopt_value_set(cxt, v, ts, bytes, len);
@@ -718,7 +708,7 @@ fopt_step_value(const FoptState *state, int64 ts, const char **bytes, int *len)
 		memcpy(&t, state->step_buf + pos, sizeof(int64));
 		memcpy(&l, state->step_buf + pos + sizeof(int64), sizeof(int32));
 		b = state->step_buf + pos + sizeof(int64) + sizeof(int32);
-		if (t == ts && (!found || fopt_bytes_cmp(b, l, *bytes, *len) < 0))
+		if (t == ts && (!found || path_label_cmp(b, l, *bytes, *len) < 0))
 		{
 			*bytes = b;
 			*len = l;
