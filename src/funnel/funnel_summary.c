@@ -561,15 +561,6 @@ fs_interval(int64 usec)
 	return iv;
 }
 
-static int
-fs_int64_cmp(const void *a, const void *b, void *arg)
-{
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
-
-	return x < y ? -1 : (x > y ? 1 : 0);
-}
-
 /*
  * percentile_cont(p) of sorted values, as PostgreSQL computes it over the
  * intervals of timestamp subtraction (interval_lerp of the two neighbours).
@@ -740,12 +731,12 @@ funnel_summary_table(PG_FUNCTION_ARGS)
 			int64		n = fs_durations(&v, k - 1, k, &d);
 
 			values[5] = fs_average(d, n);
-			qsort_interruptible(d, n, sizeof(int64), fs_int64_cmp, NULL);
+			cx_sort_int64(d, n);
 			values[6] = fs_percentile(d, n, 0.5);
 			values[7] = fs_percentile(d, n, 0.9);
 			pfree(d);
 			n = fs_durations(&v, 1, k, &d);
-			qsort_interruptible(d, n, sizeof(int64), fs_int64_cmp, NULL);
+			cx_sort_int64(d, n);
 			values[8] = fs_percentile(d, n, 0.5);
 			pfree(d);
 		}
