@@ -553,12 +553,7 @@ funnel_summary_in(PG_FUNCTION_ARGS)
 static Interval *
 fs_interval(int64 usec)
 {
-	Interval   *iv = palloc(sizeof(Interval));
-
-	iv->month = 0;
-	iv->day = (int32) (usec / USECS_PER_DAY);
-	iv->time = usec % USECS_PER_DAY;
-	return iv;
+	return cx_usec_interval(usec, palloc(sizeof(Interval)));
 }
 
 /*
