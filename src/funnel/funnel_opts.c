@@ -1,5 +1,5 @@
 /*
- * funnel_options.c
+ * funnel_opts.c
  *		funnel(window, ts, event, steps[, options[, prop]]): the aggregate
  *		returning funnel_result, with exclusions, any_order and breakdown;
  *		and the spec, evaluation and result shared with the path form.
