@@ -70,3 +70,11 @@ SELECT funnel_summary_agg(ROW(1, false, ARRAY[NULL::timestamptz], NULL)::funnel_
 -- what funnel() writes at levels 0 and 1 is accepted
 SELECT funnel_summary_agg(r) FROM (VALUES (ROW(0, false, '{}', NULL)::funnel_result),
 	(ROW(1, false, ARRAY[timestamptz '2026-01-01'], NULL)::funnel_result), (ROW(NULL, true, NULL, NULL)::funnel_result)) v(r);
+-- 10. steps that differ within a group are reported as steps, counted as given
+-- (not with the excluded events the rows' masks add), before the other options
+SELECT funnel(interval '1 hour', timestamptz '2026-01-01' + m * interval '1 minute', e,
+	CASE WHEN m = 0 THEN ARRAY['a', 'b'] ELSE ARRAY['a', 'c'] END, 'exclude r between 1 and 2')
+FROM (VALUES (0, 'a'), (1, 'b')) v(m, e);
+SELECT funnel(interval '1 hour', timestamptz '2026-01-01' + m * interval '1 minute', e,
+	CASE WHEN m = 0 THEN ARRAY['a', 'b'] ELSE ARRAY['a', 'b', 'c'] END, 'exclude r between 1 and 2')
+FROM (VALUES (0, 'a'), (1, 'b')) v(m, e);

@@ -513,6 +513,25 @@ fopt_options_mismatch(void)
 			 errhint("Pass constants, or values that depend only on the GROUP BY key.")));
 }
 
+/*
+ * Raise 22023 for two rows (or states) of a group that disagree: on the
+ * window, mode or steps first, counted as the steps given (a state's
+ * FunnelParams count the excluded events too), then on the other options.
+ */
+static void
+fopt_group_mismatch(const FoptSpec *spec_a, const FunnelParams *a,
+					const FoptSpec *spec_b, const FunnelParams *b)
+{
+	FunnelParams pa = *a;
+	FunnelParams pb = *b;
+
+	pa.nsteps = spec_a->nsteps;
+	pb.nsteps = spec_b->nsteps;
+	if (!funnel_params_equal(&pa, &pb))
+		funnel_params_mismatch(&pa, &pb);
+	fopt_options_mismatch();
+}
+
 /* The row's options into args->spec; parsed once per distinct text and steps. */
 static void
 fopt_row_options(FunctionCallInfo fcinfo, FoptArgs *args, bool with_prop)
@@ -633,10 +652,9 @@ funnel_options_transfn(PG_FUNCTION_ARGS)
 		 */
 		if (!(args->base.constant && args->options_constant))
 		{
-			if (state->spec != spec && state->spec->hash != spec->hash)
-				fopt_options_mismatch();
-			if (!funnel_params_equal(&state->rows->params, &params))
-				funnel_params_mismatch(&state->rows->params, &params);
+			if ((state->spec != spec && state->spec->hash != spec->hash) ||
+				!funnel_params_equal(&state->rows->params, &params))
+				fopt_group_mismatch(state->spec, &state->rows->params, spec, &params);
 		}
 	}
 
@@ -796,10 +814,9 @@ funnel_options_combinefn(PG_FUNCTION_ARGS)
 		CX_RETURN_COMBINE_ONE_SIDE(one_side);
 	left = (FoptState *) PG_GETARG_POINTER(0);
 	right = (FoptState *) PG_GETARG_POINTER(1);
-	if (left->spec->hash != right->spec->hash)
-		fopt_options_mismatch();
-	if (!funnel_params_equal(&left->rows->params, &right->rows->params))
-		funnel_params_mismatch(&left->rows->params, &right->rows->params);
+	if (left->spec->hash != right->spec->hash ||
+		!funnel_params_equal(&left->rows->params, &right->rows->params))
+		fopt_group_mismatch(left->spec, &left->rows->params, right->spec, &right->rows->params);
 	left->rows = funnel_state_merge(left->rows, right->rows);
 	if (right->first.known)
 		fopt_value_offer(aggcxt, &left->first, true, right->first.ts,
