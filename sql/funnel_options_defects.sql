@@ -78,3 +78,28 @@ FROM (VALUES (0, 'a'), (1, 'b')) v(m, e);
 SELECT funnel(interval '1 hour', timestamptz '2026-01-01' + m * interval '1 minute', e,
 	CASE WHEN m = 0 THEN ARRAY['a', 'b'] ELSE ARRAY['a', 'b', 'c'] END, 'exclude r between 1 and 2')
 FROM (VALUES (0, 'a'), (1, 'b')) v(m, e);
+-- 3 (random). any_order with breakdown step N over 400 random customers, steps
+-- {a,b,c} and {a,a,b}, each row's property naming its event and minute: for
+-- every customer the steps with a value are as many as reached, each value is
+-- a row of step N's event, and their minutes sorted are step_at.
+SELECT setseed(0.19);
+CREATE TEMP TABLE aor AS
+SELECT c, (random() * 30)::int AS m, (ARRAY['a', 'b', 'c', 'x'])[1 + (random() * 3.999)::int - 0] AS e
+FROM generate_series(1, 400) c, generate_series(1, 6) k;
+WITH steps(s) AS (VALUES (ARRAY['a', 'b', 'c']), (ARRAY['a', 'a', 'b'])),
+per AS (
+	SELECT s, c, n, funnel(interval '10 minutes', timestamptz '2026-01-01' + m * interval '1 minute', e, s,
+		'any_order, breakdown step ' || n, e || '@' || m) AS r
+	FROM aor, steps, generate_series(1, 3) n GROUP BY s, c, n),
+cust AS (
+	SELECT s, c, min((r).reached) AS reached, max((r).reached) AS reached2,
+		min((r).step_at) AS step_at, max((r).step_at) = min((r).step_at) AS same_at,
+		count((r).breakdown) AS valued,
+		bool_and((r).breakdown IS NULL OR split_part((r).breakdown, '@', 1) = s[n]) AS events_ok,
+		array_agg(timestamptz '2026-01-01' + split_part((r).breakdown, '@', 2)::int * interval '1 minute'
+			ORDER BY split_part((r).breakdown, '@', 2)::int) FILTER (WHERE (r).breakdown IS NOT NULL) AS bd_times
+	FROM per GROUP BY s, c)
+SELECT s, count(*) AS customers, sum(reached) AS steps_reached,
+	count(*) FILTER (WHERE reached = reached2 AND same_at AND valued = reached AND events_ok
+		AND coalesce(bd_times, '{}') = step_at) AS consistent
+FROM cust GROUP BY s ORDER BY s;
