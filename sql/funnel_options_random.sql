@@ -1,5 +1,5 @@
 -- funnel() on random customers: reached and step_at equal window_funnel's without exclusions and
--- any_order (every mode); exclusions against a for_brute-force enumeration of for_chains in SQL; the path form
+-- any_order (every mode); exclusions against a brute-force enumeration of chains in SQL; the path form
 SET timezone = 'UTC';
 SELECT setseed(0.31);
 -- 6000 customers of 1 to 8 rows over 12 minutes: events a, b, c (steps), r, s (excluded), x

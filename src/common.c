@@ -90,6 +90,16 @@ cx_interval_usec(const Interval *value, const char *what, bool allow_zero)
 	return usec;
 }
 
+/* Microseconds as an interval of days and time, as timestamp_mi writes it. */
+Interval *
+cx_usec_interval(int64 usec, Interval *result)
+{
+	result->month = 0;
+	result->day = (int32) (usec / USECS_PER_DAY);
+	result->time = usec % USECS_PER_DAY;
+	return result;
+}
+
 /*
  * The next capacity when an array of cap elements must hold need: doubled
  * until it fits, at least min_cap, never above limit (the caller has

@@ -137,6 +137,12 @@ extern void cx_sort_int64(int64 *values, int64 n);
 extern int64 cx_interval_usec(const Interval *value, const char *what, bool allow_zero);
 
 /*
+ * usec microseconds (>= 0) as timestamp subtraction writes them: days and
+ * time, no months, into *result; returns result.
+ */
+extern Interval *cx_usec_interval(int64 usec, Interval *result);
+
+/*
  * An interval argument that is usually a constant, converted by
  * cx_interval_usec once per distinct value rather than once per row.
  */

@@ -204,3 +204,23 @@ check_growth_map_cancellable() {
 	return $status
 }
 cx_check "memory/growth-map-cancellable" check_growth_map_cancellable
+
+# funnel() options that vary between groups (one text for even groups, one
+# for odd) under HashAggregate, where every row switches group and text:
+# one spec per distinct text, not one per switch.  100,000 rows of 1,000
+# groups grow the backend by about 11 MB; before the fix a new spec was made
+# at every switch and kept: +214 MB.  Bound: the same query with count(*)
+# plus 16 MB.
+check_funnel_options_varying_text() {
+	local input base_kb kb status=0
+	input="(SELECT i % 1000 AS c, timestamptz '2026-01-01' + i * interval '1 second' AS ts, (ARRAY['a', 'b', 'r'])[1 + i % 3] AS e FROM generate_series(1, 100000) i) g"
+	cx_psql -d postgres -c "CREATE DATABASE cx_fopt_memory" >/dev/null &&
+		cx_psql -d cx_fopt_memory -c "CREATE EXTENSION cx_journey" >/dev/null || return 1
+	base_kb=$(cx_peak_growth_kb "SET enable_sort = off; SELECT c, count(*) FROM $input GROUP BY c" cx_fopt_memory) || status=1
+	kb=$(cx_peak_growth_kb "SET enable_sort = off; SELECT c, (funnel(interval '1 hour', ts, e, ARRAY['a', 'b'], CASE WHEN c % 2 = 0 THEN 'exclude r between 1 and 2' ELSE '' END)).reached FROM $input GROUP BY c" cx_fopt_memory) || status=1
+	echo "funnel, options varying by group, 100,000 rows under HashAggregate: +$((${kb:-0} / 1024)) MB (bound $(((${base_kb:-0} + 16384) / 1024)) MB)"
+	[ "${kb:-999999}" -le $((${base_kb:-0} + 16384)) ] || status=1
+	cx_psql -d postgres -c "DROP DATABASE cx_fopt_memory" >/dev/null
+	return $status
+}
+cx_check "memory/funnel-options-varying-text-bounded" check_funnel_options_varying_text

@@ -592,7 +592,7 @@ exclusion_next_times(const FunnelEvent *events, size_t n, const FunnelExclusion 
  */
 static int
 any_order_match(GroupMatch *gm, const FunnelEvent *rows, size_t m, int nsteps,
-				int64_t *times)
+				int64_t *times, int8_t *step_row)
 {
 	uint64_t	steps_mask = nsteps == 64 ? ~UINT64_C(0) : (UINT64_C(1) << nsteps) - 1;
 	size_t		i;
@@ -649,6 +649,8 @@ any_order_match(GroupMatch *gm, const FunnelEvent *rows, size_t m, int nsteps,
 	if (times)
 	{
 		int			k = 0;
+		int			row_type[FUNNEL_MAX_STEPS];
+		bool		row_taken[FUNNEL_MAX_STEPS];
 
 		/* the earliest rows of each type: rows are in time order */
 		for (t = 0; t < gm->ntypes; t++)
@@ -665,7 +667,30 @@ any_order_match(GroupMatch *gm, const FunnelEvent *rows, size_t m, int nsteps,
 			if (gm->type_cap[t] > 0)
 			{
 				gm->type_cap[t]--;
+				row_type[k] = (int) t;
+				row_taken[k] = false;
 				times[k++] = rows[i].ts;
+			}
+		}
+
+		/*
+		 * Each step's row: the steps a row type fills take its chosen rows
+		 * in step order, the lower step the earlier row (rows of one type
+		 * are interchangeable, so this only fixes one answer).
+		 */
+		for (j = 0; j < nsteps; j++)
+		{
+			step_row[j] = -1;
+			if (gm->assigned[j] < 0)
+				continue;
+			for (k = 0; k < level; k++)
+			{
+				if (!row_taken[k] && row_type[k] == gm->assigned[j])
+				{
+					row_taken[k] = true;
+					step_row[j] = (int8_t) k;
+					break;
+				}
 			}
 		}
 	}
@@ -785,6 +810,7 @@ any_order_evaluate(const FunnelEvent *events, size_t n, int nsteps, int64_t wind
 	for (x = 0; x < nexcl; x++)
 		excl_mask |= excl[x].mask;
 	out->level = 0;
+	memset(out->step_row, -1, sizeof(out->step_row));
 	*all_level = 0;
 	if (n == 0)
 		return;
@@ -837,7 +863,7 @@ any_order_evaluate(const FunnelEvent *events, size_t n, int nsteps, int64_t wind
 		if (level > out->level)
 		{
 			out->level = any_order_match(&gm, events + g, stop - g, nsteps,
-										 want_times ? out->times : NULL);
+										 want_times ? out->times : NULL, out->step_row);
 		}
 	}
 	hooks->release(whole.mask);

@@ -33,6 +33,13 @@ typedef struct FunnelOutcome
 	int			level;			/* furthest step reached, 0 .. nsteps */
 	/* times[i]: when step i + 1 was reached in the chosen chain, i < level */
 	int64_t		times[FUNNEL_MAX_STEPS];
+
+	/*
+	 * any_order only (with times): step_row[j] is the index in times of the
+	 * row filling step j + 1, -1 when no row does.  times is in time order
+	 * there, so times[j] is not step j + 1's row.
+	 */
+	int8_t		step_row[FUNNEL_MAX_STEPS];
 } FunnelOutcome;
 
 /* Memory and interrupt hooks, so the backend can use palloc and

@@ -1,5 +1,5 @@
 /*
- * funnel_options.c
+ * funnel_opts.c
  *		funnel(window, ts, event, steps[, options[, prop]]): the aggregate
  *		returning funnel_result, with exclusions, any_order and breakdown;
  *		and the spec, evaluation and result shared with the path form.
@@ -30,6 +30,7 @@
 #include "funnel_args.h"
 #include "funnel_opts.h"
 #include "funnel_state.h"
+#include "milestone_path.h"
 #include "window_funnel.h"
 
 /* Arguments of the aggregate: window, ts, event, steps as window_funnel's. */
@@ -272,6 +273,83 @@ fopt_spec_make(const char *options, int len, int nsteps, char *const *step_names
 	return spec;
 }
 
+/* ---------- the specs of one call site ---------- */
+
+/*
+ * Specs a call site has made, by their source bytes: the options text and
+ * steps hash (transition), or the serialized spec (deserialize).  States
+ * point to specs, so none is freed before the call site; and one is made
+ * per distinct source, so options that vary between groups cost memory by
+ * the number of distinct texts, not by the number of groups or rows.
+ */
+typedef struct FoptCacheItem
+{
+	struct FoptCacheItem *next;
+	uint64		seed;			/* steps hash, or 0 */
+	int			len;
+	char	   *bytes;
+	FoptSpec   *spec;
+} FoptCacheItem;
+
+typedef struct FoptCacheEntry
+{
+	uint64		hash;			/* the key */
+	FoptCacheItem *items;		/* those of this hash */
+} FoptCacheEntry;
+
+/* The item kept for (seed, bytes), or NULL; *hash gets the key for adding. */
+static FoptCacheItem *
+fopt_cache_find(HTAB **cache, MemoryContext cxt, uint64 seed, const char *bytes, int len,
+				uint64 *hash)
+{
+	FoptCacheEntry *entry;
+	FoptCacheItem *item;
+
+	if (*cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(uint64);
+		ctl.entrysize = sizeof(FoptCacheEntry);
+		ctl.hcxt = cxt;
+		*cache = hash_create("funnel option specs", 8, &ctl,
+							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	*hash = hash_bytes_extended((const unsigned char *) bytes, len, seed);
+	entry = hash_search(*cache, hash, HASH_FIND, NULL);
+	if (entry == NULL)
+		return NULL;
+	for (item = entry->items; item != NULL; item = item->next)
+	{
+		if (item->seed == seed && item->len == len && memcmp(item->bytes, bytes, len) == 0)
+			return item;
+	}
+	return NULL;
+}
+
+/* Keep spec (allocated in cxt) for (seed, bytes). */
+static FoptCacheItem *
+fopt_cache_add(HTAB *cache, MemoryContext cxt, uint64 hash, uint64 seed, const char *bytes,
+			   int len, FoptSpec *spec)
+{
+	bool		found;
+	FoptCacheEntry *entry = hash_search(cache, &hash, HASH_ENTER, &found);
+	FoptCacheItem *item = MemoryContextAlloc(cxt, sizeof(FoptCacheItem));
+
+	if (!found)
+		entry->items = NULL;
+	item->seed = seed;
+	item->len = len;
+	item->bytes = MemoryContextAlloc(cxt, len + 1);
+	memcpy(item->bytes, bytes, len);
+	item->bytes[len] = '\0';
+	item->spec = spec;
+	item->next = entry->items;
+	entry->items = item;
+	return item;
+}
+
 /* ---------- evaluation and result ---------- */
 
 void
@@ -325,10 +403,11 @@ fopt_result(FunctionCallInfo fcinfo, TupleDesc *desc_cache, const FunnelOutcome 
 typedef struct FoptArgs
 {
 	FunnelArgs	base;			/* first: funnel_row_args uses it in place */
-	char	   *options;		/* the options text last parsed */
+	const char *options;		/* the options text last used (kept in specs) */
 	int			options_len;
 	uint64		steps_hash;		/* of the steps it was checked against */
-	FoptSpec   *spec;			/* specs are kept: states point to them */
+	FoptSpec   *spec;			/* its spec */
+	HTAB	   *specs;			/* every spec made here: states point to them */
 	/* the options are a constant of the query: parsed once */
 	bool		options_constant;
 	bool		options_site_checked;
@@ -359,17 +438,6 @@ typedef struct FoptState
 
 /* Most bytes of breakdown step N values one group keeps (54000 past it). */
 #define FOPT_MAX_STEP_BYTES		((int64) MaxAllocSize / 2)
-
-/* Byte order of values, then length: the tie rule of the breakdown. */
-static int
-fopt_bytes_cmp(const char *a, int alen, const char *b, int blen)
-{
-	int			c = memcmp(a, b, Min(alen, blen));
-
-	if (c != 0)
-		return c;
-	return alen < blen ? -1 : (alen > blen ? 1 : 0);
-}
 
 static void
 fopt_value_set(MemoryContext cxt, FoptValue *v, int64 ts, const char *bytes, int len)
@@ -402,7 +470,7 @@ fopt_value_offer(MemoryContext cxt, FoptValue *v, bool first, int64 ts,
 			if (first ? ts > v->ts : ts < v->ts)
 				return;
 		}
-		else if (fopt_bytes_cmp(bytes, len, v->bytes, v->len) >= 0)
+		else if (path_label_cmp(bytes, len, v->bytes, v->len) >= 0)
 			return;
 	}
 	fopt_value_set(cxt, v, ts, bytes, len);
@@ -445,6 +513,25 @@ fopt_options_mismatch(void)
 			 errhint("Pass constants, or values that depend only on the GROUP BY key.")));
 }
 
+/*
+ * Raise 22023 for two rows (or states) of a group that disagree: on the
+ * window, mode or steps first, counted as the steps given (a state's
+ * FunnelParams count the excluded events too), then on the other options.
+ */
+static void
+fopt_group_mismatch(const FoptSpec *spec_a, const FunnelParams *a,
+					const FoptSpec *spec_b, const FunnelParams *b)
+{
+	FunnelParams pa = *a;
+	FunnelParams pb = *b;
+
+	pa.nsteps = spec_a->nsteps;
+	pb.nsteps = spec_b->nsteps;
+	if (!funnel_params_equal(&pa, &pb))
+		funnel_params_mismatch(&pa, &pb);
+	fopt_options_mismatch();
+}
+
 /* The row's options into args->spec; parsed once per distinct text and steps. */
 static void
 fopt_row_options(FunctionCallInfo fcinfo, FoptArgs *args, bool with_prop)
@@ -452,6 +539,9 @@ fopt_row_options(FunctionCallInfo fcinfo, FoptArgs *args, bool with_prop)
 	text	   *options;
 	const char *bytes = "";
 	int			len = 0;
+	FoptCacheItem *item;
+	FoptSpec   *spec;
+	uint64		hash;
 
 	/* constants of the query (window, steps and options) were checked on the first row */
 	if (likely(args->options_constant && args->base.constant && args->spec != NULL))
@@ -471,14 +561,34 @@ fopt_row_options(FunctionCallInfo fcinfo, FoptArgs *args, bool with_prop)
 	if (args->spec != NULL && args->steps_hash == args->base.params.steps_hash &&
 		len == args->options_len && memcmp(bytes, args->options, len) == 0)
 		return;
-	/* the spec before goes on: states of earlier groups point to it */
-	args->spec = fopt_spec_make(bytes, len, args->base.steps.count, args->base.steps.name,
-								args->base.steps.len, with_prop, "This form of funnel",
-								fcinfo->flinfo->fn_mcxt);
-	if (args->options)
-		pfree(args->options);
-	args->options = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len + 1);
-	memcpy(args->options, bytes, len);
+	/* a text seen before (groups with varying options interleave): its spec */
+	item = fopt_cache_find(&args->specs, fcinfo->flinfo->fn_mcxt,
+						   args->base.params.steps_hash, bytes, len, &hash);
+	if (item == NULL)
+	{
+		spec = fopt_spec_make(bytes, len, args->base.steps.count, args->base.steps.name,
+							  args->base.steps.len, with_prop, "This form of funnel",
+							  fcinfo->flinfo->fn_mcxt);
+		item = fopt_cache_add(args->specs, fcinfo->flinfo->fn_mcxt, hash,
+							  args->base.params.steps_hash, bytes, len, spec);
+	}
+	else
+	{
+		int			i;
+
+		/*
+		 * Rows are matched against the spec's step names: those of the
+		 * current steps (equal ones; the earlier copies may be freed).
+		 */
+		spec = item->spec;
+		for (i = 0; i < spec->nsteps; i++)
+		{
+			spec->name[i] = args->base.steps.name[i];
+			spec->name_len[i] = args->base.steps.len[i];
+		}
+	}
+	args->options = item->bytes;
+	args->spec = spec;
 	args->options_len = len;
 	args->steps_hash = args->base.params.steps_hash;
 	if (!args->options_site_checked)
@@ -542,10 +652,9 @@ funnel_options_transfn(PG_FUNCTION_ARGS)
 		 */
 		if (!(args->base.constant && args->options_constant))
 		{
-			if (state->spec != spec && state->spec->hash != spec->hash)
-				fopt_options_mismatch();
-			if (!funnel_params_equal(&state->rows->params, &params))
-				funnel_params_mismatch(&state->rows->params, &params);
+			if ((state->spec != spec && state->spec->hash != spec->hash) ||
+				!funnel_params_equal(&state->rows->params, &params))
+				fopt_group_mismatch(state->spec, &state->rows->params, spec, &params);
 		}
 	}
 
@@ -602,6 +711,7 @@ static bool
 fopt_step_value(const FoptState *state, int64 ts, const char **bytes, int *len)
 {
 	int64		pos = 0;
+	int64		entry = 0;
 	bool		found = false;
 
 	while (pos < state->step_len)
@@ -610,18 +720,19 @@ fopt_step_value(const FoptState *state, int64 ts, const char **bytes, int *len)
 		int32		l;
 		const char *b;
 
+		/* by entries: a byte offset rarely lands on a multiple */
+		if ((entry++ & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		memcpy(&t, state->step_buf + pos, sizeof(int64));
 		memcpy(&l, state->step_buf + pos + sizeof(int64), sizeof(int32));
 		b = state->step_buf + pos + sizeof(int64) + sizeof(int32);
-		if (t == ts && (!found || fopt_bytes_cmp(b, l, *bytes, *len) < 0))
+		if (t == ts && (!found || path_label_cmp(b, l, *bytes, *len) < 0))
 		{
 			*bytes = b;
 			*len = l;
 			found = true;
 		}
 		pos += sizeof(int64) + sizeof(int32) + l;
-		if ((pos & 0xFFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
 	}
 	return found;
 }
@@ -669,7 +780,17 @@ funnel_options_finalfn(PG_FUNCTION_ARGS)
 			bd_len = state->last.len;
 			break;
 		case FUNNEL_BREAKDOWN_STEP:
-			if (!excluded && out.level >= state->spec->breakdown_step)
+			if (excluded)
+				break;
+			if (state->spec->any_order)
+			{
+				/* step_at is in time order: step N's row is found apart */
+				int			k = out.step_row[state->spec->breakdown_step - 1];
+
+				if (k >= 0)
+					has_bd = fopt_step_value(state, out.times[k], &bd, &bd_len);
+			}
+			else if (out.level >= state->spec->breakdown_step)
 				has_bd = fopt_step_value(state, out.times[state->spec->breakdown_step - 1],
 										 &bd, &bd_len);
 			break;
@@ -693,10 +814,9 @@ funnel_options_combinefn(PG_FUNCTION_ARGS)
 		CX_RETURN_COMBINE_ONE_SIDE(one_side);
 	left = (FoptState *) PG_GETARG_POINTER(0);
 	right = (FoptState *) PG_GETARG_POINTER(1);
-	if (left->spec->hash != right->spec->hash)
-		fopt_options_mismatch();
-	if (!funnel_params_equal(&left->rows->params, &right->rows->params))
-		funnel_params_mismatch(&left->rows->params, &right->rows->params);
+	if (left->spec->hash != right->spec->hash ||
+		!funnel_params_equal(&left->rows->params, &right->rows->params))
+		fopt_group_mismatch(left->spec, &left->rows->params, right->spec, &right->rows->params);
 	left->rows = funnel_state_merge(left->rows, right->rows);
 	if (right->first.known)
 		fopt_value_offer(aggcxt, &left->first, true, right->first.ts,
@@ -707,11 +827,15 @@ funnel_options_combinefn(PG_FUNCTION_ARGS)
 	if (right->step_len > 0)
 	{
 		int64		pos = 0;
+		int64		entry = 0;
 
 		while (pos < right->step_len)
 		{
 			int64		t;
 			int32		l;
+
+			if ((entry++ & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 
 			memcpy(&t, right->step_buf + pos, sizeof(int64));
 			memcpy(&l, right->step_buf + pos + sizeof(int64), sizeof(int32));
@@ -831,7 +955,10 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	StringInfoData buf;
 	FoptSpec   *spec;
-	FoptSpec  **cached;
+	FoptSpec   *kept;
+	FoptCacheItem *item;
+	uint64		hash;
+	int			spec_start;
 	FoptState  *state;
 	FunnelParams params;
 	int32		count;
@@ -846,6 +973,7 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 	cx_bytea_reader(bytes, &buf);
 
 	/* the spec: each field within its range */
+	spec_start = buf.cursor;
 	spec = palloc0(sizeof(FoptSpec));
 	spec->nsteps = fopt_get_int32(&buf);
 	spec->nevents = fopt_get_int32(&buf);
@@ -900,9 +1028,13 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 	spec->nnames = spec->nsteps + spec->nevents;
 	fopt_spec_hash(spec);
 
-	/* one spec per distinct value for the call site: states point to it */
-	cached = (FoptSpec **) fcinfo->flinfo->fn_extra;
-	if (cached == NULL || (*cached)->hash != spec->hash)
+	/*
+	 * One spec per distinct serialized spec for the call site: states point
+	 * to it, and partial states of many groups share a few specs.
+	 */
+	item = fopt_cache_find((HTAB **) &fcinfo->flinfo->fn_extra, fcinfo->flinfo->fn_mcxt, 0,
+						   buf.data + spec_start, buf.cursor - spec_start, &hash);
+	if (item == NULL)
 	{
 		FoptSpec   *keep = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(FoptSpec));
 
@@ -912,17 +1044,16 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 			keep->name[e] = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, spec->name_len[e]);
 			memcpy(keep->name[e], spec->name[e], spec->name_len[e]);
 		}
-		if (cached == NULL)
-			cached = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(FoptSpec *));
-		*cached = keep;
-		fcinfo->flinfo->fn_extra = cached;
+		item = fopt_cache_add((HTAB *) fcinfo->flinfo->fn_extra, fcinfo->flinfo->fn_mcxt, hash,
+							  0, buf.data + spec_start, buf.cursor - spec_start, keep);
 	}
 	pfree(spec);
+	kept = item->spec;
 
 	params.window = fopt_get_int64(&buf);
 	params.steps_hash = (uint64) fopt_get_int64(&buf);
-	params.nsteps = (*cached)->nnames;
-	params.flags = (*cached)->flags;
+	params.nsteps = kept->nnames;
+	params.flags = kept->flags;
 	if (params.window < 0)
 		cx_bad_state("funnel", "negative window");
 	if ((params.steps_hash & 1) == 0)
@@ -933,7 +1064,7 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 	max_mask = params.nsteps == 64 ? PG_UINT64_MAX : (UINT64CONST(1) << params.nsteps) - 1;
 
 	state = MemoryContextAllocZero(aggcxt, sizeof(FoptState));
-	state->spec = *cached;
+	state->spec = kept;
 	state->rows = funnel_state_new(aggcxt, &params);
 	for (i = 0; i < count; i++)
 	{
@@ -963,10 +1094,14 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 		/* every entry whole */
 		const char *data = fopt_get_bytes(&buf, step_len);
 		int64		pos = 0;
+		int64		entry = 0;
 
 		while (pos < step_len)
 		{
 			int32		l;
+
+			if ((entry++ & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 
 			if (step_len - pos < (int64) (sizeof(int64) + sizeof(int32)))
 				cx_bad_state("funnel", "truncated step value");

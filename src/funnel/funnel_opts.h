@@ -2,7 +2,7 @@
  * funnel_opts.h
  *		funnel(): the options of one call checked against its steps (a
  *		"spec"), the evaluation, and the funnel_result it returns.  Shared by
- *		the aggregate (funnel_options.c) and the path form (funnel_path.c).
+ *		the aggregate (funnel_opts.c) and the path form (funnel_path.c).
  */
 #ifndef CX_FUNNEL_OPTS_H
 #define CX_FUNNEL_OPTS_H

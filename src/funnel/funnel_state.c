@@ -27,10 +27,8 @@ funnel_window_text(int64 usec)
 {
 	Interval	window;
 
-	window.month = 0;
-	window.day = (int32) (usec / USECS_PER_DAY);
-	window.time = usec % USECS_PER_DAY;
-	return DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&window)));
+	return DatumGetCString(DirectFunctionCall1(interval_out,
+											   IntervalPGetDatum(cx_usec_interval(usec, &window))));
 }
 
 /* Mode flags as the words that set them, comma-separated ("" for none). */

@@ -24,6 +24,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -178,12 +179,34 @@ fs_reserve(FunnelSummaryExpanded *s, int r, int64 extra)
 		s->offs[r] = repalloc_huge(s->offs[r], s->cap[r] * sizeof(int64));
 }
 
+/* The customers of a summary, excluded ones included; false past int64. */
+static bool
+fs_total(int64 excluded, const int64 *counts, int nlevels, int64 *total)
+{
+	int			r;
+
+	*total = excluded;
+	for (r = 0; r <= nlevels; r++)
+		if (pg_add_s64_overflow(*total, counts[r], total))
+			return false;
+	return true;
+}
+
 /* Add the customers of view v to s. */
 static void
 fs_merge(FunnelSummaryExpanded *s, const FunnelSummaryView *v)
 {
+	int64		a;
+	int64		b;
 	int			r;
 
+	/* every count, and so every sum of counts, stays within int64 */
+	if (!fs_total(s->excluded, s->counts, s->nlevels, &a) ||
+		!fs_total(v->excluded, v->counts, v->nlevels, &b) ||
+		pg_add_s64_overflow(a, b, &a))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a funnel_summary counts at most %lld customers", (long long) PG_INT64_MAX)));
 	s->excluded += v->excluded;
 	for (r = 0; r <= v->nlevels; r++)
 	{
@@ -294,24 +317,31 @@ funnel_summary_transfn(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("funnel_result reached %d is outside 0 .. %d", reached, FUNNEL_MAX_STEPS)));
+	/* step_at matches reached at every level, as funnel() writes it */
+	if (nulls[2])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel_result reached %d without step times", reached),
+				 errhint("step_at holds one time per step reached ('{}' for 0).")));
+	{
+		ArrayType  *times = DatumGetArrayTypeP(values[2]);
+		int			have = ARR_NDIM(times) == 0 ? 0 : ARR_DIMS(times)[0];
+
+		if (ARR_NDIM(times) > 1 || ARR_HASNULL(times) || ARR_ELEMTYPE(times) != TIMESTAMPTZOID ||
+			have != reached)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel_result reached %d needs %d step times without NULLs",
+							reached, reached),
+					 errhint("step_at holds one time per step reached ('{}' for 0).")));
+	}
 	if (reached >= 2)
 	{
-		ArrayType  *times;
+		ArrayType  *times = DatumGetArrayTypeP(values[2]);
 		const int64 *t;
 		int64	   *dst;
 		int			k;
 
-		if (nulls[2])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("funnel_result reached %d without step times", reached)));
-		times = DatumGetArrayTypeP(values[2]);
-		if (ARR_NDIM(times) != 1 || ARR_HASNULL(times) || ARR_ELEMTYPE(times) != TIMESTAMPTZOID ||
-			ARR_DIMS(times)[0] != reached)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("funnel_result reached %d needs %d step times without NULLs",
-							reached, reached)));
 		t = (const int64 *) ARR_DATA_PTR(times);
 		fs_reserve(s, reached, 1);
 		dst = s->offs[reached] + s->counts[reached] * (reached - 1);
@@ -329,7 +359,15 @@ funnel_summary_transfn(PG_FUNCTION_ARGS)
 						 errdetail("Step %d is at %s, before step %d at %s.", k + 1,
 								   pstrdup(timestamptz_to_str(t[k])), k,
 								   pstrdup(timestamptz_to_str(t[k - 1])))));
-			dst[k - 1] = t[k] - t[0];
+			/* 4713 BC to 294276 AD is past int64 microseconds */
+			if (pg_sub_s64_overflow(t[k], t[0], &dst[k - 1]))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+						 errmsg("funnel_summary_agg cannot measure the time from %s to %s",
+								pstrdup(timestamptz_to_str(t[0])),
+								pstrdup(timestamptz_to_str(t[k]))),
+						 errdetail("Step times from step 1 must fit an interval (about 292,000 years)."),
+						 errhint("Filter out times far in the past or future.")));
 		}
 		s->values += reached - 1;
 	}
@@ -464,6 +502,13 @@ funnel_summary_in(PG_FUNCTION_ARGS)
 		ps.p++;
 	}
 	s->nlevels = r;
+	{
+		int64		total;
+
+		/* the reports sum counts: their sum must fit too */
+		if (!fs_total(s->excluded, s->counts, s->nlevels, &total))
+			fs_syntax(&ps, "The counts add up past 9223372036854775807");
+	}
 	for (r = 2; r <= s->nlevels; r++)
 	{
 		int64		n;
@@ -474,6 +519,9 @@ funnel_summary_in(PG_FUNCTION_ARGS)
 			fs_syntax(&ps, "Too many customers");
 		n = s->counts[r] * (r - 1);
 		fs_expect(&ps, psprintf(";%d=", r));
+		/* n offsets take at least 2n - 1 characters: check before reserving */
+		if (n > 0 && (int64) strlen(ps.p) < 2 * n - 1)
+			fs_syntax(&ps, psprintf("Level %d needs " INT64_FORMAT " offsets, more than the rest of the text holds", r, n));
 		if (n > 0)
 			fs_reserve(s, r, s->counts[r]);
 		o = s->offs[r];
@@ -505,21 +553,7 @@ funnel_summary_in(PG_FUNCTION_ARGS)
 static Interval *
 fs_interval(int64 usec)
 {
-	Interval   *iv = palloc(sizeof(Interval));
-
-	iv->month = 0;
-	iv->day = (int32) (usec / USECS_PER_DAY);
-	iv->time = usec % USECS_PER_DAY;
-	return iv;
-}
-
-static int
-fs_int64_cmp(const void *a, const void *b, void *arg)
-{
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
-
-	return x < y ? -1 : (x > y ? 1 : 0);
+	return cx_usec_interval(usec, palloc(sizeof(Interval)));
 }
 
 /*
@@ -545,22 +579,47 @@ fs_percentile(const int64 *sorted, int64 n, double p)
 							   a);
 }
 
-/* avg() of the intervals, as PostgreSQL computes it: the sum over the count. */
+/*
+ * avg() of the intervals, as PostgreSQL computes it: the sum over the count
+ * (interval_div of the day and time sums).  Past what avg() can sum (more
+ * than 2^31 days, or a time sum past int64), where it raises an error, the
+ * exact mean in microseconds instead: each value split as q * n + r, so
+ * that neither sum overflows (sum of q <= the largest value, sum of r < n^2).
+ */
 static Datum
 fs_average(const int64 *values, int64 n)
 {
-	Interval	sum = {0, 0, 0};
+	int64		days = 0;
+	int64		time = 0;
+	int64		quot = 0;
+	int64		rem = 0;
+	bool		fits = true;
 	int64		i;
 
 	for (i = 0; i < n; i++)
 	{
-		Interval   *iv = fs_interval(values[i]);
+		int64		v = values[i];
 
-		sum.time += iv->time;
-		sum.day += iv->day;
-		pfree(iv);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		/* at most ~1.07e8 days each, ~1.3e8 values: no overflow */
+		days += v / USECS_PER_DAY;
+		if (fits && pg_add_s64_overflow(time, v % USECS_PER_DAY, &time))
+			fits = false;
+		quot += v / n;
+		rem += v % n;
 	}
-	return DirectFunctionCall2(interval_div, IntervalPGetDatum(&sum), Float8GetDatum((double) n));
+	if (fits && days <= PG_INT32_MAX)
+	{
+		Interval	sum;
+
+		sum.time = time;
+		sum.day = (int32) days;
+		sum.month = 0;
+		return DirectFunctionCall2(interval_div, IntervalPGetDatum(&sum),
+								   Float8GetDatum((double) n));
+	}
+	return IntervalPGetDatum(fs_interval(quot + (rem + n / 2) / n));
 }
 
 /*
@@ -667,12 +726,12 @@ funnel_summary_table(PG_FUNCTION_ARGS)
 			int64		n = fs_durations(&v, k - 1, k, &d);
 
 			values[5] = fs_average(d, n);
-			qsort_interruptible(d, n, sizeof(int64), fs_int64_cmp, NULL);
+			cx_sort_int64(d, n);
 			values[6] = fs_percentile(d, n, 0.5);
 			values[7] = fs_percentile(d, n, 0.9);
 			pfree(d);
 			n = fs_durations(&v, 1, k, &d);
-			qsort_interruptible(d, n, sizeof(int64), fs_int64_cmp, NULL);
+			cx_sort_int64(d, n);
 			values[8] = fs_percentile(d, n, 0.5);
 			pfree(d);
 		}
@@ -746,17 +805,46 @@ funnel_histogram(PG_FUNCTION_ARGS)
 		lo = Min(lo, d[i]);
 		hi = Max(hi, d[i]);
 	}
-	/* the range over the bins, rounded up to whole seconds; 60 s when flat */
+	/*
+	 * The range over the bins, rounded up to whole seconds; 60 s when flat.
+	 * Offsets are >= 0, so hi - lo fits; the rounding is done by dividing
+	 * first, since adding before dividing overflows for ranges near the
+	 * int64 limit.  The last bin's end must be an interval too.
+	 */
 	if (hi == lo)
 		width = 60 * USECS_PER_SEC;
 	else
-		width = ((hi - lo) + bins * USECS_PER_SEC - 1) / (bins * USECS_PER_SEC) * USECS_PER_SEC;
+	{
+		int64		per = bins * USECS_PER_SEC;
+		int64		range = hi - lo;
+
+		width = range / per + (range % per != 0 ? 1 : 0);
+		if (pg_mul_s64_overflow(width, USECS_PER_SEC, &width))
+			width = PG_INT64_MAX;
+	}
+	{
+		int64		span;
+		int64		end;
+
+		if (pg_mul_s64_overflow(width, bins, &span) || pg_add_s64_overflow(lo, span, &end))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("funnel_histogram bins of steps %d to %d end past the interval range",
+							from, to),
+					 errdetail("The times run from %s to %s microseconds, in %lld bins of whole seconds.",
+							   psprintf(INT64_FORMAT, lo), psprintf(INT64_FORMAT, hi),
+							   (long long) bins),
+					 errhint("Filter out the customers with the longest times.")));
+	}
 	counts = palloc0(bins * sizeof(int64));
 	for (i = 0; i < n; i++)
 	{
 		int64		b = (d[i] - lo) / width;
 
-		counts[Min(b, bins - 1)]++;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		/* 0 <= d[i] - lo and 0 < width, so b >= 0; clamped all the same */
+		counts[Max(0, Min(b, bins - 1))]++;
 	}
 	for (i = 0; i < bins; i++)
 	{

@@ -123,11 +123,9 @@ session_option_text(int64 usec, bool zero_is_null)
 
 	if (usec == 0 && zero_is_null)
 		return "NULL";
-	value.month = 0;
-	value.day = (int32) (usec / USECS_PER_DAY);
-	value.time = usec % USECS_PER_DAY;
 	return psprintf("\"%s\"",
-					DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&value))));
+					DatumGetCString(DirectFunctionCall1(interval_out,
+														IntervalPGetDatum(cx_usec_interval(usec, &value)))));
 }
 
 /*
