@@ -154,7 +154,7 @@ WHERE sequence_match(p, '(?1)', ARRAY['checkout'])
   AND NOT sequence_match(p, '(?1).*(?t<=''1 day'')(?2)', ARRAY['checkout', 'purchase'])
 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5;
 
-\echo '== Customer 7: when the first visit -> add_to_cart -> purchase chain happened (sequence_match_events) =='
+\echo '== Customer 7: the first visit -> add_to_cart -> purchase chain (sequence_match_events) =='
 SELECT sequence_match_events('(?1).*(?2).*(?3)', ts, kind, ARRAY['visit', 'add_to_cart', 'purchase']) AS chain
 FROM events WHERE customer_id = 7;
 -- END sequence
