@@ -27,26 +27,6 @@ static const AttrModelName model_names[] = {
 	{"participation", ATTR_PARTICIPATION},
 };
 
-/* Case-insensitive comparison of len bytes with a lowercase name. */
-static int
-name_equals(const char *text, size_t len, const char *name)
-{
-	size_t		i;
-
-	if (strlen(name) != len)
-		return 0;
-	for (i = 0; i < len; i++)
-	{
-		char		c = text[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char) (c - 'A' + 'a');
-		if (c != name[i])
-			return 0;
-	}
-	return 1;
-}
-
 /* Trim blanks from both ends of [*start, *end). */
 static void
 trim(const char *text, size_t *start, size_t *end)
@@ -150,7 +130,7 @@ attr_model_parse(const char *text, size_t len, AttrModel *model, int *bad_weight
 
 		trim(text, &s, &e);
 		for (w = 0; w < sizeof(model_names) / sizeof(model_names[0]); w++)
-			if (name_equals(text + s, e - s, model_names[w].name))
+			if (cx_word_equals(text + s, e - s, model_names[w].name))
 				break;
 	}
 	if (w == sizeof(model_names) / sizeof(model_names[0]))

@@ -23,26 +23,6 @@ static const FunnelModeWord mode_words[] = {
 	{"allow_reentry", FUNNEL_ALLOW_REENTRY},
 };
 
-/* Case-insensitive comparison of a word of len bytes with a lowercase name. */
-static int
-mode_word_equals(const char *text, size_t len, const char *name)
-{
-	size_t		i;
-
-	if (strlen(name) != len)
-		return 0;
-	for (i = 0; i < len; i++)
-	{
-		char		c = text[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char) (c - 'A' + 'a');
-		if (c != name[i])
-			return 0;
-	}
-	return 1;
-}
-
 int
 cx_funnel_mode_parse(const char *text, size_t len, int *flags,
 					 size_t *bad_start, size_t *bad_len)
@@ -77,7 +57,7 @@ cx_funnel_mode_parse(const char *text, size_t len, int *flags,
 			end--;
 		for (w = 0; w < sizeof(mode_words) / sizeof(mode_words[0]); w++)
 		{
-			if (mode_word_equals(text + start, end - start, mode_words[w].word))
+			if (cx_word_equals(text + start, end - start, mode_words[w].word))
 			{
 				result |= mode_words[w].flag;
 				found = 1;

@@ -47,20 +47,7 @@ fail_at(Parser *p, FunnelOptionsError code, size_t start, size_t len, const char
 static bool
 token_is(const Parser *p, const Token *t, const char *word)
 {
-	size_t		i;
-
-	if (!t->present || t->quoted || strlen(word) != t->len)
-		return false;
-	for (i = 0; i < t->len; i++)
-	{
-		char		c = p->text[t->start + i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char) (c - 'A' + 'a');
-		if (c != word[i])
-			return false;
-	}
-	return true;
+	return t->present && !t->quoted && cx_word_equals(p->text + t->start, t->len, word);
 }
 
 /* The next token of the current item; -1 on an unterminated quote. */

@@ -6,6 +6,7 @@
 #define CX_TEXT_UTIL_H
 
 #include <stdbool.h>
+#include <string.h>
 
 /* The blanks every parser skips: those of C's isspace in the C locale. */
 static inline bool
@@ -13,6 +14,30 @@ cx_is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
 		c == '\f' || c == '\v';
+}
+
+/*
+ * Whether the len bytes at text equal the lowercase ASCII word, ignoring
+ * ASCII case: keywords of mode lists, funnel options and attribution models
+ * (not locale-dependent, so a keyword reads the same under every locale).
+ */
+static inline bool
+cx_word_equals(const char *text, size_t len, const char *word)
+{
+	size_t		i;
+
+	if (strlen(word) != len)
+		return false;
+	for (i = 0; i < len; i++)
+	{
+		char		c = text[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char) (c - 'A' + 'a');
+		if (c != word[i])
+			return false;
+	}
+	return true;
 }
 
 #endif							/* CX_TEXT_UTIL_H */
