@@ -130,6 +130,12 @@ extern ModelExpanded *model_expanded_new(MemoryContext parent, int k,
 /* The expanded model of a datum this call may change, else NULL. */
 extern ModelExpanded *model_expanded_rw(Datum d);
 
+/*
+ * The counts or labels are about to change: drop (and free) the cached flat
+ * form.
+ */
+extern void model_expanded_changed(ModelExpanded *em);
+
 /* Add count to a transition (key: k context ids, then the next id). */
 extern void model_expanded_add(ModelExpanded *em, const uint32 *key, int64 count,
 							   bool *was_new);

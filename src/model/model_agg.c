@@ -130,7 +130,7 @@ model_count_path(ModelExpanded *em, MilestonePath *path, bool active_check)
 					ereport(ERROR,
 							(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 							 errmsg("journey_model transition count out of range")));
-				em->flat = NULL;
+				model_expanded_changed(em);
 			}
 			else
 			{

@@ -95,6 +95,20 @@ model_expanded_rw(Datum d)
 	return NULL;
 }
 
+void
+model_expanded_changed(ModelExpanded *em)
+{
+	/*
+	 * The cached flat copy lives in the object's context: free it, or a
+	 * running window aggregate keeps one per row.
+	 */
+	if (em->flat != NULL)
+	{
+		pfree(em->flat);
+		em->flat = NULL;
+	}
+}
+
 static inline uint32
 model_key_hash(const uint32 *key, int width)
 {
@@ -175,7 +189,7 @@ model_expanded_add_full(ModelExpanded *em, const uint32 *full, int64 count,
 	uint32		slot;
 	ModelCount *entry;
 
-	em->flat = NULL;
+	model_expanded_changed(em);
 	if (em->dense != NULL)
 	{
 		uint32		e = em->dense[model_dense_slot(em, full)];
@@ -258,7 +272,7 @@ model_expanded_label(ModelExpanded *em, const char *label, int len)
 
 	if (em->dict.count != before)
 	{
-		em->flat = NULL;
+		model_expanded_changed(em);
 		/* a label id past the direct index's width: widen it (or drop it) */
 		if (em->dense != NULL && em->dict.count + 1 > (1U << em->dense_bits))
 			model_dense_build(em);
