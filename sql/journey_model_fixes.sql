@@ -13,3 +13,25 @@ FROM generate_series(1, 1500) i;
 SELECT pg_temp.peak_kb() AS before \gset
 SELECT count(m) FROM (SELECT journey_model_agg(p, 2) OVER (ORDER BY cid) m FROM jm_leak) z;
 SELECT pg_temp.peak_kb() - :before < 16384 AS bounded;
+
+-- 3. the counts of a model must add up to at most 2^63 - 1, so that every
+--    sum the questions take fits (before the fix: negative probabilities)
+-- text input: 22P02 at the second count
+SELECT 'v1 k=1 {(^) -> "a": 9223372036854775807, (^) -> "b": 9223372036854775807, ("a") -> $: 1, ("b") -> $: 1}'::journey_model;
+-- exactly 2^63 - 1 in all is fine: (^) -> a has probability 1
+SELECT context, next, transitions, probability
+FROM journey_transitions('v1 k=1 {(^) -> "a": 9223372036854775806, ("a") -> $: 1}');
+-- ||: each model fits, the sum does not (22003)
+SELECT 'v1 k=1 {(^) -> "a": 5000000000000000000, ("a") -> $: 1}'::journey_model
+	|| 'v1 k=1 {(^) -> "b": 5000000000000000000, ("b") -> $: 1}';
+-- binary receive: two counts of 2^63 - 1 (each valid alone), 22P03
+\i sql/include/write_copy_file.sql
+CREATE TEMP TABLE jm_one (m journey_model);
+SELECT journey_model_send('v1 k=1 {(^) -> "a": 1, ("a") -> $: 1}') AS b \gset
+SELECT pg_temp.write_copy_file(overlay(overlay(:'b'::bytea placing '\x7fffffffffffffff' from 31 for 8)
+	placing '\x7fffffffffffffff' from 47 for 8), :'copyfile');
+COPY jm_one FROM :'copyfile' (FORMAT binary);
+-- one of them alone is fine
+SELECT pg_temp.write_copy_file(overlay(:'b'::bytea placing '\x7ffffffffffffffe' from 31 for 8), :'copyfile');
+COPY jm_one FROM :'copyfile' (FORMAT binary);
+SELECT m FROM jm_one;

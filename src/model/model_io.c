@@ -6,6 +6,7 @@
  */
 #include "journey_model.h"
 
+#include "common/int.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -23,6 +24,7 @@ typedef struct ModelReader
 {
 	const char *literal;
 	ModelExpanded *em;
+	int64		total;			/* of the counts so far: must fit int64 */
 } ModelReader;
 
 static void
@@ -82,6 +84,9 @@ model_read_entry(void *arg, const CxModelState *context, const CxModelState *nex
 			model_expanded_label(em, context[j].label, (int) context[j].len);
 	key[em->k] = next->len == 0 ? 0 :
 		model_expanded_label(em, next->label, (int) next->len);
+	if (pg_add_s64_overflow(reader->total, count, &reader->total))
+		model_input_error(reader->literal,
+						  "the counts add up to more than 9223372036854775807", offset);
 	model_expanded_add(em, key, count, &was_new);
 	if (!was_new)
 		model_input_error(reader->literal, "a transition is given twice", offset);
@@ -95,7 +100,7 @@ journey_model_in(PG_FUNCTION_ARGS)
 {
 	char	   *literal = PG_GETARG_CSTRING(0);
 	size_t		len = strlen(literal);
-	ModelReader reader = {literal, NULL};
+	ModelReader reader = {literal, NULL, 0};
 	size_t		offset = 0;
 	CxModelParseError err;
 	JourneyModel *result;
@@ -261,6 +266,7 @@ journey_model_recv(PG_FUNCTION_ARGS)
 	int			prev_len = 0;
 	uint32		prev_key[CX_MODEL_MAX_K + 1] = {0};
 	bool	   *used;
+	int64		total = 0;
 	ModelExpanded *em;
 	JourneyModel *result;
 
@@ -329,6 +335,9 @@ journey_model_recv(PG_FUNCTION_ARGS)
 		count = pq_getmsgint64(buf);
 		if (count < 1)
 			model_bad_binary(psprintf("transition %u has count " INT64_FORMAT, i + 1, count));
+		if (pg_add_s64_overflow(total, count, &total))
+			model_bad_binary(psprintf("the counts up to transition %u add up to more than " INT64_FORMAT,
+									  i + 1, PG_INT64_MAX));
 		model_expanded_add(em, key, count, NULL);
 		memcpy(prev_key, key, sizeof(key));
 	}

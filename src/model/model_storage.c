@@ -353,9 +353,21 @@ model_build_flat(ModelExpanded *em)
 	Size		size;
 	JourneyModel *model;
 	char	   *p;
+	int64		total = 0;
 	uint32		i;
 	int			j;
 
+	/*
+	 * The total of all counts must fit int64: then so does every sum the
+	 * questions take (a context's total, order 0's total of everything).
+	 */
+	for (i = 0; i < em->ntrans; i++)
+		if (unlikely(pg_add_s64_overflow(total, em->counts[i].count, &total)))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("journey_model total of all transition counts out of range"),
+					 errdetail("The counts of a model must add up to at most %lld.",
+							   (long long) PG_INT64_MAX)));
 	for (i = 0; i < nlabels; i++)
 		order[i] = i;
 	qsort_arg(order, nlabels, sizeof(uint32), model_cmp_label, &em->dict);
