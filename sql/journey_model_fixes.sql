@@ -35,3 +35,12 @@ COPY jm_one FROM :'copyfile' (FORMAT binary);
 SELECT pg_temp.write_copy_file(overlay(:'b'::bytea placing '\x7ffffffffffffffe' from 31 for 8), :'copyfile');
 COPY jm_one FROM :'copyfile' (FORMAT binary);
 SELECT m FROM jm_one;
+
+-- 5. binary receive: a cut-off outside the timestamp range (2^63 - 2 microseconds), 22P03 (before: stored, then ::text failed)
+SELECT journey_model_send('v1 k=1 active_after="2024-01-01 00:00:00+00" {(^) -> "a": 1, ("a") -> $: 1}') AS bt \gset
+SELECT pg_temp.write_copy_file(overlay(:'bt'::bytea placing '\x7ffffffffffffffe' from 5 for 8), :'copyfile');
+COPY jm_one FROM :'copyfile' (FORMAT binary);
+-- infinity (2^63 - 1) is a valid cut-off
+SELECT pg_temp.write_copy_file(overlay(:'bt'::bytea placing '\x7fffffffffffffff' from 5 for 8), :'copyfile');
+COPY jm_one FROM :'copyfile' (FORMAT binary);
+SELECT m FROM jm_one WHERE m::text LIKE '%infinity%';
