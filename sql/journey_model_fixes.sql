@@ -36,7 +36,18 @@ SELECT pg_temp.write_copy_file(overlay(:'b'::bytea placing '\x7ffffffffffffffe' 
 COPY jm_one FROM :'copyfile' (FORMAT binary);
 SELECT m FROM jm_one;
 
--- 5. binary receive: a cut-off outside the timestamp range (2^63 - 2 microseconds), 22P03 (before: stored, then ::text failed)
+-- 5. a cut-off before year 1 reads back as written (before: 22P02)
+SELECT 'v1 k=1 active_after="0044-03-15 00:00:00+00 BC" {(^) -> "a": 1, ("a") -> $: 1}'::journey_model;
+SELECT m::text AS m, m::text::journey_model::text = m::text AS round_trip, journey_model_send(m) = journey_model_send(m::text::journey_model) AS same_bytes
+FROM (SELECT journey_model_agg(p, 1, timestamptz '0044-03-15 00:00:00+00 BC') AS m
+	  FROM (VALUES ('a@0045-01-01 BC -> b@0040-01-01 BC'::milestone_path)) v(p)) s;
+-- 1 BC is a leap year (astronomical year 0): its 29 February exists
+SELECT 'v1 k=1 active_after="0001-02-29 12:00:00+00 BC" {(^) -> $: 1}'::journey_model;
+-- the first and last instants of the timestamp range, and the infinities
+SELECT 'v1 k=1 active_after="4714-11-24 00:00:00+00 BC" {(^) -> $: 1}'::journey_model;
+SELECT 'v1 k=1 active_after="294276-12-31 23:59:59.999999+00" {(^) -> $: 1}'::journey_model;
+SELECT 'v1 k=1 active_after="-infinity" {(^) -> $: 1}'::journey_model;
+-- binary receive: a cut-off outside the timestamp range (2^63 - 2 microseconds), 22P03
 SELECT journey_model_send('v1 k=1 active_after="2024-01-01 00:00:00+00" {(^) -> "a": 1, ("a") -> $: 1}') AS bt \gset
 SELECT pg_temp.write_copy_file(overlay(:'bt'::bytea placing '\x7ffffffffffffffe' from 5 for 8), :'copyfile');
 COPY jm_one FROM :'copyfile' (FORMAT binary);
@@ -44,3 +55,25 @@ COPY jm_one FROM :'copyfile' (FORMAT binary);
 SELECT pg_temp.write_copy_file(overlay(:'bt'::bytea placing '\x7fffffffffffffff' from 5 for 8), :'copyfile');
 COPY jm_one FROM :'copyfile' (FORMAT binary);
 SELECT m FROM jm_one WHERE m::text LIKE '%infinity%';
+
+-- 6. the cut-off is read in its one canonical form, whatever DateStyle and
+--    TimeZone say (before: the session's settings changed its meaning)
+SET DateStyle = 'SQL, DMY';
+SET timezone = 'America/New_York';
+SELECT 'v1 k=1 active_after="2024-03-04 00:00:00+00" {(^) -> $: 1}'::journey_model;
+SELECT 'v1 k=1 active_after="2024-03-04 00:00:00.25+00" {(^) -> $: 1}'::journey_model;
+-- not canonical: 22P02 at the first wrong character
+SELECT 'v1 k=1 active_after="03-04-2024 00:00:00+00" {(^) -> $: 1}'::journey_model;
+SELECT 'v1 k=1 active_after="2024-03-04 00:00:00" {(^) -> $: 1}'::journey_model;
+SELECT 'v1 k=1 active_after="20240304" {(^) -> $: 1}'::journey_model;
+SELECT 'v1 k=1 active_after="2024-03-04T00:00:00+00" {(^) -> $: 1}'::journey_model;
+SELECT 'v1 k=1 active_after="2024-03-04 00:00:00+01" {(^) -> $: 1}'::journey_model;
+SELECT 'v1 k=1 active_after="2024-03-04 00:61:00+00" {(^) -> $: 1}'::journey_model;
+SELECT 'v1 k=1 active_after="2024-03-04 00:00:00.1234567+00" {(^) -> $: 1}'::journey_model;
+-- a day that does not exist, a time out of range
+SELECT 'v1 k=1 active_after="2023-02-29 00:00:00+00" {(^) -> $: 1}'::journey_model;
+SELECT 'v1 k=1 active_after="294277-01-01 00:00:00+00" {(^) -> $: 1}'::journey_model;
+RESET DateStyle;
+SET timezone = 'UTC';
+-- so the input function is immutable
+SELECT provolatile FROM pg_proc WHERE oid = 'journey_model_in'::regproc;

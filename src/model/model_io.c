@@ -39,21 +39,146 @@ model_input_error(const char *literal, const char *detail, size_t offset)
 			 errhint(MODEL_INPUT_HINT)));
 }
 
-/* The cut-off time of the text form: digits, '-', ':', '.', '+', ' ' or infinity. */
+/* n digits at s[*pos] as a number (n >= 1), advancing *pos; false if any is not a digit. */
+static bool
+model_time_digits(const char *s, size_t len, size_t *pos, int n, int *value)
+{
+	int			i;
+
+	*value = 0;
+	if (*pos + n > len)
+		return false;
+	for (i = 0; i < n; i++)
+	{
+		if (s[*pos + i] < '0' || s[*pos + i] > '9')
+			return false;
+		*value = *value * 10 + (s[*pos + i] - '0');
+	}
+	*pos += n;
+	return true;
+}
+
+/*
+ * The cut-off time of the text form, in the one form the output writes:
+ * YYYY-MM-DD HH:MM:SS[.ffffff]+00[ BC] (a year of 4 to 7 digits, from 1),
+ * infinity or -infinity.  Parsed here, not by timestamptz_in, so that the
+ * same text means the same time under every DateStyle and TimeZone (and
+ * the input function can be immutable).  False with *bad the offset of the
+ * first wrong character.
+ */
+static bool
+model_parse_time(const char *s, size_t len, TimestampTz *result, size_t *bad)
+{
+	struct pg_tm tm;
+	fsec_t		fsec = 0;
+	size_t		pos = 0;
+	size_t		year_digits = 0;
+	int			tz = 0;
+	int			scale;
+
+	if (len == 8 && memcmp(s, "infinity", 8) == 0)
+	{
+		TIMESTAMP_NOEND(*result);
+		return true;
+	}
+	if (len == 9 && memcmp(s, "-infinity", 9) == 0)
+	{
+		TIMESTAMP_NOBEGIN(*result);
+		return true;
+	}
+	memset(&tm, 0, sizeof(tm));
+	while (pos < len && s[pos] >= '0' && s[pos] <= '9' && year_digits < 7)
+	{
+		tm.tm_year = tm.tm_year * 10 + (s[pos] - '0');
+		pos++;
+		year_digits++;
+	}
+	if (year_digits < 4 || tm.tm_year < 1)
+	{
+		*bad = year_digits < 4 ? pos : 0;
+		return false;
+	}
+#define MODEL_TIME_FIELD(sep, field, lo, hi) \
+	do { \
+		size_t		at_ = pos; \
+		if (pos >= len || s[pos] != (sep)) \
+		{ \
+			*bad = pos; \
+			return false; \
+		} \
+		pos++; \
+		if (!model_time_digits(s, len, &pos, 2, &(field)) || (field) < (lo) || (field) > (hi)) \
+		{ \
+			*bad = at_ + 1; \
+			return false; \
+		} \
+	} while (0)
+	MODEL_TIME_FIELD('-', tm.tm_mon, 1, 12);
+	MODEL_TIME_FIELD('-', tm.tm_mday, 1, 31);
+	MODEL_TIME_FIELD(' ', tm.tm_hour, 0, 23);
+	MODEL_TIME_FIELD(':', tm.tm_min, 0, 59);
+	MODEL_TIME_FIELD(':', tm.tm_sec, 0, 59);
+#undef MODEL_TIME_FIELD
+	if (pos < len && s[pos] == '.')
+	{
+		pos++;
+		for (scale = 100000; scale >= 1 && pos < len && s[pos] >= '0' && s[pos] <= '9'; scale /= 10)
+			fsec += (s[pos++] - '0') * scale;
+		/* one to six digits, as the output writes them */
+		if (scale == 100000 || (pos < len && s[pos] >= '0' && s[pos] <= '9'))
+		{
+			*bad = pos;
+			return false;
+		}
+	}
+	if (len - pos < 3 || memcmp(s + pos, "+00", 3) != 0)
+	{
+		*bad = pos;
+		return false;
+	}
+	pos += 3;
+	if (pos < len)
+	{
+		if (len - pos != 3 || memcmp(s + pos, " BC", 3) != 0)
+		{
+			*bad = pos;
+			return false;
+		}
+		/* 1 BC is year 0 of the proleptic calendar timestamps use */
+		tm.tm_year = -(tm.tm_year - 1);
+	}
+	/* the day must exist in its month (after the BC shift: leap years are astronomical) */
+	if (tm.tm_mday > day_tab[isleap(tm.tm_year)][tm.tm_mon - 1] ||
+		tm2timestamp(&tm, fsec, &tz, result) != 0 || !IS_VALID_TIMESTAMP(*result))
+	{
+		*bad = 0;
+		return false;
+	}
+	return true;
+}
+
+/* The cut-off time of the header; 22P02 at the wrong character. */
 static TimestampTz
 model_read_time(const char *literal, const char *text, size_t len)
 {
-	char	   *str = pnstrdup(text, len);
-	size_t		i;
+	TimestampTz result;
+	size_t		bad = 0;
 
-	if (strcmp(str, "infinity") != 0 && strcmp(str, "-infinity") != 0)
-		for (i = 0; i < len; i++)
-			if (!((str[i] >= '0' && str[i] <= '9') || str[i] == '-' || str[i] == ':' ||
-				  str[i] == '.' || str[i] == '+' || str[i] == ' '))
-				model_input_error(literal, "active_after must be an ISO time such as \"2024-03-01 00:00:00+00\"", 0);
-	return DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(str),
-												   ObjectIdGetDatum(InvalidOid),
-												   Int32GetDatum(-1)));
+	if (!model_parse_time(text, len, &result, &bad))
+	{
+		/*
+		 * The header comes first and a valid time has no escapes: its text
+		 * starts right after the first active_after=" of the literal.
+		 */
+		const char *at = strstr(literal, "active_after=\"");
+		size_t		offset = at != NULL ? (size_t) (at - literal) + 14 + bad : 0;
+
+		model_input_error(literal,
+						  psprintf("active_after must be a UTC time written YYYY-MM-DD HH:MM:SS[.ffffff]+00 (with \" BC\" before year 1) within the timestamp range, or infinity or -infinity: \"%s\"",
+								   pnstrdup(text, len)),
+						  offset);
+	}
+	return result;
 }
 
 static bool
