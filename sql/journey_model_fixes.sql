@@ -14,6 +14,33 @@ SELECT pg_temp.peak_kb() AS before \gset
 SELECT count(m) FROM (SELECT journey_model_agg(p, 2) OVER (ORDER BY cid) m FROM jm_leak) z;
 SELECT pg_temp.peak_kb() - :before < 16384 AS bounded;
 
+-- 2. the solver: a stiff chain solved directly (before: 54000 after 100,000
+--    sweeps); on paper h(b) = 30001/60001, h(^) = h(a) = 30000/60001 (the
+--    rounding of 30000/30001 itself leaves about 1e-12)
+SELECT round(reach_probability(m, '', 'c', 1)::numeric, 10) AS from_start,
+	   round(30000 / 60001.0, 10) AS on_paper,
+	   abs(reach_probability(m, '', 'c', 1) - 30000 / 60001.0) < 1e-11 AS within_1e_11,
+	   round(reach_probability(m, 'b', 'c', 1)::numeric, 10) AS from_b, round(30001 / 60001.0, 10) AS b_on_paper
+FROM (SELECT 'v1 k=1 {(^) -> "a": 1, ("a") -> "b": 30000, ("a") -> $: 1, ("b") -> "a": 30000, ("b") -> "c": 1, ("c") -> $: 1}'::journey_model AS m) s;
+-- removing a or b ends every path before c
+SELECT * FROM removal_effects('v1 k=1 {(^) -> "a": 1, ("a") -> "b": 30000, ("a") -> $: 1, ("b") -> "a": 30000, ("b") -> "c": 1, ("c") -> $: 1}', 'c');
+-- 200 such pairs (402 states: sweeps first, then a direct solve when they
+-- would cost more): from the start, 30000/60001 again
+CREATE TEMP TABLE jm_pairs AS
+SELECT ('v1 k=1 {' || string_agg(format('(^) -> "a%s": 1, ("a%s") -> "b%s": 30000, ("a%s") -> $: 1, ("b%s") -> "a%s": 30000, ("b%s") -> "c": 1',
+		i, i, i, i, i, i, i), ', ') || ', ("c") -> $: 1}')::journey_model AS m
+FROM generate_series(1, 200) i;
+SELECT abs(reach_probability(m, '', 'c', 1) - 30000 / 60001.0) < 1e-11 AS within_1e_11 FROM jm_pairs;
+-- 1,500 pairs, 300000 to 1 (3,003 states: sweeps only, and they mix very
+-- slowly): statement_timeout stops the solve (before: ignored)
+CREATE TEMP TABLE jm_slow AS
+SELECT ('v1 k=1 {' || string_agg(format('(^) -> "a%s": 1, ("a%s") -> "b%s": 300000, ("a%s") -> $: 1, ("b%s") -> "a%s": 300000, ("b%s") -> "c": 1',
+		i, i, i, i, i, i, i), ', ') || ', ("c") -> $: 1}')::journey_model AS m
+FROM generate_series(1, 1500) i;
+SET statement_timeout = '500ms';
+SELECT reach_probability(m, '', 'c', 1) FROM jm_slow;
+RESET statement_timeout;
+
 -- 3. the counts of a model must add up to at most 2^63 - 1, so that every
 --    sum the questions take fits (before the fix: negative probabilities)
 -- text input: 22P02 at the second count

@@ -191,6 +191,7 @@ typedef struct ModelIndex
 	int32	   *dest;
 	uint32	   *label;
 	double	   *prob;
+	void	   *solve_space;	/* the solver's workspace, or NULL */
 	/* the last target's hitting probabilities */
 	bool		solved;
 	uint32		solved_target;
@@ -201,9 +202,16 @@ typedef struct ModelIndex
 #define MODEL_MAX_STATES	(1000 * 1000)
 
 /*
- * removal_effects refuses (54000) a model where labels x transitions (all
- * orders) x the sweeps of its first solve passes this (about 40 s on the
- * benchmark machine).
+ * A chain too large to solve directly fails (54000) when its sweeps visit
+ * more entries than this (a few seconds; statement_timeout and cancel stop
+ * it sooner).
+ */
+#define MODEL_MAX_SOLVE_WORK	4e9
+
+/*
+ * removal_effects refuses (54000) a model where labels x the work of its
+ * first solve (entries visited by the sweeps, n^3 / 3 for a direct solve)
+ * passes this (about 40 s on the benchmark machine).
  */
 #define MODEL_MAX_REMOVAL_WORK	3e10
 
