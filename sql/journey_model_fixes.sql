@@ -63,6 +63,33 @@ SELECT pg_temp.write_copy_file(overlay(:'b'::bytea placing '\x7ffffffffffffffe' 
 COPY jm_one FROM :'copyfile' (FORMAT binary);
 SELECT m FROM jm_one;
 
+-- 4. order 0 (the back-off of last resort) leaves out the start state's
+--    transitions: first steps are not what follows a step.  10 customers
+--    a -> conv (ended), 10 a -> b still active (no end after b).  k = 1:
+--    ^ -> a 20; a -> conv 10, a -> b 10; conv -> end 10; b has no row.
+--    Order 0: conv 10, b 10, end 10 (not a 20 as well).  From b (backed
+--    off to order 0): h0 = 1/3 + 1/3 h0, so h0 = 1/2; h(a) = 1/2 + 1/2 h0
+--    = 3/4 = h(^).  (Before: order 0 had a 20 of 50: h(^) = 5/6.)
+CREATE TEMP TABLE jm_active AS
+SELECT journey_model_agg(p, 1, '2024-03-01') AS m
+FROM (SELECT 'a@2024-01-01 -> conv@2024-01-02'::milestone_path AS p FROM generate_series(1, 10)
+	  UNION ALL SELECT 'a@2024-01-01 -> b@2024-03-05' FROM generate_series(1, 10)) s;
+SELECT round(reach_probability(m, '', 'conv')::numeric, 12) AS from_start,
+	   round(reach_probability(m, 'a -> b', 'conv')::numeric, 12) AS from_b,
+	   round(reach_probability(m, 'z', 'conv')::numeric, 12) AS unknown_label
+FROM jm_active;
+-- predict_next after b: order 0, b, conv and the end a third each (no a)
+SELECT x.label, round(x.probability::numeric, 4) AS probability, x.support
+FROM jm_active, predict_next(m, 'a -> b') x;
+-- removal effects from 3/4: without a, 0 (effect 1); without b, h(a) = 1/2
+-- (effect 1/3); shares 3/4 and 1/4
+SELECT label, round(removal_effect::numeric, 12) AS removal_effect, round(share::numeric, 12) AS share
+FROM jm_active, removal_effects(m, 'conv') ORDER BY label;
+-- a model with first steps only has no order 0: an unknown context
+-- predicts nothing and reaches nothing
+SELECT count(*) AS candidates FROM predict_next('v1 k=1 {(^) -> $: 3}', 'x');
+SELECT reach_probability('v1 k=2 {(^, ^) -> "a": 2, (^, "a") -> $: 2}', 'x', 'a') AS from_unknown;
+
 -- 5. a cut-off before year 1 reads back as written (before: 22P02)
 SELECT 'v1 k=1 active_after="0044-03-15 00:00:00+00 BC" {(^) -> "a": 1, ("a") -> $: 1}'::journey_model;
 SELECT m::text AS m, m::text::journey_model::text = m::text AS round_trip, journey_model_send(m) = journey_model_send(m::text::journey_model) AS same_bytes

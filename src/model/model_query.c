@@ -9,7 +9,8 @@
  * its own.  Back-off (model_index.c, model_backoff): a question about a
  * path uses the longest suffix of its context, from k labels down to 1,
  * that the model saw at least min_support times (counting every
- * transition out of it), else order 0: every transition of the model.
+ * transition out of it), else order 0: every transition of the model but
+ * the start state's (first steps are not what follows a step).
  *
  * The chain of reach_probability and removal_effects has one state per
  * context of every order 1..k (and order 0).  After a transition to label
