@@ -131,3 +131,13 @@ RESET DateStyle;
 SET timezone = 'UTC';
 -- so the input function is immutable
 SELECT provolatile FROM pg_proc WHERE oid = 'journey_model_in'::regproc;
+
+-- 7. the transition function called directly: 0A000 with a hint (before:
+--    an internal error, XX000)
+SELECT journey_model_agg_transfn(NULL, 'a -> b');
+-- a NULL path is skipped, its k not compared with the group's, whatever
+-- the row order (before: 22023 only when the NULL-path row came later)
+SELECT journey_model_agg(p, k ORDER BY o) AS null_first FROM (VALUES (1, NULL::milestone_path, 1), (2, 'a', 2)) v(o, p, k);
+SELECT journey_model_agg(p, k ORDER BY o) AS null_last FROM (VALUES (1, 'a'::milestone_path, 2), (2, NULL, 1)) v(o, p, k);
+-- k itself is still checked on a NULL-path row
+SELECT journey_model_agg(p, k ORDER BY o) FROM (VALUES (1, 'a'::milestone_path, 2), (2, NULL, 9)) v(o, p, k);

@@ -101,7 +101,7 @@ predict_next(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("predict_next n must be from 0 to 64: %d", n),
 				 errhint("n is how many candidates to return (default 3).")));
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	model_path_context(index, path, context);
 	if (n == 0 || !model_backoff(index, context, min_support, &order, &ctx))
 		return (Datum) 0;
@@ -323,7 +323,7 @@ removal_effects(PG_FUNCTION_ARGS)
 	int32		start;
 	uint32		id;
 
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	if (target == 0 || !model_backoff(index, context, 1, &order, &ctx))
 		return (Datum) 0;
 	if (!index->chain_built)
@@ -395,7 +395,7 @@ journey_transitions(PG_FUNCTION_ARGS)
 				first = 0;
 	int			j;
 
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	model_view(model, &view);
 	elems = palloc(sizeof(Datum) * view.k);
 	elem_nulls = palloc(sizeof(bool) * view.k);
