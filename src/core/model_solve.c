@@ -189,7 +189,7 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 			chain->interrupt(chain->interrupt_arg);
 		if (work + entries > max_work && work > 0.0)
 			return -1;
-		work += entries + chain->nstates;
+		work += entries;
 		for (s = 0; s < chain->nstates; s++)
 		{
 			double		sum = 0.0;
