@@ -401,7 +401,7 @@ COMMENT ON FUNCTION sequence_previous(milestone_path, text, text[]) IS
  */
 CREATE TYPE journey_model;
 CREATE FUNCTION journey_model_in(cstring) RETURNS journey_model
-	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION journey_model_out(journey_model) RETURNS cstring
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION journey_model_recv(internal) RETURNS journey_model

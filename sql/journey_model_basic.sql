@@ -48,6 +48,8 @@ SELECT journey_model_agg(p, 1, '2024-03-01') || journey_model_agg(p, 1) FROM jm_
 
 -- 5. text form: round trip, any order in, canonical out, under several settings
 SELECT 'v1 k=1 {("x") -> $: 1, (^) -> "x": 1}'::journey_model;
+SELECT 'v1 k=2 active_after="2024-03-01 10:30:00.5+00" {(^, ^) -> "a\"b": 2, (^, "a\"b") -> $: 2}'::journey_model;
+-- the cut-off only in the canonical UTC form: another offset is 22P02
 SELECT 'v1 k=2 active_after="2024-03-01 12:30:00.5+02" {(^, ^) -> "a\"b": 2, (^, "a\"b") -> $: 2}'::journey_model;
 CREATE TABLE jm_text AS SELECT journey_model_agg(p, 1, '2024-03-01 10:00:00+00') AS m FROM jm_timed;
 SET datestyle = 'SQL, DMY'; SET timezone = 'America/New_York'; SET intervalstyle = 'sql_standard';

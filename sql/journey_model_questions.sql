@@ -16,8 +16,8 @@ SELECT k, x.* FROM jq_models, predict_next(m, 'x -> b', 5, 1) x WHERE k = 1;
 SELECT k, x.* FROM jq_models, predict_next(m, 'b', 1, 1) x WHERE k = 1;
 -- an empty path predicts from the start: a 3/4, b 1/4
 SELECT k, x.* FROM jq_models, predict_next(m, '', 3, 1) x WHERE k = 1;
--- an unknown last label backs off to order 0 (all 13 transitions):
--- a 4, end 4 (ties: labels first, the end last), b 3
+-- an unknown last label backs off to order 0: the 9 transitions after a
+-- step (the start's first steps left out): end 4, b 2, c 2 (ties by label), a 1
 SELECT k, x.* FROM jq_models, predict_next(m, 'zzz', 3, 1) x WHERE k = 1;
 
 -- 2. back-off, order 2: context (a, b) was seen 2 times: end 1, c 1
@@ -52,11 +52,11 @@ SELECT round(reach_probability(m, '', 'conv')::numeric, 12) AS from_start,
 	   reach_probability(m, 'search', 'nowhere', 1) AS unknown_target,
 	   reach_probability(m, NULL, 'conv') AS null_path
 FROM jq_channels;
--- back-off: search was seen 3 times, fewer than the default 5: order 0 (16
--- transitions: search 3, email 3, display 2, conv 3, end 5), then order 1:
--- 3/16 * 2/3 + 3/16 * 2/3 + 2/16 * 1/3 + 3/16 = 23/48
+-- back-off: search was seen 3 times, fewer than the default 5: order 0 (the
+-- 11 transitions after a step, first steps left out: email 2, display 1,
+-- conv 3, end 5), then order 1: 2/11 * 2/3 + 1/11 * 1/3 + 3/11 = 14/33
 SELECT round(reach_probability(m, 'search', 'conv')::numeric, 12) AS backed_off,
-	   round(23 / 48.0, 12) AS on_paper
+	   round(14 / 33.0, 12) AS on_paper
 FROM jq_channels;
 -- reaching the last step's label again: after a, a again with 1/4 (order 1 model of part 1)
 SELECT reach_probability(m, 'a', 'a', 1) AS again FROM jq_models WHERE k = 1;

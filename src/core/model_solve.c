@@ -5,22 +5,191 @@
 #include "model_solve.h"
 
 #include <math.h>
+#include <string.h>
 
-int
-cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed, bool warm,
-			   double *h)
+/* Whether an entry is an edge to another state of the chain (not an end, the target or a removal). */
+static inline bool
+cx_chain_edge(const CxChain *chain, int64_t e, uint32_t target, uint32_t removed)
+{
+	return chain->label[e] != removed && chain->label[e] != target && chain->dest[e] >= 0;
+}
+
+size_t
+cx_chain_workspace_size(const CxChain *chain)
+{
+	size_t		n = (size_t) chain->nstates;
+	size_t		entries = (size_t) chain->row_start[chain->nstates];
+
+	if (n > CX_CHAIN_DIRECT_MAX)
+		return 0;
+	/* the matrix, reverse-graph starts, reverse edges, row numbers, a queue */
+	return sizeof(double) * n * (n + 1) + sizeof(int64_t) * (n + 1) +
+		sizeof(int32_t) * (entries + 2 * n) + 8;
+}
+
+double
+cx_chain_solve_direct(const CxChain *chain, uint32_t target, uint32_t removed,
+					  double *h, void *workspace)
+{
+	int32_t		n = chain->nstates;
+	int64_t		entries = chain->row_start[n];
+	double	   *a = (double *) workspace;
+	int64_t    *rev_start = (int64_t *) (a + (size_t) n * (n + 1));
+	int32_t    *rev = (int32_t *) (rev_start + n + 1);
+	int32_t    *row = rev + entries;
+	int32_t    *queue = row + n;
+	int32_t		head = 0,
+				tail = 0,
+				m = 0,
+				s,
+				i,
+				r,
+				j;
+	int64_t		e;
+	size_t		w;
+
+	/* the reverse graph of the edges between states */
+	memset(rev_start, 0, sizeof(int64_t) * (n + 1));
+	for (s = 0; s < n; s++)
+		for (e = chain->row_start[s]; e < chain->row_start[s + 1]; e++)
+			if (cx_chain_edge(chain, e, target, removed))
+				rev_start[chain->dest[e] + 1]++;
+	for (s = 0; s < n; s++)
+		rev_start[s + 1] += rev_start[s];
+	for (s = 0; s < n; s++)
+		for (e = chain->row_start[s]; e < chain->row_start[s + 1]; e++)
+			if (cx_chain_edge(chain, e, target, removed))
+				rev[rev_start[chain->dest[e]]++] = s;
+	/* (each start moved to the next one's: shift back) */
+	for (s = n; s > 0; s--)
+		rev_start[s] = rev_start[s - 1];
+	rev_start[0] = 0;
+
+	/*
+	 * The states from which the target can be reached: h is 0 elsewhere,
+	 * and on these the system is non-singular.  row[s] is -1 until reached.
+	 */
+	for (s = 0; s < n; s++)
+	{
+		row[s] = -1;
+		for (e = chain->row_start[s]; e < chain->row_start[s + 1]; e++)
+			if (chain->label[e] == target && target != removed)
+			{
+				row[s] = 0;
+				queue[tail++] = s;
+				break;
+			}
+	}
+	while (head < tail)
+	{
+		int32_t		t = queue[head++];
+
+		for (e = rev_start[t]; e < rev_start[t + 1]; e++)
+			if (row[rev[e]] < 0)
+			{
+				row[rev[e]] = 0;
+				queue[tail++] = rev[e];
+			}
+	}
+	for (s = 0; s < n; s++)
+		if (row[s] >= 0)
+			row[s] = m++;
+
+	/* (I - Q) x = b over the reached states, row-major, b in column m */
+	w = (size_t) m + 1;
+	memset(a, 0, sizeof(double) * (size_t) m * w);
+	for (s = 0; s < n; s++)
+	{
+		double	   *ar;
+
+		if (row[s] < 0)
+			continue;
+		ar = a + (size_t) row[s] * w;
+		ar[row[s]] += 1.0;
+		for (e = chain->row_start[s]; e < chain->row_start[s + 1]; e++)
+		{
+			if (chain->label[e] == removed)
+				continue;
+			if (chain->label[e] == target)
+				ar[m] += chain->prob[e];
+			else if (chain->dest[e] >= 0 && row[chain->dest[e]] >= 0)
+				ar[row[chain->dest[e]]] -= chain->prob[e];
+		}
+	}
+	/* Gaussian elimination with partial pivoting */
+	for (i = 0; i < m; i++)
+	{
+		int32_t		best = i;
+		double	   *ai;
+
+		if (chain->interrupt)
+			chain->interrupt(chain->interrupt_arg);
+		for (r = i + 1; r < m; r++)
+			if (fabs(a[(size_t) r * w + i]) > fabs(a[(size_t) best * w + i]))
+				best = r;
+		if (best != i)
+			for (j = i; j <= m; j++)
+			{
+				double		t = a[(size_t) i * w + j];
+
+				a[(size_t) i * w + j] = a[(size_t) best * w + j];
+				a[(size_t) best * w + j] = t;
+			}
+		ai = a + (size_t) i * w;
+		if (ai[i] == 0.0)
+			continue;			/* cannot happen on reached states; leave x = 0 */
+		for (r = i + 1; r < m; r++)
+		{
+			double	   *ar = a + (size_t) r * w;
+			double		f = ar[i] / ai[i];
+
+			if (f == 0.0)
+				continue;
+			for (j = i; j <= m; j++)
+				ar[j] -= f * ai[j];
+		}
+	}
+	/* back substitution: x[i] into column m */
+	for (i = m - 1; i >= 0; i--)
+	{
+		double	   *ai = a + (size_t) i * w;
+		double		sum = ai[m];
+
+		for (j = i + 1; j < m; j++)
+			sum -= ai[j] * a[(size_t) j * w + m];
+		ai[m] = ai[i] != 0.0 ? sum / ai[i] : 0.0;
+	}
+	for (s = 0; s < n; s++)
+	{
+		double		x = row[s] < 0 ? 0.0 : a[(size_t) row[s] * w + m];
+
+		/* a probability: clamp the rounding */
+		h[s] = x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
+	}
+	return (double) m * m * m / 3.0 + (double) entries;
+}
+
+double
+cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, bool warm,
+					  double *h, double max_work)
 {
 	int32_t		s;
-	int			sweep;
 	double		previous = 0.0;
+	double		work = 0.0;
+	double		entries = (double) chain->row_start[chain->nstates];
 
 	if (!warm)
 		for (s = 0; s < chain->nstates; s++)
 			h[s] = 0.0;
-	for (sweep = 1; sweep <= CX_CHAIN_MAX_SWEEPS; sweep++)
+	for (;;)
 	{
 		double		moved = 0.0;
 
+		if (chain->interrupt)
+			chain->interrupt(chain->interrupt_arg);
+		if (work + entries > max_work && work > 0.0)
+			return -1;
+		work += entries;
 		for (s = 0; s < chain->nstates; s++)
 		{
 			double		sum = 0.0;
@@ -54,15 +223,33 @@ cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed, bool war
 		 * both the change and that estimate are within the tolerance.
 		 */
 		if (moved == 0.0)
-			return sweep;
+			return work;
 		if (moved <= CX_CHAIN_TOLERANCE && previous > 0.0)
 		{
 			double		r = moved / previous;
 
 			if (r < 1.0 && moved * r / (1.0 - r) <= CX_CHAIN_TOLERANCE)
-				return sweep;
+				return work;
 		}
 		previous = moved;
 	}
-	return -1;
+}
+
+double
+cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed, bool warm,
+			   double *h, void *workspace, double max_work)
+{
+	int32_t		n = chain->nstates;
+	double		direct_cost = (double) n * n * n / 3.0;
+	double		work;
+
+	if (n <= CX_CHAIN_DIRECT_SMALL)
+		return cx_chain_solve_direct(chain, target, removed, h, workspace);
+	if (n > CX_CHAIN_DIRECT_MAX)
+		return cx_chain_solve_sweeps(chain, target, removed, warm, h, max_work);
+	/* sweep while cheaper than a direct solve, then solve directly */
+	work = cx_chain_solve_sweeps(chain, target, removed, warm, h, direct_cost);
+	if (work >= 0)
+		return work;
+	return direct_cost + cx_chain_solve_direct(chain, target, removed, h, workspace);
 }

@@ -14,25 +14,46 @@
  *											   else h[dest[e]] if dest[e] is a state,
  *											   else 0)
  *
- * found by Gauss-Seidel sweeps from h = 0 (monotone, so they converge to
- * the least solution, the true probability even when some states never
- * end), with each state's self-loop solved exactly.  They stop when no
- * value moved by more than the tolerance in the last sweep and the error
- * left, estimated from the geometric rate of the last two sweeps (change *
- * r / (1 - r)), is within it too.  An entry whose label
- * is the removed label counts as an end (a removal effect).
+ * An entry whose label is the removed label counts as an end (a removal
+ * effect).  Two methods:
+ *
+ * - Direct, for chains of at most CX_CHAIN_DIRECT_SMALL states: h is 0 for
+ *   the states from which no path reaches the target (found on the reverse
+ *   graph); for the others the system (I - Q) h = b is non-singular (every
+ *   such state leaks to the target) and is solved by Gaussian elimination
+ *   with partial pivoting: exact up to rounding, whatever the chain's
+ *   stiffness.
+ * - Gauss-Seidel sweeps from h = 0 (or from a warm upper bound), monotone,
+ *   so they converge to the least solution even when some states never end,
+ *   each state's self-loop solved exactly.  They stop when no value moved by
+ *   more than CX_CHAIN_TOLERANCE in the last sweep and the error left,
+ *   estimated from the geometric rate of the last two sweeps (change * r /
+ *   (1 - r)), is within it too.  The estimate is not a bound: on slowly
+ *   mixing chains the true error can be a few times the tolerance (3.7e-12
+ *   was seen).  A chain of at most CX_CHAIN_DIRECT_MAX states whose sweeps
+ *   have not converged after the work of a direct solve (n^3 / 3) is solved
+ *   directly instead; a larger one fails past max_work.
+ *
+ * The caller's interrupt callback (may be NULL) is called once a sweep and
+ * once a pivot row, so a backend can honour a cancel or statement_timeout;
+ * it may not return (a longjmp), so the solver allocates nothing: the caller
+ * passes a workspace of cx_chain_workspace_size bytes.
  */
 #ifndef CX_MODEL_SOLVE_H
 #define CX_MODEL_SOLVE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define CX_CHAIN_END	(-1)
 
-/* The tolerance and the most sweeps of a solve. */
+/* The tolerance of the sweeps (an estimate: see above). */
 #define CX_CHAIN_TOLERANCE	1e-12
-#define CX_CHAIN_MAX_SWEEPS 100000
+
+/* Chains solved directly at once, and at most (a dense matrix of n^2 doubles: 32 MB). */
+#define CX_CHAIN_DIRECT_SMALL	256
+#define CX_CHAIN_DIRECT_MAX		2000
 
 typedef struct CxChain
 {
@@ -41,17 +62,29 @@ typedef struct CxChain
 	const int32_t *dest;		/* per entry */
 	const uint32_t *label;		/* per entry: the next label's id */
 	const double *prob;			/* per entry */
+	void		(*interrupt) (void *arg);	/* or NULL */
+	void	   *interrupt_arg;
 } CxChain;
+
+/* Bytes of workspace cx_chain_solve needs for this chain. */
+extern size_t cx_chain_workspace_size(const CxChain *chain);
 
 /*
  * Solve into h (nstates values) for a target label id.  removed is a label
  * id whose entries end the chain, or UINT32_MAX for none.  With warm, h
  * already holds the solution without the removal, an upper bound from which
  * the sweeps descend to the same answer (removing a label only takes
- * probability away); else h starts at 0.  Returns the sweeps used, or -1
- * when CX_CHAIN_MAX_SWEEPS did not reach the tolerance.
+ * probability away); else h starts at 0.  Returns the work done (entries
+ * visited by the sweeps, plus n^3 / 3 for a direct solve), or -1 when the
+ * sweeps of a chain too large to solve directly passed max_work.
  */
-extern int	cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed,
-						   bool warm, double *h);
+extern double cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed,
+							 bool warm, double *h, void *workspace, double max_work);
+
+/* The two methods alone (for the unit checks); the same contract. */
+extern double cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed,
+									bool warm, double *h, double max_work);
+extern double cx_chain_solve_direct(const CxChain *chain, uint32_t target, uint32_t removed,
+									double *h, void *workspace);
 
 #endif							/* CX_MODEL_SOLVE_H */

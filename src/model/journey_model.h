@@ -130,6 +130,12 @@ extern ModelExpanded *model_expanded_new(MemoryContext parent, int k,
 /* The expanded model of a datum this call may change, else NULL. */
 extern ModelExpanded *model_expanded_rw(Datum d);
 
+/*
+ * The counts or labels are about to change: drop (and free) the cached flat
+ * form.
+ */
+extern void model_expanded_changed(ModelExpanded *em);
+
 /* Add count to a transition (key: k context ids, then the next id). */
 extern void model_expanded_add(ModelExpanded *em, const uint32 *key, int64 count,
 							   bool *was_new);
@@ -185,6 +191,7 @@ typedef struct ModelIndex
 	int32	   *dest;
 	uint32	   *label;
 	double	   *prob;
+	void	   *solve_space;	/* the solver's workspace, or NULL */
 	/* the last target's hitting probabilities */
 	bool		solved;
 	uint32		solved_target;
@@ -195,9 +202,16 @@ typedef struct ModelIndex
 #define MODEL_MAX_STATES	(1000 * 1000)
 
 /*
- * removal_effects refuses (54000) a model where labels x transitions (all
- * orders) x the sweeps of its first solve passes this (about 40 s on the
- * benchmark machine).
+ * A chain too large to solve directly fails (54000) when its sweeps visit
+ * more entries than this (a few seconds; statement_timeout and cancel stop
+ * it sooner).
+ */
+#define MODEL_MAX_SOLVE_WORK	4e9
+
+/*
+ * removal_effects refuses (54000) a model where labels x the work of its
+ * first solve (entries visited by the sweeps, n^3 / 3 for a direct solve)
+ * passes this (about 40 s on the benchmark machine).
  */
 #define MODEL_MAX_REMOVAL_WORK	3e10
 

@@ -130,7 +130,7 @@ model_count_path(ModelExpanded *em, MilestonePath *path, bool active_check)
 					ereport(ERROR,
 							(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 							 errmsg("journey_model transition count out of range")));
-				em->flat = NULL;
+				model_expanded_changed(em);
 			}
 			else
 			{
@@ -165,7 +165,8 @@ model_count_path(ModelExpanded *em, MilestonePath *path, bool active_check)
 
 /*
  * journey_model_agg transition (p [, k [, active_after]]): not strict, so
- * that a group's first row makes the state; a NULL path is skipped.
+ * that a group's first row with a path makes the state; a NULL path is
+ * skipped.
  */
 PG_FUNCTION_INFO_V1(journey_model_agg_transfn);
 Datum
@@ -177,15 +178,27 @@ journey_model_agg_transfn(PG_FUNCTION_ARGS)
 	uint16		flags;
 	TimestampTz cut;
 
+	/* its state type is a plain type, so SQL can call it directly: say why not */
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "journey_model_agg_transfn called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("journey_model_agg_transfn can only be called by the journey_model_agg aggregate"),
+				 errhint("Use journey_model_agg(p [, k [, active_after]]) to fit a model.")));
 	model_agg_args(fcinfo, &k, &flags, &cut);
-	if (PG_ARGISNULL(0))
+	/*
+	 * A NULL path is skipped, its k and active_after only checked on their
+	 * own: comparing them with the group's would depend on the row order
+	 * (a group whose first rows have NULL paths has no state to compare
+	 * with yet).
+	 */
+	if (PG_ARGISNULL(1))
 	{
-		if (PG_ARGISNULL(1))
+		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		em = model_expanded_new(aggcxt, k, flags, cut);
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
+	if (PG_ARGISNULL(0))
+		em = model_expanded_new(aggcxt, k, flags, cut);
 	else
 	{
 		em = model_expanded_rw(PG_GETARG_DATUM(0));
@@ -199,12 +212,9 @@ journey_model_agg_transfn(PG_FUNCTION_ARGS)
 		}
 		model_check_same(em->k, em->flags, em->active_after, k, flags, cut);
 	}
-	if (!PG_ARGISNULL(1))
-	{
-		CHECK_FOR_INTERRUPTS();
-		model_count_path(em, (MilestonePath *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1)),
-						 (flags & MODEL_HAS_ACTIVE_AFTER) != 0);
-	}
+	CHECK_FOR_INTERRUPTS();
+	model_count_path(em, (MilestonePath *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1)),
+					 (flags & MODEL_HAS_ACTIVE_AFTER) != 0);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&em->hdr));
 }
 

@@ -50,11 +50,27 @@ model_build_order(ModelIndex *index, int j)
 	{
 		const uint32 *ids = view->ids + (Size) t * view->width;
 
+		/*
+		 * Order 0 ("any context") leaves out the start state's transitions,
+		 * (^, ..., ^) -> x: they are first steps, not what follows a step,
+		 * and would inflate the labels that begin paths.  (Its context is
+		 * all zeros and sorts first.)
+		 */
+		if (j == 0)
+		{
+			for (i = 0; i < view->k && ids[i] == 0; i++)
+				;
+			if (i == view->k)
+				continue;
+		}
 		for (i = 0; i < j; i++)
-			rows[t].key[i] = ids[view->k - j + i];
-		rows[t].key[j] = ids[view->k];
-		rows[t].count = view->counts[t];
+			rows[nrows].key[i] = ids[view->k - j + i];
+		rows[nrows].key[j] = ids[view->k];
+		rows[nrows].count = view->counts[t];
+		nrows++;
 	}
+	n = nrows;
+	nrows = 0;
 	/* order k is sorted and distinct already */
 	if (j < view->k && n > 0)
 	{
@@ -250,7 +266,8 @@ model_path_context(const ModelIndex *index, MilestonePath *path, uint32 *context
 /*
  * Back-off: the longest suffix of the context (order j from k down to 1)
  * whose transitions total at least min_support, else order 0 (every
- * transition of the model) whatever its total.
+ * transition of the model but the start state's, see model_build_order)
+ * whatever its total.
  */
 bool
 model_backoff(const ModelIndex *index, const uint32 *context, int64 min_support,

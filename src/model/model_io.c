@@ -6,6 +6,7 @@
  */
 #include "journey_model.h"
 
+#include "common/int.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -23,6 +24,7 @@ typedef struct ModelReader
 {
 	const char *literal;
 	ModelExpanded *em;
+	int64		total;			/* of the counts so far: must fit int64 */
 } ModelReader;
 
 static void
@@ -37,21 +39,146 @@ model_input_error(const char *literal, const char *detail, size_t offset)
 			 errhint(MODEL_INPUT_HINT)));
 }
 
-/* The cut-off time of the text form: digits, '-', ':', '.', '+', ' ' or infinity. */
+/* n digits at s[*pos] as a number (n >= 1), advancing *pos; false if any is not a digit. */
+static bool
+model_time_digits(const char *s, size_t len, size_t *pos, int n, int *value)
+{
+	int			i;
+
+	*value = 0;
+	if (*pos + n > len)
+		return false;
+	for (i = 0; i < n; i++)
+	{
+		if (s[*pos + i] < '0' || s[*pos + i] > '9')
+			return false;
+		*value = *value * 10 + (s[*pos + i] - '0');
+	}
+	*pos += n;
+	return true;
+}
+
+/*
+ * The cut-off time of the text form, in the one form the output writes:
+ * YYYY-MM-DD HH:MM:SS[.ffffff]+00[ BC] (a year of 4 to 7 digits, from 1),
+ * infinity or -infinity.  Parsed here, not by timestamptz_in, so that the
+ * same text means the same time under every DateStyle and TimeZone (and
+ * the input function can be immutable).  False with *bad the offset of the
+ * first wrong character.
+ */
+static bool
+model_parse_time(const char *s, size_t len, TimestampTz *result, size_t *bad)
+{
+	struct pg_tm tm;
+	fsec_t		fsec = 0;
+	size_t		pos = 0;
+	size_t		year_digits = 0;
+	int			tz = 0;
+	int			scale;
+
+	if (len == 8 && memcmp(s, "infinity", 8) == 0)
+	{
+		TIMESTAMP_NOEND(*result);
+		return true;
+	}
+	if (len == 9 && memcmp(s, "-infinity", 9) == 0)
+	{
+		TIMESTAMP_NOBEGIN(*result);
+		return true;
+	}
+	memset(&tm, 0, sizeof(tm));
+	while (pos < len && s[pos] >= '0' && s[pos] <= '9' && year_digits < 7)
+	{
+		tm.tm_year = tm.tm_year * 10 + (s[pos] - '0');
+		pos++;
+		year_digits++;
+	}
+	if (year_digits < 4 || tm.tm_year < 1)
+	{
+		*bad = year_digits < 4 ? pos : 0;
+		return false;
+	}
+#define MODEL_TIME_FIELD(sep, field, lo, hi) \
+	do { \
+		size_t		at_ = pos; \
+		if (pos >= len || s[pos] != (sep)) \
+		{ \
+			*bad = pos; \
+			return false; \
+		} \
+		pos++; \
+		if (!model_time_digits(s, len, &pos, 2, &(field)) || (field) < (lo) || (field) > (hi)) \
+		{ \
+			*bad = at_ + 1; \
+			return false; \
+		} \
+	} while (0)
+	MODEL_TIME_FIELD('-', tm.tm_mon, 1, 12);
+	MODEL_TIME_FIELD('-', tm.tm_mday, 1, 31);
+	MODEL_TIME_FIELD(' ', tm.tm_hour, 0, 23);
+	MODEL_TIME_FIELD(':', tm.tm_min, 0, 59);
+	MODEL_TIME_FIELD(':', tm.tm_sec, 0, 59);
+#undef MODEL_TIME_FIELD
+	if (pos < len && s[pos] == '.')
+	{
+		pos++;
+		for (scale = 100000; scale >= 1 && pos < len && s[pos] >= '0' && s[pos] <= '9'; scale /= 10)
+			fsec += (s[pos++] - '0') * scale;
+		/* one to six digits, as the output writes them */
+		if (scale == 100000 || (pos < len && s[pos] >= '0' && s[pos] <= '9'))
+		{
+			*bad = pos;
+			return false;
+		}
+	}
+	if (len - pos < 3 || memcmp(s + pos, "+00", 3) != 0)
+	{
+		*bad = pos;
+		return false;
+	}
+	pos += 3;
+	if (pos < len)
+	{
+		if (len - pos != 3 || memcmp(s + pos, " BC", 3) != 0)
+		{
+			*bad = pos;
+			return false;
+		}
+		/* 1 BC is year 0 of the proleptic calendar timestamps use */
+		tm.tm_year = -(tm.tm_year - 1);
+	}
+	/* the day must exist in its month (after the BC shift: leap years are astronomical) */
+	if (tm.tm_mday > day_tab[isleap(tm.tm_year)][tm.tm_mon - 1] ||
+		tm2timestamp(&tm, fsec, &tz, result) != 0 || !IS_VALID_TIMESTAMP(*result))
+	{
+		*bad = 0;
+		return false;
+	}
+	return true;
+}
+
+/* The cut-off time of the header; 22P02 at the wrong character. */
 static TimestampTz
 model_read_time(const char *literal, const char *text, size_t len)
 {
-	char	   *str = pnstrdup(text, len);
-	size_t		i;
+	TimestampTz result;
+	size_t		bad = 0;
 
-	if (strcmp(str, "infinity") != 0 && strcmp(str, "-infinity") != 0)
-		for (i = 0; i < len; i++)
-			if (!((str[i] >= '0' && str[i] <= '9') || str[i] == '-' || str[i] == ':' ||
-				  str[i] == '.' || str[i] == '+' || str[i] == ' '))
-				model_input_error(literal, "active_after must be an ISO time such as \"2024-03-01 00:00:00+00\"", 0);
-	return DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(str),
-												   ObjectIdGetDatum(InvalidOid),
-												   Int32GetDatum(-1)));
+	if (!model_parse_time(text, len, &result, &bad))
+	{
+		/*
+		 * The header comes first and a valid time has no escapes: its text
+		 * starts right after the first active_after=" of the literal.
+		 */
+		const char *at = strstr(literal, "active_after=\"");
+		size_t		offset = at != NULL ? (size_t) (at - literal) + 14 + bad : 0;
+
+		model_input_error(literal,
+						  psprintf("active_after must be a UTC time written YYYY-MM-DD HH:MM:SS[.ffffff]+00 (with \" BC\" before year 1) within the timestamp range, or infinity or -infinity: \"%s\"",
+								   pnstrdup(text, len)),
+						  offset);
+	}
+	return result;
 }
 
 static bool
@@ -82,6 +209,9 @@ model_read_entry(void *arg, const CxModelState *context, const CxModelState *nex
 			model_expanded_label(em, context[j].label, (int) context[j].len);
 	key[em->k] = next->len == 0 ? 0 :
 		model_expanded_label(em, next->label, (int) next->len);
+	if (pg_add_s64_overflow(reader->total, count, &reader->total))
+		model_input_error(reader->literal,
+						  "the counts add up to more than 9223372036854775807", offset);
 	model_expanded_add(em, key, count, &was_new);
 	if (!was_new)
 		model_input_error(reader->literal, "a transition is given twice", offset);
@@ -95,7 +225,7 @@ journey_model_in(PG_FUNCTION_ARGS)
 {
 	char	   *literal = PG_GETARG_CSTRING(0);
 	size_t		len = strlen(literal);
-	ModelReader reader = {literal, NULL};
+	ModelReader reader = {literal, NULL, 0};
 	size_t		offset = 0;
 	CxModelParseError err;
 	JourneyModel *result;
@@ -261,6 +391,7 @@ journey_model_recv(PG_FUNCTION_ARGS)
 	int			prev_len = 0;
 	uint32		prev_key[CX_MODEL_MAX_K + 1] = {0};
 	bool	   *used;
+	int64		total = 0;
 	ModelExpanded *em;
 	JourneyModel *result;
 
@@ -277,6 +408,8 @@ journey_model_recv(PG_FUNCTION_ARGS)
 	cut = pq_getmsgint64(buf);
 	if (!(flags & MODEL_HAS_ACTIVE_AFTER) && cut != 0)
 		model_bad_binary("an active_after time without its flag");
+	if (!IS_VALID_TIMESTAMP(cut) && !TIMESTAMP_NOT_FINITE(cut))
+		model_bad_binary(psprintf("active_after " INT64_FORMAT " is out of the timestamp range", cut));
 	nlabels = (uint32) pq_getmsgint(buf, 4);
 	if (nlabels > MODEL_MAX_LABELS)
 		model_bad_binary(psprintf("%u labels, more than %d", nlabels, MODEL_MAX_LABELS));
@@ -329,6 +462,9 @@ journey_model_recv(PG_FUNCTION_ARGS)
 		count = pq_getmsgint64(buf);
 		if (count < 1)
 			model_bad_binary(psprintf("transition %u has count " INT64_FORMAT, i + 1, count));
+		if (pg_add_s64_overflow(total, count, &total))
+			model_bad_binary(psprintf("the counts up to transition %u add up to more than " INT64_FORMAT,
+									  i + 1, PG_INT64_MAX));
 		model_expanded_add(em, key, count, NULL);
 		memcpy(prev_key, key, sizeof(key));
 	}

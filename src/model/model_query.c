@@ -9,13 +9,15 @@
  * its own.  Back-off (model_index.c, model_backoff): a question about a
  * path uses the longest suffix of its context, from k labels down to 1,
  * that the model saw at least min_support times (counting every
- * transition out of it), else order 0: every transition of the model.
+ * transition out of it), else order 0: every transition of the model but
+ * the start state's (first steps are not what follows a step).
  *
  * The chain of reach_probability and removal_effects has one state per
  * context of every order 1..k (and order 0).  After a transition to label
  * x, the next state is the longest suffix of (context, x), at most k
  * labels, that the model saw as a context; the end state and the target
- * absorb.  Hitting probabilities are solved exactly by model_solve.c.
+ * absorb.  Hitting probabilities are solved by model_solve.c (directly for
+ * small chains, by sweeps with a tolerance for large ones).
  */
 #include "journey_model.h"
 
@@ -99,7 +101,7 @@ predict_next(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("predict_next n must be from 0 to 64: %d", n),
 				 errhint("n is how many candidates to return (default 3).")));
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	model_path_context(index, path, context);
 	if (n == 0 || !model_backoff(index, context, min_support, &order, &ctx))
 		return (Datum) 0;
@@ -212,11 +214,19 @@ model_build_chain(ModelIndex *index)
 	MemoryContextSwitchTo(old);
 }
 
-/* Solve for a target into h (warm: h holds the solution without removed); returns the sweeps. */
-static int
+/* The solver's interrupt callback: a cancel or statement_timeout stops a long solve. */
+static void
+model_solve_interrupt(void *arg)
+{
+	(void) arg;
+	CHECK_FOR_INTERRUPTS();
+}
+
+/* Solve for a target into h (warm: h holds the solution without removed); returns the work. */
+static double
 model_solve(ModelIndex *index, uint32 target, uint32 removed, bool warm, double *h)
 {
-	int			sweeps;
+	double		work;
 	CxChain		chain;
 
 	if (!index->chain_built)
@@ -226,13 +236,22 @@ model_solve(ModelIndex *index, uint32 target, uint32 removed, bool warm, double 
 	chain.dest = index->dest;
 	chain.label = index->label;
 	chain.prob = index->prob;
-	sweeps = cx_chain_solve(&chain, target, removed, warm, h);
-	if (sweeps < 0)
+	chain.interrupt = model_solve_interrupt;
+	chain.interrupt_arg = NULL;
+	if (index->solve_space == NULL)
+		index->solve_space = MemoryContextAllocHuge(index->cxt,
+													Max(cx_chain_workspace_size(&chain), 8));
+	work = cx_chain_solve(&chain, target, removed, warm, h, index->solve_space,
+						  MODEL_MAX_SOLVE_WORK);
+	if (work < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("journey_model chain did not converge in %d sweeps", CX_CHAIN_MAX_SWEEPS),
-				 errhint("Paths that loop for very long converge slowly; use compact(p) to collapse repeats, or a lower k.")));
-	return sweeps;
+				 errmsg("journey_model chain of %d states did not converge within %.0f steps",
+						index->nstates, (double) MODEL_MAX_SOLVE_WORK),
+				 errdetail("Chains of more than %d states are solved by sweeps, and this one mixes too slowly.",
+						   CX_CHAIN_DIRECT_MAX),
+				 errhint("Paths that loop for very long converge slowly; use compact(p) to collapse repeats, a lower k, or fewer labels (CASE ... ELSE 'other').")));
+	return work;
 }
 
 /* The model id of a target argument; 0 when unknown (probability 0). */
@@ -297,7 +316,6 @@ removal_effects(PG_FUNCTION_ARGS)
 	double	   *h;
 	double	   *base_h;
 	double		work;
-	int			sweeps;
 	double		base,
 				sum = 0.0;
 	int			order;
@@ -305,7 +323,7 @@ removal_effects(PG_FUNCTION_ARGS)
 	int32		start;
 	uint32		id;
 
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	if (target == 0 || !model_backoff(index, context, 1, &order, &ctx))
 		return (Datum) 0;
 	if (!index->chain_built)
@@ -313,7 +331,7 @@ removal_effects(PG_FUNCTION_ARGS)
 	start = index->state_offset[order] + (int32) ctx;
 	h = palloc(sizeof(double) * Max(index->nstates, 1));
 	base_h = palloc(sizeof(double) * Max(index->nstates, 1));
-	sweeps = model_solve(index, target, PG_UINT32_MAX, false, base_h);
+	work = model_solve(index, target, PG_UINT32_MAX, false, base_h);
 	base = base_h[start];
 	if (base <= 0.0)
 		return (Datum) 0;
@@ -322,15 +340,14 @@ removal_effects(PG_FUNCTION_ARGS)
 	 * minutes (the work of the first solve times the labels, a number that
 	 * depends on the model only, so the same model always passes or fails).
 	 */
-	work = (double) sweeps * (double) index->row_start[index->nstates] *
-		(double) index->view.nlabels;
-	if (work > MODEL_MAX_REMOVAL_WORK)
+	if (work * (double) index->view.nlabels > MODEL_MAX_REMOVAL_WORK)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("removal_effects of this journey_model would take %.0f steps, more than %.0f",
-						work, (double) MODEL_MAX_REMOVAL_WORK),
-				 errdetail("It solves the chain once per label: %u labels, %lld transitions over all orders, %d sweeps.",
-						   index->view.nlabels, (long long) index->row_start[index->nstates], sweeps),
+						work * (double) index->view.nlabels, (double) MODEL_MAX_REMOVAL_WORK),
+				 errdetail("It solves the chain once per label: %u labels, %d states, %lld transitions over all orders, %.0f steps for the first solve.",
+						   index->view.nlabels, index->nstates,
+						   (long long) index->row_start[index->nstates], work),
 				 errhint("Fit the model with a lower k, or group rare labels together (CASE ... ELSE 'other').")));
 	effects = palloc0(sizeof(double) * (index->view.nlabels + 1));
 	for (id = 1; id <= index->view.nlabels; id++)
@@ -378,7 +395,7 @@ journey_transitions(PG_FUNCTION_ARGS)
 				first = 0;
 	int			j;
 
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	model_view(model, &view);
 	elems = palloc(sizeof(Datum) * view.k);
 	elem_nulls = palloc(sizeof(bool) * view.k);

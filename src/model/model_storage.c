@@ -95,6 +95,20 @@ model_expanded_rw(Datum d)
 	return NULL;
 }
 
+void
+model_expanded_changed(ModelExpanded *em)
+{
+	/*
+	 * The cached flat copy lives in the object's context: free it, or a
+	 * running window aggregate keeps one per row.
+	 */
+	if (em->flat != NULL)
+	{
+		pfree(em->flat);
+		em->flat = NULL;
+	}
+}
+
 static inline uint32
 model_key_hash(const uint32 *key, int width)
 {
@@ -175,7 +189,7 @@ model_expanded_add_full(ModelExpanded *em, const uint32 *full, int64 count,
 	uint32		slot;
 	ModelCount *entry;
 
-	em->flat = NULL;
+	model_expanded_changed(em);
 	if (em->dense != NULL)
 	{
 		uint32		e = em->dense[model_dense_slot(em, full)];
@@ -258,7 +272,7 @@ model_expanded_label(ModelExpanded *em, const char *label, int len)
 
 	if (em->dict.count != before)
 	{
-		em->flat = NULL;
+		model_expanded_changed(em);
 		/* a label id past the direct index's width: widen it (or drop it) */
 		if (em->dense != NULL && em->dict.count + 1 > (1U << em->dense_bits))
 			model_dense_build(em);
@@ -339,9 +353,21 @@ model_build_flat(ModelExpanded *em)
 	Size		size;
 	JourneyModel *model;
 	char	   *p;
+	int64		total = 0;
 	uint32		i;
 	int			j;
 
+	/*
+	 * The total of all counts must fit int64: then so does every sum the
+	 * questions take (a context's total, order 0's total of everything).
+	 */
+	for (i = 0; i < em->ntrans; i++)
+		if (unlikely(pg_add_s64_overflow(total, em->counts[i].count, &total)))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("journey_model total of all transition counts out of range"),
+					 errdetail("The counts of a model must add up to at most %lld.",
+							   (long long) PG_INT64_MAX)));
 	for (i = 0; i < nlabels; i++)
 		order[i] = i;
 	qsort_arg(order, nlabels, sizeof(uint32), model_cmp_label, &em->dict);

@@ -33,7 +33,7 @@ path_edges(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("path_edges max_steps must not be NULL"),
 					 errhint("Give max_steps from 1 to %d (default 5).", PATH_EDGES_MAX_STEPS)));
-		InitMaterializedSRF(fcinfo, 0);
+		InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 		return (Datum) 0;
 	}
 	max_steps = PG_GETARG_INT32(1);
@@ -43,7 +43,7 @@ path_edges(PG_FUNCTION_ARGS)
 				 errmsg("path_edges max_steps must be from 1 to %d: %d",
 						PATH_EDGES_MAX_STEPS, max_steps),
 				 errhint("max_steps is how many transitions to return per path (default 5).")));
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	path = (MilestonePath *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	path_view(path, &view, true);
 	if (!PG_ARGISNULL(2))

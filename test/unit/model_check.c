@@ -1,9 +1,10 @@
 /*
  * model_check.c
  *		Checks the backend-independent parts of journey_model:
- *		- cx_chain_solve (src/core/model_solve.c) against Gaussian
- *		  elimination on random absorbing chains (self-loops, cycles,
- *		  removed labels), to 1e-9;
+ *		- cx_chain_solve (src/core/model_solve.c), its sweeps and its direct
+ *		  solve each, against Gaussian elimination on random absorbing chains
+ *		  (self-loops, cycles, removed labels), to 1e-9 (sweeps) and 1e-12
+ *		  (direct), and a stiff chain solved on paper;
  *		- cx_model_parse (src/core/model_text.c): hand-written literals
  *		  with their expected errors, and random models written with
  *		  cx_model_write_label read back to the same transitions.
@@ -135,10 +136,20 @@ solve_dense(int n, const int64_t *row_start, const int32_t *dest,
 		h[i] = a[i][n] / a[i][i];
 }
 
+/* The solver's workspace for chains of up to MAXS states (8-byte aligned). */
+static double space[MAXS * (MAXS + 1) + MAXS + 1 + (MAXE + 2 * MAXS) / 2 + 2];
+
+static void
+count_interrupt(void *arg)
+{
+	(*(long *) arg)++;
+}
+
 static void
 check_solver(long cases, uint64_t *seed)
 {
 	long		c;
+	long		interrupts = 0;
 
 	for (c = 0; c < cases; c++)
 	{
@@ -153,9 +164,9 @@ check_solver(long cases, uint64_t *seed)
 		uint32_t	removed = next_random(seed) % 3 == 0 ? 1 + next_random(seed) % 4 : UINT32_MAX;
 		int64_t		e = 0;
 		int			s,
-					i,
-					sweeps;
+					i;
 		double		worst = 0;
+		int			method;
 		CxChain		chain;
 
 		for (s = 0; s < n; s++)
@@ -184,23 +195,69 @@ check_solver(long cases, uint64_t *seed)
 		chain.dest = dest;
 		chain.label = label;
 		chain.prob = prob;
-		if (removed != UINT32_MAX && c % 2 == 0)
-		{
-			/* warm: from the solution without the removal */
-			cx_chain_solve(&chain, target, UINT32_MAX, false, h);
-			sweeps = cx_chain_solve(&chain, target, removed, true, h);
-		}
-		else
-			sweeps = cx_chain_solve(&chain, target, removed, false, h);
+		chain.interrupt = count_interrupt;
+		chain.interrupt_arg = &interrupts;
 		solve_dense(n, row_start, dest, label, prob, target, removed, ref);
-		for (s = 0; s < n; s++)
-			if (fabs(h[s] - ref[s]) > worst)
-				worst = fabs(h[s] - ref[s]);
-		/* a chain that loops with probability near 1 may need many sweeps */
-		if (!(sweeps > 0 && worst < 1e-9))
-			fprintf(stderr, "n=%d sweeps=%d worst=%g removed=%u warm=%d\n", n, sweeps, worst, removed, (int) (removed != UINT32_MAX && c % 2 == 0));
-		check(sweeps > 0 && worst < 1e-9, "solver vs Gaussian elimination", c);
+		/* each method alone, then the combination, against the reference */
+		for (method = 0; method < 3; method++)
+		{
+			double		work;
+
+			worst = 0;
+			if (method == 0 && removed != UINT32_MAX && c % 2 == 0)
+			{
+				/* warm: from the solution without the removal */
+				cx_chain_solve_sweeps(&chain, target, UINT32_MAX, false, h, 1e12);
+				work = cx_chain_solve_sweeps(&chain, target, removed, true, h, 1e12);
+			}
+			else if (method == 0)
+				work = cx_chain_solve_sweeps(&chain, target, removed, false, h, 1e12);
+			else if (method == 1)
+				work = cx_chain_solve_direct(&chain, target, removed, h, space);
+			else
+				work = cx_chain_solve(&chain, target, removed, false, h, space, 1e12);
+			for (s = 0; s < n; s++)
+				if (fabs(h[s] - ref[s]) > worst)
+					worst = fabs(h[s] - ref[s]);
+			/* the sweeps stop at an estimated 1e-12; the direct solve is exact up to rounding */
+			if (!(work >= 0 && worst < (method == 0 ? 1e-9 : 1e-12)))
+				fprintf(stderr, "n=%d method=%d work=%g worst=%g removed=%u\n", n, method, work, worst, removed);
+			check(work >= 0 && worst < (method == 0 ? 1e-9 : 1e-12),
+				  method == 0 ? "sweeps vs Gaussian elimination" :
+				  method == 1 ? "direct solve vs Gaussian elimination" : "solver vs Gaussian elimination", c);
+		}
 	}
+	check(interrupts >= cases, "the interrupt callback is called", 0);
+}
+
+/*
+ * A stiff chain (the adversarial pass's): ^ -> a; a -> b 30000, a -> end 1;
+ * b -> a 30000, b -> c 1; c -> end.  On paper h(b) = 30001/60001 and
+ * h(^) = h(a) = 30000/60001.  The sweeps used to give up (100,000 of them);
+ * the direct solve is exact but for the rounding of the probabilities
+ * themselves, which 1 - (30000/30001)^2 amplifies to about 1e-12 (7e-13).  Then the same chain's sweeps alone, bounded
+ * by a small work limit, must give up (-1), calling the interrupt callback
+ * once a sweep.
+ */
+static void
+check_stiff_chain(void)
+{
+	/* states: 0 = ^, 1 = a, 2 = b, 3 = c; labels a = 1, b = 2, c = 3 */
+	int64_t		row_start[5] = {0, 1, 3, 5, 6};
+	int32_t		dest[6] = {1, 2, CX_CHAIN_END, 1, 3, CX_CHAIN_END};
+	uint32_t	label[6] = {1, 2, 0, 1, 3, 0};
+	double		prob[6] = {1, 30000.0 / 30001, 1.0 / 30001, 30000.0 / 30001, 1.0 / 30001, 1};
+	double		h[4];
+	long		interrupts = 0;
+	CxChain		chain = {4, row_start, dest, label, prob, count_interrupt, &interrupts};
+	double		work;
+
+	work = cx_chain_solve(&chain, 3, UINT32_MAX, false, h, space, 4e9);
+	check(work >= 0 && fabs(h[0] - 30000.0 / 60001) < 1e-11 &&
+		  fabs(h[2] - 30001.0 / 60001) < 1e-11 && h[3] == 0.0,
+		  "stiff chain solved exactly", 0);
+	work = cx_chain_solve_sweeps(&chain, 3, UINT32_MAX, false, h, 1000);
+	check(work < 0 && interrupts >= 100, "sweeps give up past their work, interruptible", 0);
 }
 
 /* ---------- the parser ---------- */
@@ -394,6 +451,7 @@ main(int argc, char **argv)
 	if (seed == 0)
 		seed = 42;
 	check_solver(cases, &seed);
+	check_stiff_chain();
 	check_parser_cases();
 	check_parser_round_trip(cases, &seed);
 	printf("%d passed, %d failed\n", passed, failed);
