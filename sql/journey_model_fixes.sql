@@ -141,3 +141,28 @@ SELECT journey_model_agg(p, k ORDER BY o) AS null_first FROM (VALUES (1, NULL::m
 SELECT journey_model_agg(p, k ORDER BY o) AS null_last FROM (VALUES (1, 'a'::milestone_path, 2), (2, NULL, 1)) v(o, p, k);
 -- k itself is still checked on a NULL-path row
 SELECT journey_model_agg(p, k ORDER BY o) FROM (VALUES (1, 'a'::milestone_path, 2), (2, NULL, 9)) v(o, p, k);
+
+-- 8. (second adversarial pass) probabilities that round to 1 in doubles.
+--    a loops on itself 10^17 times for each of its two exits, one to conv:
+--    h(a) = 1/2 (before: 0, the solver took 1 - p(loop) = 0 and lost the
+--    exits); a <-> b 10^17 each way, a -> conv 1, b -> end 1: h(a) =
+--    (N + 1) / (2N + 1) = 1/2 in doubles (before: 1e-17)
+SELECT round(reach_probability(m, 'a', 'conv', 1)::numeric, 12) AS loop_half
+FROM (SELECT 'v1 k=1 {(^) -> "a": 1, ("a") -> "a": 100000000000000000, ("a") -> "conv": 1, ("a") -> $: 1, ("conv") -> $: 1}'::journey_model AS m) s;
+SELECT round(reach_probability(m, 'b -> a', 'conv', 1)::numeric, 12) AS cycle_half
+FROM (SELECT 'v1 k=1 {(^) -> "a": 1, ("a") -> "b": 100000000000000000, ("a") -> "conv": 1, ("b") -> "a": 100000000000000000, ("b") -> $: 1, ("conv") -> $: 1}'::journey_model AS m) s;
+-- removal effects from that base (before: no rows, the base taken as 0):
+-- without a or x nothing reaches conv (effect 1, shares 1/2 each)
+SELECT label, round(removal_effect::numeric, 12) AS removal_effect, round(share::numeric, 12) AS share
+FROM removal_effects('v1 k=1 {(^) -> "x": 1, ("x") -> "a": 1, ("a") -> "a": 100000000000000000, ("a") -> "conv": 1, ("a") -> $: 1, ("conv") -> $: 1}', 'conv')
+ORDER BY label;
+
+-- 9. (second adversarial pass) an empty path predicts from the start
+--    state even when it was seen fewer than min_support times: 4 paths
+--    a -> b give ^ -> a 4 (below the default 5), so the first step is a
+--    (before: order 0, which holds no first steps: b 1/2 and the end 1/2)
+SELECT label, probability, support
+FROM predict_next((SELECT journey_model_agg(p) FROM (VALUES ('a -> b'::milestone_path), ('a -> b'), ('a -> b'), ('a -> b')) v(p)), '');
+-- and the chance that a customer who has done nothing yet does a: 1
+-- (before: 0 with the default min_support, 1 with min_support 1)
+SELECT reach_probability((SELECT journey_model_agg(p) FROM (VALUES ('a -> b'::milestone_path), ('a -> b'), ('a -> b'), ('a -> b')) v(p)), '', 'a') AS reach_a;

@@ -22,8 +22,11 @@ cx_chain_workspace_size(const CxChain *chain)
 
 	if (n > CX_CHAIN_DIRECT_MAX)
 		return 0;
-	/* the matrix, reverse-graph starts, reverse edges, row numbers, a queue */
-	return sizeof(double) * n * (n + 1) + sizeof(int64_t) * (n + 1) +
+	/*
+	 * the matrix with its two right-hand columns (target, exit), the
+	 * pivots, reverse-graph starts, reverse edges, row numbers, a queue
+	 */
+	return sizeof(double) * n * (n + 3) + sizeof(int64_t) * (n + 1) +
 		sizeof(int32_t) * (entries + 2 * n) + 8;
 }
 
@@ -34,7 +37,8 @@ cx_chain_solve_direct(const CxChain *chain, uint32_t target, uint32_t removed,
 	int32_t		n = chain->nstates;
 	int64_t		entries = chain->row_start[n];
 	double	   *a = (double *) workspace;
-	int64_t    *rev_start = (int64_t *) (a + (size_t) n * (n + 1));
+	double	   *pivot = a + (size_t) n * (n + 2);
+	int64_t    *rev_start = (int64_t *) (pivot + n);
 	int32_t    *rev = (int32_t *) (rev_start + n + 1);
 	int32_t    *row = rev + entries;
 	int32_t    *queue = row + n;
@@ -95,8 +99,14 @@ cx_chain_solve_direct(const CxChain *chain, uint32_t target, uint32_t removed,
 		if (row[s] >= 0)
 			row[s] = m++;
 
-	/* (I - Q) x = b over the reached states, row-major, b in column m */
-	w = (size_t) m + 1;
+	/*
+	 * Over the reached states, row-major: the probabilities of moving to
+	 * each other reached state, then in column m of reaching the target and
+	 * in column m + 1 of leaving for good (the end, a removed label, or a
+	 * state that cannot reach the target).  Self-loops are left out: they
+	 * only delay the next move.
+	 */
+	w = (size_t) m + 2;
 	memset(a, 0, sizeof(double) * (size_t) m * w);
 	for (s = 0; s < n; s++)
 	{
@@ -105,59 +115,65 @@ cx_chain_solve_direct(const CxChain *chain, uint32_t target, uint32_t removed,
 		if (row[s] < 0)
 			continue;
 		ar = a + (size_t) row[s] * w;
-		ar[row[s]] += 1.0;
 		for (e = chain->row_start[s]; e < chain->row_start[s + 1]; e++)
 		{
 			if (chain->label[e] == removed)
-				continue;
-			if (chain->label[e] == target)
+				ar[m + 1] += chain->prob[e];
+			else if (chain->label[e] == target)
 				ar[m] += chain->prob[e];
 			else if (chain->dest[e] >= 0 && row[chain->dest[e]] >= 0)
-				ar[row[chain->dest[e]]] -= chain->prob[e];
+			{
+				if (chain->dest[e] != s)
+					ar[row[chain->dest[e]]] += chain->prob[e];
+			}
+			else
+				ar[m + 1] += chain->prob[e];
 		}
 	}
-	/* Gaussian elimination with partial pivoting */
+
+	/*
+	 * State reduction without subtraction (Grassmann, Taksar and Heyman):
+	 * state i is taken out of the chain by sending each move into it on to
+	 * where i moves next, in proportion.  The pivot, the probability of
+	 * leaving i for anywhere else, is a sum of what i moves to, never 1
+	 * minus its self-loop, so a chain that stays in a state with probability
+	 * 1 - 1e-17 keeps its few exits exactly (Gaussian elimination computed 1
+	 * - p there and lost them).
+	 */
 	for (i = 0; i < m; i++)
 	{
-		int32_t		best = i;
-		double	   *ai;
+		double	   *ai = a + (size_t) i * w;
+		double		d = ai[m] + ai[m + 1];
 
 		if (chain->interrupt)
 			chain->interrupt(chain->interrupt_arg);
-		for (r = i + 1; r < m; r++)
-			if (fabs(a[(size_t) r * w + i]) > fabs(a[(size_t) best * w + i]))
-				best = r;
-		if (best != i)
-			for (j = i; j <= m; j++)
-			{
-				double		t = a[(size_t) i * w + j];
-
-				a[(size_t) i * w + j] = a[(size_t) best * w + j];
-				a[(size_t) best * w + j] = t;
-			}
-		ai = a + (size_t) i * w;
-		if (ai[i] == 0.0)
-			continue;			/* cannot happen on reached states; leave x = 0 */
+		for (j = i + 1; j < m; j++)
+			d += ai[j];
+		pivot[i] = d;
+		if (d == 0.0)
+			continue;			/* cannot happen on reached states; x = 0 */
 		for (r = i + 1; r < m; r++)
 		{
 			double	   *ar = a + (size_t) r * w;
-			double		f = ar[i] / ai[i];
+			double		f = ar[i] / d;
 
 			if (f == 0.0)
 				continue;
-			for (j = i; j <= m; j++)
-				ar[j] -= f * ai[j];
+			ar[i] = 0.0;
+			for (j = i + 1; j < m + 2; j++)
+				if (j != r)
+					ar[j] += f * ai[j];
 		}
 	}
-	/* back substitution: x[i] into column m */
+	/* back substitution, every term non-negative: x[i] into column m */
 	for (i = m - 1; i >= 0; i--)
 	{
 		double	   *ai = a + (size_t) i * w;
 		double		sum = ai[m];
 
 		for (j = i + 1; j < m; j++)
-			sum -= ai[j] * a[(size_t) j * w + m];
-		ai[m] = ai[i] != 0.0 ? sum / ai[i] : 0.0;
+			sum += ai[j] * a[(size_t) j * w + m];
+		ai[m] = pivot[i] != 0.0 ? sum / pivot[i] : 0.0;
 	}
 	for (s = 0; s < n; s++)
 	{
@@ -193,26 +209,29 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 		for (s = 0; s < chain->nstates; s++)
 		{
 			double		sum = 0.0;
-			double		self = 0.0;
+			double		leave = 0.0;
 			double		value;
 			int64_t		e;
 
 			for (e = chain->row_start[s]; e < chain->row_start[s + 1]; e++)
 			{
-				if (chain->label[e] == removed)
-					continue;
-				if (chain->label[e] == target)
+				if (chain->label[e] != removed && chain->label[e] == target)
 					sum += chain->prob[e];
-				else if (chain->dest[e] == s)
-					self += chain->prob[e];
-				else if (chain->dest[e] >= 0)
+				else if (chain->label[e] != removed && chain->dest[e] == s)
+					continue;
+				else if (chain->label[e] != removed && chain->dest[e] >= 0)
 					sum += chain->prob[e] * h[chain->dest[e]];
+				leave += chain->prob[e];
 			}
+
 			/*
-			 * A self-loop (a label repeated) is solved exactly: h = self * h
-			 * + sum.  A state that only loops on itself never ends: 0.
+			 * A self-loop (a label repeated) is solved exactly: h = sum /
+			 * (the probability of leaving), that probability summed from the
+			 * other moves rather than taken as 1 - the loop's, which loses
+			 * them when the loop is near 1.  A state that only loops on
+			 * itself never ends: 0.
 			 */
-			value = self < 1.0 ? sum / (1.0 - self) : 0.0;
+			value = leave > 0.0 ? sum / leave : 0.0;
 			if (fabs(value - h[s]) > moved)
 				moved = fabs(value - h[s]);
 			h[s] = value;

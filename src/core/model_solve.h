@@ -19,10 +19,11 @@
  *
  * - Direct, for chains of at most CX_CHAIN_DIRECT_SMALL states: h is 0 for
  *   the states from which no path reaches the target (found on the reverse
- *   graph); for the others the system (I - Q) h = b is non-singular (every
- *   such state leaks to the target) and is solved by Gaussian elimination
- *   with partial pivoting: exact up to rounding, whatever the chain's
- *   stiffness.
+ *   graph); the others are solved by state reduction without subtraction
+ *   (Grassmann, Taksar and Heyman): each pivot, the chance of leaving a
+ *   state, is a sum of the moves out of it, never 1 minus its self-loop,
+ *   so the answer is exact up to rounding whatever the chain's stiffness
+ *   (a self-loop of probability 1 - 1e-17 keeps its exits).
  * - Gauss-Seidel sweeps from h = 0 (or from a warm upper bound), monotone,
  *   so they converge to the least solution even when some states never end,
  *   each state's self-loop solved exactly.  They stop when no value moved by

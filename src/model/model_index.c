@@ -267,7 +267,9 @@ model_path_context(const ModelIndex *index, MilestonePath *path, uint32 *context
  * Back-off: the longest suffix of the context (order j from k down to 1)
  * whose transitions total at least min_support, else order 0 (every
  * transition of the model but the start state's, see model_build_order)
- * whatever its total.
+ * whatever its total.  An empty path's context is the start state, and it
+ * predicts first steps: those of the longest start context the model has,
+ * however rarely seen, since order 0 leaves them out.
  */
 bool
 model_backoff(const ModelIndex *index, const uint32 *context, int64 min_support,
@@ -285,6 +287,20 @@ model_backoff(const ModelIndex *index, const uint32 *context, int64 min_support,
 			*order = j;
 			*ctx = c;
 			return true;
+		}
+	}
+	if (context[k - 1] == 0)
+	{
+		for (j = k; j >= 1; j--)
+		{
+			int64		c = model_order_find(&index->orders[j], context + (k - j));
+
+			if (c >= 0)
+			{
+				*order = j;
+				*ctx = c;
+				return true;
+			}
 		}
 	}
 	*order = 0;

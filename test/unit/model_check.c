@@ -137,7 +137,7 @@ solve_dense(int n, const int64_t *row_start, const int32_t *dest,
 }
 
 /* The solver's workspace for chains of up to MAXS states (8-byte aligned). */
-static double space[MAXS * (MAXS + 1) + MAXS + 1 + (MAXE + 2 * MAXS) / 2 + 2];
+static double space[MAXS * (MAXS + 3) + MAXS + 1 + (MAXE + 2 * MAXS) / 2 + 2];
 
 static void
 count_interrupt(void *arg)
@@ -258,6 +258,40 @@ check_stiff_chain(void)
 		  "stiff chain solved exactly", 0);
 	work = cx_chain_solve_sweeps(&chain, 3, UINT32_MAX, false, h, 1000);
 	check(work < 0 && interrupts >= 100, "sweeps give up past their work, interruptible", 0);
+}
+
+/*
+ * Self-loops and cycles whose probability rounds to 1 (the second
+ * adversarial pass's): a loops on itself 1e17 times for each of its exits,
+ * one to the target c, one to the end: h(a) = 1/2, although 1 - p(loop) is
+ * 0 in doubles.  And a <-> b, N = 1e17 each way, a -> c 1, b -> end 1:
+ * h(a) = (N + 1) / (2N + 1), h(b) = N / (2N + 1), both 1/2 in doubles.
+ * Gaussian elimination computed 1 - p and gave 0 and 1e-17.
+ */
+static void
+check_near_one_loops(void)
+{
+	double		n = 1e17;
+	int64_t		row_start1[3] = {0, 1, 4};
+	int32_t		dest1[4] = {1, 1, CX_CHAIN_END, CX_CHAIN_END};
+	uint32_t	label1[4] = {1, 1, 2, 0};
+	double		prob1[4] = {1, n / (n + 2), 1 / (n + 2), 1 / (n + 2)};
+	CxChain		loop = {2, row_start1, dest1, label1, prob1, NULL, NULL};
+	/* states: 0 = ^, 1 = a, 2 = b; labels a = 1, b = 2, c = 3 */
+	int64_t		row_start2[4] = {0, 1, 3, 5};
+	int32_t		dest2[5] = {1, 2, CX_CHAIN_END, 1, CX_CHAIN_END};
+	uint32_t	label2[5] = {1, 2, 3, 1, 0};
+	double		prob2[5] = {1, n / (n + 1), 1 / (n + 1), n / (n + 1), 1 / (n + 1)};
+	CxChain		cycle = {3, row_start2, dest2, label2, prob2, NULL, NULL};
+	double		h[3];
+	double		work;
+
+	work = cx_chain_solve(&loop, 2, UINT32_MAX, false, h, space, 4e9);
+	check(work >= 0 && fabs(h[0] - 0.5) < 1e-12 && fabs(h[1] - 0.5) < 1e-12,
+		  "a self-loop of probability 1 - 2e-17 keeps its exits", 0);
+	work = cx_chain_solve(&cycle, 3, UINT32_MAX, false, h, space, 4e9);
+	check(work >= 0 && fabs(h[1] - 0.5) < 1e-12 && fabs(h[2] - 0.5) < 1e-12,
+		  "a two-state cycle of probability 1 - 1e-17 keeps its exits", 0);
 }
 
 /* ---------- the parser ---------- */
@@ -452,6 +486,7 @@ main(int argc, char **argv)
 		seed = 42;
 	check_solver(cases, &seed);
 	check_stiff_chain();
+	check_near_one_loops();
 	check_parser_cases();
 	check_parser_round_trip(cases, &seed);
 	printf("%d passed, %d failed\n", passed, failed);
