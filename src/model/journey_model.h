@@ -30,7 +30,7 @@
 #define MODEL_MAX_LABELS		(100 * 1000)
 
 /* Slots of the expanded model's cache of recently seen labels (a power of 2). */
-#define MODEL_RECENT_LABELS		64
+#define MODEL_RECENT_LABELS		256
 
 /*
  * On-disk value (a varlena, 8-byte aligned, no padding, one canonical form,

@@ -1,6 +1,8 @@
 # test/bench/journey_model.sh: journey_model's figures (sourced by
 # test/bench/run for the journey_model part; uses its cluster and helpers).
-#   fit: journey_model_agg(p, 2) over the stored paths vs the path scan floor
+#   fit: journey_model_agg(p, 2) over the stored paths vs the path scan floor;
+#        and two fits without the direct index: order 4 over the same paths,
+#        order 2 over random walks of 100 labels
 #   predict: predict_next over 10,000 paths with one stored order-2 model of
 #            100 labels read from a table in the same query, per path
 #   solve: reach_probability and removal_effects for 10, 100, 1,000 labels
@@ -32,6 +34,14 @@ for mode in serial parallel; do
 	read -r f1 fit r1 <<<"$(bench_pair "SELECT sum(length(p)) FROM paths" "SELECT pg_column_size(journey_model_agg(p, 2)) FROM paths")"
 	echo "[journey_model] fit order 2 over $(cx_psql -d bench -At -c "SELECT count(*) FROM paths") paths ($mode): ${fit} ms vs path scan floor ${f1} ms: ratio $r1 (target <= 3)"
 done
+# Fits the direct index does not cover (more than 31 labels at k = 2, more
+# than 7 at k = 4): there every step is a hash probe.  Serial.
+export PGOPTIONS="-c max_parallel_workers_per_gather=0"
+read -r f3 fit4 r3 <<<"$(bench_pair "SELECT sum(length(p)) FROM paths" "SELECT pg_column_size(journey_model_agg(p, 4)) FROM paths")"
+echo "[journey_model] fit order 4 over the same paths (serial, no direct index): ${fit4} ms vs path scan floor ${f3} ms: ratio $r3"
+cx_psql -d bench -c "CREATE TABLE IF NOT EXISTS bench_jm_walks AS SELECT customer, p FROM bench_walks($CUSTOMERS, 100)" -c "VACUUM ANALYZE bench_jm_walks" >/dev/null
+read -r f4 fitw r4 <<<"$(bench_pair "SELECT sum(length(p)) FROM bench_jm_walks" "SELECT pg_column_size(journey_model_agg(p, 2)) FROM bench_jm_walks")"
+echo "[journey_model] fit order 2 over $CUSTOMERS random walks of 100 labels (serial, no direct index): ${fitw} ms vs path scan floor ${f4} ms: ratio $r4"
 unset PGOPTIONS
 
 read -r f2 predict r2 <<<"$(bench_pair "SELECT sum(length(j.p)) FROM bench_jm_models m, bench_jm_paths j WHERE m.labels = 100 AND m.k = 2" \
