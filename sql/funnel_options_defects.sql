@@ -7,6 +7,9 @@ SET timezone = 'UTC'; SET datestyle = 'ISO, YMD'; SET intervalstyle = 'postgres'
 SELECT * FROM funnel_histogram('v1;excluded=0;counts=0,0,2;2=0,9223372036854775807', 1, 2, 1000);
 -- one customer near the limit: the flat 60 s bin would end past it
 SELECT * FROM funnel_histogram('v1;excluded=0;counts=0,0,1;2=9223372036854775000', 1, 2, 3);
+-- the same two offsets in one bin: its width, 9223372037 whole seconds, is
+-- past the range itself (before: clamped to 2^63 - 1 us, not whole seconds)
+SELECT * FROM funnel_histogram('v1;excluded=0;counts=0,0,2;2=0,9223372036854775807', 1, 2, 1);
 \set VERBOSITY default
 -- 0 and 100,000,000 days in 3 bins: 8.64e18 us / 3 = 2.88e18 us = 33333333 days 8 h each
 SELECT * FROM funnel_histogram('v1;excluded=0;counts=0,0,2;2=0,8640000000000000000', 1, 2, 3);

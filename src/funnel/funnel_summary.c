@@ -819,14 +819,14 @@ funnel_histogram(PG_FUNCTION_ARGS)
 		int64		range = hi - lo;
 
 		width = range / per + (range % per != 0 ? 1 : 0);
-		if (pg_mul_s64_overflow(width, USECS_PER_SEC, &width))
-			width = PG_INT64_MAX;
 	}
 	{
 		int64		span;
 		int64		end;
 
-		if (pg_mul_s64_overflow(width, bins, &span) || pg_add_s64_overflow(lo, span, &end))
+		/* whole seconds (none when the flat case set the width already) */
+		if ((hi != lo && pg_mul_s64_overflow(width, USECS_PER_SEC, &width)) ||
+			pg_mul_s64_overflow(width, bins, &span) || pg_add_s64_overflow(lo, span, &end))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 					 errmsg("funnel_histogram bins of steps %d to %d end past the interval range",
