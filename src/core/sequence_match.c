@@ -49,13 +49,21 @@ struct SeqMatcher
 	int		   *next_node;
 	uint32_t   *seen;			/* stamp per consuming state */
 	uint32_t	stamp;
-	/* the history of the current walk: one node per consumption */
-	int64_t    *node_index;
-	int		   *node_parent;
-	bool	   *node_cond;
+	/*
+	 * The history of the current walk: one node per consumption by a live
+	 * thread (a back-pointer per step per state), 8 bytes each, in blocks of
+	 * SEQ_NODE_BLOCK nodes that are never copied; the blocks are kept.
+	 */
+	uint32_t  **node_blocks;	/* each 2 * SEQ_NODE_BLOCK: index<<1|cond, parent */
+	int64_t		nblocks;		/* blocks allocated */
+	int64_t		max_blocks;		/* room in node_blocks */
 	int64_t		nnodes;
-	int64_t		cap_nodes;
+	size_t		byte_limit;		/* trees + history, at most (0: none) */
+	bool		over_limit;		/* the last search stopped at byte_limit */
 };
+
+/* Nodes per history block (512 kB). */
+#define SEQ_NODE_BLOCK	65536
 
 static inline int32_t *
 tree_of(SeqMatcher *m, int c)
@@ -255,6 +263,7 @@ seq_matcher_create(const SeqPattern *pat, const SeqHooks *hooks)
 	memset(m, 0, sizeof(SeqMatcher));
 	m->pat = pat;
 	m->hooks = hooks;
+	m->byte_limit = SEQ_MAX_MATCH_BYTES;
 	m->thread_space = hooks->alloc(sizeof(int) * (nc + 1) * 4);
 	m->seen = hooks->alloc(sizeof(uint32_t) * (nc + 1));
 	memset(m->seen, 0, sizeof(uint32_t) * (nc + 1));
@@ -416,7 +425,35 @@ size_t
 seq_matcher_bytes(const SeqMatcher *m)
 {
 	return sizeof(int32_t) * 2 * (size_t) m->tree_capacity * (size_t) m->pat->nconsume +
-		(sizeof(int64_t) + sizeof(int) + sizeof(bool)) * (size_t) m->cap_nodes;
+		sizeof(uint32_t) * 2 * SEQ_NODE_BLOCK * (size_t) m->nblocks;
+}
+
+/* Free the history's blocks. */
+static void
+history_release(SeqMatcher *m)
+{
+	int64_t		b;
+
+	for (b = 0; b < m->nblocks; b++)
+		m->hooks->release(m->node_blocks[b]);
+	if (m->node_blocks)
+		m->hooks->release(m->node_blocks);
+	m->node_blocks = NULL;
+	m->nblocks = 0;
+	m->max_blocks = 0;
+	m->nnodes = 0;
+}
+
+void
+seq_matcher_set_limit(SeqMatcher *m, size_t bytes)
+{
+	m->byte_limit = bytes;
+}
+
+bool
+seq_matcher_over_limit(const SeqMatcher *m)
+{
+	return m->over_limit;
 }
 
 void
@@ -426,17 +463,7 @@ seq_matcher_trim(SeqMatcher *m)
 		m->hooks->release(m->trees);
 	m->trees = NULL;
 	m->tree_capacity = 0;
-	if (m->node_index)
-	{
-		m->hooks->release(m->node_index);
-		m->hooks->release(m->node_parent);
-		m->hooks->release(m->node_cond);
-	}
-	m->node_index = NULL;
-	m->node_parent = NULL;
-	m->node_cond = NULL;
-	m->cap_nodes = 0;
-	m->nnodes = 0;
+	history_release(m);
 }
 
 void
@@ -444,12 +471,7 @@ seq_matcher_free(SeqMatcher *m)
 {
 	const SeqHooks *hooks = m->hooks;
 
-	if (m->node_index)
-	{
-		hooks->release(m->node_index);
-		hooks->release(m->node_parent);
-		hooks->release(m->node_cond);
-	}
+	history_release(m);
 	hooks->release(m->seen);
 	hooks->release(m->sufmin);
 	hooks->release(m->needs_tree);
@@ -468,38 +490,51 @@ deadline_of(const SeqMatcher *m, int64_t i0)
 	return lower_bound(m->times, i0, m->n, sat_add(sat_add(m->times[i0], m->pat->window), 1)) - 1;
 }
 
-/* Record a consumption in the walk's history; returns its node. */
+/*
+ * Record a consumption in the walk's history; returns its node, or -1 when
+ * the history would take the matcher past its byte limit (over_limit set).
+ */
 static int
 history_add(SeqMatcher *m, int64_t j, int parent, bool cond)
 {
-	if (m->nnodes >= m->cap_nodes)
-	{
-		int64_t		cap = m->cap_nodes ? m->cap_nodes * 2 : 256;
-		int64_t    *ni = m->hooks->alloc(sizeof(int64_t) * cap);
-		int		   *np = m->hooks->alloc(sizeof(int) * cap);
-		bool	   *nb = m->hooks->alloc(sizeof(bool) * cap);
+	uint32_t   *node;
 
-		if (m->nnodes > 0)
+	if (m->nnodes >= m->nblocks * SEQ_NODE_BLOCK)
+	{
+		size_t		block_bytes = sizeof(uint32_t) * 2 * SEQ_NODE_BLOCK;
+
+		if (m->byte_limit > 0 && seq_matcher_bytes(m) + block_bytes > m->byte_limit)
 		{
-			memcpy(ni, m->node_index, sizeof(int64_t) * m->nnodes);
-			memcpy(np, m->node_parent, sizeof(int) * m->nnodes);
-			memcpy(nb, m->node_cond, sizeof(bool) * m->nnodes);
+			m->over_limit = true;
+			return -1;
 		}
-		if (m->node_index)
+		if (m->nblocks >= m->max_blocks)
 		{
-			m->hooks->release(m->node_index);
-			m->hooks->release(m->node_parent);
-			m->hooks->release(m->node_cond);
+			/* only the small array of block pointers is ever copied */
+			int64_t		cap = m->max_blocks ? m->max_blocks * 2 : 16;
+			uint32_t  **nb = m->hooks->alloc(sizeof(uint32_t *) * cap);
+
+			if (m->nblocks > 0)
+				memcpy(nb, m->node_blocks, sizeof(uint32_t *) * m->nblocks);
+			if (m->node_blocks)
+				m->hooks->release(m->node_blocks);
+			m->node_blocks = nb;
+			m->max_blocks = cap;
 		}
-		m->node_index = ni;
-		m->node_parent = np;
-		m->node_cond = nb;
-		m->cap_nodes = cap;
+		m->node_blocks[m->nblocks] = m->hooks->alloc(block_bytes);
+		m->nblocks++;
 	}
-	m->node_index[m->nnodes] = j;
-	m->node_parent[m->nnodes] = parent;
-	m->node_cond[m->nnodes] = cond;
+	node = m->node_blocks[m->nnodes / SEQ_NODE_BLOCK] + 2 * (m->nnodes % SEQ_NODE_BLOCK);
+	/* indexes are below INT32_MAX (the trees hold them as int32) */
+	node[0] = (uint32_t) j << 1 | (cond ? 1 : 0);
+	node[1] = (uint32_t) parent;
 	return (int) m->nnodes++;
+}
+
+static inline const uint32_t *
+history_node(const SeqMatcher *m, int node)
+{
+	return m->node_blocks[node / SEQ_NODE_BLOCK] + 2 * (node % SEQ_NODE_BLOCK);
 }
 
 bool
@@ -515,6 +550,7 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 	int64_t		ra[SEQ_MAX_GATES + 1],
 				rb[SEQ_MAX_GATES + 1];
 
+	m->over_limit = false;
 	/* the earliest feasible start */
 	for (i0 = from; i0 < m->n; i0++)
 	{
@@ -551,8 +587,11 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 			if (m->seen[e->target] == m->stamp || leaf(m, e->target, i0) > deadline)
 				continue;
 			m->seen[e->target] = m->stamp;
-			m->thread_node[nthreads] = history ?
-				history_add(m, i0, -1, pat->consume[e->target].cond != 0) : -1;
+			m->thread_node[nthreads] = -1;
+			if (history &&
+				(m->thread_node[nthreads] = history_add(m, i0, -1,
+														pat->consume[e->target].cond != 0)) < 0)
+				return false;
 			m->threads[nthreads++] = e->target;
 		}
 	}
@@ -584,9 +623,9 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 				int64_t		count = 0;
 				int64_t		k;
 
-				for (; node >= 0; node = m->node_parent[node])
-					if (m->node_cond[node])
-						consumed[count++] = m->node_index[node];
+				for (; node >= 0; node = (int) history_node(m, node)[1])
+					if (history_node(m, node)[0] & 1)
+						consumed[count++] = history_node(m, node)[0] >> 1;
 				/* the chain runs backwards */
 				for (k = 0; k < count / 2; k++)
 				{
@@ -673,8 +712,11 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 					leaf(m, e->target, best) > deadline)
 					continue;
 				m->seen[e->target] = m->stamp;
-				m->next_node[nnext] = history ?
-					history_add(m, best, m->thread_node[t], pat->consume[e->target].cond != 0) : -1;
+				m->next_node[nnext] = -1;
+				if (history &&
+					(m->next_node[nnext] = history_add(m, best, m->thread_node[t],
+													   pat->consume[e->target].cond != 0)) < 0)
+					return false;
 				m->next_threads[nnext++] = e->target;
 			}
 		}

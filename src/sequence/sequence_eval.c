@@ -117,7 +117,10 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 		}
 	}
 	if (cache->matcher == NULL)
+	{
 		cache->matcher = seq_matcher_create(pattern, &seq_backend_hooks);
+		seq_matcher_set_limit(cache->matcher, SEQ_MAX_TREE_BYTES);
+	}
 	m = cache->matcher;
 	seq_matcher_load(m, cache->times, cache->masks, n);
 	switch (want)
@@ -131,6 +134,18 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 			break;
 		case SEQ_WANT_EVENTS:
 			out->matched = seq_find(m, 0, &match, consumed, &nconsumed);
+			if (seq_matcher_over_limit(m))
+			{
+				/* the walk's history counts in the same 1 GB as the trees */
+				seq_matcher_trim(m);
+				MemoryContextSwitchTo(old);
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("the events of a sequence pattern with %d atoms cannot be traced over %lld events",
+								pattern->nconsume, (long long) n),
+						 errdetail("Tracing the chosen match takes 8 bytes per event consumed and pattern state alive, and with the matching at most 1 GB."),
+						 errhint("Split the group, use a pattern with fewer atoms, or use sequence_match or sequence_count, which keep no trace.")));
+			}
 			break;
 		case SEQ_WANT_BOUNDS:
 			out->matched = seq_find(m, 0, &match, NULL, NULL);

@@ -752,6 +752,79 @@ long_checks(long cases)
 	return failed;
 }
 
+/*
+ * The walk's history counts in the matcher's byte limit: (.+){120}(?2) over
+ * 20,000 events keeps up to one node per consuming state per consumed
+ * event, 8 bytes each (38 MB): under a 4 MB limit the search stops and says so;
+ * with the default limit it finds the match, and the kept buffers are the
+ * trees plus whole 512 kB blocks, never a doubled copy.
+ */
+static long
+history_checks(void)
+{
+	const char *text = "(.+){120}(?2)";
+	SeqErrorInfo err;
+	SeqPattern *pat = seq_compile(text, strlen(text), &hooks, &err);
+	int64_t		n = 20000;
+	int64_t    *ht = xalloc(sizeof(int64_t) * n);
+	uint64_t   *hm = xalloc(sizeof(uint64_t) * n);
+	int64_t    *consumed = xalloc(sizeof(int64_t) * n);
+	int64_t		nconsumed = 0;
+	int64_t		k;
+	SeqMatch	match;
+	SeqMatcher *mt;
+	long		failed = 0;
+	size_t		tree_bytes;
+
+	if (pat == NULL)
+	{
+		fprintf(stderr, "history: %s does not compile: %s\n", text, err.message);
+		return 1;
+	}
+	for (k = 0; k < n; k++)
+	{
+		ht[k] = k * 1000000;
+		hm[k] = k == n - 1 ? 2 : 1;
+	}
+	mt = seq_matcher_new(pat, ht, hm, n, &hooks);
+	tree_bytes = seq_matcher_bytes(mt);
+	seq_matcher_set_limit(mt, tree_bytes + (size_t) 4 * 1024 * 1024);
+	if (seq_find(mt, 0, &match, consumed, &nconsumed) || !seq_matcher_over_limit(mt) ||
+		seq_matcher_bytes(mt) > tree_bytes + (size_t) 4 * 1024 * 1024)
+	{
+		fprintf(stderr, "history: a 4 MB limit did not stop the trace (%zu bytes kept)\n",
+				seq_matcher_bytes(mt));
+		failed++;
+	}
+	/* without a trace the same search needs no history */
+	if (!seq_find(mt, 0, &match, NULL, NULL) || seq_matcher_over_limit(mt) ||
+		match.first != 0 || match.last != n - 1)
+	{
+		fprintf(stderr, "history: the untraced search failed\n");
+		failed++;
+	}
+	seq_matcher_set_limit(mt, SEQ_MAX_MATCH_BYTES);
+	if (!seq_find(mt, 0, &match, consumed, &nconsumed) || seq_matcher_over_limit(mt) ||
+		nconsumed != 1 || consumed[0] != n - 1)
+	{
+		fprintf(stderr, "history: the traced search failed\n");
+		failed++;
+	}
+	/* at most one node per consuming state per event, 8 bytes, 512 kB blocks */
+	if (seq_matcher_bytes(mt) - tree_bytes > (size_t) pat->nconsume * 8 * n + 512 * 1024)
+	{
+		fprintf(stderr, "history: %zu bytes for %lld events\n",
+				seq_matcher_bytes(mt) - tree_bytes, (long long) n);
+		failed++;
+	}
+	seq_matcher_free(mt);
+	free(pat);
+	free(ht);
+	free(hm);
+	free(consumed);
+	return failed;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -971,6 +1044,13 @@ main(int argc, char **argv)
 		printf("long event lists: %ld cases of 50 to 600 events, %ld failed\n", long_cases, long_failed);
 		passed += long_cases - long_failed;
 		failed += long_failed;
+	}
+	{
+		long		h = history_checks();
+
+		printf("walk history under the byte limit: %ld failed\n", h);
+		passed += h == 0;
+		failed += h;
 	}
 	printf("%ld passed, %ld failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
