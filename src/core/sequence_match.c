@@ -163,12 +163,33 @@ lower_bound(const int64_t *times, int64_t from, int64_t n, int64_t t)
 	return lo;
 }
 
-static inline int64_t
-sat_add(int64_t a, int64_t b)
+/* The first index >= from whose time is > t (n when none). */
+static int64_t
+upper_bound(const int64_t *times, int64_t from, int64_t n, int64_t t)
+{
+	int64_t		lo = from,
+				hi = n;
+
+	while (lo < hi)
+	{
+		int64_t		mid = lo + (hi - lo) / 2;
+
+		if (times[mid] <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* a + b for b >= 0, or false when it passes INT64_MAX (no time is that late). */
+static inline bool
+add_fits(int64_t a, int64_t b, int64_t *sum)
 {
 	if (b > 0 && a > INT64_MAX - b)
-		return INT64_MAX;
-	return a + b;
+		return false;
+	*sum = a + b;
+	return true;
 }
 
 /*
@@ -181,25 +202,38 @@ entry_ranges(const SeqMatcher *m, const SeqEntry *e, int64_t i,
 {
 	const int64_t *t = m->times;
 	int64_t		a,
-				b;
+				b,
+				x0;
 	int			k;
 	int			nr = 0;
 
-	/* times are in order: no search for the bounds a plain .* leaves open */
-	a = e->lo == 0 ? i + 1 : lower_bound(t, i + 1, m->n, sat_add(t[i], e->lo));
-	if (e->hi == INT64_MAX)
+	/*
+	 * times are in order: no search for the bounds a plain .* leaves open.
+	 * The upper bounds are searched with <=, never as "< t + hi + 1", which
+	 * saturates at +infinity (INT64_MAX) and would drop ties there.
+	 */
+	if (e->lo == 0)
+		a = i + 1;
+	else if (add_fits(t[i], e->lo, &x0))
+		a = lower_bound(t, i + 1, m->n, x0);
+	else
+		a = m->n;				/* past the latest time */
+	if (e->hi == INT64_MAX || !add_fits(t[i], e->hi, &x0))
 		b = m->n - 1;
 	else
-		b = lower_bound(t, a, m->n, sat_add(sat_add(t[i], e->hi), 1)) - 1;
+		b = upper_bound(t, a, m->n, x0) - 1;
 	for (k = 0; k < e->nexcl && a <= b; k++)
 	{
-		int64_t		x = sat_add(t[i], m->pat->excluded[e->excl + k]);
-		int64_t		xa = lower_bound(t, a, b + 1, x);
+		int64_t		x;
+		int64_t		xa;
 		int64_t		xb;
 
+		if (!add_fits(t[i], m->pat->excluded[e->excl + k], &x))
+			continue;			/* no event lies that far */
+		xa = lower_bound(t, a, b + 1, x);
 		if (xa > b || t[xa] != x)
 			continue;
-		xb = lower_bound(t, xa, b + 1, sat_add(x, 1)) - 1;
+		xb = upper_bound(t, xa, b + 1, x) - 1;
 		if (xa > a)
 		{
 			ra[nr] = a;
@@ -485,9 +519,12 @@ seq_matcher_free(SeqMatcher *m)
 static int64_t
 deadline_of(const SeqMatcher *m, int64_t i0)
 {
-	if (!m->pat->has_window)
+	int64_t		end;
+
+	if (!m->pat->has_window || !add_fits(m->times[i0], m->pat->window, &end))
 		return m->n - 1;
-	return lower_bound(m->times, i0, m->n, sat_add(sat_add(m->times[i0], m->pat->window), 1)) - 1;
+	/* with <=: "< end + 1" would saturate at +infinity */
+	return upper_bound(m->times, i0, m->n, end) - 1;
 }
 
 /*

@@ -1,0 +1,26 @@
+-- Sequence patterns: the defects found by the review and the adversarial
+-- pass (fixseq), one block each, with hand-computed answers.
+SET timezone = 'UTC';
+SET max_parallel_workers_per_gather = 0;
+\set VERBOSITY default
+
+-- 2. Ties at +infinity: infinity - infinity is a gap of 0, so a@inf b@inf
+-- is a match for (?t<=10), (?t==0) and a window of 10 s, and no match for
+-- (?t>10) or (?t!=0).  (Upper bounds were searched as "< t + hi + 1",
+-- which saturates at +infinity: NULL, NULL and 0 before the fix.)
+SELECT sequence_match_events('(?1)(?t<=10)(?2)', ts, k = 'a', k = 'b') AS within_10,
+       sequence_match_events('(?w<=10)(?1).*(?2)', ts, k = 'a', k = 'b') AS window_10,
+       sequence_match_events('(?1)(?t>10)(?2)', ts, k = 'a', k = 'b') AS over_10,
+       sequence_match_events('(?1)(?t!=0)(?2)', ts, k = 'a', k = 'b') AS not_0
+FROM (VALUES (timestamptz 'infinity', 'a'), ('infinity', 'b')) v(ts, k);
+-- a a b b in canonical order, all at +infinity: one match a@0 b@2, then
+-- only b@3 is left
+SELECT sequence_count('(?1)(?t==0)(?2)', ts, k = 'a', k = 'b') AS count_eq_0,
+       sequence_count('(?1)(?t<=0)(?2)', ts, k = 'a', k = 'b') AS count_le_0
+FROM (VALUES (timestamptz 'infinity', 'a'), ('infinity', 'b'),
+             ('infinity', 'a'), ('infinity', 'b')) v(ts, k);
+-- -infinity to +infinity is longer than any duration
+SELECT sequence_match_events('(?1)(?t<=10)(?2)', ts, k = 'a', k = 'b') AS within_10,
+       sequence_match_events('(?1)(?t>=100000000000)(?2)', ts, k = 'a', k = 'b') AS very_long,
+       sequence_match_events('(?w<=100000000000)(?1).*(?2)', ts, k = 'a', k = 'b') AS window
+FROM (VALUES (timestamptz '-infinity', 'a'), ('infinity', 'b')) v(ts, k);
