@@ -24,3 +24,26 @@ SELECT sequence_match_events('(?1)(?t<=10)(?2)', ts, k = 'a', k = 'b') AS within
        sequence_match_events('(?1)(?t>=100000000000)(?2)', ts, k = 'a', k = 'b') AS very_long,
        sequence_match_events('(?w<=100000000000)(?1).*(?2)', ts, k = 'a', k = 'b') AS window
 FROM (VALUES (timestamptz '-infinity', 'a'), ('infinity', 'b')) v(ts, k);
+
+-- 3. Durations are exact microseconds: a 7th decimal is refused (22023, at
+-- its position) rather than rounded, which made (?t>0.0000005) false
+-- between events 1 us apart.  Events a@0 b@1us:
+SELECT sequence_match('(?1)(?t>0.0000005)(?2)', ts, k = 'a', k = 'b')
+FROM (VALUES (timestamptz '2024-01-01', 'a'), ('2024-01-01 00:00:00.000001', 'b')) v(ts, k);
+SELECT sequence_match('(?1)(?t<=''0.5 us'')(?2)', ts, k = 'a', k = 'b')
+FROM (VALUES (timestamptz '2024-01-01', 'a'), ('2024-01-01 00:00:00.000001', 'b')) v(ts, k);
+SELECT sequence_match('(?1)(?t<=100000000000.000001)(?2)', ts, k = 'a', k = 'b')
+FROM (VALUES (timestamptz '2024-01-01', 'a'), ('2024-01-01 00:00:00.000001', 'b')) v(ts, k);
+-- 1 us is > 0.000000 and >= 0.000001 but not > 0.000001; '1.5 ms' is
+-- 1500 us exactly; 99999999999.999999 s is the largest duration, exact
+SELECT sequence_match('(?1)(?t>0.000000)(?2)', ts, k = 'a', k = 'b') AS gt_0,
+       sequence_match('(?1)(?t>=0.000001)(?2)', ts, k = 'a', k = 'b') AS ge_1us,
+       sequence_match('(?1)(?t>0.000001)(?2)', ts, k = 'a', k = 'b') AS gt_1us,
+       sequence_match('(?1)(?t>''0.000999 s'')(?2)', ts, k = 'a', k = 'b') AS gt_999us,
+       sequence_match('(?1)(?t<''0.0015 s'')(?2)', ts, k = 'a', k = 'b') AS lt_1500us,
+       sequence_match('(?1)(?t==''1.5 ms'')(?2)', ts, k = 'a', k = 'b') AS eq_1500us
+FROM (VALUES (timestamptz '2024-01-01', 'a'), ('2024-01-01 00:00:00.000001', 'b')) v(ts, k);
+SELECT sequence_match('(?1)(?t==''1.5 ms'')(?2)', ts, k = 'a', k = 'b') AS eq_1500us,
+       sequence_match('(?1)(?t==''0.025 minutes'')(?2)', ts, k = 'a', k = 'b') AS eq_1500ms,
+       sequence_match('(?1)(?t>=99999999999.999999)(?2)', ts, k = 'a', k = 'b') AS ge_max
+FROM (VALUES (timestamptz '2024-01-01', 'a'), ('2024-01-01 00:00:00.0015', 'b')) v(ts, k);

@@ -136,51 +136,98 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/*
- * A decimal number with an optional fraction, scaled by unit (usec per
- * whole unit), into *usec; false when there is none or it is too large.
- */
-static bool
-scan_number(const char *s, size_t len, size_t *pos, double *value)
-{
-	size_t		start = *pos;
-	double		v = 0;
-	double		scale = 0.1;
+/* Largest duration, in seconds: about 3000 years. */
+#define MAX_SECONDS 100000000000LL
+#define MAX_USEC	(MAX_SECONDS * 1000000)
 
-	while (*pos < len && is_digit(s[*pos]))
+/*
+ * A decimal number with an optional fraction of at most 6 digits, read
+ * exactly: *whole and *micro (millionths).  Returns 0 when there is none,
+ * 1 when read, -1 after an error: durations are exact integers of
+ * microseconds, so a 7th decimal (which would be rounded, and make
+ * (?t>0.0000005) between events 1 us apart false) is refused.
+ */
+static int
+scan_number(Parser *p, size_t end, size_t *pos, int64_t *whole, int64_t *micro)
+{
+	const char *s = p->text;
+	size_t		start = *pos;
+	int64_t		v = 0;
+	int64_t		f = 0;
+	int			digits = 0;
+
+	while (*pos < end && is_digit(s[*pos]))
 	{
-		v = v * 10 + (s[*pos] - '0');
+		/* saturate: anything past MAX_USEC is refused by the caller */
+		if (v <= MAX_USEC)
+			v = v * 10 + (s[*pos] - '0');
 		(*pos)++;
 	}
-	if (*pos < len && s[*pos] == '.' && *pos + 1 < len && is_digit(s[*pos + 1]))
+	if (*pos < end && s[*pos] == '.' && *pos + 1 < end && is_digit(s[*pos + 1]))
 	{
 		(*pos)++;
-		while (*pos < len && is_digit(s[*pos]))
+		while (*pos < end && is_digit(s[*pos]))
 		{
-			v += (s[*pos] - '0') * scale;
-			scale /= 10;
+			if (++digits > 6)
+			{
+				set_error(p, SEQ_SYNTAX, *pos, "at most 6 decimals: a duration is a whole number of microseconds", NULL);
+				return -1;
+			}
+			f = f * 10 + (s[*pos] - '0');
 			(*pos)++;
 		}
+		for (; digits < 6; digits++)
+			f *= 10;
 	}
-	*value = v;
-	return *pos > start;
+	*whole = v;
+	*micro = f;
+	return *pos > start ? 1 : 0;
 }
 
-/* Largest duration, in seconds: about 3000 years. */
-#define MAX_SECONDS 1.0e11
+/*
+ * whole.micro units of per microseconds each, added to *total; false when
+ * past MAX_USEC or not a whole number of microseconds (an error is set).
+ */
+static bool
+add_duration(Parser *p, size_t at, int64_t whole, int64_t micro, int64_t per, int64_t *total)
+{
+	int64_t		part;
+
+	if (whole > MAX_USEC / per)
+	{
+		set_error(p, SEQ_SYNTAX, at, "the duration is out of range (at most 10^11 seconds)", NULL);
+		return false;
+	}
+	/* micro < 10^6 and per <= 6.048 * 10^11: no overflow */
+	if (micro * per % 1000000 != 0)
+	{
+		set_error(p, SEQ_SYNTAX, at, "the duration is not a whole number of microseconds", NULL);
+		return false;
+	}
+	part = whole * per + micro * per / 1000000;
+	if (part > MAX_USEC - *total)
+	{
+		set_error(p, SEQ_SYNTAX, at, "the duration is out of range (at most 10^11 seconds)", NULL);
+		return false;
+	}
+	*total += part;
+	return true;
+}
+
 
 static const struct
 {
 	const char *name;
-	double		usec;
+	int64_t		usec;
 } units[] = {
 	{"microseconds", 1}, {"microsecond", 1}, {"usec", 1}, {"us", 1},
-	{"milliseconds", 1e3}, {"millisecond", 1e3}, {"msec", 1e3}, {"ms", 1e3},
-	{"seconds", 1e6}, {"second", 1e6}, {"secs", 1e6}, {"sec", 1e6}, {"s", 1e6},
-	{"minutes", 6e7}, {"minute", 6e7}, {"mins", 6e7}, {"min", 6e7}, {"m", 6e7},
-	{"hours", 3.6e9}, {"hour", 3.6e9}, {"hrs", 3.6e9}, {"hr", 3.6e9}, {"h", 3.6e9},
-	{"days", 8.64e10}, {"day", 8.64e10}, {"d", 8.64e10},
-	{"weeks", 6.048e11}, {"week", 6.048e11}, {"w", 6.048e11},
+	{"milliseconds", 1000}, {"millisecond", 1000}, {"msec", 1000}, {"ms", 1000},
+	{"seconds", 1000000}, {"second", 1000000}, {"secs", 1000000}, {"sec", 1000000}, {"s", 1000000},
+	{"minutes", 60000000}, {"minute", 60000000}, {"mins", 60000000}, {"min", 60000000}, {"m", 60000000},
+	{"hours", 3600000000LL}, {"hour", 3600000000LL}, {"hrs", 3600000000LL}, {"hr", 3600000000LL},
+	{"h", 3600000000LL},
+	{"days", 86400000000LL}, {"day", 86400000000LL}, {"d", 86400000000LL},
+	{"weeks", 604800000000LL}, {"week", 604800000000LL}, {"w", 604800000000LL},
 };
 
 /*
@@ -194,7 +241,7 @@ parse_quoted(Parser *p, int64_t *usec)
 	size_t		open = p->pos;
 	size_t		end;
 	size_t		q;
-	double		total = 0;
+	int64_t		total = 0;
 	int			parts = 0;
 
 	p->pos++;					/* the opening quote */
@@ -209,16 +256,22 @@ parse_quoted(Parser *p, int64_t *usec)
 	q = p->pos;
 	for (;;)
 	{
-		double		v;
+		int64_t		whole,
+					micro;
+		size_t		nstart;
 		size_t		ustart;
 		size_t		ulen;
-		double		per = 1e6;
+		int64_t		per = 1000000;
+		int			got;
 
 		while (q < end && p->text[q] == ' ')
 			q++;
 		if (q >= end)
 			break;
-		if (!scan_number(p->text, end, &q, &v))
+		nstart = q;
+		if ((got = scan_number(p, end, &q, &whole, &micro)) < 0)
+			return false;
+		if (got == 0)
 		{
 			set_error(p, SEQ_SYNTAX, q, "expected a number in the interval (for example '1 hour 30 minutes')", NULL);
 			return false;
@@ -264,12 +317,8 @@ parse_quoted(Parser *p, int64_t *usec)
 				return false;
 			}
 		}
-		total += v * per;
-		if (total > MAX_SECONDS * 1e6)
-		{
-			set_error(p, SEQ_SYNTAX, open, "the interval is out of range (at most 10^11 seconds)", NULL);
+		if (!add_duration(p, nstart, whole, micro, per, &total))
 			return false;
-		}
 		parts++;
 	}
 	if (parts == 0)
@@ -278,7 +327,7 @@ parse_quoted(Parser *p, int64_t *usec)
 		return false;
 	}
 	p->pos = end + 1;
-	*usec = (int64_t) (total + 0.5);
+	*usec = total;
 	return true;
 }
 
@@ -286,24 +335,25 @@ parse_quoted(Parser *p, int64_t *usec)
 static bool
 parse_duration(Parser *p, int64_t *usec)
 {
-	double		v;
+	int64_t		whole,
+				micro;
+	size_t		start;
+	int			got;
 
 	skip_space(p);
 	if (p->pos < p->len && p->text[p->pos] == '\'')
 		return parse_quoted(p, usec);
-	if (!scan_number(p->text, p->len, &p->pos, &v))
+	start = p->pos;
+	if ((got = scan_number(p, p->len, &p->pos, &whole, &micro)) < 0)
+		return false;
+	if (got == 0)
 	{
 		set_error(p, SEQ_SYNTAX, p->pos,
 				  "expected a duration: a number of seconds or a quoted interval such as '1 hour'", NULL);
 		return false;
 	}
-	if (v > MAX_SECONDS)
-	{
-		set_error(p, SEQ_SYNTAX, p->pos, "the duration is out of range (at most 10^11 seconds)", NULL);
-		return false;
-	}
-	*usec = (int64_t) (v * 1e6 + 0.5);
-	return true;
+	*usec = 0;
+	return add_duration(p, start, whole, micro, 1000000, usec);
 }
 
 static bool
