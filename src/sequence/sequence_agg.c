@@ -16,6 +16,7 @@
 #include "sequence.h"
 
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
@@ -483,6 +484,9 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 			cx_bad_state(agg, "row %lld matches condition past %d", (long long) i, nconds);
 		if (mask == 0 && !state->keep_all)
 			cx_bad_state(agg, "row %lld matches no condition", (long long) i);
+		/* a time no timestamptz can hold would be returned as one */
+		if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
+			cx_bad_state(agg, "row %lld has a time out of range", (long long) i);
 		state->rows[i].ts = ts;
 		state->rows[i].mask = mask;
 	}
@@ -490,14 +494,20 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 		for (i = 0; i < count; i++)
 		{
 			int32		len;
+			const char *label;
 
 			if (buf.len - buf.cursor < 4)
 				cx_bad_state(agg, "row %lld has no label", (long long) i);
 			len = pq_getmsgint(&buf, 4);
 			if (len < 0 || len > buf.len - buf.cursor)
 				cx_bad_state(agg, "label of %d bytes", len);
+			label = pq_getmsgbytes(&buf, len);
+			/* sequence_next returns the label as text */
+			if (memchr(label, '\0', len) != NULL || !pg_verifymbstr(label, len, true))
+				cx_bad_state(agg, "the label of row %lld is not text in the database's encoding",
+							 (long long) i);
 			state->count = i;
-			seq_state_add_label(aggcxt, state, pq_getmsgbytes(&buf, len), len);
+			seq_state_add_label(aggcxt, state, label, len);
 		}
 	if (buf.cursor != buf.len)
 		cx_bad_state(agg, "%d bytes left over", buf.len - buf.cursor);
