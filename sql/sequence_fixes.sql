@@ -47,3 +47,18 @@ SELECT sequence_match('(?1)(?t==''1.5 ms'')(?2)', ts, k = 'a', k = 'b') AS eq_15
        sequence_match('(?1)(?t==''0.025 minutes'')(?2)', ts, k = 'a', k = 'b') AS eq_1500ms,
        sequence_match('(?1)(?t>=99999999999.999999)(?2)', ts, k = 'a', k = 'b') AS ge_max
 FROM (VALUES (timestamptz '2024-01-01', 'a'), ('2024-01-01 00:00:00.0015', 'b')) v(ts, k);
+
+-- 5. A pattern that is not a constant is compared with its group's first
+-- row before anything is compiled (it was compiled on every row, so groups
+-- alternating between patterns under a hashed aggregate recompiled per row):
+-- a malformed pattern on a later row is a mismatch, not a compile error.
+SELECT sequence_match(p, ts, k = 'a')
+FROM (VALUES ('(?1)', timestamptz '2024-01-01', 'a'), ('(?1', '2024-01-02', 'a')) v(p, ts, k);
+SELECT sequence_match(p, ts, k, ARRAY['a'])
+FROM (VALUES ('(?1)', timestamptz '2024-01-01', 'a'), ('(?1', '2024-01-02', 'a')) v(p, ts, k);
+-- the same pattern on every row, and two groups interleaved
+SELECT g, sequence_count(p, ts, k = 'a', k = 'b') AS n
+FROM (VALUES (1, '(?1)', timestamptz '2024-01-01', 'a'), (2, '(?2)', '2024-01-01', 'b'),
+             (1, '(?1)', '2024-01-02', 'a'), (2, '(?2)', '2024-01-02', 'a'),
+             (1, '(?1)', '2024-01-03', 'b'), (2, '(?2)', '2024-01-03', 'b')) v(g, p, ts, k)
+GROUP BY g ORDER BY g;

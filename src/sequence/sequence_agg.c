@@ -261,17 +261,27 @@ seq_transition(FunctionCallInfo fcinfo, bool by_event, bool keep_all)
 		}
 		else
 			nconds = PG_NARGS() - 3;
-		/* compiled once per distinct pattern: a bad one fails on the first row */
-		seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, pattern, len, nconds);
 
 		if (PG_ARGISNULL(0))
+		{
+			/*
+			 * Compiled on a group's first row only (a bad pattern fails
+			 * there), and only when its text differs from the last compiled.
+			 */
+			seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, pattern, len, nconds);
 			state = seq_state_new(aggcxt, cache->pattern_constant ? cache->pc.text : pattern,
 								  len, cache->pattern_constant, nconds, by_event, keep_all,
 								  by_event ? cache->pc.steps_hash : 0);
+		}
 		else
 		{
 			state = (SeqState *) PG_GETARG_POINTER(0);
-			/* every row, even one that is skipped, agrees with its group */
+			/*
+			 * Every row, even one that is skipped, agrees with its group: the
+			 * text is compared with the group's, which was compiled on its
+			 * first row, so groups with different patterns interleaved (a
+			 * hashed aggregate) compile nothing per row.
+			 */
 			if (state->pattern_len != len || memcmp(state->pattern, pattern, len) != 0 ||
 				state->nconds != nconds ||
 				state->steps_hash != (by_event ? cache->pc.steps_hash : 0))
