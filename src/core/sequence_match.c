@@ -28,6 +28,15 @@
 
 #define INF INT32_MAX
 
+/*
+ * The stamp marking the NFA states reached at a step; a narrower type can
+ * be compiled in to test its wrap-around (test/t_unit.sh).
+ */
+#ifndef SEQ_STAMP_TYPE
+#define SEQ_STAMP_TYPE uint32_t
+#endif
+typedef SEQ_STAMP_TYPE seq_stamp;
+
 struct SeqMatcher
 {
 	const SeqPattern *pat;
@@ -47,8 +56,9 @@ struct SeqMatcher
 	int		   *next_threads;
 	int		   *thread_node;
 	int		   *next_node;
-	uint32_t   *seen;			/* stamp per consuming state */
-	uint32_t	stamp;
+	seq_stamp  *seen;			/* stamp per consuming state */
+	seq_stamp	stamp;
+	uint64_t	steps;			/* walk steps, for the interrupt checks */
 	/*
 	 * The history of the current walk: one node per consumption by a live
 	 * thread (a back-pointer per step per state), 8 bytes each, in blocks of
@@ -299,8 +309,8 @@ seq_matcher_create(const SeqPattern *pat, const SeqHooks *hooks)
 	m->hooks = hooks;
 	m->byte_limit = SEQ_MAX_MATCH_BYTES;
 	m->thread_space = hooks->alloc(sizeof(int) * (nc + 1) * 4);
-	m->seen = hooks->alloc(sizeof(uint32_t) * (nc + 1));
-	memset(m->seen, 0, sizeof(uint32_t) * (nc + 1));
+	m->seen = hooks->alloc(sizeof(seq_stamp) * (nc + 1));
+	memset(m->seen, 0, sizeof(seq_stamp) * (nc + 1));
 	m->sufmin = hooks->alloc(sizeof(int32_t) * (nc + 1));
 	m->needs_tree = hooks->alloc(sizeof(bool) * (nc + 1));
 	memset(m->needs_tree, 0, sizeof(bool) * (nc + 1));
@@ -574,6 +584,21 @@ history_node(const SeqMatcher *m, int node)
 	return m->node_blocks[node / SEQ_NODE_BLOCK] + 2 * (node % SEQ_NODE_BLOCK);
 }
 
+/*
+ * A new stamp; on wrap-around every mark is cleared, else states marked
+ * 2^32 steps ago (the matcher serves many groups) would look reached now.
+ */
+static inline void
+next_stamp(SeqMatcher *m)
+{
+	m->stamp++;
+	if (m->stamp == 0)
+	{
+		memset(m->seen, 0, sizeof(seq_stamp) * (m->pat->nconsume + 1));
+		m->stamp = 1;
+	}
+}
+
 bool
 seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 		 int64_t *nconsumed)
@@ -611,7 +636,7 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 		return false;
 
 	/* the threads after consuming i0, in priority order */
-	m->stamp++;
+	next_stamp(m);
 	m->nnodes = 0;
 	nthreads = 0;
 	{
@@ -642,7 +667,8 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 		int			nnext = 0;
 		int		   *swap;
 
-		if ((m->nnodes & 1023) == 0 && m->hooks->check_interrupts)
+		/* a step may visit every state's closure: check often */
+		if ((++m->steps & 255) == 0 && m->hooks->check_interrupts)
 			m->hooks->check_interrupts();
 		for (t = 0; t < nthreads; t++)
 			if (pat->consume[m->threads[t]].accepts)
@@ -734,7 +760,7 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 			return false;
 
 		/* the threads after consuming best */
-		m->stamp++;
+		next_stamp(m);
 		for (t = 0; t < nthreads; t++)
 		{
 			const SeqConsume *sc = &pat->consume[m->threads[t]];

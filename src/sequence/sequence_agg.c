@@ -421,12 +421,16 @@ sequence_serialize(PG_FUNCTION_ARGS)
 	pq_writeint64(&buf, state->count);
 	for (i = 0; i < state->count; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		pq_writeint64(&buf, state->rows[i].ts);
 		pq_writeint64(&buf, state->rows[i].mask);
 	}
 	if (state->keep_all)
 		for (i = 0; i < state->count; i++)
 		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			pq_writeint32(&buf, state->labels[i].len);
 			memcpy(buf.data + buf.len, state->label_bytes + state->labels[i].offset,
 				   state->labels[i].len);
@@ -490,6 +494,9 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 		int64		ts = pq_getmsgint64(&buf);
 		uint64		mask = (uint64) pq_getmsgint64(&buf);
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+
 		if (nconds < 64 && (mask >> nconds) != 0)
 			cx_bad_state(agg, "row %lld matches condition past %d", (long long) i, nconds);
 		if (mask == 0 && !state->keep_all)
@@ -506,6 +513,8 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 			int32		len;
 			const char *label;
 
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			if (buf.len - buf.cursor < 4)
 				cx_bad_state(agg, "row %lld has no label", (long long) i);
 			len = pq_getmsgint(&buf, 4);
@@ -546,8 +555,12 @@ seq_final_evaluate(FunctionCallInfo fcinfo, SeqState *state, SeqWant want, SeqOu
 		rows = palloc_extended(sizeof(SeqRow) * Max(n, 1), MCXT_ALLOC_HUGE);
 		n = 0;
 		for (i = 0; i < state->count; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			if (state->rows[i].mask != 0)
 				rows[n++] = state->rows[i];
+		}
 	}
 	seq_evaluate(&cache->pc, rows, n, want, out);
 	if (rows != state->rows)

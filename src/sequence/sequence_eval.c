@@ -27,6 +27,14 @@ seq_row_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* The same for qsort_interruptible (a sort of millions of rows can be cancelled). */
+static int
+seq_row_cmp_arg(const void *a, const void *b, void *arg)
+{
+	(void) arg;
+	return seq_row_cmp(a, b);
+}
+
 /* Buffers past this many bytes are freed after each group, not kept. */
 #define SEQ_KEEP_BYTES		((Size) 4 * 1024 * 1024)
 
@@ -49,7 +57,11 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 	if (n == 0)
 		return;
 	for (i = 1; i < n && sorted; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		sorted = seq_row_cmp(&rows[i - 1], &rows[i]) <= 0;
+	}
 	if (!sorted && n <= 32)
 	{
 		/* most groups are small: insertion sort beats qsort's calls */
@@ -67,7 +79,7 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 		}
 	}
 	else if (!sorted)
-		qsort(rows, n, sizeof(SeqRow), seq_row_cmp);
+		qsort_interruptible(rows, n, sizeof(SeqRow), seq_row_cmp_arg, NULL);
 	while (size < n)
 		size <<= 1;
 	if (size * 8 * pattern->nconsume > SEQ_MAX_TREE_BYTES)
@@ -103,6 +115,8 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 
 		for (i = 0; i < n; i++)
 		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			cache->times[i] = rows[i].ts;
 			cache->masks[i] = rows[i].mask;
 			seen |= rows[i].mask;
@@ -164,7 +178,11 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 		out->events = MemoryContextAllocExtended(caller, sizeof(TimestampTz) * Max(nconsumed, 1),
 												 MCXT_ALLOC_HUGE);
 		for (i = 0; i < nconsumed; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			out->events[i] = cache->times[consumed[i]];
+		}
 	}
 	if (consumed != NULL)
 		pfree(consumed);
@@ -193,7 +211,11 @@ seq_events_datum(const SeqOutcome *out)
 		return PointerGetDatum(construct_empty_array(TIMESTAMPTZOID));
 	elems = palloc_extended(sizeof(Datum) * out->nevents, MCXT_ALLOC_HUGE);
 	for (i = 0; i < out->nevents; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		elems[i] = TimestampTzGetDatum(out->events[i]);
+	}
 	result = construct_array(elems, (int) out->nevents, TIMESTAMPTZOID, sizeof(TimestampTz),
 							 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 	pfree(elems);

@@ -825,6 +825,116 @@ history_checks(void)
 	return failed;
 }
 
+/*
+ * One matcher serving many groups: each search advances the stamps that
+ * mark reached states, and on wrap-around the marks must be cleared (else a
+ * state marked 2^32 stamps ago looks reached, its thread is dropped and the
+ * match is missed).  t_unit.sh also builds this with 8-bit stamps, so the
+ * 256-stamp wrap is crossed at every alignment: groups "a b" for
+ * (?1)(?2)|(?3), with 0 to 299 groups "c" between.
+ */
+static long
+stamp_checks(void)
+{
+	const char *text = "(?1)(?2)|(?3)";
+	SeqErrorInfo err;
+	SeqPattern *pat = seq_compile(text, strlen(text), &hooks, &err);
+	int64_t		ab_times[2] = {0, 1000000};
+	uint64_t	ab_masks[2] = {1, 2};
+	int64_t		c_times[1] = {0};
+	uint64_t	c_masks[1] = {4};
+	SeqMatcher *mt;
+	SeqMatch	match;
+	long		failed = 0;
+	int			r,
+				q;
+
+	if (pat == NULL)
+		return 1;
+	mt = seq_matcher_create(pat, &hooks);
+	for (r = 0; r < 2000 && failed < 5; r++)
+	{
+		seq_matcher_load(mt, ab_times, ab_masks, 2);
+		if (!seq_find(mt, 0, &match, NULL, NULL) || match.first != 0 || match.last != 1)
+		{
+			fprintf(stderr, "stamps: group %d \"a b\" lost its match\n", r);
+			failed++;
+		}
+		for (q = 0; q < r % 300; q++)
+		{
+			seq_matcher_load(mt, c_times, c_masks, 1);
+			if (!seq_find(mt, 0, &match, NULL, NULL))
+			{
+				fprintf(stderr, "stamps: group %d.%d \"c\" lost its match\n", r, q);
+				failed++;
+			}
+		}
+	}
+	seq_matcher_free(mt);
+	free(pat);
+	return failed;
+}
+
+/*
+ * The forward walk checks for interrupts by its own step count: a traced
+ * walk over 100,000 events of (?1)(.|.|.|.|.|.|.|.)*(?2) keeps 8 states
+ * alive per step, so a check keyed on the history's size (1 + 8k nodes)
+ * never fired.  One check per 256 steps is at least 390 calls.
+ */
+static long interrupt_calls;
+
+static void
+count_interrupt(void)
+{
+	interrupt_calls++;
+}
+
+static long
+interrupt_checks(void)
+{
+	static const SeqHooks counting = {xalloc, free, count_interrupt};
+	const char *text = "(?1)(.|.|.|.|.|.|.|.)*(?2)";
+	SeqErrorInfo err;
+	SeqPattern *pat = seq_compile(text, strlen(text), &counting, &err);
+	int64_t		n = 100000;
+	int64_t    *it = xalloc(sizeof(int64_t) * n);
+	uint64_t   *im = xalloc(sizeof(uint64_t) * n);
+	int64_t    *consumed = xalloc(sizeof(int64_t) * n);
+	int64_t		nconsumed = 0;
+	int64_t		k;
+	SeqMatch	match;
+	SeqMatcher *mt;
+	long		failed = 0;
+
+	if (pat == NULL)
+		return 1;
+	for (k = 0; k < n; k++)
+	{
+		it[k] = k;
+		im[k] = k == n - 1 ? 2 : 1;
+	}
+	mt = seq_matcher_new(pat, it, im, n, &counting);
+	interrupt_calls = 0;
+	if (!seq_find(mt, 0, &match, consumed, &nconsumed) || match.last != n - 1 ||
+		nconsumed != 2 || consumed[0] != 0 || consumed[1] != n - 1)
+	{
+		fprintf(stderr, "interrupts: wrong match\n");
+		failed++;
+	}
+	if (interrupt_calls < n / 256)
+	{
+		fprintf(stderr, "interrupts: %ld checks in a walk of %lld steps\n",
+				interrupt_calls, (long long) n);
+		failed++;
+	}
+	seq_matcher_free(mt);
+	free(pat);
+	free(it);
+	free(im);
+	free(consumed);
+	return failed;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1049,6 +1159,14 @@ main(int argc, char **argv)
 		long		h = history_checks();
 
 		printf("walk history under the byte limit: %ld failed\n", h);
+		passed += h == 0;
+		failed += h;
+		h = interrupt_checks();
+		printf("interrupt checks in a traced walk: %ld failed\n", h);
+		passed += h == 0;
+		failed += h;
+		h = stamp_checks();
+		printf("one matcher over 300,000 groups (stamps wrapping): %ld failed\n", h);
 		passed += h == 0;
 		failed += h;
 	}
