@@ -62,3 +62,44 @@ FROM (VALUES (1, '(?1)', timestamptz '2024-01-01', 'a'), (2, '(?2)', '2024-01-01
              (1, '(?1)', '2024-01-02', 'a'), (2, '(?2)', '2024-01-02', 'a'),
              (1, '(?1)', '2024-01-03', 'b'), (2, '(?2)', '2024-01-03', 'b')) v(g, p, ts, k)
 GROUP BY g ORDER BY g;
+
+-- 7. The limits of a pattern, each 54000 with a HINT (22023 for the empty
+-- window), one event a@2024-01-01:
+CREATE TEMP TABLE one AS SELECT timestamptz '2024-01-01' AS ts, 'a' AS k;
+-- 24 alternatives between time conditions: 2^24 sets of conditions passed
+SELECT sequence_match('(?1)' || (SELECT string_agg(format('((?t<=%s)|(?t>=%s))', i, i + 100), '')
+                                 FROM generate_series(1, 24) i) || '(?2)', ts, k = 'a', k = 'b') FROM one;
+-- 127 optional steps: about 127^2/2 closure entries, past 8192 (120 pass)
+SELECT sequence_match('(?1)(.?){127}(?2)', ts, k = 'a', k = 'b') FROM one;
+SELECT sequence_match('(?1)(.?){120}(?2)', ts, k = 'a', k = 'b') FROM one;
+-- groups nested 101 deep (100 pass)
+SELECT sequence_match(repeat('(', 101) || '(?1)' || repeat(')', 101), ts, k = 'a') FROM one;
+SELECT sequence_match(repeat('(', 100) || '(?1)' || repeat(')', 100), ts, k = 'a') FROM one;
+-- a window below zero admits nothing
+SELECT sequence_match('(?w<0)(?1)', ts, k = 'a') FROM one;
+-- 10,004 bytes (10,000 pass: (?1) 2500 times)
+SELECT sequence_match(repeat('(?1)', 2501), ts, k = 'a') FROM one;
+SELECT sequence_match(repeat('(?1)', 2500), ts, k = 'a') FROM one;
+-- 5000 states; nested + without counts; a count over 1000; 65 time conditions
+SELECT sequence_match('((?1){1000}){5}', ts, k = 'a') FROM one;
+SELECT sequence_match('(?1)' || repeat('(', 13) || '(?1)|.' || repeat(')+', 13), ts, k = 'a') FROM one;
+SELECT sequence_match('(?1){1001}', ts, k = 'a') FROM one;
+SELECT sequence_match('(?1)' || repeat('(?t>=0)(?1)', 65), ts, k = 'a') FROM one;
+-- 65 steps
+SELECT sequence_match('(?1)', ts, k, (SELECT array_agg(i::text) FROM generate_series(1, 65) i)) FROM one;
+
+-- The chosen match is the lexicographically earliest list of consumed
+-- event indexes among those starting earliest; a match that is a prefix of
+-- another is earlier, so the shortest wins.  Written order only decides
+-- which atoms report the same events.  a@0 b@1 d@2 c@3:
+CREATE TEMP TABLE abdc AS SELECT * FROM (VALUES (0, 'a'), (1, 'b'), (2, 'd'), (3, 'c')) v(s, k);
+-- {0,1,3} (a, b, c) before {0,2} (a, d): 1 < 2
+SELECT array(SELECT extract(epoch FROM t)::int FROM unnest(
+         sequence_match_events('(?1).*((?2).*(?3)|(?4))', to_timestamp(s), k, ARRAY['a', 'b', 'c', 'd'])) t) AS chosen
+FROM abdc;
+-- {0,1} (a, then b right after) before {0,3} (a .* c), against the written order
+SELECT array(SELECT extract(epoch FROM t)::int FROM unnest(
+         sequence_match_events('(?1)(.*(?2)|(?4))', to_timestamp(s), k, ARRAY['a', 'c', 'x', 'b'])) t) AS chosen
+FROM abdc;
+-- (?1)+ on a a a: three matches of one event each
+SELECT sequence_count('(?1)+', to_timestamp(s), k, ARRAY['a']) FROM (VALUES (0, 'a'), (1, 'a'), (2, 'a')) v(s, k);

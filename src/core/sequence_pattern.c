@@ -91,9 +91,20 @@ set_error(Parser *p, SeqError code, size_t pos, const char *fmt, const char *arg
 {
 	if (p->err->code != SEQ_OK)
 		return;
+	p->err->hint[0] = '\0';
 	p->err->code = code;
 	p->err->position = (int) pos + 1;
 	snprintf(p->err->message, sizeof(p->err->message), fmt, arg ? arg : "");
+}
+
+/* How to fix the error just set (shown as its HINT). */
+static void
+set_hint(Parser *p, const char *hint)
+{
+	/* the first error is the one reported: keep its hint */
+	if (p->err->hint[0] != '\0')
+		return;
+	snprintf(p->err->hint, sizeof(p->err->hint), "%s", hint);
 }
 
 static void
@@ -120,6 +131,7 @@ new_node(Parser *p, int kind)
 	if (p->nnodes >= p->cap_nodes)
 	{
 		set_error(p, SEQ_TOO_LARGE, p->pos, "the pattern has too many elements", NULL);
+		set_hint(p, "Write a shorter pattern.");
 		return -1;
 	}
 	n = &p->nodes[p->nnodes];
@@ -420,6 +432,7 @@ parse_gate(Parser *p, size_t at)
 	if (p->ngates >= SEQ_MAX_GATES)
 	{
 		set_error(p, SEQ_TOO_LARGE, at, "the pattern has more than 64 time conditions", NULL);
+		set_hint(p, "Use at most 64 time conditions; one window (?w<=D) at the start bounds the whole match.");
 		return -1;
 	}
 	p->gates[p->ngates].op = op;
@@ -489,6 +502,7 @@ parse_quantifier(Parser *p, int node)
 			if (min > SEQ_MAX_REPEAT || max > SEQ_MAX_REPEAT)
 			{
 				set_error(p, SEQ_TOO_LARGE, at, "a repetition count is larger than 1000", NULL);
+				set_hint(p, "Use counts of at most 1000, or .* with a time condition for long runs.");
 				return -1;
 			}
 			if (max >= 0 && max < min)
@@ -610,6 +624,7 @@ parse_item(Parser *p)
 		if (++p->depth > MAX_DEPTH)
 		{
 			set_error(p, SEQ_TOO_LARGE, at, "groups are nested more than 100 deep", NULL);
+			set_hint(p, "Remove redundant parentheses.");
 			return -1;
 		}
 		node = parse_alt(p);
@@ -698,7 +713,8 @@ new_state(Parser *p, int kind, int out)
 
 	if (p->nstates >= SEQ_MAX_STATES)
 	{
-		set_error(p, SEQ_TOO_LARGE, 0, "the pattern expands to more than 4096 states: use smaller repetition counts", NULL);
+		set_error(p, SEQ_TOO_LARGE, 0, "the pattern expands to more than 4096 states (nested + or {n,m} copy their sub-pattern)", NULL);
+		set_hint(p, "Use smaller repetition counts or fewer nested + and {n,m}: each copies its sub-pattern.");
 		p->err->position = 0;
 		return -1;
 	}
@@ -1001,6 +1017,7 @@ add_entry(Closure *c, int cs, int skip, uint64_t gates)
 	if (c->nentries >= SEQ_MAX_ENTRIES || c->nexcluded + nexcl > c->cap_excluded)
 	{
 		set_error(p, SEQ_TOO_LARGE, 0, "the pattern has too many alternative continuations (more than 8192)", NULL);
+		set_hint(p, "Use fewer optional steps in a row ((.?){n} continues in up to n ways after each step), or .* with a time condition.");
 		p->err->position = 0;
 		return false;
 	}
@@ -1027,6 +1044,7 @@ closure_walk(Closure *c, int s, int skip, uint64_t gates)
 		if (++c->visits > MAX_VISITS || ++c->local_visits > (long) (c->mask / 2))
 		{
 			set_error(p, SEQ_TOO_LARGE, 0, "the pattern's time conditions combine in too many ways", NULL);
+			set_hint(p, "Use fewer alternatives between time conditions: each set of conditions passed is kept apart.");
 			p->err->position = 0;
 			return false;
 		}
@@ -1163,6 +1181,7 @@ seq_compile(const char *text, size_t len, const SeqHooks *hooks, SeqErrorInfo *e
 	if (len > SEQ_MAX_PATTERN)
 	{
 		set_error(&p, SEQ_TOO_LARGE, 0, "the pattern is longer than 10000 bytes", NULL);
+		set_hint(&p, "Write a shorter pattern, for example with {n} instead of a repeated atom.");
 		return NULL;
 	}
 	p.cap_nodes = (int) len * 2 + 8;

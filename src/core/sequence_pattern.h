@@ -40,7 +40,7 @@
 /* Most bytes of a pattern (54000). */
 #define SEQ_MAX_PATTERN		10000
 /* Most visible events one group may hold (54000). */
-#define SEQ_MAX_EVENTS		(16 * 1000 * 1000)
+#define SEQ_MAX_EVENTS		(16 * 1024 * 1024)
 /* Most bytes a matcher's trees and walk history may take (default limit). */
 #define SEQ_MAX_MATCH_BYTES	((size_t) 1024 * 1024 * 1024)
 /* Largest repetition count of {n,m}. */
@@ -70,6 +70,7 @@ typedef struct SeqErrorInfo
 	SeqError	code;
 	int			position;		/* 1-based character position, or 0 */
 	char		message[160];	/* what was expected / what is wrong */
+	char		hint[160];		/* how to fix it (SEQ_TOO_LARGE), or "" */
 } SeqErrorInfo;
 
 /* A closure entry: a consuming state reachable without consuming. */

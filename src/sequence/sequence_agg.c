@@ -9,7 +9,8 @@
  * The match functions keep only the visible rows (those that satisfy some
  * condition), as (time, mask): 16 bytes a row.  sequence_next and
  * sequence_previous answer with any row's label, so they keep every row with
- * a non-NULL event and its label: 24 bytes a row plus the label.  Rows with
+ * a non-NULL event and its label: 32 bytes a row (16 of time and mask, 16
+ * of SeqLabel with its padding) plus the label.  Rows with
  * a NULL time are skipped.  The final functions sort the rows into the
  * canonical order and run the matcher (sequence_eval.c).
  */
@@ -18,7 +19,9 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 #include "utils/memutils.h"
 
@@ -113,15 +116,32 @@ seq_state_new(MemoryContext cxt, const char *pattern, int len, bool shared,
 	return state;
 }
 
+/*
+ * The name of the aggregate being computed, for errors: the transition,
+ * combine and deserialize functions are shared by several aggregates.
+ */
+static const char *
+seq_agg_name(FunctionCallInfo fcinfo, bool keep_all)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	char	   *name = aggref != NULL ? get_func_name(aggref->aggfnoid) : NULL;
+
+	if (name != NULL)
+		return name;
+	return keep_all ? "sequence_next" : "sequence_match";
+}
+
 /* Room for need rows (and their labels) in a state, grown by doubling. */
 static void
-seq_state_reserve(MemoryContext cxt, SeqState *state, int64 need, const char *fname)
+seq_state_reserve(MemoryContext cxt, SeqState *state, int64 need, FunctionCallInfo fcinfo)
 {
 	int64		cap;
 
 	if (need <= state->capacity)
 		return;
-	seq_check_rows(need, fname);
+	/* the name is looked up only for the error */
+	if (need > SEQ_MAX_EVENTS)
+		seq_check_rows(need, seq_agg_name(fcinfo, state->keep_all));
 	cap = cx_grow_capacity(state->capacity, need, 8, SEQ_MAX_EVENTS);
 	if (state->rows == state->inline_rows)
 	{
@@ -231,7 +251,8 @@ seq_transition(FunctionCallInfo fcinfo, bool by_event, bool keep_all)
 				ereport(ERROR,
 						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 						 errmsg("a sequence pattern takes at most %d conditions, this call has %d",
-								SEQ_MAX_CONDITIONS, nconds)));
+								SEQ_MAX_CONDITIONS, nconds),
+						 errhint("Combine conditions into one (a condition may be any boolean expression), or ask several patterns.")));
 			bad = cx_first_non_bool_arg(fcinfo, 3, &type);
 			if (bad >= 0)
 				ereport(ERROR,
@@ -304,7 +325,7 @@ seq_transition(FunctionCallInfo fcinfo, bool by_event, bool keep_all)
 		mask = seq_label_mask(&cache->pc, VARDATA_ANY(event), VARSIZE_ANY_EXHDR(event));
 		if (mask == 0 && !keep_all)
 			PG_RETURN_POINTER(state);
-		seq_state_reserve(aggcxt, state, state->count + 1, fname);
+		seq_state_reserve(aggcxt, state, state->count + 1, fcinfo);
 		if (keep_all)
 			seq_state_add_label(aggcxt, state, VARDATA_ANY(event), VARSIZE_ANY_EXHDR(event));
 	}
@@ -318,7 +339,7 @@ seq_transition(FunctionCallInfo fcinfo, bool by_event, bool keep_all)
 		}
 		if (mask == 0)
 			PG_RETURN_POINTER(state);
-		seq_state_reserve(aggcxt, state, state->count + 1, fname);
+		seq_state_reserve(aggcxt, state, state->count + 1, fcinfo);
 	}
 	state->rows[state->count].ts = PG_GETARG_TIMESTAMPTZ(2);
 	state->rows[state->count].mask = mask;
@@ -369,7 +390,7 @@ sequence_combinefn(PG_FUNCTION_ARGS)
 		elog(ERROR, "sequence_combinefn: states of different aggregates");
 	seq_state_mismatch(left, right->pattern, right->pattern_len, right->nconds,
 					   right->steps_hash);
-	seq_state_reserve(aggcxt, left, left->count + right->count, "sequence_match");
+	seq_state_reserve(aggcxt, left, left->count + right->count, fcinfo);
 	for (i = 0; i < right->count; i++)
 	{
 		if ((i & 0xFFFF) == 0)
@@ -488,7 +509,7 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 	if (count < 0 || count > SEQ_MAX_EVENTS ||
 		count > (buf.len - buf.cursor) / (state->keep_all ? 20 : 16))
 		cx_bad_state(agg, "%lld rows in %d bytes", (long long) count, buf.len - buf.cursor);
-	seq_state_reserve(aggcxt, state, Max(count, 1), "sequence_match");
+	seq_state_reserve(aggcxt, state, Max(count, 1), fcinfo);
 	for (i = 0; i < count; i++)
 	{
 		int64		ts = pq_getmsgint64(&buf);
