@@ -1097,65 +1097,6 @@ closure_of(Closure *c, int s, bool is_start)
 	closure_walk(c, s, 0, 0);
 }
 
-/*
- * The conditions every match consumes: N is required when no path from
- * start reaches the end without a (?N) state.  A group whose events lack one
- * of them cannot match, whatever the order (seq_required).
- */
-static uint64_t
-required_conditions(Parser *p, int start, int accept)
-{
-	uint64_t	used = 0;
-	uint64_t	required = 0;
-	int		   *stack = p->hooks->alloc(sizeof(int) * (p->nstates + 1));
-	bool	   *seen = p->hooks->alloc(sizeof(bool) * (p->nstates + 1));
-	int			i;
-	int			n;
-
-	for (i = 0; i < p->nstates; i++)
-		if (p->states[i].kind == S_CONSUME && p->states[i].cond > 0)
-			used |= (uint64_t) 1 << (p->states[i].cond - 1);
-	for (n = 1; n <= SEQ_MAX_CONDITIONS; n++)
-	{
-		int			top = 0;
-		bool		reached = false;
-
-		if (!(used & ((uint64_t) 1 << (n - 1))))
-			continue;
-		memset(seen, 0, sizeof(bool) * p->nstates);
-		stack[top++] = start;
-		seen[start] = true;
-		while (top > 0 && !reached)
-		{
-			State	   *st = &p->states[stack[--top]];
-			int			next[2];
-			int			k;
-
-			if (st->kind == S_ACCEPT)
-			{
-				reached = true;
-				break;
-			}
-			if (st->kind == S_CONSUME && st->cond == n)
-				continue;
-			next[0] = st->out;
-			next[1] = st->kind == S_SPLIT ? st->out2 : -1;
-			for (k = 0; k < 2; k++)
-				if (next[k] >= 0 && !seen[next[k]])
-				{
-					seen[next[k]] = true;
-					stack[top++] = next[k];
-				}
-		}
-		if (!reached)
-			required |= (uint64_t) 1 << (n - 1);
-	}
-	(void) accept;
-	p->hooks->release(stack);
-	p->hooks->release(seen);
-	return required;
-}
-
 SeqPattern *
 seq_compile(const char *text, size_t len, const SeqHooks *hooks, SeqErrorInfo *err)
 {
@@ -1288,7 +1229,6 @@ seq_compile(const char *text, size_t len, const SeqHooks *hooks, SeqErrorInfo *e
 			pat->nconsume = p.nconsume;
 			pat->max_cond = p.max_cond;
 			pat->has_window = has_window;
-			pat->required = required_conditions(&p, start, accept);
 			pat->window = window;
 			pat->start_first = start_first;
 			pat->start_count = start_count;

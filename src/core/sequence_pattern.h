@@ -98,7 +98,6 @@ typedef struct SeqPattern
 {
 	int			nconsume;
 	int			max_cond;		/* largest N of a (?N) in the pattern */
-	uint64_t	required;		/* conditions every match consumes (bit N-1) */
 	bool		has_window;
 	int64_t		window;			/* (?w<=D): usec, inclusive */
 	int			start_first;	/* the start closure's entries */

@@ -110,25 +110,12 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 		cache->masks = palloc_extended(sizeof(uint64) * cap, MCXT_ALLOC_HUGE);
 		cache->capacity = cap;
 	}
+	for (i = 0; i < n; i++)
 	{
-		uint64		seen = 0;
-
-		for (i = 0; i < n; i++)
-		{
-			if ((i & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
-			cache->times[i] = rows[i].ts;
-			cache->masks[i] = rows[i].mask;
-			seen |= rows[i].mask;
-		}
-		/* a condition every match consumes never holds: no match */
-		if ((seen & pattern->required) != pattern->required)
-		{
-			MemoryContextSwitchTo(old);
-			if (consumed != NULL)
-				pfree(consumed);
-			return;
-		}
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		cache->times[i] = rows[i].ts;
+		cache->masks[i] = rows[i].mask;
 	}
 	if (cache->matcher == NULL)
 	{
