@@ -62,23 +62,7 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 			CHECK_FOR_INTERRUPTS();
 		sorted = seq_row_cmp(&rows[i - 1], &rows[i]) <= 0;
 	}
-	if (!sorted && n <= 32)
-	{
-		/* most groups are small: insertion sort beats qsort's calls */
-		for (i = 1; i < n; i++)
-		{
-			SeqRow		row = rows[i];
-			int64		j = i;
-
-			while (j > 0 && seq_row_cmp(&rows[j - 1], &row) > 0)
-			{
-				rows[j] = rows[j - 1];
-				j--;
-			}
-			rows[j] = row;
-		}
-	}
-	else if (!sorted)
+	if (!sorted)
 		qsort_interruptible(rows, n, sizeof(SeqRow), seq_row_cmp_arg, NULL);
 	while (size < n)
 		size <<= 1;
