@@ -550,7 +550,9 @@ history_add(SeqMatcher *m, int64_t j, int parent, bool cond)
 	{
 		size_t		block_bytes = sizeof(uint32_t) * 2 * SEQ_NODE_BLOCK;
 
-		if (m->byte_limit > 0 && seq_matcher_bytes(m) + block_bytes > m->byte_limit)
+		/* nodes are numbered by int, also without a byte limit */
+		if ((m->byte_limit > 0 && seq_matcher_bytes(m) + block_bytes > m->byte_limit) ||
+			m->nnodes > INT32_MAX - SEQ_NODE_BLOCK)
 		{
 			m->over_limit = true;
 			return -1;
