@@ -59,3 +59,14 @@ check_sequence() {
 		"$bin" 200000 42
 }
 cx_check "unit/sequence-matcher-vs-backtracking" check_sequence
+
+# The same with 8-bit stamps for reached states, so that their wrap-around
+# (2^32 steps of one matcher in production) is crossed many times.
+check_sequence_stamps() {
+	local bin="$CX_TMP/sequence_check_stamps"
+	gcc -O2 -Wall -Wextra -Werror -DSEQ_STAMP_TYPE=uint8_t -I"$CX_ROOT/src" -I"$CX_ROOT/src/core" \
+		-o "$bin" "$CX_ROOT/test/unit/sequence_check.c" "$CX_ROOT/src/core/sequence_pattern.c" \
+		"$CX_ROOT/src/core/sequence_match.c" &&
+		"$bin" 20000 43
+}
+cx_check "unit/sequence-matcher-8-bit-stamps" check_sequence_stamps

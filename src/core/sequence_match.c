@@ -28,6 +28,15 @@
 
 #define INF INT32_MAX
 
+/*
+ * The stamp marking the NFA states reached at a step; a narrower type can
+ * be compiled in to test its wrap-around (test/t_unit.sh).
+ */
+#ifndef SEQ_STAMP_TYPE
+#define SEQ_STAMP_TYPE uint32_t
+#endif
+typedef SEQ_STAMP_TYPE seq_stamp;
+
 struct SeqMatcher
 {
 	const SeqPattern *pat;
@@ -47,15 +56,24 @@ struct SeqMatcher
 	int		   *next_threads;
 	int		   *thread_node;
 	int		   *next_node;
-	uint32_t   *seen;			/* stamp per consuming state */
-	uint32_t	stamp;
-	/* the history of the current walk: one node per consumption */
-	int64_t    *node_index;
-	int		   *node_parent;
-	bool	   *node_cond;
+	seq_stamp  *seen;			/* stamp per consuming state */
+	seq_stamp	stamp;
+	uint64_t	steps;			/* walk steps, for the interrupt checks */
+	/*
+	 * The history of the current walk: one node per consumption by a live
+	 * thread (a back-pointer per step per state), 8 bytes each, in blocks of
+	 * SEQ_NODE_BLOCK nodes that are never copied; the blocks are kept.
+	 */
+	uint32_t  **node_blocks;	/* each 2 * SEQ_NODE_BLOCK: index<<1|cond, parent */
+	int64_t		nblocks;		/* blocks allocated */
+	int64_t		max_blocks;		/* room in node_blocks */
 	int64_t		nnodes;
-	int64_t		cap_nodes;
+	size_t		byte_limit;		/* trees + history, at most (0: none) */
+	bool		over_limit;		/* the last search stopped at byte_limit */
 };
+
+/* Nodes per history block (512 kB). */
+#define SEQ_NODE_BLOCK	65536
 
 static inline int32_t *
 tree_of(SeqMatcher *m, int c)
@@ -155,12 +173,33 @@ lower_bound(const int64_t *times, int64_t from, int64_t n, int64_t t)
 	return lo;
 }
 
-static inline int64_t
-sat_add(int64_t a, int64_t b)
+/* The first index >= from whose time is > t (n when none). */
+static int64_t
+upper_bound(const int64_t *times, int64_t from, int64_t n, int64_t t)
+{
+	int64_t		lo = from,
+				hi = n;
+
+	while (lo < hi)
+	{
+		int64_t		mid = lo + (hi - lo) / 2;
+
+		if (times[mid] <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* a + b for b >= 0, or false when it passes INT64_MAX (no time is that late). */
+static inline bool
+add_fits(int64_t a, int64_t b, int64_t *sum)
 {
 	if (b > 0 && a > INT64_MAX - b)
-		return INT64_MAX;
-	return a + b;
+		return false;
+	*sum = a + b;
+	return true;
 }
 
 /*
@@ -173,25 +212,38 @@ entry_ranges(const SeqMatcher *m, const SeqEntry *e, int64_t i,
 {
 	const int64_t *t = m->times;
 	int64_t		a,
-				b;
+				b,
+				x0;
 	int			k;
 	int			nr = 0;
 
-	/* times are in order: no search for the bounds a plain .* leaves open */
-	a = e->lo == 0 ? i + 1 : lower_bound(t, i + 1, m->n, sat_add(t[i], e->lo));
-	if (e->hi == INT64_MAX)
+	/*
+	 * times are in order: no search for the bounds a plain .* leaves open.
+	 * The upper bounds are searched with <=, never as "< t + hi + 1", which
+	 * saturates at +infinity (INT64_MAX) and would drop ties there.
+	 */
+	if (e->lo == 0)
+		a = i + 1;
+	else if (add_fits(t[i], e->lo, &x0))
+		a = lower_bound(t, i + 1, m->n, x0);
+	else
+		a = m->n;				/* past the latest time */
+	if (e->hi == INT64_MAX || !add_fits(t[i], e->hi, &x0))
 		b = m->n - 1;
 	else
-		b = lower_bound(t, a, m->n, sat_add(sat_add(t[i], e->hi), 1)) - 1;
+		b = upper_bound(t, a, m->n, x0) - 1;
 	for (k = 0; k < e->nexcl && a <= b; k++)
 	{
-		int64_t		x = sat_add(t[i], m->pat->excluded[e->excl + k]);
-		int64_t		xa = lower_bound(t, a, b + 1, x);
+		int64_t		x;
+		int64_t		xa;
 		int64_t		xb;
 
+		if (!add_fits(t[i], m->pat->excluded[e->excl + k], &x))
+			continue;			/* no event lies that far */
+		xa = lower_bound(t, a, b + 1, x);
 		if (xa > b || t[xa] != x)
 			continue;
-		xb = lower_bound(t, xa, b + 1, sat_add(x, 1)) - 1;
+		xb = upper_bound(t, xa, b + 1, x) - 1;
 		if (xa > a)
 		{
 			ra[nr] = a;
@@ -255,9 +307,10 @@ seq_matcher_create(const SeqPattern *pat, const SeqHooks *hooks)
 	memset(m, 0, sizeof(SeqMatcher));
 	m->pat = pat;
 	m->hooks = hooks;
+	m->byte_limit = SEQ_MAX_MATCH_BYTES;
 	m->thread_space = hooks->alloc(sizeof(int) * (nc + 1) * 4);
-	m->seen = hooks->alloc(sizeof(uint32_t) * (nc + 1));
-	memset(m->seen, 0, sizeof(uint32_t) * (nc + 1));
+	m->seen = hooks->alloc(sizeof(seq_stamp) * (nc + 1));
+	memset(m->seen, 0, sizeof(seq_stamp) * (nc + 1));
 	m->sufmin = hooks->alloc(sizeof(int32_t) * (nc + 1));
 	m->needs_tree = hooks->alloc(sizeof(bool) * (nc + 1));
 	memset(m->needs_tree, 0, sizeof(bool) * (nc + 1));
@@ -416,7 +469,35 @@ size_t
 seq_matcher_bytes(const SeqMatcher *m)
 {
 	return sizeof(int32_t) * 2 * (size_t) m->tree_capacity * (size_t) m->pat->nconsume +
-		(sizeof(int64_t) + sizeof(int) + sizeof(bool)) * (size_t) m->cap_nodes;
+		sizeof(uint32_t) * 2 * SEQ_NODE_BLOCK * (size_t) m->nblocks;
+}
+
+/* Free the history's blocks. */
+static void
+history_release(SeqMatcher *m)
+{
+	int64_t		b;
+
+	for (b = 0; b < m->nblocks; b++)
+		m->hooks->release(m->node_blocks[b]);
+	if (m->node_blocks)
+		m->hooks->release(m->node_blocks);
+	m->node_blocks = NULL;
+	m->nblocks = 0;
+	m->max_blocks = 0;
+	m->nnodes = 0;
+}
+
+void
+seq_matcher_set_limit(SeqMatcher *m, size_t bytes)
+{
+	m->byte_limit = bytes;
+}
+
+bool
+seq_matcher_over_limit(const SeqMatcher *m)
+{
+	return m->over_limit;
 }
 
 void
@@ -426,17 +507,7 @@ seq_matcher_trim(SeqMatcher *m)
 		m->hooks->release(m->trees);
 	m->trees = NULL;
 	m->tree_capacity = 0;
-	if (m->node_index)
-	{
-		m->hooks->release(m->node_index);
-		m->hooks->release(m->node_parent);
-		m->hooks->release(m->node_cond);
-	}
-	m->node_index = NULL;
-	m->node_parent = NULL;
-	m->node_cond = NULL;
-	m->cap_nodes = 0;
-	m->nnodes = 0;
+	history_release(m);
 }
 
 void
@@ -444,12 +515,7 @@ seq_matcher_free(SeqMatcher *m)
 {
 	const SeqHooks *hooks = m->hooks;
 
-	if (m->node_index)
-	{
-		hooks->release(m->node_index);
-		hooks->release(m->node_parent);
-		hooks->release(m->node_cond);
-	}
+	history_release(m);
 	hooks->release(m->seen);
 	hooks->release(m->sufmin);
 	hooks->release(m->needs_tree);
@@ -463,43 +529,76 @@ seq_matcher_free(SeqMatcher *m)
 static int64_t
 deadline_of(const SeqMatcher *m, int64_t i0)
 {
-	if (!m->pat->has_window)
+	int64_t		end;
+
+	if (!m->pat->has_window || !add_fits(m->times[i0], m->pat->window, &end))
 		return m->n - 1;
-	return lower_bound(m->times, i0, m->n, sat_add(sat_add(m->times[i0], m->pat->window), 1)) - 1;
+	/* with <=: "< end + 1" would saturate at +infinity */
+	return upper_bound(m->times, i0, m->n, end) - 1;
 }
 
-/* Record a consumption in the walk's history; returns its node. */
+/*
+ * Record a consumption in the walk's history; returns its node, or -1 when
+ * the history would take the matcher past its byte limit (over_limit set).
+ */
 static int
 history_add(SeqMatcher *m, int64_t j, int parent, bool cond)
 {
-	if (m->nnodes >= m->cap_nodes)
-	{
-		int64_t		cap = m->cap_nodes ? m->cap_nodes * 2 : 256;
-		int64_t    *ni = m->hooks->alloc(sizeof(int64_t) * cap);
-		int		   *np = m->hooks->alloc(sizeof(int) * cap);
-		bool	   *nb = m->hooks->alloc(sizeof(bool) * cap);
+	uint32_t   *node;
 
-		if (m->nnodes > 0)
+	if (m->nnodes >= m->nblocks * SEQ_NODE_BLOCK)
+	{
+		size_t		block_bytes = sizeof(uint32_t) * 2 * SEQ_NODE_BLOCK;
+
+		/* nodes are numbered by int, also without a byte limit */
+		if ((m->byte_limit > 0 && seq_matcher_bytes(m) + block_bytes > m->byte_limit) ||
+			m->nnodes > INT32_MAX - SEQ_NODE_BLOCK)
 		{
-			memcpy(ni, m->node_index, sizeof(int64_t) * m->nnodes);
-			memcpy(np, m->node_parent, sizeof(int) * m->nnodes);
-			memcpy(nb, m->node_cond, sizeof(bool) * m->nnodes);
+			m->over_limit = true;
+			return -1;
 		}
-		if (m->node_index)
+		if (m->nblocks >= m->max_blocks)
 		{
-			m->hooks->release(m->node_index);
-			m->hooks->release(m->node_parent);
-			m->hooks->release(m->node_cond);
+			/* only the small array of block pointers is ever copied */
+			int64_t		cap = m->max_blocks ? m->max_blocks * 2 : 16;
+			uint32_t  **nb = m->hooks->alloc(sizeof(uint32_t *) * cap);
+
+			if (m->nblocks > 0)
+				memcpy(nb, m->node_blocks, sizeof(uint32_t *) * m->nblocks);
+			if (m->node_blocks)
+				m->hooks->release(m->node_blocks);
+			m->node_blocks = nb;
+			m->max_blocks = cap;
 		}
-		m->node_index = ni;
-		m->node_parent = np;
-		m->node_cond = nb;
-		m->cap_nodes = cap;
+		m->node_blocks[m->nblocks] = m->hooks->alloc(block_bytes);
+		m->nblocks++;
 	}
-	m->node_index[m->nnodes] = j;
-	m->node_parent[m->nnodes] = parent;
-	m->node_cond[m->nnodes] = cond;
+	node = m->node_blocks[m->nnodes / SEQ_NODE_BLOCK] + 2 * (m->nnodes % SEQ_NODE_BLOCK);
+	/* indexes are below INT32_MAX (the trees hold them as int32) */
+	node[0] = (uint32_t) j << 1 | (cond ? 1 : 0);
+	node[1] = (uint32_t) parent;
 	return (int) m->nnodes++;
+}
+
+static inline const uint32_t *
+history_node(const SeqMatcher *m, int node)
+{
+	return m->node_blocks[node / SEQ_NODE_BLOCK] + 2 * (node % SEQ_NODE_BLOCK);
+}
+
+/*
+ * A new stamp; on wrap-around every mark is cleared, else states marked
+ * 2^32 steps ago (the matcher serves many groups) would look reached now.
+ */
+static inline void
+next_stamp(SeqMatcher *m)
+{
+	m->stamp++;
+	if (m->stamp == 0)
+	{
+		memset(m->seen, 0, sizeof(seq_stamp) * (m->pat->nconsume + 1));
+		m->stamp = 1;
+	}
 }
 
 bool
@@ -515,6 +614,7 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 	int64_t		ra[SEQ_MAX_GATES + 1],
 				rb[SEQ_MAX_GATES + 1];
 
+	m->over_limit = false;
 	/* the earliest feasible start */
 	for (i0 = from; i0 < m->n; i0++)
 	{
@@ -538,7 +638,7 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 		return false;
 
 	/* the threads after consuming i0, in priority order */
-	m->stamp++;
+	next_stamp(m);
 	m->nnodes = 0;
 	nthreads = 0;
 	{
@@ -551,8 +651,11 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 			if (m->seen[e->target] == m->stamp || leaf(m, e->target, i0) > deadline)
 				continue;
 			m->seen[e->target] = m->stamp;
-			m->thread_node[nthreads] = history ?
-				history_add(m, i0, -1, pat->consume[e->target].cond != 0) : -1;
+			m->thread_node[nthreads] = -1;
+			if (history &&
+				(m->thread_node[nthreads] = history_add(m, i0, -1,
+														pat->consume[e->target].cond != 0)) < 0)
+				return false;
 			m->threads[nthreads++] = e->target;
 		}
 	}
@@ -566,7 +669,8 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 		int			nnext = 0;
 		int		   *swap;
 
-		if ((m->nnodes & 1023) == 0 && m->hooks->check_interrupts)
+		/* a step may visit every state's closure: check often */
+		if ((++m->steps & 255) == 0 && m->hooks->check_interrupts)
 			m->hooks->check_interrupts();
 		for (t = 0; t < nthreads; t++)
 			if (pat->consume[m->threads[t]].accepts)
@@ -584,9 +688,9 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 				int64_t		count = 0;
 				int64_t		k;
 
-				for (; node >= 0; node = m->node_parent[node])
-					if (m->node_cond[node])
-						consumed[count++] = m->node_index[node];
+				for (; node >= 0; node = (int) history_node(m, node)[1])
+					if (history_node(m, node)[0] & 1)
+						consumed[count++] = history_node(m, node)[0] >> 1;
 				/* the chain runs backwards */
 				for (k = 0; k < count / 2; k++)
 				{
@@ -658,7 +762,7 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 			return false;
 
 		/* the threads after consuming best */
-		m->stamp++;
+		next_stamp(m);
 		for (t = 0; t < nthreads; t++)
 		{
 			const SeqConsume *sc = &pat->consume[m->threads[t]];
@@ -673,8 +777,11 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 					leaf(m, e->target, best) > deadline)
 					continue;
 				m->seen[e->target] = m->stamp;
-				m->next_node[nnext] = history ?
-					history_add(m, best, m->thread_node[t], pat->consume[e->target].cond != 0) : -1;
+				m->next_node[nnext] = -1;
+				if (history &&
+					(m->next_node[nnext] = history_add(m, best, m->thread_node[t],
+													   pat->consume[e->target].cond != 0)) < 0)
+					return false;
 				m->next_threads[nnext++] = e->target;
 			}
 		}

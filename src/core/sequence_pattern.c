@@ -91,9 +91,20 @@ set_error(Parser *p, SeqError code, size_t pos, const char *fmt, const char *arg
 {
 	if (p->err->code != SEQ_OK)
 		return;
+	p->err->hint[0] = '\0';
 	p->err->code = code;
 	p->err->position = (int) pos + 1;
 	snprintf(p->err->message, sizeof(p->err->message), fmt, arg ? arg : "");
+}
+
+/* How to fix the error just set (shown as its HINT). */
+static void
+set_hint(Parser *p, const char *hint)
+{
+	/* the first error is the one reported: keep its hint */
+	if (p->err->hint[0] != '\0')
+		return;
+	snprintf(p->err->hint, sizeof(p->err->hint), "%s", hint);
 }
 
 static void
@@ -120,6 +131,7 @@ new_node(Parser *p, int kind)
 	if (p->nnodes >= p->cap_nodes)
 	{
 		set_error(p, SEQ_TOO_LARGE, p->pos, "the pattern has too many elements", NULL);
+		set_hint(p, "Write a shorter pattern.");
 		return -1;
 	}
 	n = &p->nodes[p->nnodes];
@@ -136,51 +148,98 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/*
- * A decimal number with an optional fraction, scaled by unit (usec per
- * whole unit), into *usec; false when there is none or it is too large.
- */
-static bool
-scan_number(const char *s, size_t len, size_t *pos, double *value)
-{
-	size_t		start = *pos;
-	double		v = 0;
-	double		scale = 0.1;
+/* Largest duration, in seconds: about 3000 years. */
+#define MAX_SECONDS 100000000000LL
+#define MAX_USEC	(MAX_SECONDS * 1000000)
 
-	while (*pos < len && is_digit(s[*pos]))
+/*
+ * A decimal number with an optional fraction of at most 6 digits, read
+ * exactly: *whole and *micro (millionths).  Returns 0 when there is none,
+ * 1 when read, -1 after an error: durations are exact integers of
+ * microseconds, so a 7th decimal (which would be rounded, and make
+ * (?t>0.0000005) between events 1 us apart false) is refused.
+ */
+static int
+scan_number(Parser *p, size_t end, size_t *pos, int64_t *whole, int64_t *micro)
+{
+	const char *s = p->text;
+	size_t		start = *pos;
+	int64_t		v = 0;
+	int64_t		f = 0;
+	int			digits = 0;
+
+	while (*pos < end && is_digit(s[*pos]))
 	{
-		v = v * 10 + (s[*pos] - '0');
+		/* saturate: anything past MAX_USEC is refused by the caller */
+		if (v <= MAX_USEC)
+			v = v * 10 + (s[*pos] - '0');
 		(*pos)++;
 	}
-	if (*pos < len && s[*pos] == '.' && *pos + 1 < len && is_digit(s[*pos + 1]))
+	if (*pos < end && s[*pos] == '.' && *pos + 1 < end && is_digit(s[*pos + 1]))
 	{
 		(*pos)++;
-		while (*pos < len && is_digit(s[*pos]))
+		while (*pos < end && is_digit(s[*pos]))
 		{
-			v += (s[*pos] - '0') * scale;
-			scale /= 10;
+			if (++digits > 6)
+			{
+				set_error(p, SEQ_SYNTAX, *pos, "at most 6 decimals: a duration is a whole number of microseconds", NULL);
+				return -1;
+			}
+			f = f * 10 + (s[*pos] - '0');
 			(*pos)++;
 		}
+		for (; digits < 6; digits++)
+			f *= 10;
 	}
-	*value = v;
-	return *pos > start;
+	*whole = v;
+	*micro = f;
+	return *pos > start ? 1 : 0;
 }
 
-/* Largest duration, in seconds: about 3000 years. */
-#define MAX_SECONDS 1.0e11
+/*
+ * whole.micro units of per microseconds each, added to *total; false when
+ * past MAX_USEC or not a whole number of microseconds (an error is set).
+ */
+static bool
+add_duration(Parser *p, size_t at, int64_t whole, int64_t micro, int64_t per, int64_t *total)
+{
+	int64_t		part;
+
+	if (whole > MAX_USEC / per)
+	{
+		set_error(p, SEQ_SYNTAX, at, "the duration is out of range (at most 10^11 seconds)", NULL);
+		return false;
+	}
+	/* micro < 10^6 and per <= 6.048 * 10^11: no overflow */
+	if (micro * per % 1000000 != 0)
+	{
+		set_error(p, SEQ_SYNTAX, at, "the duration is not a whole number of microseconds", NULL);
+		return false;
+	}
+	part = whole * per + micro * per / 1000000;
+	if (part > MAX_USEC - *total)
+	{
+		set_error(p, SEQ_SYNTAX, at, "the duration is out of range (at most 10^11 seconds)", NULL);
+		return false;
+	}
+	*total += part;
+	return true;
+}
+
 
 static const struct
 {
 	const char *name;
-	double		usec;
+	int64_t		usec;
 } units[] = {
 	{"microseconds", 1}, {"microsecond", 1}, {"usec", 1}, {"us", 1},
-	{"milliseconds", 1e3}, {"millisecond", 1e3}, {"msec", 1e3}, {"ms", 1e3},
-	{"seconds", 1e6}, {"second", 1e6}, {"secs", 1e6}, {"sec", 1e6}, {"s", 1e6},
-	{"minutes", 6e7}, {"minute", 6e7}, {"mins", 6e7}, {"min", 6e7}, {"m", 6e7},
-	{"hours", 3.6e9}, {"hour", 3.6e9}, {"hrs", 3.6e9}, {"hr", 3.6e9}, {"h", 3.6e9},
-	{"days", 8.64e10}, {"day", 8.64e10}, {"d", 8.64e10},
-	{"weeks", 6.048e11}, {"week", 6.048e11}, {"w", 6.048e11},
+	{"milliseconds", 1000}, {"millisecond", 1000}, {"msec", 1000}, {"ms", 1000},
+	{"seconds", 1000000}, {"second", 1000000}, {"secs", 1000000}, {"sec", 1000000}, {"s", 1000000},
+	{"minutes", 60000000}, {"minute", 60000000}, {"mins", 60000000}, {"min", 60000000}, {"m", 60000000},
+	{"hours", 3600000000LL}, {"hour", 3600000000LL}, {"hrs", 3600000000LL}, {"hr", 3600000000LL},
+	{"h", 3600000000LL},
+	{"days", 86400000000LL}, {"day", 86400000000LL}, {"d", 86400000000LL},
+	{"weeks", 604800000000LL}, {"week", 604800000000LL}, {"w", 604800000000LL},
 };
 
 /*
@@ -194,7 +253,7 @@ parse_quoted(Parser *p, int64_t *usec)
 	size_t		open = p->pos;
 	size_t		end;
 	size_t		q;
-	double		total = 0;
+	int64_t		total = 0;
 	int			parts = 0;
 
 	p->pos++;					/* the opening quote */
@@ -209,16 +268,22 @@ parse_quoted(Parser *p, int64_t *usec)
 	q = p->pos;
 	for (;;)
 	{
-		double		v;
+		int64_t		whole,
+					micro;
+		size_t		nstart;
 		size_t		ustart;
 		size_t		ulen;
-		double		per = 1e6;
+		int64_t		per = 1000000;
+		int			got;
 
 		while (q < end && p->text[q] == ' ')
 			q++;
 		if (q >= end)
 			break;
-		if (!scan_number(p->text, end, &q, &v))
+		nstart = q;
+		if ((got = scan_number(p, end, &q, &whole, &micro)) < 0)
+			return false;
+		if (got == 0)
 		{
 			set_error(p, SEQ_SYNTAX, q, "expected a number in the interval (for example '1 hour 30 minutes')", NULL);
 			return false;
@@ -264,12 +329,8 @@ parse_quoted(Parser *p, int64_t *usec)
 				return false;
 			}
 		}
-		total += v * per;
-		if (total > MAX_SECONDS * 1e6)
-		{
-			set_error(p, SEQ_SYNTAX, open, "the interval is out of range (at most 10^11 seconds)", NULL);
+		if (!add_duration(p, nstart, whole, micro, per, &total))
 			return false;
-		}
 		parts++;
 	}
 	if (parts == 0)
@@ -278,7 +339,7 @@ parse_quoted(Parser *p, int64_t *usec)
 		return false;
 	}
 	p->pos = end + 1;
-	*usec = (int64_t) (total + 0.5);
+	*usec = total;
 	return true;
 }
 
@@ -286,24 +347,25 @@ parse_quoted(Parser *p, int64_t *usec)
 static bool
 parse_duration(Parser *p, int64_t *usec)
 {
-	double		v;
+	int64_t		whole,
+				micro;
+	size_t		start;
+	int			got;
 
 	skip_space(p);
 	if (p->pos < p->len && p->text[p->pos] == '\'')
 		return parse_quoted(p, usec);
-	if (!scan_number(p->text, p->len, &p->pos, &v))
+	start = p->pos;
+	if ((got = scan_number(p, p->len, &p->pos, &whole, &micro)) < 0)
+		return false;
+	if (got == 0)
 	{
 		set_error(p, SEQ_SYNTAX, p->pos,
 				  "expected a duration: a number of seconds or a quoted interval such as '1 hour'", NULL);
 		return false;
 	}
-	if (v > MAX_SECONDS)
-	{
-		set_error(p, SEQ_SYNTAX, p->pos, "the duration is out of range (at most 10^11 seconds)", NULL);
-		return false;
-	}
-	*usec = (int64_t) (v * 1e6 + 0.5);
-	return true;
+	*usec = 0;
+	return add_duration(p, start, whole, micro, 1000000, usec);
 }
 
 static bool
@@ -370,6 +432,7 @@ parse_gate(Parser *p, size_t at)
 	if (p->ngates >= SEQ_MAX_GATES)
 	{
 		set_error(p, SEQ_TOO_LARGE, at, "the pattern has more than 64 time conditions", NULL);
+		set_hint(p, "Use at most 64 time conditions; one window (?w<=D) at the start bounds the whole match.");
 		return -1;
 	}
 	p->gates[p->ngates].op = op;
@@ -439,6 +502,7 @@ parse_quantifier(Parser *p, int node)
 			if (min > SEQ_MAX_REPEAT || max > SEQ_MAX_REPEAT)
 			{
 				set_error(p, SEQ_TOO_LARGE, at, "a repetition count is larger than 1000", NULL);
+				set_hint(p, "Use counts of at most 1000, or .* with a time condition for long runs.");
 				return -1;
 			}
 			if (max >= 0 && max < min)
@@ -560,6 +624,7 @@ parse_item(Parser *p)
 		if (++p->depth > MAX_DEPTH)
 		{
 			set_error(p, SEQ_TOO_LARGE, at, "groups are nested more than 100 deep", NULL);
+			set_hint(p, "Remove redundant parentheses.");
 			return -1;
 		}
 		node = parse_alt(p);
@@ -648,7 +713,8 @@ new_state(Parser *p, int kind, int out)
 
 	if (p->nstates >= SEQ_MAX_STATES)
 	{
-		set_error(p, SEQ_TOO_LARGE, 0, "the pattern expands to more than 4096 states: use smaller repetition counts", NULL);
+		set_error(p, SEQ_TOO_LARGE, 0, "the pattern expands to more than 4096 states (nested + or {n,m} copy their sub-pattern)", NULL);
+		set_hint(p, "Use smaller repetition counts or fewer nested + and {n,m}: each copies its sub-pattern.");
 		p->err->position = 0;
 		return -1;
 	}
@@ -951,6 +1017,7 @@ add_entry(Closure *c, int cs, int skip, uint64_t gates)
 	if (c->nentries >= SEQ_MAX_ENTRIES || c->nexcluded + nexcl > c->cap_excluded)
 	{
 		set_error(p, SEQ_TOO_LARGE, 0, "the pattern has too many alternative continuations (more than 8192)", NULL);
+		set_hint(p, "Use fewer optional steps in a row ((.?){n} continues in up to n ways after each step), or .* with a time condition.");
 		p->err->position = 0;
 		return false;
 	}
@@ -977,6 +1044,7 @@ closure_walk(Closure *c, int s, int skip, uint64_t gates)
 		if (++c->visits > MAX_VISITS || ++c->local_visits > (long) (c->mask / 2))
 		{
 			set_error(p, SEQ_TOO_LARGE, 0, "the pattern's time conditions combine in too many ways", NULL);
+			set_hint(p, "Use fewer alternatives between time conditions: each set of conditions passed is kept apart.");
 			p->err->position = 0;
 			return false;
 		}
@@ -1029,65 +1097,6 @@ closure_of(Closure *c, int s, bool is_start)
 	closure_walk(c, s, 0, 0);
 }
 
-/*
- * The conditions every match consumes: N is required when no path from
- * start reaches the end without a (?N) state.  A group whose events lack one
- * of them cannot match, whatever the order (seq_required).
- */
-static uint64_t
-required_conditions(Parser *p, int start, int accept)
-{
-	uint64_t	used = 0;
-	uint64_t	required = 0;
-	int		   *stack = p->hooks->alloc(sizeof(int) * (p->nstates + 1));
-	bool	   *seen = p->hooks->alloc(sizeof(bool) * (p->nstates + 1));
-	int			i;
-	int			n;
-
-	for (i = 0; i < p->nstates; i++)
-		if (p->states[i].kind == S_CONSUME && p->states[i].cond > 0)
-			used |= (uint64_t) 1 << (p->states[i].cond - 1);
-	for (n = 1; n <= SEQ_MAX_CONDITIONS; n++)
-	{
-		int			top = 0;
-		bool		reached = false;
-
-		if (!(used & ((uint64_t) 1 << (n - 1))))
-			continue;
-		memset(seen, 0, sizeof(bool) * p->nstates);
-		stack[top++] = start;
-		seen[start] = true;
-		while (top > 0 && !reached)
-		{
-			State	   *st = &p->states[stack[--top]];
-			int			next[2];
-			int			k;
-
-			if (st->kind == S_ACCEPT)
-			{
-				reached = true;
-				break;
-			}
-			if (st->kind == S_CONSUME && st->cond == n)
-				continue;
-			next[0] = st->out;
-			next[1] = st->kind == S_SPLIT ? st->out2 : -1;
-			for (k = 0; k < 2; k++)
-				if (next[k] >= 0 && !seen[next[k]])
-				{
-					seen[next[k]] = true;
-					stack[top++] = next[k];
-				}
-		}
-		if (!reached)
-			required |= (uint64_t) 1 << (n - 1);
-	}
-	(void) accept;
-	p->hooks->release(stack);
-	p->hooks->release(seen);
-	return required;
-}
-
 SeqPattern *
 seq_compile(const char *text, size_t len, const SeqHooks *hooks, SeqErrorInfo *err)
 {
@@ -1113,6 +1122,7 @@ seq_compile(const char *text, size_t len, const SeqHooks *hooks, SeqErrorInfo *e
 	if (len > SEQ_MAX_PATTERN)
 	{
 		set_error(&p, SEQ_TOO_LARGE, 0, "the pattern is longer than 10000 bytes", NULL);
+		set_hint(&p, "Write a shorter pattern, for example with {n} instead of a repeated atom.");
 		return NULL;
 	}
 	p.cap_nodes = (int) len * 2 + 8;
@@ -1219,7 +1229,6 @@ seq_compile(const char *text, size_t len, const SeqHooks *hooks, SeqErrorInfo *e
 			pat->nconsume = p.nconsume;
 			pat->max_cond = p.max_cond;
 			pat->has_window = has_window;
-			pat->required = required_conditions(&p, start, accept);
 			pat->window = window;
 			pat->start_first = start_first;
 			pat->start_count = start_count;

@@ -40,7 +40,9 @@
 /* Most bytes of a pattern (54000). */
 #define SEQ_MAX_PATTERN		10000
 /* Most visible events one group may hold (54000). */
-#define SEQ_MAX_EVENTS		(16 * 1000 * 1000)
+#define SEQ_MAX_EVENTS		(16 * 1024 * 1024)
+/* Most bytes a matcher's trees and walk history may take (default limit). */
+#define SEQ_MAX_MATCH_BYTES	((size_t) 1024 * 1024 * 1024)
 /* Largest repetition count of {n,m}. */
 #define SEQ_MAX_REPEAT		1000
 
@@ -68,6 +70,7 @@ typedef struct SeqErrorInfo
 	SeqError	code;
 	int			position;		/* 1-based character position, or 0 */
 	char		message[160];	/* what was expected / what is wrong */
+	char		hint[160];		/* how to fix it (SEQ_TOO_LARGE), or "" */
 } SeqErrorInfo;
 
 /* A closure entry: a consuming state reachable without consuming. */
@@ -95,7 +98,6 @@ typedef struct SeqPattern
 {
 	int			nconsume;
 	int			max_cond;		/* largest N of a (?N) in the pattern */
-	uint64_t	required;		/* conditions every match consumes (bit N-1) */
 	bool		has_window;
 	int64_t		window;			/* (?w<=D): usec, inclusive */
 	int			start_first;	/* the start closure's entries */
@@ -125,7 +127,8 @@ typedef struct SeqMatch
  * The matcher over n events (times ascending; ties in mask order): the
  * backward pass runs once in seq_matcher_new, then any number of searches.
  * Transient memory: about 8 * nconsume * (2 * n rounded up to a power of
- * two) bytes, plus 8 * n.
+ * two) bytes, plus 8 * n, plus for a traced search (seq_find with consumed)
+ * 8 bytes per walked event and live state (seq_matcher_set_limit).
  */
 typedef struct SeqMatcher SeqMatcher;
 
@@ -145,6 +148,17 @@ extern void seq_matcher_load(SeqMatcher *m, const int64_t *times, const uint64_t
 							 int64_t n);
 extern size_t seq_matcher_bytes(const SeqMatcher *m);
 extern void seq_matcher_trim(SeqMatcher *m);
+
+/*
+ * The most bytes the kept buffers (trees and the history of
+ * seq_find with consumed) may take; SEQ_MAX_MATCH_BYTES by default, 0 for
+ * no limit.  The history takes 8 bytes per live NFA state per event the
+ * walk consumes, in 512 kB blocks.  A search that would pass the limit
+ * returns false and seq_matcher_over_limit then returns true (the caller
+ * raises the error).
+ */
+extern void seq_matcher_set_limit(SeqMatcher *m, size_t bytes);
+extern bool seq_matcher_over_limit(const SeqMatcher *m);
 
 /*
  * The chosen match among the events from index from on (earliest start,

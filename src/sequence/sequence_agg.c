@@ -9,15 +9,19 @@
  * The match functions keep only the visible rows (those that satisfy some
  * condition), as (time, mask): 16 bytes a row.  sequence_next and
  * sequence_previous answer with any row's label, so they keep every row with
- * a non-NULL event and its label: 24 bytes a row plus the label.  Rows with
+ * a non-NULL event and its label: 32 bytes a row (16 of time and mask, 16
+ * of SeqLabel with its padding) plus the label.  Rows with
  * a NULL time are skipped.  The final functions sort the rows into the
  * canonical order and run the matcher (sequence_eval.c).
  */
 #include "sequence.h"
 
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 #include "utils/memutils.h"
 
@@ -112,15 +116,32 @@ seq_state_new(MemoryContext cxt, const char *pattern, int len, bool shared,
 	return state;
 }
 
+/*
+ * The name of the aggregate being computed, for errors: the transition,
+ * combine and deserialize functions are shared by several aggregates.
+ */
+static const char *
+seq_agg_name(FunctionCallInfo fcinfo, bool keep_all)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	char	   *name = aggref != NULL ? get_func_name(aggref->aggfnoid) : NULL;
+
+	if (name != NULL)
+		return name;
+	return keep_all ? "sequence_next" : "sequence_match";
+}
+
 /* Room for need rows (and their labels) in a state, grown by doubling. */
 static void
-seq_state_reserve(MemoryContext cxt, SeqState *state, int64 need, const char *fname)
+seq_state_reserve(MemoryContext cxt, SeqState *state, int64 need, FunctionCallInfo fcinfo)
 {
 	int64		cap;
 
 	if (need <= state->capacity)
 		return;
-	seq_check_rows(need, fname);
+	/* the name is looked up only for the error */
+	if (need > SEQ_MAX_EVENTS)
+		seq_check_rows(need, seq_agg_name(fcinfo, state->keep_all));
 	cap = cx_grow_capacity(state->capacity, need, 8, SEQ_MAX_EVENTS);
 	if (state->rows == state->inline_rows)
 	{
@@ -230,7 +251,8 @@ seq_transition(FunctionCallInfo fcinfo, bool by_event, bool keep_all)
 				ereport(ERROR,
 						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 						 errmsg("a sequence pattern takes at most %d conditions, this call has %d",
-								SEQ_MAX_CONDITIONS, nconds)));
+								SEQ_MAX_CONDITIONS, nconds),
+						 errhint("Combine conditions into one (a condition may be any boolean expression), or ask several patterns.")));
 			bad = cx_first_non_bool_arg(fcinfo, 3, &type);
 			if (bad >= 0)
 				ereport(ERROR,
@@ -260,17 +282,27 @@ seq_transition(FunctionCallInfo fcinfo, bool by_event, bool keep_all)
 		}
 		else
 			nconds = PG_NARGS() - 3;
-		/* compiled once per distinct pattern: a bad one fails on the first row */
-		seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, pattern, len, nconds);
 
 		if (PG_ARGISNULL(0))
+		{
+			/*
+			 * Compiled on a group's first row only (a bad pattern fails
+			 * there), and only when its text differs from the last compiled.
+			 */
+			seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, pattern, len, nconds);
 			state = seq_state_new(aggcxt, cache->pattern_constant ? cache->pc.text : pattern,
 								  len, cache->pattern_constant, nconds, by_event, keep_all,
 								  by_event ? cache->pc.steps_hash : 0);
+		}
 		else
 		{
 			state = (SeqState *) PG_GETARG_POINTER(0);
-			/* every row, even one that is skipped, agrees with its group */
+			/*
+			 * Every row, even one that is skipped, agrees with its group: the
+			 * text is compared with the group's, which was compiled on its
+			 * first row, so groups with different patterns interleaved (a
+			 * hashed aggregate) compile nothing per row.
+			 */
 			if (state->pattern_len != len || memcmp(state->pattern, pattern, len) != 0 ||
 				state->nconds != nconds ||
 				state->steps_hash != (by_event ? cache->pc.steps_hash : 0))
@@ -293,7 +325,7 @@ seq_transition(FunctionCallInfo fcinfo, bool by_event, bool keep_all)
 		mask = seq_label_mask(&cache->pc, VARDATA_ANY(event), VARSIZE_ANY_EXHDR(event));
 		if (mask == 0 && !keep_all)
 			PG_RETURN_POINTER(state);
-		seq_state_reserve(aggcxt, state, state->count + 1, fname);
+		seq_state_reserve(aggcxt, state, state->count + 1, fcinfo);
 		if (keep_all)
 			seq_state_add_label(aggcxt, state, VARDATA_ANY(event), VARSIZE_ANY_EXHDR(event));
 	}
@@ -307,7 +339,7 @@ seq_transition(FunctionCallInfo fcinfo, bool by_event, bool keep_all)
 		}
 		if (mask == 0)
 			PG_RETURN_POINTER(state);
-		seq_state_reserve(aggcxt, state, state->count + 1, fname);
+		seq_state_reserve(aggcxt, state, state->count + 1, fcinfo);
 	}
 	state->rows[state->count].ts = PG_GETARG_TIMESTAMPTZ(2);
 	state->rows[state->count].mask = mask;
@@ -358,7 +390,7 @@ sequence_combinefn(PG_FUNCTION_ARGS)
 		elog(ERROR, "sequence_combinefn: states of different aggregates");
 	seq_state_mismatch(left, right->pattern, right->pattern_len, right->nconds,
 					   right->steps_hash);
-	seq_state_reserve(aggcxt, left, left->count + right->count, "sequence_match");
+	seq_state_reserve(aggcxt, left, left->count + right->count, fcinfo);
 	for (i = 0; i < right->count; i++)
 	{
 		if ((i & 0xFFFF) == 0)
@@ -410,12 +442,16 @@ sequence_serialize(PG_FUNCTION_ARGS)
 	pq_writeint64(&buf, state->count);
 	for (i = 0; i < state->count; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		pq_writeint64(&buf, state->rows[i].ts);
 		pq_writeint64(&buf, state->rows[i].mask);
 	}
 	if (state->keep_all)
 		for (i = 0; i < state->count; i++)
 		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			pq_writeint32(&buf, state->labels[i].len);
 			memcpy(buf.data + buf.len, state->label_bytes + state->labels[i].offset,
 				   state->labels[i].len);
@@ -473,16 +509,22 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 	if (count < 0 || count > SEQ_MAX_EVENTS ||
 		count > (buf.len - buf.cursor) / (state->keep_all ? 20 : 16))
 		cx_bad_state(agg, "%lld rows in %d bytes", (long long) count, buf.len - buf.cursor);
-	seq_state_reserve(aggcxt, state, Max(count, 1), "sequence_match");
+	seq_state_reserve(aggcxt, state, Max(count, 1), fcinfo);
 	for (i = 0; i < count; i++)
 	{
 		int64		ts = pq_getmsgint64(&buf);
 		uint64		mask = (uint64) pq_getmsgint64(&buf);
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+
 		if (nconds < 64 && (mask >> nconds) != 0)
 			cx_bad_state(agg, "row %lld matches condition past %d", (long long) i, nconds);
 		if (mask == 0 && !state->keep_all)
 			cx_bad_state(agg, "row %lld matches no condition", (long long) i);
+		/* a time no timestamptz can hold would be returned as one */
+		if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
+			cx_bad_state(agg, "row %lld has a time out of range", (long long) i);
 		state->rows[i].ts = ts;
 		state->rows[i].mask = mask;
 	}
@@ -490,14 +532,22 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 		for (i = 0; i < count; i++)
 		{
 			int32		len;
+			const char *label;
 
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			if (buf.len - buf.cursor < 4)
 				cx_bad_state(agg, "row %lld has no label", (long long) i);
 			len = pq_getmsgint(&buf, 4);
 			if (len < 0 || len > buf.len - buf.cursor)
 				cx_bad_state(agg, "label of %d bytes", len);
+			label = pq_getmsgbytes(&buf, len);
+			/* sequence_next returns the label as text */
+			if (memchr(label, '\0', len) != NULL || !pg_verifymbstr(label, len, true))
+				cx_bad_state(agg, "the label of row %lld is not text in the database's encoding",
+							 (long long) i);
 			state->count = i;
-			seq_state_add_label(aggcxt, state, pq_getmsgbytes(&buf, len), len);
+			seq_state_add_label(aggcxt, state, label, len);
 		}
 	if (buf.cursor != buf.len)
 		cx_bad_state(agg, "%d bytes left over", buf.len - buf.cursor);
@@ -526,8 +576,12 @@ seq_final_evaluate(FunctionCallInfo fcinfo, SeqState *state, SeqWant want, SeqOu
 		rows = palloc_extended(sizeof(SeqRow) * Max(n, 1), MCXT_ALLOC_HUGE);
 		n = 0;
 		for (i = 0; i < state->count; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			if (state->rows[i].mask != 0)
 				rows[n++] = state->rows[i];
+		}
 	}
 	seq_evaluate(&cache->pc, rows, n, want, out);
 	if (rows != state->rows)

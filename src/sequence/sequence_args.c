@@ -65,7 +65,8 @@ seq_pattern_error(const char *bytes, int len, const SeqErrorInfo *err)
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("sequence pattern \"%s\" is too large", quoted),
 					 errdetail("%c%s%s.", pg_toupper((unsigned char) err->message[0]), err->message + 1,
-							   err->position > 0 ? psprintf(" (at character %d)", err->position) : "")));
+							   err->position > 0 ? psprintf(" (at character %d)", err->position) : ""),
+					 errhint("%s", err->hint[0] ? err->hint : "Write a smaller pattern.")));
 	}
 }
 
@@ -131,7 +132,8 @@ seq_check_count(int n)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("a sequence pattern takes at most %d conditions, this call has %d",
-						SEQ_MAX_CONDITIONS, n)));
+						SEQ_MAX_CONDITIONS, n),
+				 errhint("Combine conditions into one (a condition may be any boolean expression), or ask several patterns.")));
 }
 
 static const CxNamesRules seq_steps_rules = {

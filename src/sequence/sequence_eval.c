@@ -27,6 +27,14 @@ seq_row_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* The same for qsort_interruptible (a sort of millions of rows can be cancelled). */
+static int
+seq_row_cmp_arg(const void *a, const void *b, void *arg)
+{
+	(void) arg;
+	return seq_row_cmp(a, b);
+}
+
 /* Buffers past this many bytes are freed after each group, not kept. */
 #define SEQ_KEEP_BYTES		((Size) 4 * 1024 * 1024)
 
@@ -49,25 +57,13 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 	if (n == 0)
 		return;
 	for (i = 1; i < n && sorted; i++)
-		sorted = seq_row_cmp(&rows[i - 1], &rows[i]) <= 0;
-	if (!sorted && n <= 32)
 	{
-		/* most groups are small: insertion sort beats qsort's calls */
-		for (i = 1; i < n; i++)
-		{
-			SeqRow		row = rows[i];
-			int64		j = i;
-
-			while (j > 0 && seq_row_cmp(&rows[j - 1], &row) > 0)
-			{
-				rows[j] = rows[j - 1];
-				j--;
-			}
-			rows[j] = row;
-		}
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		sorted = seq_row_cmp(&rows[i - 1], &rows[i]) <= 0;
 	}
-	else if (!sorted)
-		qsort(rows, n, sizeof(SeqRow), seq_row_cmp);
+	if (!sorted)
+		qsort_interruptible(rows, n, sizeof(SeqRow), seq_row_cmp_arg, NULL);
 	while (size < n)
 		size <<= 1;
 	if (size * 8 * pattern->nconsume > SEQ_MAX_TREE_BYTES)
@@ -98,26 +94,18 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 		cache->masks = palloc_extended(sizeof(uint64) * cap, MCXT_ALLOC_HUGE);
 		cache->capacity = cap;
 	}
+	for (i = 0; i < n; i++)
 	{
-		uint64		seen = 0;
-
-		for (i = 0; i < n; i++)
-		{
-			cache->times[i] = rows[i].ts;
-			cache->masks[i] = rows[i].mask;
-			seen |= rows[i].mask;
-		}
-		/* a condition every match consumes never holds: no match */
-		if ((seen & pattern->required) != pattern->required)
-		{
-			MemoryContextSwitchTo(old);
-			if (consumed != NULL)
-				pfree(consumed);
-			return;
-		}
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		cache->times[i] = rows[i].ts;
+		cache->masks[i] = rows[i].mask;
 	}
 	if (cache->matcher == NULL)
+	{
 		cache->matcher = seq_matcher_create(pattern, &seq_backend_hooks);
+		seq_matcher_set_limit(cache->matcher, SEQ_MAX_TREE_BYTES);
+	}
 	m = cache->matcher;
 	seq_matcher_load(m, cache->times, cache->masks, n);
 	switch (want)
@@ -131,6 +119,18 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 			break;
 		case SEQ_WANT_EVENTS:
 			out->matched = seq_find(m, 0, &match, consumed, &nconsumed);
+			if (seq_matcher_over_limit(m))
+			{
+				/* the walk's history counts in the same 1 GB as the trees */
+				seq_matcher_trim(m);
+				MemoryContextSwitchTo(old);
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("the events of a sequence pattern with %d atoms cannot be traced over %lld events",
+								pattern->nconsume, (long long) n),
+						 errdetail("Tracing the chosen match takes 8 bytes per event consumed and pattern state alive, and with the matching at most 1 GB."),
+						 errhint("Split the group, use a pattern with fewer atoms, or use sequence_match or sequence_count, which keep no trace.")));
+			}
 			break;
 		case SEQ_WANT_BOUNDS:
 			out->matched = seq_find(m, 0, &match, NULL, NULL);
@@ -149,7 +149,11 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 		out->events = MemoryContextAllocExtended(caller, sizeof(TimestampTz) * Max(nconsumed, 1),
 												 MCXT_ALLOC_HUGE);
 		for (i = 0; i < nconsumed; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			out->events[i] = cache->times[consumed[i]];
+		}
 	}
 	if (consumed != NULL)
 		pfree(consumed);
@@ -178,7 +182,11 @@ seq_events_datum(const SeqOutcome *out)
 		return PointerGetDatum(construct_empty_array(TIMESTAMPTZOID));
 	elems = palloc_extended(sizeof(Datum) * out->nevents, MCXT_ALLOC_HUGE);
 	for (i = 0; i < out->nevents; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		elems[i] = TimestampTzGetDatum(out->events[i]);
+	}
 	result = construct_array(elems, (int) out->nevents, TIMESTAMPTZOID, sizeof(TimestampTz),
 							 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 	pfree(elems);

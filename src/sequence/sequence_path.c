@@ -153,20 +153,28 @@ seq_path_neighbour(FunctionCallInfo fcinfo, bool forward)
 	if (forward)
 	{
 		for (i = 0; i < view.nsteps; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			if (view.times[i] > out.last_ts)
 			{
 				at = i;
 				break;
 			}
+		}
 	}
 	else
 	{
 		for (i = (int64) view.nsteps - 1; i >= 0; i--)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			if (view.times[i] < out.first_ts)
 			{
 				at = i;
 				break;
 			}
+		}
 	}
 	if (at < 0)
 		PG_RETURN_NULL();
@@ -177,6 +185,8 @@ seq_path_neighbour(FunctionCallInfo fcinfo, bool forward)
 		uint32		id = path_step_id(&view, (uint32) i);
 		int			len = view.label_lengths[id];
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (best == NULL || path_label_cmp(view.labels[id], len, best, best_len) < 0)
 		{
 			best = view.labels[id];

@@ -752,6 +752,189 @@ long_checks(long cases)
 	return failed;
 }
 
+/*
+ * The walk's history counts in the matcher's byte limit: (.+){120}(?2) over
+ * 20,000 events keeps up to one node per consuming state per consumed
+ * event, 8 bytes each (38 MB): under a 4 MB limit the search stops and says so;
+ * with the default limit it finds the match, and the kept buffers are the
+ * trees plus whole 512 kB blocks, never a doubled copy.
+ */
+static long
+history_checks(void)
+{
+	const char *text = "(.+){120}(?2)";
+	SeqErrorInfo err;
+	SeqPattern *pat = seq_compile(text, strlen(text), &hooks, &err);
+	int64_t		n = 20000;
+	int64_t    *ht = xalloc(sizeof(int64_t) * n);
+	uint64_t   *hm = xalloc(sizeof(uint64_t) * n);
+	int64_t    *consumed = xalloc(sizeof(int64_t) * n);
+	int64_t		nconsumed = 0;
+	int64_t		k;
+	SeqMatch	match;
+	SeqMatcher *mt;
+	long		failed = 0;
+	size_t		tree_bytes;
+
+	if (pat == NULL)
+	{
+		fprintf(stderr, "history: %s does not compile: %s\n", text, err.message);
+		return 1;
+	}
+	for (k = 0; k < n; k++)
+	{
+		ht[k] = k * 1000000;
+		hm[k] = k == n - 1 ? 2 : 1;
+	}
+	mt = seq_matcher_new(pat, ht, hm, n, &hooks);
+	tree_bytes = seq_matcher_bytes(mt);
+	seq_matcher_set_limit(mt, tree_bytes + (size_t) 4 * 1024 * 1024);
+	if (seq_find(mt, 0, &match, consumed, &nconsumed) || !seq_matcher_over_limit(mt) ||
+		seq_matcher_bytes(mt) > tree_bytes + (size_t) 4 * 1024 * 1024)
+	{
+		fprintf(stderr, "history: a 4 MB limit did not stop the trace (%zu bytes kept)\n",
+				seq_matcher_bytes(mt));
+		failed++;
+	}
+	/* without a trace the same search needs no history */
+	if (!seq_find(mt, 0, &match, NULL, NULL) || seq_matcher_over_limit(mt) ||
+		match.first != 0 || match.last != n - 1)
+	{
+		fprintf(stderr, "history: the untraced search failed\n");
+		failed++;
+	}
+	seq_matcher_set_limit(mt, SEQ_MAX_MATCH_BYTES);
+	if (!seq_find(mt, 0, &match, consumed, &nconsumed) || seq_matcher_over_limit(mt) ||
+		nconsumed != 1 || consumed[0] != n - 1)
+	{
+		fprintf(stderr, "history: the traced search failed\n");
+		failed++;
+	}
+	/* at most one node per consuming state per event, 8 bytes, 512 kB blocks */
+	if (seq_matcher_bytes(mt) - tree_bytes > (size_t) pat->nconsume * 8 * n + 512 * 1024)
+	{
+		fprintf(stderr, "history: %zu bytes for %lld events\n",
+				seq_matcher_bytes(mt) - tree_bytes, (long long) n);
+		failed++;
+	}
+	seq_matcher_free(mt);
+	free(pat);
+	free(ht);
+	free(hm);
+	free(consumed);
+	return failed;
+}
+
+/*
+ * One matcher serving many groups: each search advances the stamps that
+ * mark reached states, and on wrap-around the marks must be cleared (else a
+ * state marked 2^32 stamps ago looks reached, its thread is dropped and the
+ * match is missed).  t_unit.sh also builds this with 8-bit stamps, so the
+ * 256-stamp wrap is crossed at every alignment: groups "a b" for
+ * (?1)(?2)|(?3), with 0 to 299 groups "c" between.
+ */
+static long
+stamp_checks(void)
+{
+	const char *text = "(?1)(?2)|(?3)";
+	SeqErrorInfo err;
+	SeqPattern *pat = seq_compile(text, strlen(text), &hooks, &err);
+	int64_t		ab_times[2] = {0, 1000000};
+	uint64_t	ab_masks[2] = {1, 2};
+	int64_t		c_times[1] = {0};
+	uint64_t	c_masks[1] = {4};
+	SeqMatcher *mt;
+	SeqMatch	match;
+	long		failed = 0;
+	int			r,
+				q;
+
+	if (pat == NULL)
+		return 1;
+	mt = seq_matcher_create(pat, &hooks);
+	for (r = 0; r < 2000 && failed < 5; r++)
+	{
+		seq_matcher_load(mt, ab_times, ab_masks, 2);
+		if (!seq_find(mt, 0, &match, NULL, NULL) || match.first != 0 || match.last != 1)
+		{
+			fprintf(stderr, "stamps: group %d \"a b\" lost its match\n", r);
+			failed++;
+		}
+		for (q = 0; q < r % 300; q++)
+		{
+			seq_matcher_load(mt, c_times, c_masks, 1);
+			if (!seq_find(mt, 0, &match, NULL, NULL))
+			{
+				fprintf(stderr, "stamps: group %d.%d \"c\" lost its match\n", r, q);
+				failed++;
+			}
+		}
+	}
+	seq_matcher_free(mt);
+	free(pat);
+	return failed;
+}
+
+/*
+ * The forward walk checks for interrupts by its own step count: a traced
+ * walk over 100,000 events of (?1)(.|.|.|.|.|.|.|.)*(?2) keeps 8 states
+ * alive per step, so a check keyed on the history's size (1 + 8k nodes)
+ * never fired.  One check per 256 steps is at least 390 calls.
+ */
+static long interrupt_calls;
+
+static void
+count_interrupt(void)
+{
+	interrupt_calls++;
+}
+
+static long
+interrupt_checks(void)
+{
+	static const SeqHooks counting = {xalloc, free, count_interrupt};
+	const char *text = "(?1)(.|.|.|.|.|.|.|.)*(?2)";
+	SeqErrorInfo err;
+	SeqPattern *pat = seq_compile(text, strlen(text), &counting, &err);
+	int64_t		n = 100000;
+	int64_t    *it = xalloc(sizeof(int64_t) * n);
+	uint64_t   *im = xalloc(sizeof(uint64_t) * n);
+	int64_t    *consumed = xalloc(sizeof(int64_t) * n);
+	int64_t		nconsumed = 0;
+	int64_t		k;
+	SeqMatch	match;
+	SeqMatcher *mt;
+	long		failed = 0;
+
+	if (pat == NULL)
+		return 1;
+	for (k = 0; k < n; k++)
+	{
+		it[k] = k;
+		im[k] = k == n - 1 ? 2 : 1;
+	}
+	mt = seq_matcher_new(pat, it, im, n, &counting);
+	interrupt_calls = 0;
+	if (!seq_find(mt, 0, &match, consumed, &nconsumed) || match.last != n - 1 ||
+		nconsumed != 2 || consumed[0] != 0 || consumed[1] != n - 1)
+	{
+		fprintf(stderr, "interrupts: wrong match\n");
+		failed++;
+	}
+	if (interrupt_calls < n / 256)
+	{
+		fprintf(stderr, "interrupts: %ld checks in a walk of %lld steps\n",
+				interrupt_calls, (long long) n);
+		failed++;
+	}
+	seq_matcher_free(mt);
+	free(pat);
+	free(it);
+	free(im);
+	free(consumed);
+	return failed;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -761,8 +944,7 @@ main(int argc, char **argv)
 				failed = 0,
 				skipped = 0,
 				matched = 0,
-				errors = 0,
-				with_required = 0;
+				errors = 0;
 
 	rng = (argc > 2 ? strtoull(argv[2], NULL, 10) : 42) * 2654435761ULL + 1;
 	for (c = 0; c < cases; c++)
@@ -879,21 +1061,6 @@ main(int argc, char **argv)
 							 best_idx[0], best_idx[best_len - 1]);
 					ok = false;
 				}
-				/* the conditions every match consumes: this one's events have them */
-				{
-					uint64_t	had = 0;
-
-					for (k = 0; k < best_len; k++)
-						had |= masks[best_idx[k]];
-					if ((had & pat->required) != pat->required)
-					{
-						snprintf(why, sizeof(why), "required conditions %llx, the match's events have %llx",
-								 (unsigned long long) pat->required, (unsigned long long) had);
-						ok = false;
-					}
-					if (pat->required != 0)
-						with_required++;
-				}
 				for (k = 0; k < best_len && ok; k++)
 				{
 					if (!best_cond[k])
@@ -962,8 +1129,8 @@ main(int argc, char **argv)
 			}
 		}
 	}
-	printf("sequence check: %ld cases (%ld with a match, %ld of them with required conditions, %ld compile errors as expected, %ld skipped as too large)\n",
-		   passed + failed, matched, with_required, errors, skipped);
+	printf("sequence check: %ld cases (%ld with a match, %ld compile errors as expected, %ld skipped as too large)\n",
+		   passed + failed, matched, errors, skipped);
 	{
 		long		long_cases = cases / 100;
 		long		long_failed = long_checks(long_cases);
@@ -971,6 +1138,21 @@ main(int argc, char **argv)
 		printf("long event lists: %ld cases of 50 to 600 events, %ld failed\n", long_cases, long_failed);
 		passed += long_cases - long_failed;
 		failed += long_failed;
+	}
+	{
+		long		h = history_checks();
+
+		printf("walk history under the byte limit: %ld failed\n", h);
+		passed += h == 0;
+		failed += h;
+		h = interrupt_checks();
+		printf("interrupt checks in a traced walk: %ld failed\n", h);
+		passed += h == 0;
+		failed += h;
+		h = stamp_checks();
+		printf("one matcher over 300,000 groups (stamps wrapping): %ld failed\n", h);
+		passed += h == 0;
+		failed += h;
 	}
 	printf("%ld passed, %ld failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
