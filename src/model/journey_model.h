@@ -150,6 +150,9 @@ extern void model_expanded_add_full(ModelExpanded *em, const uint32 *full,
 /* Intern a label; returns its model id (>= 1); 54000 past the limit. */
 extern uint32 model_expanded_label(ModelExpanded *em, const char *label, int len);
 
+/* Order of ModelCounts by their first *(int *) arg ids (a qsort_arg comparator). */
+extern int	model_cmp_count(const void *a, const void *b, void *arg);
+
 /* The canonical flat form, palloc'd in the current context. */
 extern JourneyModel *model_flatten(ModelExpanded *em);
 

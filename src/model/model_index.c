@@ -18,20 +18,6 @@ typedef struct ModelIndexCache
 	Size		key_len;
 } ModelIndexCache;
 
-static int
-model_cmp_rows(const void *a, const void *b, void *arg)
-{
-	const ModelCount *x = (const ModelCount *) a;
-	const ModelCount *y = (const ModelCount *) b;
-	int			width = *(const int *) arg;
-	int			i;
-
-	for (i = 0; i < width; i++)
-		if (x->key[i] != y->key[i])
-			return x->key[i] < y->key[i] ? -1 : 1;
-	return 0;
-}
-
 /* Order j of the index: each transition's context cut to its last j ids. */
 static void
 model_build_order(ModelIndex *index, int j)
@@ -74,10 +60,10 @@ model_build_order(ModelIndex *index, int j)
 	/* order k is sorted and distinct already */
 	if (j < view->k && n > 0)
 	{
-		qsort_arg(rows, n, sizeof(ModelCount), model_cmp_rows, &width);
+		qsort_arg(rows, n, sizeof(ModelCount), model_cmp_count, &width);
 		for (t = 0; t < n; t++)
 		{
-			if (nrows > 0 && model_cmp_rows(&rows[nrows - 1], &rows[t], &width) == 0)
+			if (nrows > 0 && model_cmp_count(&rows[nrows - 1], &rows[t], &width) == 0)
 				rows[nrows - 1].count += rows[t].count;
 			else
 				rows[nrows++] = rows[t];

@@ -327,7 +327,8 @@ model_cmp_label(const void *a, const void *b, void *arg)
 						  path_dict_label(dict, y), dict->lengths[y]);
 }
 
-static int
+/* Order of ModelCounts by their first *(int *) arg ids. */
+int
 model_cmp_count(const void *a, const void *b, void *arg)
 {
 	const ModelCount *x = (const ModelCount *) a;
