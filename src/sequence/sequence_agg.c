@@ -474,6 +474,7 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 				flags;
 	int32		nconds,
 				pattern_len;
+	const char *pattern;
 	uint64		steps_hash;
 	int64		count,
 				i;
@@ -500,7 +501,11 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 	if (pattern_len < 0 || pattern_len > SEQ_MAX_PATTERN ||
 		pattern_len > buf.len - buf.cursor)
 		cx_bad_state(agg, "pattern of %d bytes", pattern_len);
-	state = seq_state_new(aggcxt, pq_getmsgbytes(&buf, pattern_len), pattern_len, false, nconds,
+	pattern = pq_getmsgbytes(&buf, pattern_len);
+	/* the pattern is quoted in errors, so it must be text like a label */
+	if (memchr(pattern, '\0', pattern_len) != NULL || !pg_verifymbstr(pattern, pattern_len, true))
+		cx_bad_state(agg, "its pattern is not text in the database's encoding");
+	state = seq_state_new(aggcxt, pattern, pattern_len, false, nconds,
 						  (flags & SEQ_FLAG_BY_EVENT) != 0,
 						  (flags & SEQ_FLAG_KEEP_ALL) != 0, steps_hash);
 	if (buf.len - buf.cursor < 8)

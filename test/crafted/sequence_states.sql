@@ -51,7 +51,8 @@ SELECT family, final, answer FROM cases ORDER BY family, final;
 \ir mutate_states.sql
 -- States a mutation of one byte seldom makes, each refused with 22P03: a row
 -- time outside timestamptz's range (not +-infinity, which are kept), and a
--- label that is not text in the database's encoding (a NUL, a bad byte).
+-- label or a pattern that is not text in the database's encoding (a NUL, a
+-- bad byte).
 -- The first row's time starts after the header and the pattern: byte 26 +
 -- pattern length (its int4 ends at byte 17).
 DO $$
@@ -67,6 +68,9 @@ BEGIN
 		PERFORM pg_temp.try(c, 'time past the range', overlay(c.good PLACING '\x7ffffffffffffff0'::bytea FROM at FOR 8));
 		PERFORM pg_temp.try(c, 'time before the range', overlay(c.good PLACING '\x8000000000000001'::bytea FROM at FOR 8));
 		PERFORM pg_temp.try(c, 'time +infinity', overlay(c.good PLACING '\x7fffffffffffffff'::bytea FROM at FOR 8));
+		-- the pattern (from byte 18) is quoted in errors: text too
+		PERFORM pg_temp.try(c, 'pattern with a NUL', overlay(c.good PLACING '\x00'::bytea FROM 19 FOR 1));
+		PERFORM pg_temp.try(c, 'pattern not UTF-8', overlay(c.good PLACING '\xff'::bytea FROM 18 FOR 1));
 		IF c.family = 'sequence_next' THEN
 			e := position('\xc3a9'::bytea IN c.good);
 			IF e = 0 THEN
@@ -77,13 +81,13 @@ BEGIN
 		END IF;
 	END LOOP;
 	IF EXISTS (SELECT FROM outcomes WHERE mutation IN ('time past the range', 'time before the range',
-			'label with a NUL', 'label not UTF-8') AND (accepted OR sqlstate <> '22P03'))
+			'label with a NUL', 'label not UTF-8', 'pattern with a NUL', 'pattern not UTF-8') AND (accepted OR sqlstate <> '22P03'))
 		OR (SELECT count(*) FROM outcomes WHERE mutation IN ('time past the range', 'time before the range',
-			'label with a NUL', 'label not UTF-8')) <> 2 * 6 + 2 * 2
+			'label with a NUL', 'label not UTF-8', 'pattern with a NUL', 'pattern not UTF-8')) <> 4 * 6 + 2 * 2
 		OR EXISTS (SELECT FROM outcomes WHERE mutation = 'time +infinity' AND NOT accepted) THEN
 		RAISE EXCEPTION 'crafted times or labels: %', (SELECT string_agg(format('%s %s %s %s', family, mutation, accepted, sqlstate), '; ')
 			FROM outcomes WHERE mutation IN ('time past the range', 'time before the range', 'time +infinity',
-				'label with a NUL', 'label not UTF-8'));
+				'label with a NUL', 'label not UTF-8', 'pattern with a NUL', 'pattern not UTF-8'));
 	END IF;
 END $$;
 -- documented: 22P03 invalid binary state, 08P01 bytes missing (PostgreSQL's
