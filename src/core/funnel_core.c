@@ -238,6 +238,19 @@ cx_funnel_evaluate(const FunnelEvent *events, size_t n, int nsteps,
 }
 
 /*
+ * Does exclusion x's next excluded event after the group ending at gend lie
+ * within window of from (at most from + window)?
+ */
+static inline bool
+run_next_within(const ExclusionRun *run, int x, size_t gend, int64_t from, int64_t window)
+{
+	size_t		at = run->base + gend;
+
+	return run->has_next[x][at] &&
+		(uint64_t) run->next[x][at] - (uint64_t) from <= (uint64_t) window;
+}
+
+/*
  * Is the chain reaching step k in the group [gstart, gend) at time now from
  * a chain at step k0 (< k) excluded?  (a) an excluded event in the group is
  * strictly after the chain's step i (i <= k0, an earlier group) and strictly
@@ -253,14 +266,12 @@ run_excluded(const ExclusionRun *run, uint64_t group_union, size_t gend,
 	for (x = 0; x < run->nexcl; x++)
 	{
 		const FunnelExclusion *e = &run->excl[x];
-		size_t		at = run->base + gend;
 
 		if (k < e->from || k >= e->to)
 			continue;
 		if (e->from <= k0 && (group_union & e->mask) != 0)
 			return true;
-		if (run->has_next[x][at] &&
-			(uint64_t) run->next[x][at] - (uint64_t) start <= (uint64_t) window)
+		if (run_next_within(run, x, gend, start, window))
 			return true;
 	}
 	return false;
@@ -277,10 +288,7 @@ run_clean_start(const ExclusionRun *run, size_t gend, int64_t now, int64_t windo
 
 	for (x = 0; x < run->nnext; x++)
 	{
-		size_t		at = run->base + gend;
-
-		if (run->has_next[x][at] &&
-			(uint64_t) run->next[x][at] - (uint64_t) now <= (uint64_t) window)
+		if (run_next_within(run, x, gend, now, window))
 			return false;
 	}
 	return true;
