@@ -324,16 +324,5 @@ cx_model_error_text(CxModelParseError error)
 size_t
 cx_model_write_label(char *out, const char *label, size_t len)
 {
-	size_t		n = 0;
-	size_t		i;
-
-	out[n++] = '"';
-	for (i = 0; i < len; i++)
-	{
-		if (label[i] == '"' || label[i] == '\\')
-			out[n++] = '\\';
-		out[n++] = label[i];
-	}
-	out[n++] = '"';
-	return n;
+	return cx_write_quoted(out, label, len);
 }

@@ -198,21 +198,10 @@ cx_path_label_needs_quotes(const char *label, size_t len)
 size_t
 cx_path_write_label(char *out, const char *label, size_t len)
 {
-	size_t		n = 0;
-	size_t		i;
-
 	if (!cx_path_label_needs_quotes(label, len))
 	{
 		memcpy(out, label, len);
 		return len;
 	}
-	out[n++] = '"';
-	for (i = 0; i < len; i++)
-	{
-		if (label[i] == '"' || label[i] == '\\')
-			out[n++] = '\\';
-		out[n++] = label[i];
-	}
-	out[n++] = '"';
-	return n;
+	return cx_write_quoted(out, label, len);
 }

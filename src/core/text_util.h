@@ -40,4 +40,26 @@ cx_word_equals(const char *text, size_t len, const char *word)
 	return true;
 }
 
+/*
+ * A label in double quotes, with '"' and '\\' escaped by a backslash, into
+ * out (room for 2 * len + 2 bytes); returns the bytes written.  The quoted
+ * form of milestone_path and journey_model text.
+ */
+static inline size_t
+cx_write_quoted(char *out, const char *label, size_t len)
+{
+	size_t		n = 0;
+	size_t		i;
+
+	out[n++] = '"';
+	for (i = 0; i < len; i++)
+	{
+		if (label[i] == '"' || label[i] == '\\')
+			out[n++] = '\\';
+		out[n++] = label[i];
+	}
+	out[n++] = '"';
+	return n;
+}
+
 #endif							/* CX_TEXT_UTIL_H */

@@ -181,6 +181,16 @@ model_dense_build(ModelExpanded *em)
 		em->dense[model_dense_slot(em, em->counts[i].key)] = i + 1;
 }
 
+/* Add count to an existing transition's (22003 past int64). */
+static inline void
+model_count_add(ModelCount *entry, int64 count)
+{
+	if (unlikely(pg_add_s64_overflow(entry->count, count, &entry->count)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("journey_model transition count out of range")));
+}
+
 void
 model_expanded_add_full(ModelExpanded *em, const uint32 *full, int64 count,
 						bool *was_new)
@@ -197,10 +207,7 @@ model_expanded_add_full(ModelExpanded *em, const uint32 *full, int64 count,
 		if (e != 0)
 		{
 			entry = &em->counts[e - 1];
-			if (unlikely(pg_add_s64_overflow(entry->count, count, &entry->count)))
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("journey_model transition count out of range")));
+			model_count_add(entry, count);
 			if (was_new)
 				*was_new = false;
 			return;
@@ -215,10 +222,7 @@ model_expanded_add_full(ModelExpanded *em, const uint32 *full, int64 count,
 		if (entry->hash == hash &&
 			memcmp(entry->key, full, sizeof(uint32) * (CX_MODEL_MAX_K + 1)) == 0)
 		{
-			if (unlikely(pg_add_s64_overflow(entry->count, count, &entry->count)))
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("journey_model transition count out of range")));
+			model_count_add(entry, count);
 			if (was_new)
 				*was_new = false;
 			return;
