@@ -51,6 +51,15 @@ cx_bytea_writer(Size payload, StringInfo buf)
 	return result;
 }
 
+/* The call site's cache (fn_extra) of size bytes, made zeroed in fn_mcxt on its first call. */
+static inline void *
+cx_call_site_cache(FunctionCallInfo fcinfo, Size size)
+{
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, size);
+	return fcinfo->flinfo->fn_extra;
+}
+
 /*
  * The start every combine function of ours shares: checks the call
  * context and sets *aggcxt (when not NULL).  Returns true when one side is

@@ -626,9 +626,8 @@ funnel_options_transfn(PG_FUNCTION_ARGS)
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "funnel transition function called in non-aggregate context");
-	if (fcinfo->flinfo->fn_extra == NULL)
-		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-														  sizeof(FoptArgs));
+	/* made large enough for the FoptArgs that funnel_row_args fills in place */
+	(void) cx_call_site_cache(fcinfo, sizeof(FoptArgs));
 	args = (FoptArgs *) funnel_row_args(fcinfo, form);
 	fopt_row_options(fcinfo, args, with_prop);
 	spec = args->spec;
@@ -752,10 +751,7 @@ funnel_options_finalfn(PG_FUNCTION_ARGS)
 	int			bd_len = 0;
 	bool		has_bd = false;
 
-	if (fcinfo->flinfo->fn_extra == NULL)
-		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-														  sizeof(TupleDesc));
-	desc_cache = (TupleDesc *) fcinfo->flinfo->fn_extra;
+	desc_cache = cx_call_site_cache(fcinfo, sizeof(TupleDesc));
 	if (PG_ARGISNULL(0))
 	{
 		out.level = 0;

@@ -64,16 +64,6 @@ typedef struct PathFunnelCache
 	TupleDesc	fopt_desc;
 } PathFunnelCache;
 
-/* The call site's cache, made zeroed on its first call. */
-static PathFunnelCache *
-path_funnel_cache(FunctionCallInfo fcinfo)
-{
-	if (fcinfo->flinfo->fn_extra == NULL)
-		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-														  sizeof(PathFunnelCache));
-	return (PathFunnelCache *) fcinfo->flinfo->fn_extra;
-}
-
 /* Room for need elements of size bytes in *buffer, grown by doubling. */
 static void *
 path_funnel_reserve(FunctionCallInfo fcinfo, void *buffer, int64 *capacity,
@@ -229,7 +219,7 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 					 const char *fname, FunnelOutcome *out, int *nsteps)
 {
 	int			steps_arg = with_mode ? 3 : 2;
-	PathFunnelCache *cache = path_funnel_cache(fcinfo);
+	PathFunnelCache *cache = cx_call_site_cache(fcinfo, sizeof(PathFunnelCache));
 	const FunnelParams *params = &cache->args.params;
 	PathView	view;
 	const uint64 *masks;
@@ -379,7 +369,7 @@ PG_FUNCTION_INFO_V1(milestone_path_retention);
 Datum
 milestone_path_retention(PG_FUNCTION_ARGS)
 {
-	PathFunnelCache *cache = path_funnel_cache(fcinfo);
+	PathFunnelCache *cache = cx_call_site_cache(fcinfo, sizeof(PathFunnelCache));
 	MilestonePath *path;
 	PathView	view;
 	const uint64 *masks;
@@ -418,7 +408,7 @@ PG_FUNCTION_INFO_V1(milestone_path_funnel);
 Datum
 milestone_path_funnel(PG_FUNCTION_ARGS)
 {
-	PathFunnelCache *cache = path_funnel_cache(fcinfo);
+	PathFunnelCache *cache = cx_call_site_cache(fcinfo, sizeof(PathFunnelCache));
 	const FunnelParams *params = &cache->args.params;
 	FoptSpec   *spec = cache->fopt_spec;
 	text	   *options;

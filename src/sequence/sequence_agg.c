@@ -78,15 +78,6 @@ typedef struct SeqAggCache
 	bool		steps_constant;
 } SeqAggCache;
 
-static SeqAggCache *
-seq_agg_cache(FunctionCallInfo fcinfo)
-{
-	if (fcinfo->flinfo->fn_extra == NULL)
-		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-														  sizeof(SeqAggCache));
-	return (SeqAggCache *) fcinfo->flinfo->fn_extra;
-}
-
 /*
  * A new state.  pattern is kept as given when shared (a constant pattern:
  * the call site's copy lives as long as the query), else copied.
@@ -232,7 +223,7 @@ seq_transition(FunctionCallInfo fcinfo, bool by_event, bool keep_all)
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "%s transition function called in non-aggregate context", fname);
-	cache = seq_agg_cache(fcinfo);
+	cache = cx_call_site_cache(fcinfo, sizeof(SeqAggCache));
 	if (!cache->checked)
 	{
 		if (!by_event)
@@ -567,7 +558,7 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 static void
 seq_final_evaluate(FunctionCallInfo fcinfo, SeqState *state, SeqWant want, SeqOutcome *out)
 {
-	SeqAggCache *cache = seq_agg_cache(fcinfo);
+	SeqAggCache *cache = cx_call_site_cache(fcinfo, sizeof(SeqAggCache));
 	SeqRow	   *rows = state->rows;
 	int64		n = state->count;
 

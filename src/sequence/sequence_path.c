@@ -25,15 +25,6 @@ typedef struct SeqPathCache
 	SeqPatternCache pc;
 } SeqPathCache;
 
-static SeqPathCache *
-seq_path_cache(FunctionCallInfo fcinfo)
-{
-	if (fcinfo->flinfo->fn_extra == NULL)
-		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-														  sizeof(SeqPathCache));
-	return (SeqPathCache *) fcinfo->flinfo->fn_extra;
-}
-
 /*
  * Check the pattern (argument 1) and steps (argument 2), then, unless the
  * path is NULL (returns false), view it and evaluate.
@@ -42,7 +33,7 @@ static bool
 seq_path_evaluate(FunctionCallInfo fcinfo, const char *fname, SeqWant want,
 				  PathView *view, SeqOutcome *out)
 {
-	SeqPathCache *cache = seq_path_cache(fcinfo);
+	SeqPathCache *cache = cx_call_site_cache(fcinfo, sizeof(SeqPathCache));
 	const char *bytes;
 	int			len;
 	uint64	   *label_masks;
