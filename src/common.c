@@ -192,6 +192,17 @@ cx_names_elements(ArrayType *array, const CxNamesRules *rules, Datum **elems)
 	return n;
 }
 
+MemoryContext
+cx_deserialize_start(FunctionCallInfo fcinfo, const char *fname, StringInfo buf)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "%s called in non-aggregate context", fname);
+	cx_bytea_reader(PG_GETARG_BYTEA_PP(0), buf);
+	return aggcxt;
+}
+
 void
 cx_bad_state(const char *aggregate, const char *fmt,...)
 {

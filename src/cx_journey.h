@@ -135,6 +135,14 @@ extern int	cx_names_elements(struct ArrayType *array, const CxNamesRules *rules,
 extern void cx_bad_state(const char *aggregate, const char *fmt,...)
 			pg_attribute_printf(2, 3) pg_attribute_noreturn();
 
+/*
+ * The start every deserialize function of ours shares: checks the call
+ * context (fname names the function), sets buf to read argument 0 and
+ * returns the aggregate context.
+ */
+extern MemoryContext cx_deserialize_start(FunctionCallInfo fcinfo, const char *fname,
+										  StringInfo buf);
+
 /* Sort n 8-byte integers ascending, in place. */
 extern void cx_sort_int64(int64 *values, int64 n);
 

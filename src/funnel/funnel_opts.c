@@ -947,7 +947,6 @@ PG_FUNCTION_INFO_V1(funnel_options_deserialize);
 Datum
 funnel_options_deserialize(PG_FUNCTION_ARGS)
 {
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	MemoryContext aggcxt;
 	StringInfoData buf;
 	FoptSpec   *spec;
@@ -964,9 +963,7 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 	int			e;
 	int32		i;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "funnel_options_deserialize called in non-aggregate context");
-	cx_bytea_reader(bytes, &buf);
+	aggcxt = cx_deserialize_start(fcinfo, "funnel_options_deserialize", &buf);
 
 	/* the spec: each field within its range */
 	spec_start = buf.cursor;

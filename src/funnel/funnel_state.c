@@ -294,7 +294,6 @@ PG_FUNCTION_INFO_V1(window_funnel_deserialize);
 Datum
 window_funnel_deserialize(PG_FUNCTION_ARGS)
 {
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	MemoryContext aggcxt;
 	StringInfoData buf;
 	FunnelParams params;
@@ -304,9 +303,7 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 	uint64		max_mask;
 	int32		i;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "window_funnel_deserialize called in non-aggregate context");
-	cx_bytea_reader(bytes, &buf);
+	aggcxt = cx_deserialize_start(fcinfo, "window_funnel_deserialize", &buf);
 	if (buf.len < FUNNEL_SERIAL_HEADER)
 		cx_bad_state("window_funnel", "too short");
 	params.nsteps = (int32) pq_getmsgint(&buf, 4);

@@ -566,8 +566,6 @@ PG_FUNCTION_INFO_V1(milestone_path_agg_deserialize);
 Datum
 milestone_path_agg_deserialize(PG_FUNCTION_ARGS)
 {
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggcxt;
 	StringInfoData buf;
 	PathAggShared *shared;
 	PathAggState *state;
@@ -577,9 +575,8 @@ milestone_path_agg_deserialize(PG_FUNCTION_ARGS)
 	int32		i;
 	int64		r;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "milestone_path_agg_deserialize called in non-aggregate context");
-	cx_bytea_reader(bytes, &buf);
+	/* the aggregate context is not wanted here: see the comment below */
+	(void) cx_deserialize_start(fcinfo, "milestone_path_agg_deserialize", &buf);
 	nlabels = pq_getmsgint(&buf, 4);
 	if (nlabels < 0 || nlabels > PATH_MAX_STEPS || nlabels * 2 > buf.len - buf.cursor)
 		cx_bad_state("milestone_path_agg", "label count %d", nlabels);

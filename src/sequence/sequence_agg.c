@@ -470,9 +470,7 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 	int64		count,
 				i;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "sequence_deserialize called in non-aggregate context");
-	cx_bytea_reader(PG_GETARG_BYTEA_PP(0), &buf);
+	aggcxt = cx_deserialize_start(fcinfo, "sequence_deserialize", &buf);
 	if (buf.len < 2 + 4 + 8 + 4)
 		cx_bad_state(agg, "%d bytes is too short", buf.len);
 	version = pq_getmsgbyte(&buf);

@@ -311,7 +311,6 @@ PG_FUNCTION_INFO_V1(session_stats_deserialize);
 Datum
 session_stats_deserialize(PG_FUNCTION_ARGS)
 {
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	MemoryContext aggcxt;
 	StringInfoData buf;
 	SessionStatsState *state;
@@ -319,9 +318,7 @@ session_stats_deserialize(PG_FUNCTION_ARGS)
 	int32		count;
 	int32		i;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "session_stats_deserialize called in non-aggregate context");
-	cx_bytea_reader(bytes, &buf);
+	aggcxt = cx_deserialize_start(fcinfo, "session_stats_deserialize", &buf);
 	if (buf.len < SESSION_SERIAL_HEADER)
 		cx_bad_state("session_stats", "too short");
 	options.gap = pq_getmsgint64(&buf);

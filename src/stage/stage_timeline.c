@@ -270,16 +270,13 @@ PG_FUNCTION_INFO_V1(stage_timeline_deserialize);
 Datum
 stage_timeline_deserialize(PG_FUNCTION_ARGS)
 {
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	MemoryContext aggcxt;
 	TimelineState *state;
 	StringInfoData buf;
 	int32		count;
 	int32		i;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "stage_timeline_deserialize called in non-aggregate context");
-	cx_bytea_reader(bytes, &buf);
+	aggcxt = cx_deserialize_start(fcinfo, "stage_timeline_deserialize", &buf);
 	if (buf.len < 4)
 		cx_bad_state("stage_timeline", "%d bytes is too short", buf.len);
 	count = pq_getmsgint(&buf, 4);
