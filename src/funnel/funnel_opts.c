@@ -154,6 +154,22 @@ fopt_parse_error(const char *options, int len, const FunnelOptionsFailure *fail)
 	elog(ERROR, "unexpected funnel options failure %d", (int) fail->code);
 }
 
+void
+fopt_options_arg(FunctionCallInfo fcinfo, int argno, const char **bytes, int *len)
+{
+	text	   *options;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel options must not be NULL"),
+				 errhint("Pass '' for no option, or a comma-separated list of: %s.",
+						 FUNNEL_OPTION_WORDS)));
+	options = PG_GETARG_TEXT_PP(argno);
+	*bytes = VARDATA_ANY(options);
+	*len = VARSIZE_ANY_EXHDR(options);
+}
+
 FoptSpec *
 fopt_spec_make(const char *options, int len, int nsteps, char *const *step_names,
 			   const int *step_lens, bool with_prop, const char *form, MemoryContext cxt)
@@ -536,7 +552,6 @@ fopt_group_mismatch(const FoptSpec *spec_a, const FunnelParams *a,
 static void
 fopt_row_options(FunctionCallInfo fcinfo, FoptArgs *args, bool with_prop)
 {
-	text	   *options;
 	const char *bytes = "";
 	int			len = 0;
 	FoptCacheItem *item;
@@ -547,17 +562,7 @@ fopt_row_options(FunctionCallInfo fcinfo, FoptArgs *args, bool with_prop)
 	if (likely(args->options_constant && args->base.constant && args->spec != NULL))
 		return;
 	if (PG_NARGS() > FOPT_OPTIONS_ARG)
-	{
-		if (PG_ARGISNULL(FOPT_OPTIONS_ARG))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("funnel options must not be NULL"),
-					 errhint("Pass '' for no option, or a comma-separated list of: %s.",
-							 FUNNEL_OPTION_WORDS)));
-		options = PG_GETARG_TEXT_PP(FOPT_OPTIONS_ARG);
-		bytes = VARDATA_ANY(options);
-		len = VARSIZE_ANY_EXHDR(options);
-	}
+		fopt_options_arg(fcinfo, FOPT_OPTIONS_ARG, &bytes, &len);
 	if (args->spec != NULL && args->steps_hash == args->base.params.steps_hash &&
 		len == args->options_len && memcmp(bytes, args->options, len) == 0)
 		return;

@@ -45,6 +45,9 @@ extern FoptSpec *fopt_spec_make(const char *options, int len, int nsteps,
 								char *const *step_names, const int *step_lens,
 								bool with_prop, const char *form, MemoryContext cxt);
 
+/* The options text of argument argno (22023 when NULL): its bytes and length. */
+extern void fopt_options_arg(FunctionCallInfo fcinfo, int argno, const char **bytes, int *len);
+
 /* Evaluate funnel() over events sorted by time. */
 extern void fopt_evaluate(const FoptSpec *spec, const FunnelEvent *events, size_t n,
 						  int64 window, FunnelOutcome *out, bool *excluded);

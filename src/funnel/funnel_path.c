@@ -411,7 +411,6 @@ milestone_path_funnel(PG_FUNCTION_ARGS)
 	PathFunnelCache *cache = cx_call_site_cache(fcinfo, sizeof(PathFunnelCache));
 	const FunnelParams *params = &cache->args.params;
 	FoptSpec   *spec = cache->fopt_spec;
-	text	   *options;
 	const char *bytes;
 	int			len;
 	PathView	view;
@@ -422,15 +421,7 @@ milestone_path_funnel(PG_FUNCTION_ARGS)
 	int64		n;
 
 	steps_new = funnel_call_args(fcinfo, &cache->args, false, 2);
-	if (PG_ARGISNULL(3))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("funnel options must not be NULL"),
-				 errhint("Pass '' for no option, or a comma-separated list of: %s.",
-						 FUNNEL_OPTION_WORDS)));
-	options = PG_GETARG_TEXT_PP(3);
-	bytes = VARDATA_ANY(options);
-	len = VARSIZE_ANY_EXHDR(options);
+	fopt_options_arg(fcinfo, 3, &bytes, &len);
 	if (steps_new || spec == NULL || len != cache->fopt_options_len ||
 		memcmp(bytes, cache->fopt_options, len) != 0)
 	{
