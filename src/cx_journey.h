@@ -61,6 +61,26 @@ cx_call_site_cache(FunctionCallInfo fcinfo, Size size)
 }
 
 /*
+ * The bytes and length of text argument argno; NULL is 22023 "<what> must
+ * not be NULL" with hint (what to pass instead).
+ */
+static inline void
+cx_text_arg(FunctionCallInfo fcinfo, int argno, const char *what, const char *hint,
+			const char **bytes, int *len)
+{
+	text	   *value;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be NULL", what),
+				 errhint("%s", hint)));
+	value = PG_GETARG_TEXT_PP(argno);
+	*bytes = VARDATA_ANY(value);
+	*len = VARSIZE_ANY_EXHDR(value);
+}
+
+/*
  * The start every combine function of ours shares: checks the call
  * context and sets *aggcxt (when not NULL).  Returns true when one side is
  * NULL; *result is then the answer: the other side, or NULL.  A

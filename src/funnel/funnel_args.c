@@ -76,23 +76,16 @@ funnel_row_window(FunctionCallInfo fcinfo, FunnelArgs *args)
 static void
 funnel_row_mode(FunctionCallInfo fcinfo, FunnelArgs *args)
 {
-	text	   *mode;
-	char	   *bytes;
+	const char *bytes;
 	int			len;
 	int			flags;
 	size_t		bad_start;
 	size_t		bad_len;
 
-	if (PG_ARGISNULL(FUNNEL_MODE_ARG))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("funnel mode must not be NULL"),
-				 errhint("Pass '' for no mode, or a comma-separated list of: %s.",
-						 FUNNEL_MODE_WORDS)));
+	cx_text_arg(fcinfo, FUNNEL_MODE_ARG, "funnel mode",
+				"Pass '' for no mode, or a comma-separated list of: " FUNNEL_MODE_WORDS ".",
+				&bytes, &len);
 	/* compare bytes, not pointers: a freed datum's address can come back */
-	mode = PG_GETARG_TEXT_PP(FUNNEL_MODE_ARG);
-	bytes = VARDATA_ANY(mode);
-	len = VARSIZE_ANY_EXHDR(mode);
 	if (args->mode_text != NULL && len == args->mode_len &&
 		memcmp(bytes, args->mode_text, len) == 0)
 		return;

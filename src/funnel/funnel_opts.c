@@ -157,17 +157,9 @@ fopt_parse_error(const char *options, int len, const FunnelOptionsFailure *fail)
 void
 fopt_options_arg(FunctionCallInfo fcinfo, int argno, const char **bytes, int *len)
 {
-	text	   *options;
-
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("funnel options must not be NULL"),
-				 errhint("Pass '' for no option, or a comma-separated list of: %s.",
-						 FUNNEL_OPTION_WORDS)));
-	options = PG_GETARG_TEXT_PP(argno);
-	*bytes = VARDATA_ANY(options);
-	*len = VARSIZE_ANY_EXHDR(options);
+	cx_text_arg(fcinfo, argno, "funnel options",
+				"Pass '' for no option, or a comma-separated list of: " FUNNEL_OPTION_WORDS ".",
+				bytes, len);
 }
 
 FoptSpec *

@@ -112,16 +112,8 @@ seq_pattern_get(SeqPatternCache *cache, MemoryContext cxt, const char *bytes,
 void
 seq_pattern_arg(FunctionCallInfo fcinfo, int argno, const char **bytes, int *len)
 {
-	text	   *pattern;
-
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("sequence pattern must not be NULL"),
-				 errhint("Give a pattern such as '(?1).*(?t<=3600)(?2)'.")));
-	pattern = PG_GETARG_TEXT_PP(argno);
-	*bytes = VARDATA_ANY(pattern);
-	*len = VARSIZE_ANY_EXHDR(pattern);
+	cx_text_arg(fcinfo, argno, "sequence pattern",
+				"Give a pattern such as '(?1).*(?t<=3600)(?2)'.", bytes, len);
 }
 
 /* 54000 past SEQ_MAX_CONDITIONS conditions or steps. */
