@@ -590,14 +590,23 @@ CREATE FUNCTION funnel_summary_in(cstring) RETURNS funnel_summary
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION funnel_summary_out(funnel_summary) RETURNS cstring
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION funnel_summary_recv(internal) RETURNS funnel_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION funnel_summary_send(funnel_summary) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE funnel_summary (
 	INPUT = funnel_summary_in, OUTPUT = funnel_summary_out,
+	RECEIVE = funnel_summary_recv, SEND = funnel_summary_send,
 	INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended
 );
 COMMENT ON TYPE funnel_summary IS
 	'funnel_result values summarized across customers: customers by furthest step, excluded customers, every converting customer''s step times';
 COMMENT ON FUNCTION funnel_summary_in(cstring) IS 'funnel_summary text input (v1;excluded=E;counts=...;2=offsets...)';
 COMMENT ON FUNCTION funnel_summary_out(funnel_summary) IS 'funnel_summary text output: integers only, the same under every DateStyle, IntervalStyle and TimeZone';
+COMMENT ON FUNCTION funnel_summary_recv(internal) IS
+	'funnel_summary binary input: the send format, every byte checked by the rules of the text input (22P03)';
+COMMENT ON FUNCTION funnel_summary_send(funnel_summary) IS
+	'funnel_summary binary output: version byte 1, excluded (int8), last level L (int4), counts of levels 0..L (int8), step offsets of levels 2..L (int8), network byte order';
 
 CREATE FUNCTION funnel_summary_transfn(funnel_summary, funnel_result) RETURNS funnel_summary
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;

@@ -2,8 +2,8 @@
  * funnel_summary.c
  *		funnel_summary: a report of funnel_result values across customers,
  *		with the per-step times needed for exact medians and percentiles;
- *		its aggregate funnel_summary_agg and the report functions
- *		funnel_summary_table and funnel_histogram.
+ *		its text and binary I/O, its aggregate funnel_summary_agg and the
+ *		report functions funnel_summary_table and funnel_histogram.
  *
  * The state is the type itself (not internal), so that Citus can combine
  * partial states through their text form.  A flat value holds the excluded
@@ -26,6 +26,7 @@
 #include "catalog/pg_type.h"
 #include "common/int.h"
 #include "funcapi.h"
+#include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -73,6 +74,18 @@ typedef struct FunnelSummaryView
 	const int64 *offs[FUNNEL_MAX_STEPS + 1];
 } FunnelSummaryView;
 
+/* The header and counts of a flat value of size bytes; the offsets follow. */
+static void
+fs_flat_header(FunnelSummaryFlat *flat, Size size, int nlevels, int64 excluded,
+			   const int64 *counts)
+{
+	memset(flat, 0, FS_FLAT_HEADER);
+	SET_VARSIZE(flat, size);
+	flat->nlevels = nlevels;
+	flat->excluded = excluded;
+	memcpy(flat->data, counts, (nlevels + 1) * sizeof(int64));
+}
+
 static Size fs_get_flat_size(ExpandedObjectHeader *eohptr);
 static void fs_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size);
 
@@ -95,11 +108,7 @@ fs_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 	int			r;
 
 	Assert(allocated_size == fs_get_flat_size(eohptr));
-	memset(flat, 0, FS_FLAT_HEADER);
-	SET_VARSIZE(flat, allocated_size);
-	flat->nlevels = s->nlevels;
-	flat->excluded = s->excluded;
-	memcpy(p, s->counts, (s->nlevels + 1) * sizeof(int64));
+	fs_flat_header(flat, allocated_size, s->nlevels, s->excluded, s->counts);
 	p += s->nlevels + 1;
 	for (r = 2; r <= s->nlevels; r++)
 	{
@@ -399,7 +408,73 @@ funnel_summary_combinefn(PG_FUNCTION_ARGS)
 	return EOHPGetRWDatum(&s->hdr);
 }
 
-/* ---------- text I/O ---------- */
+/* ---------- text and binary I/O ---------- */
+
+/* The version of both forms: "v1" in the text, the first byte in binary. */
+#define FS_VERSION			1
+/* The binary form's fixed part: version (1), excluded (8), last level (4). */
+#define FS_BINARY_HEADER	13
+
+/*
+ * The rules of a valid summary, one function each, shared by the text and
+ * the binary input so that both accept exactly the same values.  Each
+ * returns NULL when the rule holds, else what is wrong (a DETAIL sentence
+ * without its period); the caller reports it with its own SQLSTATE.
+ */
+
+/* Levels 0 .. L, with L at most the steps of a funnel. */
+static const char *
+fs_levels_rule(int64 last)
+{
+	if (last < 0)
+		return psprintf("The last level is " INT64_FORMAT, last);
+	if (last > FUNNEL_MAX_STEPS)
+		return psprintf("Level " INT64_FORMAT " is past the %d steps of a funnel",
+						last, FUNNEL_MAX_STEPS);
+	return NULL;
+}
+
+/*
+ * Counts are not negative; their sum fits in int64, since the reports add
+ * them up; their step offsets fit in one value (1 GB).
+ */
+static const char *
+fs_counts_rule(int64 excluded, const int64 *counts, int nlevels)
+{
+	int64		total;
+	int64		values = 0;
+	int			r;
+
+	if (excluded < 0)
+		return psprintf("The excluded count is " INT64_FORMAT, excluded);
+	for (r = 0; r <= nlevels; r++)
+		if (counts[r] < 0)
+			return psprintf("The count of level %d is " INT64_FORMAT, r, counts[r]);
+	if (!fs_total(excluded, counts, nlevels, &total))
+		return psprintf("The counts add up past " INT64_FORMAT, PG_INT64_MAX);
+	for (r = 2; r <= nlevels; r++)
+	{
+		if (counts[r] > (FS_MAX_VALUES - values) / (r - 1))
+			return psprintf("The counts of levels up to %d need more than " INT64_FORMAT " step offsets",
+							r, (int64) FS_MAX_VALUES);
+		values += counts[r] * (r - 1);
+	}
+	return NULL;
+}
+
+/*
+ * Offset i of level r (o[i]): a time from step 1, so not negative, and a
+ * customer's offsets (r - 1 of them) do not decrease, as their steps do not.
+ */
+static const char *
+fs_offset_rule(const int64 *o, int64 i, int r)
+{
+	if (o[i] < 0)
+		return psprintf("Step offset " INT64_FORMAT " is negative", o[i]);
+	if (i % (r - 1) != 0 && o[i] < o[i - 1])
+		return "Step offsets of a customer decrease";
+	return NULL;
+}
 
 /* Text: v1;excluded=E;counts=c0,..,cL;2=o,..;3=o,.. (integers only). */
 PG_FUNCTION_INFO_V1(funnel_summary_out);
@@ -413,7 +488,7 @@ funnel_summary_out(PG_FUNCTION_ARGS)
 
 	fs_view(PG_GETARG_DATUM(0), &v);
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "v1;excluded=" INT64_FORMAT ";counts=", v.excluded);
+	appendStringInfo(&buf, "v%d;excluded=" INT64_FORMAT ";counts=", FS_VERSION, v.excluded);
 	for (r = 0; r <= v.nlevels; r++)
 		appendStringInfo(&buf, r ? "," INT64_FORMAT : INT64_FORMAT, v.counts[r]);
 	for (r = 2; r <= v.nlevels; r++)
@@ -485,39 +560,32 @@ funnel_summary_in(PG_FUNCTION_ARGS)
 	char	   *text = PG_GETARG_CSTRING(0);
 	FsParse		ps = {text, text};
 	FunnelSummaryExpanded *s = fs_new(CurrentMemoryContext);
+	const char *why;
 	Size		size;
 	void	   *flat;
 	int			r;
 
-	fs_expect(&ps, "v1;excluded=");
+	fs_expect(&ps, "v" CppAsString2(FS_VERSION) ";excluded=");
 	s->excluded = fs_number(&ps);
 	fs_expect(&ps, ";counts=");
 	for (r = 0;; r++)
 	{
-		if (r > FUNNEL_MAX_STEPS)
-			fs_syntax(&ps, psprintf("More than %d levels", FUNNEL_MAX_STEPS));
+		if ((why = fs_levels_rule(r)) != NULL)
+			fs_syntax(&ps, why);
 		s->counts[r] = fs_number(&ps);
 		if (*ps.p != ',')
 			break;
 		ps.p++;
 	}
 	s->nlevels = r;
-	{
-		int64		total;
-
-		/* the reports sum counts: their sum must fit too */
-		if (!fs_total(s->excluded, s->counts, s->nlevels, &total))
-			fs_syntax(&ps, "The counts add up past 9223372036854775807");
-	}
+	if ((why = fs_counts_rule(s->excluded, s->counts, s->nlevels)) != NULL)
+		fs_syntax(&ps, why);
 	for (r = 2; r <= s->nlevels; r++)
 	{
-		int64		n;
+		int64		n = s->counts[r] * (r - 1);
 		int64		i;
 		int64	   *o;
 
-		if (s->counts[r] > FS_MAX_VALUES / (r - 1))
-			fs_syntax(&ps, "Too many customers");
-		n = s->counts[r] * (r - 1);
 		fs_expect(&ps, psprintf(";%d=", r));
 		/* n offsets take at least 2n - 1 characters: check before reserving */
 		if (n > 0 && (int64) strlen(ps.p) < 2 * n - 1)
@@ -532,9 +600,8 @@ funnel_summary_in(PG_FUNCTION_ARGS)
 			if (i > 0)
 				fs_expect(&ps, ",");
 			o[i] = fs_number(&ps);
-			/* a customer's offsets do not decrease */
-			if (i % (r - 1) != 0 && o[i] < o[i - 1])
-				fs_syntax(&ps, "Step offsets of a customer decrease");
+			if ((why = fs_offset_rule(o, i, r)) != NULL)
+				fs_syntax(&ps, why);
 		}
 		s->values += n;
 	}
@@ -544,6 +611,139 @@ funnel_summary_in(PG_FUNCTION_ARGS)
 	flat = palloc(size);
 	fs_flatten_into(&s->hdr, flat, size);
 	DeleteExpandedObject(EOHPGetRWDatum(&s->hdr));
+	PG_RETURN_POINTER(flat);
+}
+
+/*
+ * Binary output: the text form's content in network byte order, so the
+ * same under every setting: the version (1 byte), excluded (int8), the last
+ * level L (int4), the counts of levels 0 .. L (int8 each), then for each
+ * level r = 2 .. L its customers' r - 1 offsets from step 1 each (int8
+ * microseconds).
+ */
+PG_FUNCTION_INFO_V1(funnel_summary_send);
+Datum
+funnel_summary_send(PG_FUNCTION_ARGS)
+{
+	FunnelSummaryView v;
+	StringInfoData buf;
+	bytea	   *result;
+	int64		values = 0;
+	int			r;
+	int64		i;
+
+	fs_view(PG_GETARG_DATUM(0), &v);
+	for (r = 2; r <= v.nlevels; r++)
+		values += v.counts[r] * (r - 1);
+	result = cx_bytea_writer(FS_BINARY_HEADER + ((Size) v.nlevels + 1 + (Size) values) * sizeof(int64),
+							 &buf);
+	pq_writeint8(&buf, FS_VERSION);
+	pq_writeint64(&buf, v.excluded);
+	pq_writeint32(&buf, v.nlevels);
+	for (r = 0; r <= v.nlevels; r++)
+		pq_writeint64(&buf, v.counts[r]);
+	for (r = 2; r <= v.nlevels; r++)
+	{
+		int64		n = v.counts[r] * (r - 1);
+
+		for (i = 0; i < n; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			pq_writeint64(&buf, v.offs[r][i]);
+		}
+	}
+	Assert(buf.len == buf.maxlen);
+	PG_RETURN_BYTEA_P(result);
+}
+
+/* A received value refused (22P03): what is wrong and where. */
+static void
+fs_recv_error(StringInfo buf, const char *what)
+{
+	char	   *msg = pstrdup(what);
+
+	/* the rules read as DETAIL sentences; a message starts in lower case */
+	msg[0] = pg_ascii_tolower((unsigned char) msg[0]);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary funnel_summary: %s", msg),
+			 errdetail("Found after byte %d of the %d bytes received.", buf->cursor, buf->len),
+			 errhint("Send what funnel_summary_send writes: version 1 (1 byte), excluded (int8), the last level L (int4), the counts of levels 0 to L (int8 each), the step offsets of levels 2 to L (int8 each).")));
+}
+
+/* n more bytes must follow, for what (the reader would raise 08P01). */
+static void
+fs_recv_need(StringInfo buf, int64 n, const char *what)
+{
+	if (buf->len - buf->cursor < n)
+		fs_recv_error(buf, psprintf("It ends before %s", what));
+}
+
+/* Binary input: the send format, every byte checked by the rules above. */
+PG_FUNCTION_INFO_V1(funnel_summary_recv);
+Datum
+funnel_summary_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int64		counts[FUNNEL_MAX_STEPS + 1];
+	int64		excluded;
+	int32		last;
+	int64		values = 0;
+	int64		left;
+	const char *why;
+	FunnelSummaryFlat *flat;
+	Size		size;
+	int64	   *o;
+	int			version;
+	int			r;
+	int64		i;
+
+	fs_recv_need(buf, 1, "its version byte");
+	version = pq_getmsgbyte(buf);
+	if (version != FS_VERSION)
+		fs_recv_error(buf, psprintf("Version %d; this server reads version %d", version, FS_VERSION));
+	fs_recv_need(buf, 12, "the excluded count and the last level");
+	excluded = pq_getmsgint64(buf);
+	last = (int32) pq_getmsgint(buf, 4);
+	if ((why = fs_levels_rule(last)) != NULL)
+		fs_recv_error(buf, why);
+	fs_recv_need(buf, ((int64) last + 1) * 8, psprintf("the counts of levels 0 to %d", last));
+	for (r = 0; r <= last; r++)
+		counts[r] = pq_getmsgint64(buf);
+	if ((why = fs_counts_rule(excluded, counts, last)) != NULL)
+		fs_recv_error(buf, why);
+	/* the counts rule keeps this sum within FS_MAX_VALUES */
+	for (r = 2; r <= last; r++)
+		values += counts[r] * (r - 1);
+	/* check the length before allocating */
+	left = buf->len - buf->cursor;
+	if (left < values * 8)
+		fs_recv_error(buf, psprintf("The step offsets the counts call for take " INT64_FORMAT " bytes, but " INT64_FORMAT " follow",
+									values * 8, left));
+	if (left > values * 8)
+		fs_recv_error(buf, psprintf("Extra bytes (" INT64_FORMAT ") follow the last step offset",
+									left - values * 8));
+	size = FS_FLAT_HEADER + ((Size) last + 1 + (Size) values) * sizeof(int64);
+	flat = palloc(size);
+	fs_flat_header(flat, size, last, excluded, counts);
+	o = flat->data + last + 1;
+	for (r = 2; r <= last; r++)
+	{
+		int64		n = counts[r] * (r - 1);
+
+		for (i = 0; i < n; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			o[i] = pq_getmsgint64(buf);
+			if ((why = fs_offset_rule(o, i, r)) != NULL)
+				fs_recv_error(buf, psprintf("%s (level %d, customer " INT64_FORMAT ")",
+											why, r, i / (r - 1) + 1));
+		}
+		o += n;
+	}
+	Assert(buf->cursor == buf->len);
 	PG_RETURN_POINTER(flat);
 }
 
