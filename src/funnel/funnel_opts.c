@@ -661,15 +661,9 @@ funnel_options_transfn(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(3))
 	{
 		text	   *event = PG_GETARG_TEXT_PP(3);
-		const char *bytes = VARDATA_ANY(event);
-		int			len = VARSIZE_ANY_EXHDR(event);
-		int			i;
 
-		for (i = 0; i < spec->nnames; i++)
-		{
-			if (spec->name_len[i] == len && memcmp(spec->name[i], bytes, len) == 0)
-				mask |= UINT64CONST(1) << i;
-		}
+		mask = cx_names_mask(spec->name_len, spec->name, spec->nnames,
+							 VARDATA_ANY(event), VARSIZE_ANY_EXHDR(event));
 	}
 	if (mask != 0 || (spec->flags & FUNNEL_STRICT_ORDER))
 		state->rows = funnel_state_append(state->rows, ts, mask);

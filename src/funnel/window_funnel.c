@@ -55,12 +55,7 @@ funnel_row_mask(FunctionCallInfo fcinfo, FunnelForm form, const FunnelArgs *args
 		event = PG_GETARG_TEXT_PP(first_step);
 		bytes = VARDATA_ANY(event);
 		len = VARSIZE_ANY_EXHDR(event);
-		for (i = 0; i < args->params.nsteps; i++)
-		{
-			if (args->steps.len[i] == len && memcmp(args->steps.name[i], bytes, len) == 0)
-				mask |= UINT64CONST(1) << i;
-		}
-		return mask;
+		return cx_names_mask(args->steps.len, args->steps.name, args->params.nsteps, bytes, len);
 	}
 	/* a NULL condition counts as false */
 	for (i = 0; i < args->params.nsteps; i++)

@@ -160,15 +160,8 @@ uint64
 seq_label_mask(const SeqPatternCache *cache, const char *bytes, int len)
 {
 	const StepsArg *steps = &cache->steps;
-	uint64		mask = 0;
-	int			i;
 
-	for (i = 0; i < steps->count; i++)
-	{
-		if (steps->len[i] == len && memcmp(steps->name[i], bytes, len) == 0)
-			mask |= UINT64CONST(1) << i;
-	}
-	return mask;
+	return cx_names_mask(steps->len, steps->name, steps->count, bytes, len);
 }
 
 void
