@@ -177,11 +177,17 @@ funnel_state_make_room(FunnelState *state, int64 ts)
 	return funnel_state_grow(state, 1, state->packed && !cx_funnel_packable(ts));
 }
 
-/* What orders row i: its key (packed) or its time (wide). */
-static inline int64
-funnel_row_order(const FunnelState *state, int32 i)
+/*
+ * Does row i of a sort before row j of b (both packed or both wide), in
+ * funnel_state_sort's order: the key, or the time then the mask?
+ */
+static inline bool
+funnel_row_before(const FunnelState *a, int32 i, const FunnelState *b, int32 j)
 {
-	return state->packed ? state->rows[i] : ((const FunnelEvent *) state->rows)[i].ts;
+	if (a->packed)
+		return a->rows[i] < b->rows[j];
+	return cx_funnel_event_cmp(&((const FunnelEvent *) a->rows)[i],
+							   &((const FunnelEvent *) b->rows)[j]) < 0;
 }
 
 FunnelState *
@@ -197,8 +203,7 @@ funnel_state_merge(FunnelState *left, const FunnelState *right)
 		Size		row = FUNNEL_ROW_SIZE(left->packed);
 
 		if (!right->sorted ||
-			(left->count > 0 &&
-			 funnel_row_order(right, 0) < funnel_row_order(left, left->count - 1)))
+			(left->count > 0 && funnel_row_before(right, 0, left, left->count - 1)))
 			left->sorted = false;
 		memcpy((char *) left->rows + (Size) left->count * row, right->rows,
 			   (Size) right->count * row);

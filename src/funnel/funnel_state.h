@@ -99,8 +99,10 @@ funnel_state_append(FunnelState *state, int64 ts, uint64 mask)
 	{
 		FunnelEvent *events = (FunnelEvent *) state->rows;
 
-		/* wide rows are ordered by time alone, as funnel_state_merge does */
-		if (state->count > 0 && ts < events[state->count - 1].ts)
+		/* in funnel_state_sort's order: time, then mask */
+		if (state->count > 0 &&
+			(ts < events[state->count - 1].ts ||
+			 (ts == events[state->count - 1].ts && mask < events[state->count - 1].mask)))
 			state->sorted = false;
 		events[state->count].ts = ts;
 		events[state->count].mask = mask;

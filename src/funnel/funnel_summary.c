@@ -11,6 +11,11 @@
  * the step times of its customers as r - 1 offsets from step 1 each
  * (microseconds, non-decreasing).  Offsets suffice for any step pair.
  *
+ * Binary form (send/recv), the text form's content in network byte order,
+ * the same under every setting: the version (1 byte), excluded (int8), the
+ * last level L (int4), the counts of levels 0 .. L (int8 each), then for
+ * each level r = 2 .. L its customers' r - 1 offsets (int8 microseconds).
+ *
  * Growing without copying: the transition function works on an expanded
  * object (utils/expandeddatum.h) in a memory context under the aggregate
  * context and returns its read/write pointer, which stays the same from row
@@ -614,13 +619,7 @@ funnel_summary_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(flat);
 }
 
-/*
- * Binary output: the text form's content in network byte order, so the
- * same under every setting: the version (1 byte), excluded (int8), the last
- * level L (int4), the counts of levels 0 .. L (int8 each), then for each
- * level r = 2 .. L its customers' r - 1 offsets from step 1 each (int8
- * microseconds).
- */
+/* Binary output of funnel_summary (the format in the file header). */
 PG_FUNCTION_INFO_V1(funnel_summary_send);
 Datum
 funnel_summary_send(PG_FUNCTION_ARGS)
