@@ -106,3 +106,17 @@ SELECT s, count(*) AS customers, sum(reached) AS steps_reached,
 	count(*) FILTER (WHERE reached = reached2 AND same_at AND valued = reached AND events_ok
 		AND coalesce(bd_times, '{}') = step_at) AS consistent
 FROM cust GROUP BY s ORDER BY s;
+-- 4. A steps argument that changes bytes between rows but not labels (a lower
+-- bound of 0, or a slice keeping a null bitmap) must not leave the options'
+-- step names pointing at the freed previous array: both rows reach their step
+-- (2, 00:00 and 00:01), with and without options, in each form.
+SELECT funnel(interval '1 hour', ts, e, s) FROM (VALUES
+	(timestamptz '2026-01-01 00:00', 'a', '{a,b}'::text[]),
+	('2026-01-01 00:01', 'b', '[0:1]={a,b}'::text[])) v(ts, e, s);
+SELECT funnel(interval '1 hour', ts, e, s, 'strict_order') FROM (VALUES
+	(timestamptz '2026-01-01 00:00', 'a', '{a,b}'::text[]),
+	('2026-01-01 00:01', 'b', (array_append(ARRAY['a', 'b'], NULL))[1:2])) v(ts, e, s);
+SELECT funnel(interval '1 hour', ts, e, s, 'breakdown step 2', e) FROM (VALUES
+	(timestamptz '2026-01-01 00:00', 'a', '{a,b}'::text[]),
+	('2026-01-01 00:01', 'b', '[0:1]={a,b}'::text[]),
+	('2026-01-01 00:02', 'a', '{a,b}'::text[])) v(ts, e, s);

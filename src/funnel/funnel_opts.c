@@ -243,9 +243,12 @@ fopt_spec_make(const char *options, int len, int nsteps, char *const *step_names
 	spec->any_order = opts.any_order;
 	spec->breakdown = opts.breakdown;
 	spec->breakdown_step = opts.breakdown_step;
+	/* copies: the caller's names go when its steps argument changes */
 	for (i = 0; i < nsteps; i++)
 	{
-		spec->name[i] = step_names[i];
+		spec->name[i] = MemoryContextAlloc(cxt, step_lens[i] + 1);
+		memcpy(spec->name[i], step_names[i], step_lens[i]);
+		spec->name[i][step_lens[i]] = '\0';
 		spec->name_len[i] = step_lens[i];
 	}
 	/* one bit per distinct excluded event name, after the steps */
@@ -570,20 +573,7 @@ fopt_row_options(FunctionCallInfo fcinfo, FoptArgs *args, bool with_prop)
 							  args->base.params.steps_hash, bytes, len, spec);
 	}
 	else
-	{
-		int			i;
-
-		/*
-		 * Rows are matched against the spec's step names: those of the
-		 * current steps (equal ones; the earlier copies may be freed).
-		 */
 		spec = item->spec;
-		for (i = 0; i < spec->nsteps; i++)
-		{
-			spec->name[i] = args->base.steps.name[i];
-			spec->name_len[i] = args->base.steps.len[i];
-		}
-	}
 	args->options = item->bytes;
 	args->spec = spec;
 	args->options_len = len;

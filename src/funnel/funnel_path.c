@@ -431,7 +431,8 @@ milestone_path_funnel(PG_FUNCTION_ARGS)
 		{
 			int			e;
 
-			for (e = spec->nsteps; e < spec->nnames; e++)
+			/* the spec's own copies of the step and excluded names */
+			for (e = 0; e < spec->nnames; e++)
 				pfree(spec->name[e]);
 			pfree(spec);
 			pfree(cache->fopt_options);

@@ -575,16 +575,15 @@ milestone_path_agg_deserialize(PG_FUNCTION_ARGS)
 	int32		i;
 	int64		r;
 
-	/* the aggregate context is not wanted here: see the comment below */
+	/*
+	 * The state is built in the current (per-row) context, not the
+	 * aggregate's: a spilling hash aggregation deserializes rows it then
+	 * writes to a later batch, and combine copies what it keeps.
+	 */
 	(void) cx_deserialize_start(fcinfo, "milestone_path_agg_deserialize", &buf);
 	nlabels = pq_getmsgint(&buf, 4);
 	if (nlabels < 0 || nlabels > PATH_MAX_STEPS || nlabels * 2 > buf.len - buf.cursor)
 		cx_bad_state("milestone_path_agg", "label count %d", nlabels);
-	/*
-	 * In the current (per-row) context, not the aggregate's: a spilling hash
-	 * aggregation deserializes rows it then writes to a later batch, and
-	 * combine copies what it keeps.
-	 */
 	shared = path_agg_shared_new(CurrentMemoryContext);
 	remap = palloc(sizeof(uint32) * Max(nlabels, 1));
 	for (i = 0; i < nlabels; i++)
