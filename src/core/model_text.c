@@ -6,10 +6,9 @@
 
 #include <string.h>
 
+#include "path_parse.h"
 #include "text_util.h"
 
-/* The longest label, as for milestone_path labels. */
-#define MODEL_LABEL_MAX 255
 
 typedef struct Cursor
 {
@@ -95,7 +94,7 @@ read_state(Cursor *c, char *scratch, size_t *used, CxModelState *state,
 		return err;
 	if (n == 0)
 		return CX_MODEL_EMPTY_LABEL;
-	if (n > MODEL_LABEL_MAX)
+	if (n > CX_PATH_LABEL_MAX)
 		return CX_MODEL_LABEL_TOO_LONG;
 	state->label = scratch + *used;
 	state->len = n;
@@ -319,10 +318,4 @@ cx_model_error_text(CxModelParseError error)
 			return "stopped";
 	}
 	return "unknown error";
-}
-
-size_t
-cx_model_write_label(char *out, const char *label, size_t len)
-{
-	return cx_write_quoted(out, label, len);
 }

@@ -90,10 +90,4 @@ extern CxModelParseError cx_model_parse(const char *text, size_t len,
 /* What the parser expected, for an error detail (no trailing period). */
 extern const char *cx_model_error_text(CxModelParseError error);
 
-/*
- * Write a label double-quoted, '"' and '\' escaped with '\', into out
- * (room for 2 * len + 2 bytes).  Returns the bytes written; no NUL.
- */
-extern size_t cx_model_write_label(char *out, const char *label, size_t len);
-
 #endif							/* CX_MODEL_TEXT_H */

@@ -255,12 +255,6 @@ journey_model_merge(PG_FUNCTION_ARGS)
 		em->flags = 0;
 		em->active_after = 0;
 	}
-	if (em->k != right->k)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot merge journey_model values of different orders: k = %d and k = %d",
-						em->k, right->k),
-				 errhint("Only models fitted with the same k add up.")));
 	model_expanded_add_flat(em, right);
 	if (in_agg)
 		PG_RETURN_DATUM(EOHPGetRWDatum(&em->hdr));

@@ -7,12 +7,13 @@
  *		  (direct), and a stiff chain solved on paper;
  *		- cx_model_parse (src/core/model_text.c): hand-written literals
  *		  with their expected errors, and random models written with
- *		  cx_model_write_label read back to the same transitions.
+ *		  cx_write_quoted read back to the same transitions.
  *
  * Usage: model_check [cases] [seed].  Prints "N passed, N failed".
  */
 #include "model_solve.h"
 #include "model_text.h"
+#include "text_util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -321,7 +322,7 @@ append_state(Collected *col, const CxModelState *s, char sentinel)
 	if (s->len == 0)
 		col->text[col->len++] = sentinel;
 	else
-		col->len += cx_model_write_label(col->text + col->len, s->label, s->len);
+		col->len += cx_write_quoted(col->text + col->len, s->label, s->len);
 }
 
 static bool
@@ -461,8 +462,8 @@ check_parser_round_trip(long cases, uint64_t *seed)
 
 					for (q = 0; q < m; q++)
 						label[q] = alphabet[next_random(seed) % (sizeof(alphabet) - 1)];
-					len += cx_model_write_label(text + len, label, m);
-					want_len += cx_model_write_label(want + want_len, label, m);
+					len += cx_write_quoted(text + len, label, m);
+					want_len += cx_write_quoted(want + want_len, label, m);
 				}
 			}
 			len += sprintf(text + len, ") -> $: %d", i + 1);
