@@ -580,18 +580,9 @@ fopt_row_options(FunctionCallInfo fcinfo, FoptArgs *args, bool with_prop)
 	args->steps_hash = args->base.params.steps_hash;
 	if (!args->options_site_checked)
 	{
-		Aggref	   *aggref = AggGetAggref(fcinfo);
-
 		/* the options argument is the aggregate's fifth, when given */
-		if (PG_NARGS() <= FOPT_OPTIONS_ARG)
-			args->options_constant = true;
-		else if (aggref != NULL && list_length(aggref->args) >= FOPT_OPTIONS_ARG)
-		{
-			Node	   *arg = (Node *) ((TargetEntry *) list_nth(aggref->args, FOPT_OPTIONS_ARG - 1))->expr;
-
-			args->options_constant = IsA(arg, Const) ||
-				(IsA(arg, Param) && ((Param *) arg)->paramkind == PARAM_EXTERN);
-		}
+		args->options_constant = PG_NARGS() <= FOPT_OPTIONS_ARG ||
+			funnel_arg_constant(fcinfo, FOPT_OPTIONS_ARG);
 		args->options_site_checked = true;
 	}
 }

@@ -286,6 +286,7 @@ funnel_summary_transfn(PG_FUNCTION_ARGS)
 	Datum		values[4];
 	bool		nulls[4];
 	int32		reached;
+	ArrayType  *times;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "funnel_summary_transfn called in non-aggregate context");
@@ -294,22 +295,21 @@ funnel_summary_transfn(PG_FUNCTION_ARGS)
 		return EOHPGetRWDatum(&s->hdr);
 
 	rec = PG_GETARG_HEAPTUPLEHEADER(1);
-	cache = (FsResultCache *) fcinfo->flinfo->fn_extra;
-	if (cache == NULL || cache->typid != HeapTupleHeaderGetTypeId(rec) ||
+	cache = cx_call_site_cache(fcinfo, sizeof(FsResultCache));
+	if (cache->desc == NULL || cache->typid != HeapTupleHeaderGetTypeId(rec) ||
 		cache->typmod != HeapTupleHeaderGetTypMod(rec))
 	{
 		TupleDesc	desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(rec),
 												  HeapTupleHeaderGetTypMod(rec));
 		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 
-		if (cache == NULL)
-			cache = palloc0(sizeof(FsResultCache));
+		if (cache->desc != NULL)
+			FreeTupleDesc(cache->desc);
 		cache->desc = CreateTupleDescCopy(desc);
 		cache->typid = HeapTupleHeaderGetTypeId(rec);
 		cache->typmod = HeapTupleHeaderGetTypMod(rec);
 		MemoryContextSwitchTo(old);
 		ReleaseTupleDesc(desc);
-		fcinfo->flinfo->fn_extra = cache;
 	}
 	tuple.t_len = HeapTupleHeaderGetDatumLength(rec);
 	ItemPointerSetInvalid(&tuple.t_self);
@@ -337,8 +337,8 @@ funnel_summary_transfn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("funnel_result reached %d without step times", reached),
 				 errhint("step_at holds one time per step reached ('{}' for 0).")));
+	times = DatumGetArrayTypeP(values[2]);
 	{
-		ArrayType  *times = DatumGetArrayTypeP(values[2]);
 		int			have = ARR_NDIM(times) == 0 ? 0 : ARR_DIMS(times)[0];
 
 		if (ARR_NDIM(times) > 1 || ARR_HASNULL(times) || ARR_ELEMTYPE(times) != TIMESTAMPTZOID ||
@@ -351,7 +351,6 @@ funnel_summary_transfn(PG_FUNCTION_ARGS)
 	}
 	if (reached >= 2)
 	{
-		ArrayType  *times = DatumGetArrayTypeP(values[2]);
 		const int64 *t;
 		int64	   *dst;
 		int			k;
