@@ -221,10 +221,13 @@ funnel_arg_constant(FunctionCallInfo fcinfo, int argno)
 }
 
 FunnelArgs *
-funnel_row_args_check(FunctionCallInfo fcinfo, FunnelForm form)
+funnel_row_args(FunctionCallInfo fcinfo, FunnelForm form)
 {
 	FunnelArgs *args = (FunnelArgs *) fcinfo->flinfo->fn_extra;
 
+	/* constants of the query were checked on the first row */
+	if (likely(args != NULL && args->constant))
+		return args;
 	if (args == NULL)
 	{
 		args = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FunnelArgs));

@@ -64,25 +64,12 @@ typedef struct FunnelArgs
 	StepsArg	steps;			/* event form: the steps array last parsed */
 } FunnelArgs;
 
-/* funnel_row_args past its first test: the checks themselves. */
-extern FunnelArgs *funnel_row_args_check(FunctionCallInfo fcinfo, FunnelForm form);
-
 /*
  * The call site's arguments with this row's window, mode and steps checked
  * into params (22023 / 54000 for bad ones).  Costs one pointer test when
- * they are constants of the query (inline: it runs for every row), a few
- * byte compares otherwise.
+ * they are constants of the query, a few byte compares otherwise.
  */
-static inline FunnelArgs *
-funnel_row_args(FunctionCallInfo fcinfo, FunnelForm form)
-{
-	FunnelArgs *args = (FunnelArgs *) fcinfo->flinfo->fn_extra;
-
-	/* constants of the query were checked on the first row */
-	if (likely(args != NULL && args->constant))
-		return args;
-	return funnel_row_args_check(fcinfo, form);
-}
+extern FunnelArgs *funnel_row_args(FunctionCallInfo fcinfo, FunnelForm form);
 
 /*
  * The same checks for a funnel function over a stored path (funnel_path.c),

@@ -76,14 +76,11 @@ funnel_transition(FunctionCallInfo fcinfo, FunnelForm form)
 	FunnelState *state;
 	uint64		mask;
 
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "window_funnel transition function called in non-aggregate context");
 	args = funnel_row_args(fcinfo, form);
 	if (PG_ARGISNULL(0))
-	{
-		/* a state comes only from here: later rows need not ask again */
-		if (!AggCheckCallContext(fcinfo, &aggcxt))
-			elog(ERROR, "window_funnel transition function called in non-aggregate context");
 		state = funnel_state_new(aggcxt, &args->params);
-	}
 	else
 	{
 		state = (FunnelState *) PG_GETARG_POINTER(0);
