@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text_util.h"
+
 /* AST node kinds */
 enum
 {
@@ -72,7 +74,6 @@ typedef struct Parser
 	size_t		len;
 	size_t		pos;
 	int			depth;
-	const SeqHooks *hooks;
 	SeqErrorInfo *err;
 	Node	   *nodes;
 	int			nnodes;
@@ -302,20 +303,7 @@ parse_quoted(Parser *p, int64_t *usec)
 
 			for (u = 0; u < sizeof(units) / sizeof(units[0]); u++)
 			{
-				size_t		k;
-
-				if (strlen(units[u].name) != ulen)
-					continue;
-				for (k = 0; k < ulen; k++)
-				{
-					char		c = p->text[ustart + k];
-
-					if (c >= 'A' && c <= 'Z')
-						c += 'a' - 'A';
-					if (c != units[u].name[k])
-						break;
-				}
-				if (k == ulen)
+				if (cx_word_equals(p->text + ustart, ulen, units[u].name))
 				{
 					per = units[u].usec;
 					found = true;
@@ -897,7 +885,6 @@ typedef struct Closure
 	SeqEntry   *entries;
 	int			nentries;
 	int			cap_entries;
-	uint64_t   *entry_gates;	/* gate set of each entry, for dedup */
 	int64_t    *excluded;
 	int			nexcluded;
 	int			cap_excluded;
@@ -1117,7 +1104,6 @@ seq_compile(const char *text, size_t len, const SeqHooks *hooks, SeqErrorInfo *e
 	memset(&c, 0, sizeof(c));
 	p.text = text;
 	p.len = len;
-	p.hooks = hooks;
 	p.err = err;
 	if (len > SEQ_MAX_PATTERN)
 	{

@@ -98,15 +98,12 @@ funnel_state_append(FunnelState *state, int64 ts, uint64 mask)
 	else
 	{
 		FunnelEvent *events = (FunnelEvent *) state->rows;
+		FunnelEvent row = {ts, mask};
 
 		/* in funnel_state_sort's order: time, then mask */
-		if (state->count > 0 &&
-			(ts < events[state->count - 1].ts ||
-			 (ts == events[state->count - 1].ts && mask < events[state->count - 1].mask)))
+		if (state->count > 0 && cx_funnel_event_cmp(&row, &events[state->count - 1]) < 0)
 			state->sorted = false;
-		events[state->count].ts = ts;
-		events[state->count].mask = mask;
-		state->count++;
+		events[state->count++] = row;
 	}
 	return state;
 }

@@ -49,6 +49,9 @@ typedef struct SeqPatternCache
 extern const SeqPattern *seq_pattern_get(SeqPatternCache *cache, MemoryContext cxt,
 										 const char *bytes, int len, int nconds);
 
+/* 54000 past SEQ_MAX_CONDITIONS conditions or steps. */
+extern void seq_check_count(int n);
+
 /* The pattern argument argno: 22023 when NULL; its bytes and length. */
 extern void seq_pattern_arg(FunctionCallInfo fcinfo, int argno, const char **bytes,
 							int *len);

@@ -238,12 +238,7 @@ seq_transition(FunctionCallInfo fcinfo, bool by_event, bool keep_all)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("a sequence pattern needs at least one condition")));
-			if (nconds > SEQ_MAX_CONDITIONS)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("a sequence pattern takes at most %d conditions, this call has %d",
-								SEQ_MAX_CONDITIONS, nconds),
-						 errhint("Combine conditions into one (a condition may be any boolean expression), or ask several patterns.")));
+			seq_check_count(nconds);
 			bad = cx_first_non_bool_arg(fcinfo, 3, &type);
 			if (bad >= 0)
 				ereport(ERROR,

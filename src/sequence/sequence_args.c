@@ -116,8 +116,7 @@ seq_pattern_arg(FunctionCallInfo fcinfo, int argno, const char **bytes, int *len
 				"Give a pattern such as '(?1).*(?t<=3600)(?2)'.", bytes, len);
 }
 
-/* 54000 past SEQ_MAX_CONDITIONS conditions or steps. */
-static void
+void
 seq_check_count(int n)
 {
 	if (n > SEQ_MAX_CONDITIONS)

@@ -10,9 +10,6 @@
 #include "utils/array.h"
 #include "utils/timestamp.h"
 
-/* The most bytes the matcher's trees may take for one group (54000 past it). */
-#define SEQ_MAX_TREE_BYTES	((int64) 1024 * 1024 * 1024)
-
 /* The canonical order: time, then the conditions' mask. */
 static inline int
 seq_row_cmp(const void *a, const void *b)
@@ -49,24 +46,17 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 	int64		size = 1;
 	SeqMatcher *m;
 	SeqMatch	match;
-	bool		sorted = true;
 	int64	   *consumed = NULL;
 	int64		nconsumed = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (n == 0)
 		return;
-	for (i = 1; i < n && sorted; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		sorted = seq_row_cmp(&rows[i - 1], &rows[i]) <= 0;
-	}
-	if (!sorted)
-		qsort_interruptible(rows, n, sizeof(SeqRow), seq_row_cmp_arg, NULL);
+	/* rows already in order (a sorted plan) cost one pass: the sort checks for it */
+	qsort_interruptible(rows, n, sizeof(SeqRow), seq_row_cmp_arg, NULL);
 	while (size < n)
 		size <<= 1;
-	if (size * 8 * pattern->nconsume > SEQ_MAX_TREE_BYTES)
+	if (size * 8 * pattern->nconsume > (int64) SEQ_MAX_MATCH_BYTES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("a sequence pattern with %d atoms cannot be matched over %lld events",
@@ -102,10 +92,7 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 		cache->masks[i] = rows[i].mask;
 	}
 	if (cache->matcher == NULL)
-	{
 		cache->matcher = seq_matcher_create(pattern, &seq_backend_hooks);
-		seq_matcher_set_limit(cache->matcher, SEQ_MAX_TREE_BYTES);
-	}
 	m = cache->matcher;
 	seq_matcher_load(m, cache->times, cache->masks, n);
 	switch (want)
