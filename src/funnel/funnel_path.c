@@ -64,21 +64,6 @@ typedef struct PathFunnelCache
 	TupleDesc	fopt_desc;
 } PathFunnelCache;
 
-/* Room for need elements of size bytes in *buffer, grown by doubling. */
-static void *
-path_funnel_reserve(FunctionCallInfo fcinfo, void *buffer, int64 *capacity,
-					int64 need, Size size)
-{
-	int64		limit = PATH_MAX_STEPS;
-
-	if (buffer != NULL && need <= *capacity)
-		return buffer;
-	*capacity = cx_grow_capacity(buffer != NULL ? *capacity : 0, need, 64, limit);
-	if (buffer != NULL)
-		pfree(buffer);
-	return MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, (Size) *capacity * size);
-}
-
 /* Group the step names into distinct names, each with its steps' mask. */
 static void
 step_names_build(StepNames *names, int nsteps, char *const *label, const int *len)
@@ -117,7 +102,7 @@ path_label_masks(FunctionCallInfo fcinfo, PathFunnelCache *cache, const PathView
 	const char *bytes = view->label_bytes;
 	uint32		id;
 
-	cache->label_masks = path_funnel_reserve(fcinfo, cache->label_masks,
+	cache->label_masks = path_buffer_reserve(fcinfo, cache->label_masks,
 											 &cache->label_capacity,
 											 Max(view->nlabels, 1), sizeof(uint64));
 	for (id = 0; id < view->nlabels; id++)
@@ -252,7 +237,7 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 		bool		sorted;
 
 		/* the path is in time order: its first and last times bound all */
-		cache->keys = path_funnel_reserve(fcinfo, cache->keys, &cache->key_capacity,
+		cache->keys = path_buffer_reserve(fcinfo, cache->keys, &cache->key_capacity,
 										  Max(view.nsteps, 1), sizeof(int64));
 		n = path_fast_keys(&view, masks, cache->keys, &sorted);
 		if (!sorted)
@@ -267,7 +252,7 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	 * strict_order, where they break chains: the aggregate keeps them only
 	 * then, and so do we.
 	 */
-	cache->rows = path_funnel_reserve(fcinfo, cache->rows, &cache->row_capacity,
+	cache->rows = path_buffer_reserve(fcinfo, cache->rows, &cache->row_capacity,
 									  Max(view.nsteps, 1), sizeof(FunnelEvent));
 	n = path_exact_rows(&view, masks, cache->rows, strict_order);
 	/* the steps are in time order; the evaluator takes ties in any order */
@@ -451,7 +436,7 @@ milestone_path_funnel(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	path_funnel_view(fcinfo, "funnel", &view);
 	masks = path_label_masks(fcinfo, cache, &view);
-	cache->rows = path_funnel_reserve(fcinfo, cache->rows, &cache->row_capacity,
+	cache->rows = path_buffer_reserve(fcinfo, cache->rows, &cache->row_capacity,
 									  Max(view.nsteps, 1), sizeof(FunnelEvent));
 	n = path_exact_rows(&view, masks, cache->rows, (spec->flags & FUNNEL_STRICT_ORDER) != 0);
 	fopt_evaluate(spec, cache->rows, (size_t) n, params->window, &out, &excluded);

@@ -80,6 +80,13 @@ extern void path_view(MilestonePath *path, PathView *view, bool with_labels);
  */
 extern void path_require_times(const PathView *view, const char *fname);
 
+/*
+ * A call site's per-path buffer (in fn_mcxt) with room for need elements of
+ * size bytes, grown by doubling up to PATH_MAX_STEPS; the old contents go.
+ */
+extern void *path_buffer_reserve(FunctionCallInfo fcinfo, void *buffer, int64 *capacity,
+								 int64 need, Size size);
+
 /* The dictionary id of a label in a path, or -1 when the path lacks it. */
 extern int64 path_label_id(const PathView *view, const char *label, int len);
 

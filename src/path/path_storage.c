@@ -103,6 +103,18 @@ path_require_times(const PathView *view, const char *fname)
 				 errhint("Build the path with milestone_path_agg(label, at), or write each step with its time, as in 'visit@2024-01-05 10:00 -> cart@2024-01-05 10:20'.")));
 }
 
+void *
+path_buffer_reserve(FunctionCallInfo fcinfo, void *buffer, int64 *capacity,
+					int64 need, Size size)
+{
+	if (buffer != NULL && need <= *capacity)
+		return buffer;
+	*capacity = cx_grow_capacity(buffer != NULL ? *capacity : 0, need, 64, PATH_MAX_STEPS);
+	if (buffer != NULL)
+		pfree(buffer);
+	return MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, (Size) *capacity * size);
+}
+
 void
 path_view(MilestonePath *path, PathView *view, bool with_labels)
 {

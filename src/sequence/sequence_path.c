@@ -19,10 +19,14 @@
 
 #include "milestone_path.h"
 
-/* The cache of a call site (fn_extra). */
+/* The cache of a call site (fn_extra): the pattern's, and per-path buffers. */
 typedef struct SeqPathCache
 {
 	SeqPatternCache pc;
+	uint64	   *label_masks;	/* conditions of each label id */
+	int64		label_capacity;
+	SeqRow	   *rows;			/* the steps that match a condition */
+	int64		row_capacity;
 } SeqPathCache;
 
 /*
@@ -51,7 +55,9 @@ seq_path_evaluate(FunctionCallInfo fcinfo, const char *fname, SeqWant want,
 	path_require_times(view, fname);
 
 	/* each label's conditions, from the dictionary */
-	label_masks = palloc(sizeof(uint64) * Max(view->nlabels, 1));
+	label_masks = cache->label_masks =
+		path_buffer_reserve(fcinfo, cache->label_masks, &cache->label_capacity,
+							Max(view->nlabels, 1), sizeof(uint64));
 	{
 		const char *lb = view->label_bytes;
 
@@ -61,7 +67,8 @@ seq_path_evaluate(FunctionCallInfo fcinfo, const char *fname, SeqWant want,
 			lb += view->label_lengths[i];
 		}
 	}
-	rows = palloc_extended(sizeof(SeqRow) * Max(view->nsteps, 1), MCXT_ALLOC_HUGE);
+	rows = cache->rows = path_buffer_reserve(fcinfo, cache->rows, &cache->row_capacity,
+											 Max(view->nsteps, 1), sizeof(SeqRow));
 	for (i = 0; i < view->nsteps; i++)
 	{
 		uint64		mask = label_masks[path_step_id(view, i)];
@@ -75,8 +82,6 @@ seq_path_evaluate(FunctionCallInfo fcinfo, const char *fname, SeqWant want,
 		n++;
 	}
 	seq_evaluate(&cache->pc, rows, n, want, out);
-	pfree(rows);
-	pfree(label_masks);
 	return true;
 }
 
