@@ -251,6 +251,26 @@ run_next_within(const ExclusionRun *run, int x, size_t gend, int64_t from, int64
 }
 
 /*
+ * Can the chain reaching step k in this group from step k0 still be
+ * extended?  Not when an excluded event of the group is strictly between
+ * its step i (earlier group) and its future step j (k < j).
+ */
+static bool
+run_dead(const ExclusionRun *run, uint64_t group_union, int k0, int k)
+{
+	int			x;
+
+	for (x = 0; x < run->nexcl; x++)
+	{
+		const FunnelExclusion *e = &run->excl[x];
+
+		if (e->from <= k0 && k < e->to && (group_union & e->mask) != 0)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Is the chain reaching step k in the group [gstart, gend) at time now from
  * a chain at step k0 (< k) excluded?  (a) an excluded event in the group is
  * strictly after the chain's step i (i <= k0, an earlier group) and strictly
@@ -263,15 +283,14 @@ run_excluded(const ExclusionRun *run, uint64_t group_union, size_t gend,
 {
 	int			x;
 
+	/* (a) is run_dead's test: from <= k0 < k already puts k past from */
+	if (run_dead(run, group_union, k0, k))
+		return true;
 	for (x = 0; x < run->nexcl; x++)
 	{
 		const FunnelExclusion *e = &run->excl[x];
 
-		if (k < e->from || k >= e->to)
-			continue;
-		if (e->from <= k0 && (group_union & e->mask) != 0)
-			return true;
-		if (run_next_within(run, x, gend, start, window))
+		if (k >= e->from && k < e->to && run_next_within(run, x, gend, start, window))
 			return true;
 	}
 	return false;
@@ -292,26 +311,6 @@ run_clean_start(const ExclusionRun *run, size_t gend, int64_t now, int64_t windo
 			return false;
 	}
 	return true;
-}
-
-/*
- * Can the chain reaching step k in this group from step k0 still be
- * extended?  Not when an excluded event of the group is strictly between
- * its step i (earlier group) and its future step j (k < j).
- */
-static bool
-run_dead(const ExclusionRun *run, uint64_t group_union, int k0, int k)
-{
-	int			x;
-
-	for (x = 0; x < run->nexcl; x++)
-	{
-		const FunnelExclusion *e = &run->excl[x];
-
-		if (e->from <= k0 && k < e->to && (group_union & e->mask) != 0)
-			return true;
-	}
-	return false;
 }
 
 static void

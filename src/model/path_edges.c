@@ -48,16 +48,12 @@ path_edges(PG_FUNCTION_ARGS)
 	path_view(path, &view, true);
 	if (!PG_ARGISNULL(2))
 	{
-		text	   *start = PG_GETARG_TEXT_PP(2);
-		int			len = VARSIZE_ANY_EXHDR(start);
-		int64		id = (len >= 1 && len <= CX_PATH_LABEL_MAX) ?
-			path_label_id(&view, VARDATA_ANY(start), len) : -1;
+		/* from the start label's first occurrence; none: no rows */
+		int64		first = path_next_step(&view, PG_GETARG_TEXT_PP(2), 0);
 
-		if (id < 0)
+		if (first < 0)
 			return (Datum) 0;
-		/* its first occurrence */
-		while (path_step_id(&view, from) != (uint32) id)
-			from++;
+		from = (uint32) first;
 	}
 	for (i = 0; i < (uint32) max_steps && from + i + 1 < view.nsteps; i++)
 	{

@@ -90,6 +90,9 @@ extern void *path_buffer_reserve(FunctionCallInfo fcinfo, void *buffer, int64 *c
 /* The dictionary id of a label in a path, or -1 when the path lacks it. */
 extern int64 path_label_id(const PathView *view, const char *label, int len);
 
+/* The first step from 'from' on with the given label, or -1. */
+extern int64 path_next_step(const PathView *view, const text *label, int64 from);
+
 /* The dictionary id of step i. */
 static inline uint32
 path_step_id(const PathView *view, uint32 i)

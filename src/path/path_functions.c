@@ -88,21 +88,6 @@ milestone_path_last_milestone(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(path_label_text(&view, path->nsteps - 1));
 }
 
-/* The first step from 'from' on with the given label, or -1. */
-static int64
-path_next_step(const PathView *view, const text *label, int64 from)
-{
-	int64		id = path_label_id(view, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
-	int64		i;
-
-	if (id < 0)
-		return -1;
-	for (i = from; i < view->nsteps; i++)
-		if (path_step_id(view, (uint32) i) == (uint32) id)
-			return i;
-	return -1;
-}
-
 /* reached_at(p, label): when the label was first reached; NULL if never. */
 PG_FUNCTION_INFO_V1(milestone_path_reached_at);
 Datum

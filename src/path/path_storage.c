@@ -166,6 +166,20 @@ path_label_id(const PathView *view, const char *label, int len)
 	return -1;
 }
 
+int64
+path_next_step(const PathView *view, const text *label, int64 from)
+{
+	int64		id = path_label_id(view, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
+	int64		i;
+
+	if (id < 0)
+		return -1;
+	for (i = from; i < view->nsteps; i++)
+		if (path_step_id(view, (uint32) i) == (uint32) id)
+			return i;
+	return -1;
+}
+
 /* ---------- the label dictionary ---------- */
 
 static void
