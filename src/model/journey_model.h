@@ -184,10 +184,9 @@ typedef struct ModelIndex
 	ModelOrder	orders[CX_MODEL_MAX_K + 1];
 	/*
 	 * The chain of reach_probability and removal_effects (built on the first
-	 * solve): one state per context of every order, order j's contexts
-	 * numbered from state_offset[j].
+	 * solve; row_start NULL before): one state per context of every order,
+	 * order j's contexts numbered from state_offset[j].
 	 */
-	bool		chain_built;
 	int32		nstates;
 	int32		state_offset[CX_MODEL_MAX_K + 2];
 	int64	   *row_start;
@@ -195,8 +194,7 @@ typedef struct ModelIndex
 	uint32	   *label;
 	double	   *prob;
 	void	   *solve_space;	/* the solver's workspace, or NULL */
-	/* the last target's hitting probabilities */
-	bool		solved;
+	/* the hitting probabilities of solved_target (0: none yet) */
 	uint32		solved_target;
 	double	   *h;
 } ModelIndex;

@@ -48,7 +48,7 @@ model_min_support_arg(FunctionCallInfo fcinfo, int argno)
 
 /* A label id as text: NULL for the end state. */
 static void
-model_label_datum(const ModelIndex *index, uint32 id, Datum *value, bool *isnull)
+model_label_datum(const ModelView *view, uint32 id, Datum *value, bool *isnull)
 {
 	if (id == 0)
 	{
@@ -58,8 +58,8 @@ model_label_datum(const ModelIndex *index, uint32 id, Datum *value, bool *isnull
 	else
 	{
 		*isnull = false;
-		*value = PointerGetDatum(cstring_to_text_with_len(index->view.labels[id - 1],
-														  index->view.lengths[id - 1]));
+		*value = PointerGetDatum(cstring_to_text_with_len(view->labels[id - 1],
+														  view->lengths[id - 1]));
 	}
 }
 
@@ -126,7 +126,7 @@ predict_next(PG_FUNCTION_ARGS)
 		Datum		values[3];
 		bool		nulls[3] = {false, false, false};
 
-		model_label_datum(index, o->next[top[i]], &values[0], &nulls[0]);
+		model_label_datum(&index->view, o->next[top[i]], &values[0], &nulls[0]);
 		values[1] = Float8GetDatum((double) o->counts[top[i]] / (double) o->totals[ctx]);
 		values[2] = Int64GetDatum(o->counts[top[i]]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
@@ -164,6 +164,7 @@ model_build_chain(ModelIndex *index)
 	MemoryContext old = MemoryContextSwitchTo(index->cxt);
 	int			k = index->view.k;
 	int64		nentries = 0;
+	int64	   *row_start;
 	int64		e;
 	int32		s = 0;
 	int			j;
@@ -181,7 +182,7 @@ model_build_chain(ModelIndex *index)
 	}
 	index->state_offset[k + 1] = s;
 	index->nstates = s;
-	index->row_start = palloc(sizeof(int64) * (s + 1));
+	row_start = palloc(sizeof(int64) * (s + 1));
 	index->dest = palloc(sizeof(int32) * Max(nentries, 1));
 	index->label = palloc(sizeof(uint32) * Max(nentries, 1));
 	index->prob = palloc(sizeof(double) * Max(nentries, 1));
@@ -198,7 +199,7 @@ model_build_chain(ModelIndex *index)
 			uint32		t;
 
 			CHECK_FOR_INTERRUPTS();
-			index->row_start[s++] = e;
+			row_start[s++] = e;
 			for (t = o->first[c]; t < o->first[c + 1]; t++)
 			{
 				index->label[e] = o->next[t];
@@ -209,8 +210,9 @@ model_build_chain(ModelIndex *index)
 			}
 		}
 	}
-	index->row_start[s] = e;
-	index->chain_built = true;
+	row_start[s] = e;
+	/* set last: an interrupted build leaves no half-built chain behind */
+	index->row_start = row_start;
 	MemoryContextSwitchTo(old);
 }
 
@@ -229,8 +231,7 @@ model_solve(ModelIndex *index, uint32 target, uint32 removed, bool warm, double 
 	double		work;
 	CxChain		chain;
 
-	if (!index->chain_built)
-		model_build_chain(index);
+	Assert(index->row_start != NULL);
 	chain.nstates = index->nstates;
 	chain.row_start = index->row_start;
 	chain.dest = index->dest;
@@ -288,12 +289,11 @@ reach_probability(PG_FUNCTION_ARGS)
 	model_path_context(index, path, context);
 	if (!model_backoff(index, context, min_support, &order, &ctx))
 		PG_RETURN_FLOAT8(0.0);
-	if (!index->chain_built)
+	if (index->row_start == NULL)
 		model_build_chain(index);
-	if (!index->solved || index->solved_target != target)
+	if (index->solved_target != target)
 	{
 		model_solve(index, target, PG_UINT32_MAX, false, index->h);
-		index->solved = true;
 		index->solved_target = target;
 	}
 	PG_RETURN_FLOAT8(index->h[index->state_offset[order] + ctx]);
@@ -326,7 +326,7 @@ removal_effects(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	if (target == 0 || !model_backoff(index, context, 1, &order, &ctx))
 		return (Datum) 0;
-	if (!index->chain_built)
+	if (index->row_start == NULL)
 		model_build_chain(index);
 	start = index->state_offset[order] + (int32) ctx;
 	h = palloc(sizeof(double) * Max(index->nstates, 1));
@@ -368,7 +368,7 @@ removal_effects(PG_FUNCTION_ARGS)
 
 		if (id == target)
 			continue;
-		model_label_datum(index, id, &values[0], &nulls[0]);
+		model_label_datum(&index->view, id, &values[0], &nulls[0]);
 		values[1] = Float8GetDatum(effects[id]);
 		values[2] = Float8GetDatum(sum > 0.0 ? effects[id] / sum : 0.0);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
@@ -419,19 +419,10 @@ journey_transitions(PG_FUNCTION_ARGS)
 			first = u;
 		}
 		for (j = 0; j < view.k; j++)
-		{
-			elem_nulls[j] = ids[j] == 0;
-			elems[j] = ids[j] == 0 ? (Datum) 0 :
-				PointerGetDatum(cstring_to_text_with_len(view.labels[ids[j] - 1],
-														 view.lengths[ids[j] - 1]));
-		}
+			model_label_datum(&view, ids[j], &elems[j], &elem_nulls[j]);
 		values[0] = PointerGetDatum(construct_md_array(elems, elem_nulls, 1, dims, lbs,
 													   TEXTOID, -1, false, TYPALIGN_INT));
-		if (ids[view.k] == 0)
-			nulls[1] = true;
-		else
-			values[1] = PointerGetDatum(cstring_to_text_with_len(view.labels[ids[view.k] - 1],
-																 view.lengths[ids[view.k] - 1]));
+		model_label_datum(&view, ids[view.k], &values[1], &nulls[1]);
 		values[2] = Int64GetDatum(view.counts[t]);
 		values[3] = Float8GetDatum((double) view.counts[t] / (double) total);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
