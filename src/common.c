@@ -216,3 +216,25 @@ cx_bad_state(const char *aggregate, const char *fmt,...)
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 			 errmsg("invalid %s state: %s", aggregate, what)));
 }
+
+Datum
+cx_timestamptz_array(const int64 *times, int64 n)
+{
+	Datum	   *elems;
+	ArrayType  *result;
+	int64		i;
+
+	if (n == 0)
+		return PointerGetDatum(construct_empty_array(TIMESTAMPTZOID));
+	elems = palloc_extended(sizeof(Datum) * n, MCXT_ALLOC_HUGE);
+	for (i = 0; i < n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		elems[i] = TimestampTzGetDatum(times[i]);
+	}
+	result = construct_array(elems, (int) n, TIMESTAMPTZOID, sizeof(TimestampTz),
+							 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+	pfree(elems);
+	return PointerGetDatum(result);
+}

@@ -226,6 +226,9 @@ cx_cached_interval_usec(CxCachedInterval *cache, const Interval *value,
 /* malloc'd JSON text as a text datum, freed on every path (src/common.c). */
 extern text *cx_json_to_text(char *serialized, const char *what);
 
+/* n times as a timestamptz[] datum ('{}' for none) (src/common.c). */
+extern Datum cx_timestamptz_array(const int64 *times, int64 n);
+
 /* Grow-by-doubling capacity for arrays of rows (src/common.c). */
 extern int64 cx_grow_capacity(int64 cap, int64 need, int64 min_cap, int64 limit);
 

@@ -203,17 +203,7 @@ window_funnel_finalfn(PG_FUNCTION_ARGS)
 Datum
 funnel_times_result(const FunnelOutcome *out)
 {
-	Datum	   *elems;
-	int			i;
-
-	if (out->level == 0)
-		return PointerGetDatum(construct_empty_array(TIMESTAMPTZOID));
-	elems = palloc(out->level * sizeof(Datum));
-	for (i = 0; i < out->level; i++)
-		elems[i] = TimestampTzGetDatum(out->times[i]);
-	return PointerGetDatum(construct_array(elems, out->level, TIMESTAMPTZOID,
-										   sizeof(TimestampTz), FLOAT8PASSBYVAL,
-										   TYPALIGN_DOUBLE));
+	return cx_timestamptz_array(out->times, out->level);
 }
 
 /* window_funnel_times: when each step was reached in the chosen chain. */

@@ -183,9 +183,9 @@ seq_state_add_label(MemoryContext cxt, SeqState *state, const char *bytes, int l
 	state->label_used += len;
 }
 
-/* 22023 when a group's rows or partial states disagree on the pattern or steps. */
+/* 22023 unless a row or partial state agrees with the group on the pattern and steps. */
 static void
-seq_state_mismatch(const SeqState *state, const char *pattern, int len,
+seq_state_check(const SeqState *state, const char *pattern, int len,
 				   int nconds, uint64 steps_hash)
 {
 	if (state->pattern_len != len || memcmp(state->pattern, pattern, len) != 0)
@@ -278,7 +278,7 @@ seq_transition(FunctionCallInfo fcinfo, bool by_event, bool keep_all)
 			seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, pattern, len, nconds);
 			state = seq_state_new(aggcxt, cache->pattern_constant ? cache->pc.text : pattern,
 								  len, cache->pattern_constant, nconds, by_event, keep_all,
-								  by_event ? cache->pc.steps_hash : 0);
+								  cache->pc.steps_hash);
 		}
 		else
 		{
@@ -289,11 +289,7 @@ seq_transition(FunctionCallInfo fcinfo, bool by_event, bool keep_all)
 			 * first row, so groups with different patterns interleaved (a
 			 * hashed aggregate) compile nothing per row.
 			 */
-			if (state->pattern_len != len || memcmp(state->pattern, pattern, len) != 0 ||
-				state->nconds != nconds ||
-				state->steps_hash != (by_event ? cache->pc.steps_hash : 0))
-				seq_state_mismatch(state, pattern, len, nconds,
-								   by_event ? cache->pc.steps_hash : 0);
+			seq_state_check(state, pattern, len, nconds, cache->pc.steps_hash);
 		}
 	}
 
@@ -374,8 +370,8 @@ sequence_combinefn(PG_FUNCTION_ARGS)
 	right = (SeqState *) PG_GETARG_POINTER(1);
 	if (left->keep_all != right->keep_all || left->by_event != right->by_event)
 		elog(ERROR, "sequence_combinefn: states of different aggregates");
-	seq_state_mismatch(left, right->pattern, right->pattern_len, right->nconds,
-					   right->steps_hash);
+	seq_state_check(left, right->pattern, right->pattern_len, right->nconds,
+					right->steps_hash);
 	seq_state_reserve(aggcxt, left, left->count + right->count, fcinfo);
 	for (i = 0; i < right->count; i++)
 	{

@@ -161,21 +161,5 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 Datum
 seq_events_datum(const SeqOutcome *out)
 {
-	Datum	   *elems;
-	int64		i;
-	ArrayType  *result;
-
-	if (out->nevents == 0)
-		return PointerGetDatum(construct_empty_array(TIMESTAMPTZOID));
-	elems = palloc_extended(sizeof(Datum) * out->nevents, MCXT_ALLOC_HUGE);
-	for (i = 0; i < out->nevents; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		elems[i] = TimestampTzGetDatum(out->events[i]);
-	}
-	result = construct_array(elems, (int) out->nevents, TIMESTAMPTZOID, sizeof(TimestampTz),
-							 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
-	pfree(elems);
-	return PointerGetDatum(result);
+	return cx_timestamptz_array(out->events, out->nevents);
 }
