@@ -46,9 +46,8 @@ typedef struct SeqState
 	int64		count;
 	int64		capacity;
 	SeqRow	   *rows;			/* inline_rows, or an array of its own */
-	SeqLabel   *labels;			/* keep_all: one per row */
+	SeqLabel   *labels;			/* keep_all: one per row, room for capacity */
 	char	   *label_bytes;	/* keep_all: the labels, concatenated */
-	int64		label_capacity; /* of labels */
 	int64		label_used;
 	int64		label_size;
 	int32		nconds;			/* conditions, or elements of the steps array */
@@ -104,6 +103,8 @@ seq_state_new(MemoryContext cxt, const char *pattern, int len, bool shared,
 	state->steps_hash = steps_hash;
 	state->rows = state->inline_rows;
 	state->capacity = SEQ_INLINE_ROWS;
+	if (keep_all)
+		state->labels = MemoryContextAlloc(cxt, sizeof(SeqLabel) * SEQ_INLINE_ROWS);
 	return state;
 }
 
@@ -143,33 +144,25 @@ seq_state_reserve(MemoryContext cxt, SeqState *state, int64 need, FunctionCallIn
 	}
 	else
 		state->rows = repalloc_huge(state->rows, sizeof(SeqRow) * cap);
+	if (state->keep_all)
+		state->labels = repalloc_huge(state->labels, sizeof(SeqLabel) * cap);
 	state->capacity = cap;
 }
 
 static void
 seq_state_add_label(MemoryContext cxt, SeqState *state, const char *bytes, int len)
 {
-	/* the labels array follows the rows' capacity */
-	if (state->labels == NULL || state->label_capacity < state->capacity)
-	{
-		if (state->labels == NULL)
-			state->labels = MemoryContextAllocExtended(cxt, sizeof(SeqLabel) * state->capacity,
-													   MCXT_ALLOC_HUGE);
-		else
-			state->labels = repalloc_huge(state->labels, sizeof(SeqLabel) * state->capacity);
-		state->label_capacity = state->capacity;
-	}
 	if (state->label_used + len > state->label_size)
 	{
-		int64		size = Max(state->label_size * 2, 256);
+		int64		size;
 
 		if (state->label_used + len > SEQ_MAX_LABEL_BYTES)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("sequence_next keeps at most 512 MB of event labels per group"),
 					 errhint("Split the group, for example by month.")));
-		while (size < state->label_used + len)
-			size *= 2;
+		size = cx_grow_capacity(state->label_size, state->label_used + len, 256,
+								SEQ_MAX_LABEL_BYTES);
 		if (state->label_bytes == NULL)
 			state->label_bytes = MemoryContextAllocExtended(cxt, size, MCXT_ALLOC_HUGE);
 		else
