@@ -179,6 +179,29 @@ group_match_reach(GroupMatch *gm, int k0)
 }
 
 /*
+ * How many of the steps distinct rows of the loaded group fill, one row per
+ * step, in any order (any_order): a maximum matching from scratch.
+ */
+static int
+group_match_count(GroupMatch *gm)
+{
+	int			level = 0;
+	int			j;
+
+	memset(gm->type_used, 0, gm->ntypes * sizeof(int));
+	gm->first_step = 0;
+	for (j = 0; j < gm->nsteps; j++)
+		gm->assigned[j] = -1;
+	for (j = 0; j < gm->nsteps; j++)
+	{
+		memset(gm->type_seen, 0, gm->ntypes * sizeof(bool));
+		if (group_match_augment(gm, j))
+			level++;
+	}
+	return level;
+}
+
+/*
  * The smallest step k such that a chain at step k may have this row between
  * ek and ek+1 under strict_order: k must reach a step the row matches, other
  * than step 1 unless allow_reentry.  nsteps + 1 when no k may.
@@ -605,7 +628,7 @@ any_order_match(GroupMatch *gm, const FunnelEvent *rows, size_t m, int nsteps,
 	size_t		i;
 	size_t		t;
 	int			j;
-	int			level = 0;
+	int			level;
 
 	group_match_reserve(gm, m);
 	gm->ntypes = 0;
@@ -628,16 +651,7 @@ any_order_match(GroupMatch *gm, const FunnelEvent *rows, size_t m, int nsteps,
 		if (gm->type_cap[t] < nsteps)
 			gm->type_cap[t]++;
 	}
-	memset(gm->type_used, 0, gm->ntypes * sizeof(int));
-	gm->first_step = 0;
-	for (j = 0; j < nsteps; j++)
-		gm->assigned[j] = -1;
-	for (j = 0; j < nsteps; j++)
-	{
-		memset(gm->type_seen, 0, gm->ntypes * sizeof(bool));
-		if (group_match_augment(gm, j))
-			level++;
-	}
+	level = group_match_count(gm);
 	/* keep rows[0]: its type is type 0; move one of its steps onto it */
 	if (gm->ntypes > 0 && gm->type_used[0] == 0)
 	{
@@ -762,8 +776,6 @@ static int
 slide_level(GroupMatch *gm, const SlideCounts *sc, int nsteps)
 {
 	size_t		t;
-	int			j;
-	int			level = 0;
 
 	gm->ntypes = 0;
 	gm->nsteps = nsteps;
@@ -775,17 +787,7 @@ slide_level(GroupMatch *gm, const SlideCounts *sc, int nsteps)
 		gm->type_cap[gm->ntypes] = sc->count[t] < nsteps ? (int) sc->count[t] : nsteps;
 		gm->ntypes++;
 	}
-	memset(gm->type_used, 0, gm->ntypes * sizeof(int));
-	gm->first_step = 0;
-	for (j = 0; j < nsteps; j++)
-		gm->assigned[j] = -1;
-	for (j = 0; j < nsteps; j++)
-	{
-		memset(gm->type_seen, 0, gm->ntypes * sizeof(bool));
-		if (group_match_augment(gm, j))
-			level++;
-	}
-	return level;
+	return group_match_count(gm);
 }
 
 /*
