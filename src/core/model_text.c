@@ -46,23 +46,8 @@ accept(Cursor *c, const char *word)
 static CxModelParseError
 read_quoted(Cursor *c, char *out, size_t *out_len)
 {
-	size_t		n = 0;
-
-	c->pos++;					/* the opening quote */
-	while (c->pos < c->len && c->text[c->pos] != '"')
-	{
-		if (c->text[c->pos] == '\\')
-		{
-			c->pos++;
-			if (c->pos >= c->len)
-				break;
-		}
-		out[n++] = c->text[c->pos++];
-	}
-	if (c->pos >= c->len)
+	if (!cx_read_quoted(c->text, c->len, &c->pos, out, out_len))
 		return CX_MODEL_UNCLOSED_QUOTE;
-	c->pos++;					/* the closing quote */
-	*out_len = n;
 	return CX_MODEL_OK;
 }
 

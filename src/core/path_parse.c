@@ -44,30 +44,13 @@ cx_path_parse(const char *text, size_t len, char *scratch, CxPathStepFn step,
 
 		if (pos < len && text[pos] == '"')
 		{
-			size_t		i = pos + 1;
-
 			label = scratch;
-			label_len = 0;
-			while (i < len && text[i] != '"')
-			{
-				if (text[i] == '\\')
-				{
-					if (i + 1 >= len)
-					{
-						i = len;
-						break;
-					}
-					i++;
-				}
-				scratch[label_len++] = text[i++];
-			}
-			if (i >= len)
+			if (!cx_read_quoted(text, len, &pos, scratch, &label_len))
 			{
 				*error_offset = label_offset;
 				return CX_PATH_UNCLOSED_QUOTE;
 			}
 			scratch += label_len;
-			pos = i + 1;
 			if (label_len == 0)
 			{
 				*error_offset = label_offset;

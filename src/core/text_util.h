@@ -62,4 +62,34 @@ cx_write_quoted(char *out, const char *label, size_t len)
 	return n;
 }
 
+/*
+ * The reverse of cx_write_quoted: the double-quoted string whose opening
+ * '"' is at text[*pos], unescaped into out (room for len bytes); sets
+ * *out_len and moves *pos past the closing quote.  Returns false, *pos at
+ * len, when the string has no closing quote (a trailing lone backslash
+ * included).
+ */
+static inline bool
+cx_read_quoted(const char *text, size_t len, size_t *pos, char *out,
+			   size_t *out_len)
+{
+	size_t		i = *pos + 1;
+	size_t		n = 0;
+
+	while (i < len && text[i] != '"')
+	{
+		if (text[i] == '\\' && ++i >= len)
+			break;
+		out[n++] = text[i++];
+	}
+	*out_len = n;
+	if (i >= len)
+	{
+		*pos = len;
+		return false;
+	}
+	*pos = i + 1;
+	return true;
+}
+
 #endif							/* CX_TEXT_UTIL_H */
