@@ -84,10 +84,13 @@ COPY path_one FROM :'copyfile' (FORMAT binary);
 -- bad flags
 SELECT pg_temp.write_copy_file('\x02000000010000000161', :'copyfile');
 COPY path_one FROM :'copyfile' (FORMAT binary);
--- negative and huge step counts
+-- negative and huge step counts (a count the bytes cannot hold is malformed, 22P03)
 SELECT pg_temp.write_copy_file('\x00ffffffff', :'copyfile');
 COPY path_one FROM :'copyfile' (FORMAT binary);
 SELECT pg_temp.write_copy_file('\x007fffffff0000000161', :'copyfile');
+COPY path_one FROM :'copyfile' (FORMAT binary);
+-- a value that really holds one step more than a path may have: 54000
+SELECT pg_temp.write_copy_file('\x00' || int4send(1000001) || decode(repeat('0000000161', 1000001), 'hex'), :'copyfile');
 COPY path_one FROM :'copyfile' (FORMAT binary);
 -- more steps than bytes
 SELECT pg_temp.write_copy_file('\x00000000030000000161', :'copyfile');

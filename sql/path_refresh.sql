@@ -211,5 +211,16 @@ SELECT count(*) AS customers, count(*) FILTER (WHERE m.p IS NULL) AS null_in_vie
        count(*) FILTER (WHERE c.p IS DISTINCT FROM m.p AND m.p IS NOT NULL) AS mismatches
 FROM customer_paths c FULL JOIN customer_paths_mv m USING (customer_id);
 
+-- doc/paths.md: statistics on a dashboard's grouping expression tell the
+-- planner how many groups it makes (the levels, not one a customer)
+CREATE STATISTICS customer_paths_funnel_levels
+    ON (window_funnel(p, interval '1 day', ARRAY['visit', 'cart', 'purchase'])) FROM customer_paths;
+ANALYZE customer_paths;
+SELECT e.n_distinct > 0 AND e.n_distinct <= 4 AS levels_counted,
+       (SELECT count(DISTINCT window_funnel(p, interval '1 day', ARRAY['visit', 'cart', 'purchase']))
+        FROM customer_paths) < (SELECT count(*) FROM customer_paths) AS fewer_than_paths
+FROM pg_stats_ext_exprs e WHERE e.statistics_name = 'customer_paths_funnel_levels';
+DROP STATISTICS customer_paths_funnel_levels;
+
 DROP MATERIALIZED VIEW customer_paths_mv;
 DROP TABLE events, customer_paths, customer_paths_refreshed;

@@ -10,6 +10,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
 PG_MODULE_MAGIC;
@@ -44,7 +45,10 @@ cx_refuse_variadic_array(FunctionCallInfo fcinfo, const char *what,
 				 errhint("%s", hint)));
 }
 
-/* The first argument from first on that is not boolean, or -1. */
+/*
+ * The first argument from first on that is not boolean, or -1.  A domain
+ * over boolean is boolean: its values are read as booleans.
+ */
 int
 cx_first_non_bool_arg(FunctionCallInfo fcinfo, int first, Oid *type)
 {
@@ -53,7 +57,7 @@ cx_first_non_bool_arg(FunctionCallInfo fcinfo, int first, Oid *type)
 	for (i = first; i < PG_NARGS(); i++)
 	{
 		*type = get_fn_expr_argtype(fcinfo->flinfo, i);
-		if (*type != BOOLOID)
+		if (!OidIsValid(*type) || getBaseType(*type) != BOOLOID)
 			return i - first;
 	}
 	return -1;
@@ -215,6 +219,20 @@ cx_bad_state(const char *aggregate, const char *fmt,...)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 			 errmsg("invalid %s state: %s", aggregate, what)));
+}
+
+void
+cx_recv_need(StringInfo buf, int64 n, const char *type_name)
+{
+	int64		left = (int64) buf->len - buf->cursor;
+
+	if (left < n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary %s: the message ends early", type_name),
+				 errdetail_plural("The next part needs %lld byte; %lld are left.",
+								  "The next part needs %lld bytes; %lld are left.",
+								  (unsigned long) n, (long long) n, (long long) left)));
 }
 
 Datum

@@ -182,6 +182,13 @@ extern void cx_bad_state(const char *aggregate, const char *fmt,...)
 extern MemoryContext cx_deserialize_start(FunctionCallInfo fcinfo, const char *fname,
 										  StringInfo buf);
 
+/*
+ * Raise 22P03 ("invalid binary <type_name>: the message ends early") unless
+ * buf has n more bytes.  A recv function calls it before pq_getmsg*, which
+ * would raise 08P01, a protocol error, for a value that is merely short.
+ */
+extern void cx_recv_need(StringInfo buf, int64 n, const char *type_name);
+
 /* Sort n 8-byte integers ascending, in place. */
 extern void cx_sort_int64(int64 *values, int64 n);
 

@@ -10,6 +10,7 @@
 #include "cx_journey.h"
 
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -84,6 +85,19 @@ counts_state(FunctionCallInfo fcinfo, int argno, int n, const char *agg)
 	return state;
 }
 
+/*
+ * Add n to one count, 22003 past bigint: only a state passed to the support
+ * functions by hand can hold counts that large.
+ */
+static void
+count_add(int64 *count, int64 n)
+{
+	if (pg_add_s64_overflow(*count, n, count))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("customer count out of range for bigint")));
+}
+
 /* Transition of funnel_counts: add one customer of a given level. */
 PG_FUNCTION_INFO_V1(funnel_counts_transfn);
 Datum
@@ -122,7 +136,7 @@ funnel_counts_transfn(PG_FUNCTION_ARGS)
 	counts = (int64 *) ARR_DATA_PTR(state);
 	/* element k counts customers whose level is at least k (cumulative) */
 	for (k = 0; k < level; k++)
-		counts[k]++;
+		count_add(&counts[k], 1);
 	PG_RETURN_ARRAYTYPE_P(state);
 }
 
@@ -139,7 +153,7 @@ counts_array_add(PG_FUNCTION_ARGS)
 	int			i;
 
 	for (i = 0; i < n; i++)
-		l[i] += r[i];
+		count_add(&l[i], r[i]);
 	PG_RETURN_ARRAYTYPE_P(left);
 }
 
@@ -176,7 +190,7 @@ retention_counts_transfn(PG_FUNCTION_ARGS)
 	counts = (int64 *) ARR_DATA_PTR(state);
 	for (i = 0; i < n; i++)
 		if (!nulls[i] && DatumGetBool(elems[i]))
-			counts[i]++;
+			count_add(&counts[i], 1);
 	PG_RETURN_ARRAYTYPE_P(state);
 }
 
@@ -231,8 +245,8 @@ retention_finalfn(PG_FUNCTION_ARGS)
 	Datum	   *elems;
 	int			i;
 
-	if (n < 1 || n > RETENTION_MAX_CONDITIONS)
-		elog(ERROR, "retention_finalfn called with %d conditions", n);
+	/* the aggregate has checked its count; a direct call gets the same errors */
+	retention_check_count(n);
 	elems = palloc(n * sizeof(Datum));
 	for (i = 0; i < n; i++)
 		elems[i] = BoolGetDatum(first && ((seen >> i) & 1));

@@ -367,13 +367,6 @@ model_bad_binary(const char *what)
 			 errmsg("invalid binary journey_model: %s", what)));
 }
 
-/* n more bytes must be left. */
-static void
-model_need(StringInfo buf, Size n)
-{
-	if ((Size) (buf->len - buf->cursor) < n)
-		model_bad_binary("the message ends early");
-}
 
 PG_FUNCTION_INFO_V1(journey_model_recv);
 Datum
@@ -396,7 +389,7 @@ journey_model_recv(PG_FUNCTION_ARGS)
 	ModelExpanded *em;
 	JourneyModel *result;
 
-	model_need(buf, 16);
+	cx_recv_need(buf, 16, "journey_model");
 	version = pq_getmsgbyte(buf);
 	if (version != MODEL_VERSION)
 		model_bad_binary(psprintf("unknown version %d", version));
@@ -420,11 +413,11 @@ journey_model_recv(PG_FUNCTION_ARGS)
 		int			len;
 		const char *label;
 
-		model_need(buf, 1);
+		cx_recv_need(buf, 1, "journey_model");
 		len = pq_getmsgbyte(buf);
 		if (len == 0)
 			model_bad_binary(psprintf("label %u is empty", i + 1));
-		model_need(buf, len);
+		cx_recv_need(buf, len, "journey_model");
 		label = pq_getmsgbytes(buf, len);
 		if (prev_label != NULL && path_label_cmp(prev_label, prev_len, label, len) >= 0)
 			model_bad_binary(psprintf("label %u is not after label %u in byte order", i + 1, i));
@@ -434,7 +427,7 @@ journey_model_recv(PG_FUNCTION_ARGS)
 		prev_label = label;
 		prev_len = len;
 	}
-	model_need(buf, 4);
+	cx_recv_need(buf, 4, "journey_model");
 	ntrans = (uint32) pq_getmsgint(buf, 4);
 	if (ntrans > MODEL_MAX_TRANSITIONS)
 		model_bad_binary(psprintf("%u transitions, more than %d", ntrans, MODEL_MAX_TRANSITIONS));
@@ -445,7 +438,7 @@ journey_model_recv(PG_FUNCTION_ARGS)
 		int64		count;
 		int			cmp = 0;
 
-		model_need(buf, (Size) 4 * (k + 1) + 8);
+		cx_recv_need(buf, (Size) 4 * (k + 1) + 8, "journey_model");
 		for (j = 0; j <= k; j++)
 		{
 			key[j] = (uint32) pq_getmsgint(buf, 4);

@@ -270,30 +270,39 @@ Datum
 milestone_path_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			flags = pq_getmsgbyte(buf);
-	int32		nsteps = pq_getmsgint(buf, 4);
+	int			flags;
+	int32		nsteps;
 	PathBuilder builder;
 	TimestampTz previous = 0;
 	int32		i;
 
+	cx_recv_need(buf, 5, "milestone_path");
+	flags = pq_getmsgbyte(buf);
+	nsteps = pq_getmsgint(buf, 4);
 	if (flags != 0 && flags != 1)
 		path_recv_error(psprintf("The flags byte is %d; expected 0 or 1.", flags));
 	if (nsteps < 0)
 		path_recv_error(psprintf("The step count is %d.", nsteps));
-	path_check_steps(nsteps);
-	/* every step needs at least 5 bytes: do not trust the count further */
+	/*
+	 * Every step needs at least 5 bytes (13 with a time): a count the bytes
+	 * cannot hold is a malformed value (22P03), checked before the step
+	 * limit (54000), which only a value that really has the steps can pass.
+	 */
 	if ((int64) nsteps * (flags ? 13 : 5) > buf->len - buf->cursor)
 		path_recv_error(psprintf("A step count of %d does not fit in the %d bytes that follow.",
 								 nsteps, buf->len - buf->cursor));
+	path_check_steps(nsteps);
 	path_builder_init(&builder, flags == 1);
 	for (i = 0; i < nsteps; i++)
 	{
-		int			len = pq_getmsgint(buf, 4);
+		int			len;
 		char	   *label;
 		int			nbytes;
 		TimestampTz at = 0;
 
 		CHECK_FOR_INTERRUPTS();
+		cx_recv_need(buf, 4, "milestone_path");
+		len = pq_getmsgint(buf, 4);
 		if (len < 1 || len > buf->len - buf->cursor)
 			path_recv_error(psprintf("Step %d has a label length of %d.", i + 1, len));
 		label = pq_getmsgtext(buf, len, &nbytes);
@@ -304,6 +313,7 @@ milestone_path_recv(PG_FUNCTION_ARGS)
 			path_recv_error(psprintf("The label of step %d contains a zero byte.", i + 1));
 		if (flags)
 		{
+			cx_recv_need(buf, 8, "milestone_path");
 			at = pq_getmsgint64(buf);
 			if (TIMESTAMP_NOT_FINITE(at) || !IS_VALID_TIMESTAMP(at))
 				path_recv_error(psprintf("Step %d has no valid finite time.", i + 1));

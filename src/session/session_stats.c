@@ -230,21 +230,21 @@ session_stats_transfn(PG_FUNCTION_ARGS)
 	state = PG_ARGISNULL(0) ? NULL : (SessionStatsState *) PG_GETARG_POINTER(0);
 	/* the caps, when given, are arguments 3 and 4 in the 0.3.0 form */
 	session_read_options(fcinfo, &cache->options, cache->gap_arg, 3, &options);
-	/* a NULL time skips the row; no state yet stays a NULL state */
-	if (PG_ARGISNULL(cache->ts_arg))
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
+	/*
+	 * The options are the group's: every row must agree, a row with a NULL
+	 * time too (as in window_funnel), so the state exists from the first
+	 * row on.  A group with no time keeps an empty state; its summary is
+	 * NULL.
+	 */
 	if (state == NULL)
 		state = session_stats_new(aggcxt, &options, SESSION_INLINE_ROWS);
 	else
-	{
 		session_stats_check_options(state, &options);
-		if (state->count >= state->capacity)
-			state = session_stats_reserve(state, 1);
-	}
+	/* a NULL time skips the row */
+	if (PG_ARGISNULL(cache->ts_arg))
+		PG_RETURN_POINTER(state);
+	if (state->count >= state->capacity)
+		state = session_stats_reserve(state, 1);
 	session_stats_add(state, PG_GETARG_INT64(cache->ts_arg));
 	PG_RETURN_POINTER(state);
 }

@@ -65,7 +65,10 @@ Datum
 journey_stage_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			rank = pq_getmsgbyte(buf);
+	int			rank;
+
+	cx_recv_need(buf, 1, "journey_stage");
+	rank = pq_getmsgbyte(buf);
 
 	if (rank < CX_STAGE_MIN || rank > CX_STAGE_MAX)
 		ereport(ERROR,

@@ -448,11 +448,13 @@ Datum
 stage_timeline_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int32		count = pq_getmsgint(buf, 4);
+	int32		count;
 	StageTimeline *result;
 	uint8	   *stages;
 	int32		i;
 
+	cx_recv_need(buf, 4, "stage_timeline");
+	count = pq_getmsgint(buf, 4);
 	if (count < 1 || count > TIMELINE_MAX_CHANGES ||
 		(int64) (buf->len - buf->cursor) != (int64) count * TIMELINE_SERIAL_ENTRY)
 		ereport(ERROR,

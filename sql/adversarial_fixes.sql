@@ -1,0 +1,120 @@
+-- Regression tests of the findings of session 10's adversarial pass over the
+-- 0.3.0 core, one section each.  Every query here gave another answer (or
+-- another SQLSTATE) before its fix.
+SET timezone = 'UTC'; SET datestyle = 'ISO, YMD'; SET intervalstyle = 'postgres';
+SET max_parallel_workers_per_gather = 0;
+\set VERBOSITY default
+
+-- SQLSTATE of a query, or ok (for plans whose error text depends on which
+-- process meets the bad row first).
+CREATE FUNCTION pg_temp.outcome(query text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE query;
+	RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE;
+END $$;
+
+-- 1. A binary value too short for its next part is malformed (22P03), not
+-- a protocol error (08P01, "insufficient data left in message"): every
+-- receive function checks the bytes left before reading.
+\i sql/include/write_copy_file.sql
+CREATE TABLE af_path (p milestone_path);
+CREATE TABLE af_timeline (t stage_timeline);
+CREATE TABLE af_stage (s journey_stage);
+-- milestone_path: empty, only the flags, a partial step count
+SELECT pg_temp.write_copy_file('\x', :'copyfile');
+COPY af_path FROM :'copyfile' (FORMAT binary);
+SELECT pg_temp.write_copy_file('\x01', :'copyfile');
+COPY af_path FROM :'copyfile' (FORMAT binary);
+SELECT pg_temp.write_copy_file('\x0100', :'copyfile');
+COPY af_path FROM :'copyfile' (FORMAT binary);
+-- a step count past the limit with no bytes after it: malformed (22P03), not
+-- a path too long (54000), which only a value holding its steps can be
+SELECT pg_temp.write_copy_file('\x017fffffff', :'copyfile');
+COPY af_path FROM :'copyfile' (FORMAT binary);
+-- two steps announced without times (10 bytes at least, 10 there) but the
+-- first label takes them all: the second step's length is missing
+SELECT pg_temp.write_copy_file('\x0000000002' || '\x00000006'::bytea || convert_to('abcdef', 'UTF8'), :'copyfile');
+COPY af_path FROM :'copyfile' (FORMAT binary);
+-- one step with a time: the label fills the bytes the time needs
+SELECT pg_temp.write_copy_file('\x0100000001' || '\x00000009'::bytea || convert_to('abcdefghi', 'UTF8'), :'copyfile');
+COPY af_path FROM :'copyfile' (FORMAT binary);
+-- stage_timeline: empty and shorter than its count
+SELECT pg_temp.write_copy_file('\x', :'copyfile');
+COPY af_timeline FROM :'copyfile' (FORMAT binary);
+SELECT pg_temp.write_copy_file('\x0000', :'copyfile');
+COPY af_timeline FROM :'copyfile' (FORMAT binary);
+-- journey_stage: empty
+SELECT pg_temp.write_copy_file('\x', :'copyfile');
+COPY af_stage FROM :'copyfile' (FORMAT binary);
+-- valid values still load
+SELECT pg_temp.write_copy_file(milestone_path_send('a -> b'), :'copyfile');
+COPY af_path FROM :'copyfile' (FORMAT binary);
+SELECT pg_temp.write_copy_file('\x03', :'copyfile');
+COPY af_stage FROM :'copyfile' (FORMAT binary);
+SELECT p::text AS path, (SELECT s FROM af_stage) AS stage FROM af_path;
+
+-- 2. session_stats: the gap and caps are the group's, a row with a NULL
+-- time included (it returned a summary while window_funnel refuses the
+-- same case).
+SELECT session_stats(g, ts) FROM (VALUES (timestamptz '2026-01-01', interval '1 hour'),
+	(NULL, interval '2 hours')) v(ts, g);
+SELECT session_stats(g, ts) FROM (VALUES (NULL::timestamptz, interval '1 hour'),
+	(timestamptz '2026-01-01', interval '2 hours')) v(ts, g);
+SELECT session_stats(interval '1 hour', ts, m, NULL::int) FROM (VALUES (timestamptz '2026-01-01', interval '1 hour'),
+	(NULL, interval '2 hours')) v(ts, m);
+SELECT session_stats(interval '1 hour', ts, NULL::interval, n) FROM (VALUES (timestamptz '2026-01-01', 3),
+	(NULL, 4)) v(ts, n);
+-- a group without a time is still NULL, with its options checked
+SELECT session_stats(interval '1 hour', ts) IS NULL AS no_time
+FROM (VALUES (NULL::timestamptz), (NULL)) v(ts);
+SELECT session_stats(g, ts) FROM (VALUES (NULL::timestamptz, interval '1 hour'),
+	(NULL, interval '2 hours')) v(ts, g);
+-- grouped, and in a parallel plan: the same rule
+CREATE TABLE af_sessions (c int, ts timestamptz, g interval);
+INSERT INTO af_sessions SELECT c, CASE WHEN k = 3 THEN NULL ELSE timestamptz '2026-01-01' + k * interval '10 minutes' END,
+	CASE WHEN c = 7 AND k = 3 THEN interval '2 hours' ELSE interval '1 hour' END
+FROM generate_series(1, 2000) c, generate_series(1, 5) k;
+ANALYZE af_sessions;
+SELECT c, session_stats(g, ts) FROM af_sessions WHERE c BETWEEN 6 AND 8 GROUP BY c ORDER BY c;
+SELECT count(*) FILTER (WHERE st IS NOT NULL) FROM (SELECT c, session_stats(g, ts) AS st FROM af_sessions WHERE c <> 7 GROUP BY c) s;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT session_stats(g, ts) FROM af_sessions WHERE c = 7 OR c > 1000;
+SELECT pg_temp.outcome('SELECT session_stats(g, ts) FROM af_sessions WHERE c = 7 OR c > 1000');
+DELETE FROM af_sessions WHERE c = 7;
+SELECT (session_stats(g, ts)).sessions FROM af_sessions;
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+SET max_parallel_workers_per_gather = 0;
+
+-- 3. funnel_counts: a row with a NULL level is skipped after its steps is
+-- checked on its own (NULL, outside 1 .. 1000); only rows with a level are
+-- compared with each other, so the answer does not depend on row order.
+SELECT funnel_counts(l, s) FROM (VALUES (1, 4), (NULL, 5)) v(l, s);
+SELECT funnel_counts(l, s) FROM (VALUES (NULL, 5), (1, 4)) v(l, s);
+SELECT funnel_counts(l, s) FROM (VALUES (1, 4), (NULL, 0)) v(l, s);
+SELECT funnel_counts(l, s) FROM (VALUES (1, 4), (2, 5)) v(l, s);
+
+-- 4. A domain over boolean is a boolean condition (it was refused, 42804).
+CREATE DOMAIN af_flag AS bool;
+CREATE TABLE af_events (ts timestamptz, e text);
+INSERT INTO af_events VALUES ('2026-01-01 00:00', 'a'), ('2026-01-01 00:01', 'b'),
+	('2026-01-01 00:02', 'c');
+SELECT window_funnel(interval '1 hour', ts, (e = 'a')::af_flag, (e = 'b')::af_flag, e = 'c') FROM af_events;
+SELECT retention((e = 'a')::af_flag, (e = 'c')::af_flag, (e = 'x')::af_flag) FROM af_events;
+SELECT sequence_match('(?1).*(?2)', ts, (e = 'a')::af_flag, (e = 'c')::af_flag) FROM af_events;
+-- other types are still refused
+SELECT window_funnel(interval '1 hour', ts, e = 'a', 1) FROM af_events;
+
+-- 5. The counting aggregates' support functions refuse a count past bigint
+-- (22003) instead of wrapping around; only a state given by hand holds one.
+SELECT counts_array_add('{9223372036854775807,2}', '{1,1}');
+SELECT retention_counts_transfn('{9223372036854775807,2}', '{t,f}');
+SELECT funnel_counts_transfn('{9223372036854775807,0}', 1, 2);
+SELECT counts_array_add('{9223372036854775806,2}', '{1,1}');
+
+-- 6. retention_finalfn called by hand with more conditions than retention
+-- takes: the aggregate's own error (54000), not an internal one.
+SELECT 'SELECT retention_finalfn(1' || repeat(', true', 64) || ')' \gexec
+SELECT retention_finalfn(3, true, true);
