@@ -11,6 +11,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 PG_MODULE_MAGIC;
@@ -135,6 +136,12 @@ cx_json_to_text(char *serialized, const char *what)
 				 errmsg("out of memory while building %s", what)));
 	PG_TRY();
 	{
+		/* a text datum holds at most 1 GB */
+		if (strlen(serialized) > MaxAllocSize - VARHDRSZ)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%s would be larger than 1 GB, the most a json value holds", what),
+					 errhint("Convert a smaller value, for example a slice of the path.")));
 		result = cstring_to_text(serialized);
 	}
 	PG_FINALLY();

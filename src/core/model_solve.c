@@ -4,6 +4,7 @@
  */
 #include "model_solve.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -190,9 +191,16 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 					  double *h, double max_work)
 {
 	int32_t		s;
-	double		previous = 0.0;
 	double		work = 0.0;
 	double		entries = (double) chain->row_start[chain->nstates];
+	double		sweeps = 0.0;
+	/* the changes the rate is measured from (see below); moved < 0: none yet */
+	double		anchor_moved = -1.0;
+	double		anchor_sweep = 0.0;
+	double		base_moved = -1.0;
+	double		base_sweep = 0.0;
+	double		rate = -1.0;	/* unknown until two sweeps have moved */
+	bool		at_rounding;
 
 	if (!warm)
 		for (s = 0; s < chain->nstates; s++)
@@ -200,6 +208,7 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 	for (;;)
 	{
 		double		moved = 0.0;
+		double		largest = 0.0;
 
 		if (chain->interrupt)
 			chain->interrupt(chain->interrupt_arg);
@@ -234,23 +243,60 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 			value = leave > 0.0 ? sum / leave : 0.0;
 			if (fabs(value - h[s]) > moved)
 				moved = fabs(value - h[s]);
+			if (value > largest)
+				largest = value;
 			h[s] = value;
 		}
+		sweeps += 1.0;
 		/*
-		 * Sweeps converge geometrically: with r the ratio of the last two
-		 * changes, what is left is about moved * r / (1 - r).  Stop when
-		 * both the change and that estimate are within the tolerance.
+		 * Sweeps converge geometrically: with r the rate of the last sweeps,
+		 * what is left is about moved * r / (1 - r).  Stop when both the
+		 * change and that estimate are within the tolerance.
+		 *
+		 * The rate is measured over all the sweeps since the change was at
+		 * least 100 times larger (base; before such a fall, since the first
+		 * sweep), not from the last two changes: near the rounding of h two
+		 * changes differ by an ulp, a percent of them, while on a slowly
+		 * mixing chain r differs from 1 by 1e-5, and their ratio then said
+		 * "fast" and stopped 100 times too early.  Changes at the rounding
+		 * of h measure nothing: the rate is the one measured before them.
 		 */
 		if (moved == 0.0)
 			return work;
-		if (moved <= CX_CHAIN_TOLERANCE && previous > 0.0)
+		at_rounding = moved <= 2.0 * DBL_EPSILON * largest;
+		if (!at_rounding && (anchor_moved < 0.0 || moved <= anchor_moved / 100.0))
 		{
-			double		r = moved / previous;
-
-			if (r < 1.0 && moved * r / (1.0 - r) <= CX_CHAIN_TOLERANCE)
-				return work;
+			if (anchor_moved >= 0.0)
+			{
+				base_moved = anchor_moved;
+				base_sweep = anchor_sweep;
+			}
+			anchor_moved = moved;
+			anchor_sweep = sweeps;
 		}
-		previous = moved;
+		{
+			double		ref_moved = base_moved > 0.0 ? base_moved : anchor_moved;
+			double		ref_sweep = base_moved > 0.0 ? base_sweep : anchor_sweep;
+
+			/* at the rounding of h, only a fall of 100 times or more measures */
+			if (sweeps > ref_sweep && (!at_rounding || moved * 100.0 <= ref_moved))
+				rate = pow(moved / ref_moved, 1.0 / (sweeps - ref_sweep));
+		}
+		if (moved <= CX_CHAIN_TOLERANCE)
+		{
+			if (rate >= 0.0 && rate < 1.0 && moved * rate / (1.0 - rate) <= CX_CHAIN_TOLERANCE)
+				return work;
+
+			/*
+			 * More sweeps cannot get closer than the rounding of h.  Reached
+			 * before any rate could be measured, the sweeps converged at
+			 * once.  Else a chain small enough is solved directly instead
+			 * (-1); a larger one keeps this answer, off by about moved * r /
+			 * (1 - r).
+			 */
+			if (at_rounding)
+				return rate >= 0.0 && chain->nstates <= CX_CHAIN_DIRECT_MAX ? -1.0 : work;
+		}
 	}
 }
 

@@ -28,12 +28,15 @@
  *   so they converge to the least solution even when some states never end,
  *   each state's self-loop solved exactly.  They stop when no value moved by
  *   more than CX_CHAIN_TOLERANCE in the last sweep and the error left,
- *   estimated from the geometric rate of the last two sweeps (change * r /
- *   (1 - r)), is within it too.  The estimate is not a bound: on slowly
- *   mixing chains the true error can be a few times the tolerance (3.7e-12
- *   was seen).  A chain of at most CX_CHAIN_DIRECT_MAX states whose sweeps
- *   have not converged after the work of a direct solve (n^3 / 3) is solved
- *   directly instead; a larger one fails past max_work.
+ *   estimated as change * r / (1 - r) with r the geometric rate measured
+ *   over the sweeps since the change was 100 times larger, is within it
+ *   too.  When the changes reach the rounding of h first (a slowly mixing
+ *   chain), more sweeps cannot help: a chain of at most CX_CHAIN_DIRECT_MAX
+ *   states is solved directly instead, a larger one keeps the sweeps'
+ *   answer, a few times the tolerance short at most (3.5e-12 was seen).  A
+ *   chain of at most CX_CHAIN_DIRECT_MAX states whose sweeps have not
+ *   converged after the work of a direct solve (n^3 / 3) is solved directly
+ *   too; a larger one fails past max_work.
  *
  * The caller's interrupt callback (may be NULL) is called once a sweep and
  * once a pivot row, so a backend can honour a cancel or statement_timeout;
@@ -82,7 +85,11 @@ extern size_t cx_chain_workspace_size(const CxChain *chain);
 extern double cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed,
 							 bool warm, double *h, void *workspace, double max_work);
 
-/* The two methods alone (for the unit checks); the same contract. */
+/*
+ * The two methods alone (for the unit checks); the same contract, but the
+ * sweeps also return -1 when a chain of at most CX_CHAIN_DIRECT_MAX states
+ * reaches the rounding of h before the tolerance (solve it directly).
+ */
 extern double cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed,
 									bool warm, double *h, double max_work);
 extern double cx_chain_solve_direct(const CxChain *chain, uint32_t target, uint32_t removed,

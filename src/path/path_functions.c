@@ -10,6 +10,7 @@
 #include "milestone_path.h"
 
 #include "catalog/pg_type_d.h"
+#include "common/int.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -132,7 +133,20 @@ milestone_path_time_between(PG_FUNCTION_ARGS)
 	to_step = path_next_step(&view, to_label, from_step + 1);
 	if (to_step < 0)
 		PG_RETURN_NULL();
-	/* the same interval as to_time - from_time in SQL */
+	/*
+	 * The same interval as to_time - from_time in SQL, but for a span past
+	 * the interval's range (4713 BC to 294276 AD), which PostgreSQL 15's
+	 * subtraction wraps around silently: 22008, as later releases give.
+	 */
+	{
+		int64		span;
+
+		if (pg_sub_s64_overflow(view.times[to_step], view.times[from_step], &span))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("interval out of range"),
+					 errdetail("The time between the two steps is more than an interval can hold.")));
+	}
 	return DirectFunctionCall2(timestamp_mi,
 							   TimestampTzGetDatum(view.times[to_step]),
 							   TimestampTzGetDatum(view.times[from_step]));

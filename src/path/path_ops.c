@@ -119,20 +119,58 @@ path_contains(MilestonePath *p, MilestonePath *q)
 	path_view(p, &pv, false);
 	path_view(q, &qv, false);
 
-	/* q's labels as p's ids: any label p lacks decides at once */
+	/*
+	 * q's labels as p's ids: any label p lacks decides at once.  Few labels
+	 * are compared directly; many go through a hash of p's labels, so that
+	 * large paths cost time linear in their labels, not their product.
+	 */
 	map = palloc(sizeof(int64) * qv.nlabels);
 	qlabel = qv.label_bytes;
-	for (j = 0; j < qv.nlabels; j++)
+	if ((uint64) qv.nlabels * pv.nlabels <= 4096)
 	{
-		map[j] = path_label_id(&pv, qlabel, qv.label_lengths[j]);
-		if (map[j] < 0)
-			return false;
-		qlabel += qv.label_lengths[j];
+		for (j = 0; j < qv.nlabels; j++)
+		{
+			map[j] = path_label_id(&pv, qlabel, qv.label_lengths[j]);
+			if (map[j] < 0)
+				return false;
+			qlabel += qv.label_lengths[j];
+		}
+	}
+	else
+	{
+		PathDict	dict;
+		const char *plabel = pv.label_bytes;
+
+		/* p's labels are distinct: interned in order, each gets its own id */
+		path_dict_init(&dict, CurrentMemoryContext, pv.nlabels);
+		for (i = 0; i < pv.nlabels; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			(void) path_dict_intern(&dict, plabel, pv.label_lengths[i]);
+			plabel += pv.label_lengths[i];
+		}
+		for (j = 0; j < qv.nlabels; j++)
+		{
+			if ((j & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			/* an id past p's labels: a label p lacks */
+			map[j] = path_dict_intern(&dict, qlabel, qv.label_lengths[j]);
+			if (map[j] >= pv.nlabels)
+			{
+				path_dict_free(&dict);
+				return false;
+			}
+			qlabel += qv.label_lengths[j];
+		}
+		path_dict_free(&dict);
 	}
 
 	j = 0;
 	for (i = 0; i < pv.nsteps; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (path_step_id(&pv, i) == map[path_step_id(&qv, j)])
 		{
 			if (++j == qv.nsteps)

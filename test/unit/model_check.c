@@ -295,6 +295,61 @@ check_near_one_loops(void)
 		  "a two-state cycle of probability 1 - 1e-17 keeps its exits", 0);
 }
 
+/*
+ * A slowly mixing chain (session 10's adversarial pass): the stiff pair a <->
+ * b (30000 : 1 each way, a -> t 1, b -> end 1) behind a cycle of n states
+ * f0 -> f1 -> ... -> f(n-1) -> a, so that the sweeps' changes shrink by
+ * (30000/30001)^2 a sweep and reach the rounding of h.  h(a) = 30001/60001.
+ * The stop test took its rate from the last two changes, which differ by an
+ * ulp there, and stopped with h(a) 1.4e-10 short.  Now: up to 2,000 states
+ * the sweeps hand over to the direct solve (exact); past it, they stop at
+ * the rounding, a few times 1e-12 short.
+ */
+static void
+check_slow_chain(int n, double tolerance)
+{
+	/* states: 0 = a, 1 = b, 2 = t, 3 + i = f(i); labels: 0 a, 1 b, 2 t, 3 end, 4 f */
+	int			nstates = n + 3;
+	int64_t    *row_start = calloc(nstates + 1, sizeof(int64_t));
+	int32_t    *dest = calloc(nstates + 2, sizeof(int32_t));
+	uint32_t   *label = calloc(nstates + 2, sizeof(uint32_t));
+	double	   *prob = calloc(nstates + 2, sizeof(double));
+	double	   *h = calloc(nstates, sizeof(double));
+	CxChain		chain = {nstates, row_start, dest, label, prob, NULL, NULL};
+	void	   *workspace;
+	int			e = 0;
+	int			i;
+	double		work;
+
+	dest[e] = 1, label[e] = 1, prob[e++] = 30000.0 / 30001;
+	dest[e] = 2, label[e] = 2, prob[e++] = 1.0 / 30001;
+	row_start[1] = e;
+	dest[e] = 0, label[e] = 0, prob[e++] = 30000.0 / 30001;
+	dest[e] = CX_CHAIN_END, label[e] = 3, prob[e++] = 1.0 / 30001;
+	row_start[2] = e;
+	dest[e] = CX_CHAIN_END, label[e] = 3, prob[e++] = 1.0;
+	row_start[3] = e;
+	for (i = 0; i < n; i++)
+	{
+		dest[e] = i + 1 < n ? 3 + i + 1 : 0;
+		label[e] = i + 1 < n ? 4 : 0;
+		prob[e++] = 1.0;
+		row_start[3 + i + 1] = e;
+	}
+	workspace = malloc(cx_chain_workspace_size(&chain) + 8);
+	work = cx_chain_solve(&chain, 2, UINT32_MAX, false, h, workspace, 4e9);
+	check(work >= 0 && fabs(h[0] - 30001.0 / 60001) < tolerance &&
+		  fabs(h[3] - 30001.0 / 60001) < tolerance,
+		  n <= CX_CHAIN_DIRECT_MAX ? "slowly mixing chain: direct solve once the sweeps reach the rounding" :
+		  "slowly mixing chain past the direct solve: within a few times 1e-12", n);
+	free(workspace);
+	free(row_start);
+	free(dest);
+	free(label);
+	free(prob);
+	free(h);
+}
+
 /* ---------- the parser ---------- */
 
 typedef struct Collected
@@ -488,6 +543,8 @@ main(int argc, char **argv)
 	check_solver(cases, &seed);
 	check_stiff_chain();
 	check_near_one_loops();
+	check_slow_chain(1500, 1e-13);
+	check_slow_chain(CX_CHAIN_DIRECT_MAX + 50, 1e-11);
 	check_parser_cases();
 	check_parser_round_trip(cases, &seed);
 	printf("%d passed, %d failed\n", passed, failed);
