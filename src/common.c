@@ -141,7 +141,7 @@ cx_json_to_text(char *serialized, const char *what)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("%s would be larger than 1 GB, the most a json value holds", what),
-					 errhint("Convert a smaller value, for example a slice of the path.")));
+					 errhint("Convert a smaller value.")));
 		result = cstring_to_text(serialized);
 	}
 	PG_FINALLY();
@@ -237,8 +237,8 @@ cx_recv_need(StringInfo buf, int64 n, const char *type_name)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary %s: the message ends early", type_name),
-				 errdetail_plural("The next part needs %lld byte; %lld are left.",
-								  "The next part needs %lld bytes; %lld are left.",
+				 errdetail_plural("The next part needs %lld byte; %lld left.",
+								  "The next part needs %lld bytes; %lld left.",
 								  (unsigned long) n, (long long) n, (long long) left)));
 }
 

@@ -200,6 +200,7 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 	double		base_moved = -1.0;
 	double		base_sweep = 0.0;
 	double		rate = -1.0;	/* unknown until two sweeps have moved */
+	double		previous = 0.0; /* the last sweep's change */
 	bool		at_rounding;
 
 	if (!warm)
@@ -248,18 +249,23 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 			h[s] = value;
 		}
 		sweeps += 1.0;
+
 		/*
 		 * Sweeps converge geometrically: with r the rate of the last sweeps,
 		 * what is left is about moved * r / (1 - r).  Stop when both the
 		 * change and that estimate are within the tolerance.
 		 *
-		 * The rate is measured over all the sweeps since the change was at
-		 * least 100 times larger (base; before such a fall, since the first
-		 * sweep), not from the last two changes: near the rounding of h two
-		 * changes differ by an ulp, a percent of them, while on a slowly
-		 * mixing chain r differs from 1 by 1e-5, and their ratio then said
-		 * "fast" and stopped 100 times too early.  Changes at the rounding
-		 * of h measure nothing: the rate is the one measured before them.
+		 * r is the slower of two measures: the last two changes' ratio, and
+		 * the mean rate over the sweeps since the change was at least 100
+		 * times larger (base; before such a fall, since the first sweep).
+		 * The mean is needed near the rounding of h, where two changes
+		 * differ by an ulp, a percent of them, while on a slowly mixing
+		 * chain r differs from 1 by 1e-5: their ratio alone said "fast" and
+		 * stopped 100 times too early.  The ratio is needed after a fast
+		 * part of the chain has settled, when the mean still counts its fall
+		 * while a slow part creeps.  Changes at the rounding of h measure
+		 * nothing but a fall of 100 times or more: the rate stays the one
+		 * measured before them.
 		 */
 		if (moved == 0.0)
 			return work;
@@ -278,11 +284,23 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 			double		ref_moved = base_moved > 0.0 ? base_moved : anchor_moved;
 			double		ref_sweep = base_moved > 0.0 ? base_sweep : anchor_sweep;
 
-			/* at the rounding of h, only a fall of 100 times or more measures */
-			if (sweeps > ref_sweep && (!at_rounding || moved * 100.0 <= ref_moved))
+			if (!at_rounding)
+			{
+				rate = sweeps > ref_sweep ?
+					pow(moved / ref_moved, 1.0 / (sweeps - ref_sweep)) : -1.0;
+				if (previous > 0.0 && moved / previous > rate)
+					rate = moved / previous;
+			}
+			else if (sweeps > ref_sweep && moved * 100.0 <= ref_moved)
 				rate = pow(moved / ref_moved, 1.0 / (sweeps - ref_sweep));
 		}
-		if (moved <= CX_CHAIN_TOLERANCE)
+		previous = moved;
+
+		/*
+		 * Not on the sweep whose change has just fallen 100-fold: a fast
+		 * part settling says nothing yet of the parts still moving.
+		 */
+		if (moved <= CX_CHAIN_TOLERANCE && sweeps > anchor_sweep)
 		{
 			if (rate >= 0.0 && rate < 1.0 && moved * rate / (1.0 - rate) <= CX_CHAIN_TOLERANCE)
 				return work;

@@ -33,7 +33,8 @@
  *   too.  When the changes reach the rounding of h first (a slowly mixing
  *   chain), more sweeps cannot help: a chain of at most CX_CHAIN_DIRECT_MAX
  *   states is solved directly instead, a larger one keeps the sweeps'
- *   answer, a few times the tolerance short at most (3.5e-12 was seen).  A
+ *   answer, short by about 2e-16 / (1 - r) (up to about 2e-11 for the
+ *   slowest chains the work limit lets finish).  A
  *   chain of at most CX_CHAIN_DIRECT_MAX states whose sweeps have not
  *   converged after the work of a direct solve (n^3 / 3) is solved directly
  *   too; a larger one fails past max_work.

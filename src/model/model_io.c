@@ -367,7 +367,6 @@ model_bad_binary(const char *what)
 			 errmsg("invalid binary journey_model: %s", what)));
 }
 
-
 PG_FUNCTION_INFO_V1(journey_model_recv);
 Datum
 journey_model_recv(PG_FUNCTION_ARGS)

@@ -296,7 +296,7 @@ check_near_one_loops(void)
 }
 
 /*
- * A slowly mixing chain (session 10's adversarial pass): the stiff pair a <->
+ * A slowly mixing chain (an adversarial pass's): the stiff pair a <->
  * b (30000 : 1 each way, a -> t 1, b -> end 1) behind a cycle of n states
  * f0 -> f1 -> ... -> f(n-1) -> a, so that the sweeps' changes shrink by
  * (30000/30001)^2 a sweep and reach the rounding of h.  h(a) = 30001/60001.
@@ -342,6 +342,61 @@ check_slow_chain(int n, double tolerance)
 		  fabs(h[3] - 30001.0 / 60001) < tolerance,
 		  n <= CX_CHAIN_DIRECT_MAX ? "slowly mixing chain: direct solve once the sweeps reach the rounding" :
 		  "slowly mixing chain past the direct solve: within a few times 1e-12", n);
+	free(workspace);
+	free(row_start);
+	free(dest);
+	free(label);
+	free(prob);
+	free(h);
+}
+
+/*
+ * A fast part beside a slow one (the review's): ^ -> a and ^ -> f(i) for n
+ * fillers, each f(i) -> t; a -> b 3e12, a -> t 1, a -> end 1e8; b -> a.
+ * h(a) = 1 / (1e8 + 1).  The fillers settle in one sweep, a 100-fold fall,
+ * while a creeps by 3e-5 of its error a sweep: measured from that fall
+ * alone the rate looked fast, and the sweeps stopped at h(a) = 7e-13.
+ */
+static void
+check_fast_then_slow(int n, double tolerance)
+{
+	/* states: 0 = ^, 1 = a, 2 = b, 3 = t, 4 + i = f(i); labels: 0 end, 1 a, 2 b, 3 t, 4 f */
+	int			nstates = n + 4;
+	int			nentries = (n + 1) + 3 + 1 + 1 + n;
+	int64_t    *row_start = calloc(nstates + 1, sizeof(int64_t));
+	int32_t    *dest = calloc(nentries, sizeof(int32_t));
+	uint32_t   *label = calloc(nentries, sizeof(uint32_t));
+	double	   *prob = calloc(nentries, sizeof(double));
+	double	   *h = calloc(nstates, sizeof(double));
+	CxChain		chain = {nstates, row_start, dest, label, prob, NULL, NULL};
+	double		exits = 3e12 + 1 + 1e8;
+	void	   *workspace;
+	int			e = 0;
+	int			i;
+	double		work;
+
+	dest[e] = 1, label[e] = 1, prob[e++] = 1.0 / (n + 1);
+	for (i = 0; i < n; i++)
+		dest[e] = 4 + i, label[e] = 4, prob[e++] = 1.0 / (n + 1);
+	row_start[1] = e;
+	dest[e] = 2, label[e] = 2, prob[e++] = 3e12 / exits;
+	dest[e] = 3, label[e] = 3, prob[e++] = 1 / exits;
+	dest[e] = CX_CHAIN_END, label[e] = 0, prob[e++] = 1e8 / exits;
+	row_start[2] = e;
+	dest[e] = 1, label[e] = 1, prob[e++] = 1.0;
+	row_start[3] = e;
+	dest[e] = CX_CHAIN_END, label[e] = 0, prob[e++] = 1.0;
+	row_start[4] = e;
+	for (i = 0; i < n; i++)
+	{
+		dest[e] = 3, label[e] = 3, prob[e++] = 1.0;
+		row_start[4 + i + 1] = e;
+	}
+	workspace = malloc(cx_chain_workspace_size(&chain) + 8);
+	work = cx_chain_solve(&chain, 3, UINT32_MAX, false, h, workspace, 4e9);
+	check(work >= 0 && fabs(h[1] - 1 / (1e8 + 1)) < tolerance && h[4] == 1.0,
+		  n <= CX_CHAIN_DIRECT_MAX ? "fast part beside a slow one: not stopped when the fast part settles" :
+		  "fast part beside a slow one, past the direct solve: within 2e-11", n);
 	free(workspace);
 	free(row_start);
 	free(dest);
@@ -545,6 +600,8 @@ main(int argc, char **argv)
 	check_near_one_loops();
 	check_slow_chain(1500, 1e-13);
 	check_slow_chain(CX_CHAIN_DIRECT_MAX + 50, 1e-11);
+	check_fast_then_slow(300, 1e-15);
+	check_fast_then_slow(CX_CHAIN_DIRECT_MAX + 100, 2e-11);
 	check_parser_cases();
 	check_parser_round_trip(cases, &seed);
 	printf("%d passed, %d failed\n", passed, failed);
