@@ -885,6 +885,25 @@ fopt_get_bytes(StringInfo buf, int64 len)
 	return pq_getmsgbytes(buf, (int) len);
 }
 
+/*
+ * Text and times a partial state carries come back out of funnel() as text
+ * and timestamptz: a zero byte, a byte sequence invalid in the database's
+ * encoding or a time outside timestamptz's range is no state we wrote.
+ */
+static void
+fopt_check_text(const char *bytes, int64 len, const char *what)
+{
+	if (memchr(bytes, '\0', len) != NULL || !pg_verifymbstr(bytes, (int) len, true))
+		cx_bad_state("funnel", "%s is not valid text", what);
+}
+
+static void
+fopt_check_time(int64 ts, const char *what)
+{
+	if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
+		cx_bad_state("funnel", "%s is out of range", what);
+}
+
 static void
 fopt_value_read(StringInfo buf, MemoryContext cxt, FoptValue *v)
 {
@@ -905,6 +924,8 @@ fopt_value_read(StringInfo buf, MemoryContext cxt, FoptValue *v)
 		if (len < 0 || len > (int32) MaxAllocSize - 1)
 			cx_bad_state("funnel", "bad value length");
 		bytes = fopt_get_bytes(buf, len);
+		fopt_check_time(ts, "a breakdown value's time");
+		fopt_check_text(bytes, len, "a breakdown value");
 		fopt_value_set(cxt, v, ts, bytes, len);
 	}
 }
@@ -984,6 +1005,7 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 			cx_bad_state("funnel", "bad event name length");
 		spec->name_len[spec->nsteps + e] = len;
 		spec->name[spec->nsteps + e] = (char *) fopt_get_bytes(&buf, len);
+		fopt_check_text(spec->name[spec->nsteps + e], len, "an excluded event");
 	}
 	spec->nnames = spec->nsteps + spec->nevents;
 	fopt_spec_hash(spec);
@@ -1037,8 +1059,7 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 			cx_bad_state("funnel", "a row matches a step past the last");
 		if (mask == 0 && !(params.flags & FUNNEL_STRICT_ORDER))
 			cx_bad_state("funnel", "a row matches no step");
-		if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
-			cx_bad_state("funnel", "a row's time is out of range");
+		fopt_check_time(ts, "a row's time");
 		state->rows = funnel_state_append(state->rows, ts, mask);
 	}
 	fopt_value_read(&buf, aggcxt, &state->first);
@@ -1068,6 +1089,13 @@ funnel_options_deserialize(PG_FUNCTION_ARGS)
 			memcpy(&l, data + pos + sizeof(int64), sizeof(int32));
 			if (l < 0 || l > step_len - pos - (int64) (sizeof(int64) + sizeof(int32)))
 				cx_bad_state("funnel", "bad step value length");
+			{
+				int64		at;
+
+				memcpy(&at, data + pos, sizeof(int64));
+				fopt_check_time(at, "a breakdown value's time");
+			}
+			fopt_check_text(data + pos + sizeof(int64) + sizeof(int32), l, "a breakdown value");
 			pos += sizeof(int64) + sizeof(int32) + l;
 		}
 		if (step_len > 0)

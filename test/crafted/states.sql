@@ -72,6 +72,34 @@ UPDATE cases SET answer = CASE
 	ELSE (SELECT milestone_path_agg(k, ts)::text FROM rows) END;
 
 \ir mutate_states.sql
+-- funnel(): a breakdown value comes back out as text with its time, so
+-- deserialize refuses one that is not text in the database's encoding (a
+-- bad byte, a NUL) or whose time is outside timestamptz's range (22P03).
+-- The last_touch case carries the value caf"é: its int4 length 6, then its
+-- bytes, after its int8 time.
+DO $$
+DECLARE
+	c cases;
+	e int;
+BEGIN
+	FOR c IN SELECT * FROM cases WHERE family = 'funnel' LOOP
+		PERFORM set_config('cx_probe.deserialize', c.deserialize, false);
+		PERFORM set_config('cx_probe.final', c.final, false);
+		e := position('\x00000006'::bytea || convert_to('caf"é', 'UTF8') IN c.good);
+		CONTINUE WHEN e = 0;
+		PERFORM pg_temp.try(c, 'value not UTF-8', overlay(c.good PLACING '\xff'::bytea FROM e + 8 FOR 1));
+		PERFORM pg_temp.try(c, 'value with a NUL', overlay(c.good PLACING '\x00'::bytea FROM e + 5 FOR 1));
+		PERFORM pg_temp.try(c, 'value time past the range', overlay(c.good PLACING '\x7ffffffffffffff0'::bytea FROM e - 8 FOR 8));
+		PERFORM pg_temp.try(c, 'value time +infinity', overlay(c.good PLACING '\x7fffffffffffffff'::bytea FROM e - 8 FOR 8));
+	END LOOP;
+	IF (SELECT count(*) FROM outcomes WHERE mutation LIKE 'value %') <> 4
+		OR EXISTS (SELECT FROM outcomes WHERE mutation LIKE 'value %' AND mutation <> 'value time +infinity'
+				   AND (accepted OR sqlstate <> '22P03'))
+		OR EXISTS (SELECT FROM outcomes WHERE mutation = 'value time +infinity' AND NOT accepted) THEN
+		RAISE EXCEPTION 'crafted breakdown values: %', (SELECT string_agg(format('%s %s %s', mutation, accepted, sqlstate), '; ')
+			FROM outcomes WHERE mutation LIKE 'value %');
+	END IF;
+END $$;
 -- documented: 22P03 invalid binary state, 08P01 bytes missing (PostgreSQL's
 -- message reader), 54000 over a limit, 22021 bad encoding, 22008 time out of
 -- range, 22023 bad value
