@@ -480,6 +480,51 @@ fs_offset_rule(const int64 *o, int64 i, int r)
 	return NULL;
 }
 
+/* Order of two customers' offsets at one level (width offsets each). */
+static int
+fs_customer_cmp(const void *a, const void *b, void *arg)
+{
+	const int64 *x = (const int64 *) a;
+	const int64 *y = (const int64 *) b;
+	int			width = *(const int *) arg;
+	int			i;
+
+	for (i = 0; i < width; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+/*
+ * The offsets of level r, customer after customer in ascending order: the
+ * form the text and binary outputs write, so that equal summaries (the same
+ * customers, gathered in another order by another plan) write the same
+ * bytes.  The value's own array when already in order, else a sorted copy.
+ */
+static const int64 *
+fs_level_sorted(const FunnelSummaryView *v, int r)
+{
+	int			width = r - 1;
+	int64		n = v->counts[r];
+	const int64 *o = v->offs[r];
+	int64	   *copy;
+	int64		i;
+
+	for (i = 1; i < n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (fs_customer_cmp(o + (i - 1) * width, o + i * width, &width) > 0)
+			break;
+	}
+	if (i >= n)
+		return o;
+	copy = palloc_extended(sizeof(int64) * width * n, MCXT_ALLOC_HUGE);
+	memcpy(copy, o, sizeof(int64) * width * n);
+	qsort_interruptible(copy, n, sizeof(int64) * width, fs_customer_cmp, &width);
+	return copy;
+}
+
 /* Text: v1;excluded=E;counts=c0,..,cL;2=o,..;3=o,.. (integers only). */
 PG_FUNCTION_INFO_V1(funnel_summary_out);
 Datum
@@ -498,13 +543,14 @@ funnel_summary_out(PG_FUNCTION_ARGS)
 	for (r = 2; r <= v.nlevels; r++)
 	{
 		int64		n = v.counts[r] * (r - 1);
+		const int64 *o = fs_level_sorted(&v, r);
 
 		appendStringInfo(&buf, ";%d=", r);
 		for (i = 0; i < n; i++)
 		{
 			if ((i & 0xFFFF) == 0)
 				CHECK_FOR_INTERRUPTS();
-			appendStringInfo(&buf, i ? "," INT64_FORMAT : INT64_FORMAT, v.offs[r][i]);
+			appendStringInfo(&buf, i ? "," INT64_FORMAT : INT64_FORMAT, o[i]);
 		}
 	}
 	PG_RETURN_CSTRING(buf.data);
@@ -643,12 +689,13 @@ funnel_summary_send(PG_FUNCTION_ARGS)
 	for (r = 2; r <= v.nlevels; r++)
 	{
 		int64		n = v.counts[r] * (r - 1);
+		const int64 *o = fs_level_sorted(&v, r);
 
 		for (i = 0; i < n; i++)
 		{
 			if ((i & 0xFFFF) == 0)
 				CHECK_FOR_INTERRUPTS();
-			pq_writeint64(&buf, v.offs[r][i]);
+			pq_writeint64(&buf, o[i]);
 		}
 	}
 	Assert(buf.len == buf.maxlen);
