@@ -138,3 +138,19 @@ SELECT 'a -> b -> c -> a'::milestone_path @> 'b -> a', 'a -> b -> c'::milestone_
 -- wrapped interval PostgreSQL 15's subtraction gives.
 SELECT time_between('a@4713-11-24 00:00+00 BC -> b@294276-12-31 23:59:59+00', 'a', 'b');
 SELECT time_between('a@2000-01-01 00:00+00 -> b@2000-01-02 00:00+00', 'a', 'b');
+
+-- 9. A quoted interval in (?t op D) may also be written as PostgreSQL
+-- writes an interval's time, hh:mm[:ss[.ffffff]], alone or after unit
+-- parts (issue 16: "a quoted interval literal"); it was refused.
+CREATE TABLE af_seq (ts timestamptz, e text);
+INSERT INTO af_seq VALUES ('2026-01-01 00:00', 'a'), ('2026-01-01 01:30', 'b'), ('2026-01-02 01:30:01.5', 'c');
+SELECT d, sequence_match('(?1)(?t<=' || d || ')(?2)', ts, e = 'a', e = 'b') AS within,
+       sequence_match('(?1)(?t<' || d || ')(?2)', ts, e = 'a', e = 'b') AS strictly
+FROM af_seq, (VALUES ($$'01:30'$$), ($$'01:30:00'$$), ($$'1:29:59.999999'$$), ($$'1 hour 30 minutes'$$), ($$5400$$)) v(d)
+GROUP BY d ORDER BY d;
+SELECT sequence_match($$(?1)(?t==' 1 day 01:30:01.5 ')(?2)$$, ts, e = 'a', e = 'c') AS exact_day_and_clock FROM af_seq;
+SELECT sequence_match($$(?1)(?t<='00:61')(?2)$$, ts, e = 'a', e = 'b') FROM af_seq;
+SELECT sequence_match($$(?1)(?t<='01:30:60')(?2)$$, ts, e = 'a', e = 'b') FROM af_seq;
+SELECT sequence_match($$(?1)(?t<='1.5:00')(?2)$$, ts, e = 'a', e = 'b') FROM af_seq;
+SELECT sequence_match($$(?1)(?t<='01:')(?2)$$, ts, e = 'a', e = 'b') FROM af_seq;
+SELECT sequence_match($$(?1)(?t<='00:00:00.0000005')(?2)$$, ts, e = 'a', e = 'b') FROM af_seq;

@@ -244,9 +244,52 @@ static const struct
 };
 
 /*
+ * A part written as PostgreSQL writes the time of an interval: hours:minutes
+ * or hours:minutes:seconds, the seconds with up to 6 decimals ('01:30',
+ * '1 day 02:00:00.5').  Called with q on the ':' after the hours (whole,
+ * without decimals); adds the part to *total.
+ */
+static bool
+parse_clock(Parser *p, size_t end, size_t nstart, size_t *q, int64_t hours,
+			int64_t hours_micro, int64_t *total)
+{
+	int64_t		minutes,
+				minutes_micro,
+				seconds = 0,
+				seconds_micro = 0;
+
+	if (hours_micro != 0)
+	{
+		set_error(p, SEQ_SYNTAX, nstart, "the hours of hh:mm:ss are a whole number", NULL);
+		return false;
+	}
+	(*q)++;						/* the ':' */
+	if (scan_number(p, end, q, &minutes, &minutes_micro) <= 0 || minutes_micro != 0 ||
+		minutes > 59)
+	{
+		/* (set_error keeps the first error, a bad number's) */
+		set_error(p, SEQ_SYNTAX, *q, "expected minutes 00 to 59 after ':' (for example '01:30:00')", NULL);
+		return false;
+	}
+	if (*q < end && p->text[*q] == ':')
+	{
+		(*q)++;
+		if (scan_number(p, end, q, &seconds, &seconds_micro) <= 0 || seconds > 59)
+		{
+			set_error(p, SEQ_SYNTAX, *q, "expected seconds 00 to 59 after ':' (for example '01:30:00')", NULL);
+			return false;
+		}
+	}
+	return add_duration(p, nstart, hours, 0, 3600000000LL, total) &&
+		add_duration(p, nstart, minutes, 0, 60000000, total) &&
+		add_duration(p, nstart, seconds, seconds_micro, 1000000, total);
+}
+
+/*
  * A quoted interval: one or more "number [unit]" parts ('1 hour 30
- * minutes'); a number without a unit is seconds.  Months and years have no
- * fixed length and are refused.
+ * minutes'), a number without a unit being seconds, or hh:mm[:ss] parts
+ * ('01:30:00', '1 day 02:00').  Months and years have no fixed length and
+ * are refused.
  */
 static bool
 parse_quoted(Parser *p, int64_t *usec)
@@ -288,6 +331,13 @@ parse_quoted(Parser *p, int64_t *usec)
 		{
 			set_error(p, SEQ_SYNTAX, q, "expected a number in the interval (for example '1 hour 30 minutes')", NULL);
 			return false;
+		}
+		if (q < end && p->text[q] == ':')
+		{
+			if (!parse_clock(p, end, nstart, &q, whole, micro, &total))
+				return false;
+			parts++;
+			continue;
 		}
 		while (q < end && p->text[q] == ' ')
 			q++;
