@@ -5,15 +5,7 @@ SET timezone = 'UTC'; SET datestyle = 'ISO, YMD'; SET intervalstyle = 'postgres'
 SET max_parallel_workers_per_gather = 0;
 \set VERBOSITY default
 
--- SQLSTATE of a query, or ok (for plans whose error text depends on which
--- process meets the bad row first).
-CREATE FUNCTION pg_temp.outcome(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE;
-END $$;
+\i sql/include/outcome.sql
 
 -- 1. A binary value too short for its next part is malformed (22P03), not
 -- a protocol error (08P01, "insufficient data left in message"): every

@@ -7,14 +7,7 @@
 SET timezone = 'UTC';
 SET max_parallel_workers_per_gather = 0;
 
--- SQLSTATE of a query, or ok.
-CREATE FUNCTION pg_temp.outcome(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE;
-END $$;
+\i sql/include/outcome.sql
 
 CREATE TABLE fd_aggs (agg text);
 INSERT INTO fd_aggs VALUES ('window_funnel'), ('window_funnel_times'), ('time_to_convert');

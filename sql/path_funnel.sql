@@ -6,14 +6,7 @@
 -- aggregates on random customers.
 SET timezone = 'UTC'; SET datestyle = 'ISO, YMD'; SET intervalstyle = 'postgres';
 
--- SQLSTATE of a query, or ok.
-CREATE FUNCTION pg_temp.outcome(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE;
-END $$;
+\i sql/include/outcome.sql
 
 -- 1. The window, inclusive: c is exactly one hour after a
 SELECT window_funnel(p, interval '1 hour', '{a,b,c}') AS one_hour,
