@@ -296,6 +296,24 @@ check_near_one_loops(void)
 }
 
 /*
+ * Solve a chain whose arrays were malloc'd for target into h, then free the
+ * arrays (h stays the caller's).
+ */
+static double
+solve_built_chain(CxChain *chain, uint32_t target, double *h)
+{
+	void	   *workspace = malloc(cx_chain_workspace_size(chain) + 8);
+	double		work = cx_chain_solve(chain, target, UINT32_MAX, false, h, workspace, 4e9);
+
+	free(workspace);
+	free((void *) chain->row_start);
+	free((void *) chain->dest);
+	free((void *) chain->label);
+	free((void *) chain->prob);
+	return work;
+}
+
+/*
  * A slowly mixing chain (an adversarial pass's): the stiff pair a <->
  * b (30000 : 1 each way, a -> t 1, b -> end 1) behind a cycle of n states
  * f0 -> f1 -> ... -> f(n-1) -> a, so that the sweeps' changes shrink by
@@ -316,7 +334,6 @@ check_slow_chain(int n, double tolerance)
 	double	   *prob = calloc(nstates + 2, sizeof(double));
 	double	   *h = calloc(nstates, sizeof(double));
 	CxChain		chain = {nstates, row_start, dest, label, prob, NULL, NULL};
-	void	   *workspace;
 	int			e = 0;
 	int			i;
 	double		work;
@@ -336,17 +353,11 @@ check_slow_chain(int n, double tolerance)
 		prob[e++] = 1.0;
 		row_start[3 + i + 1] = e;
 	}
-	workspace = malloc(cx_chain_workspace_size(&chain) + 8);
-	work = cx_chain_solve(&chain, 2, UINT32_MAX, false, h, workspace, 4e9);
+	work = solve_built_chain(&chain, 2, h);
 	check(work >= 0 && fabs(h[0] - 30001.0 / 60001) < tolerance &&
 		  fabs(h[3] - 30001.0 / 60001) < tolerance,
 		  n <= CX_CHAIN_DIRECT_MAX ? "slowly mixing chain: direct solve once the sweeps reach the rounding" :
 		  "slowly mixing chain past the direct solve: within a few times 1e-12", n);
-	free(workspace);
-	free(row_start);
-	free(dest);
-	free(label);
-	free(prob);
 	free(h);
 }
 
@@ -370,7 +381,6 @@ check_fast_then_slow(int n, double tolerance)
 	double	   *h = calloc(nstates, sizeof(double));
 	CxChain		chain = {nstates, row_start, dest, label, prob, NULL, NULL};
 	double		exits = 3e12 + 1 + 1e8;
-	void	   *workspace;
 	int			e = 0;
 	int			i;
 	double		work;
@@ -392,16 +402,10 @@ check_fast_then_slow(int n, double tolerance)
 		dest[e] = 3, label[e] = 3, prob[e++] = 1.0;
 		row_start[4 + i + 1] = e;
 	}
-	workspace = malloc(cx_chain_workspace_size(&chain) + 8);
-	work = cx_chain_solve(&chain, 3, UINT32_MAX, false, h, workspace, 4e9);
+	work = solve_built_chain(&chain, 3, h);
 	check(work >= 0 && fabs(h[1] - 1 / (1e8 + 1)) < tolerance && h[4] == 1.0,
 		  n <= CX_CHAIN_DIRECT_MAX ? "fast part beside a slow one: not stopped when the fast part settles" :
 		  "fast part beside a slow one, past the direct solve: within 2e-11", n);
-	free(workspace);
-	free(row_start);
-	free(dest);
-	free(label);
-	free(prob);
 	free(h);
 }
 
