@@ -146,3 +146,12 @@ SELECT sequence_match($$(?1)(?t<='01:30:60')(?2)$$, ts, e = 'a', e = 'b') FROM a
 SELECT sequence_match($$(?1)(?t<='1.5:00')(?2)$$, ts, e = 'a', e = 'b') FROM af_seq;
 SELECT sequence_match($$(?1)(?t<='01:')(?2)$$, ts, e = 'a', e = 'b') FROM af_seq;
 SELECT sequence_match($$(?1)(?t<='00:00:00.0000005')(?2)$$, ts, e = 'a', e = 'b') FROM af_seq;
+-- what PostgreSQL would read another way is refused, never read differently:
+-- a number without a unit beside other parts ('1 02:00:00' is a day and two
+-- hours to PostgreSQL), decimals in the minutes ('01:30.0' is mm:ss to it),
+-- a part run into the next, hours or minutes given twice
+SELECT d, pg_temp.outcome(format($q$SELECT sequence_match(%L, ts, e = 'a', e = 'b') FROM af_seq$q$,
+	'(?1)(?t<=' || d || ')(?2)')) AS outcome
+FROM (VALUES ($$'1 02:00:00'$$), ($$'5 1 hour'$$), ($$'01:30.0'$$), ($$'1.0:30'$$), ($$'01:30:00.5.5'$$),
+	($$'1.5.5'$$), ($$'01:00 02:00'$$), ($$'1 hour 01:00'$$), ($$'01:00 30 minutes'$$), ($$'90'$$),
+	($$'1 day 02:00'$$), ($$'02:00 1 day'$$), ($$'00:01:30.5'$$)) v(d);

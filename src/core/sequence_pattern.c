@@ -243,53 +243,65 @@ static const struct
 	{"weeks", 604800000000LL}, {"week", 604800000000LL}, {"w", 604800000000LL},
 };
 
+/* Whether text[from, to) holds a decimal point (a number with decimals). */
+static bool
+has_point(const Parser *p, size_t from, size_t to)
+{
+	return memchr(p->text + from, '.', to - from) != NULL;
+}
+
 /*
- * A part written as PostgreSQL writes the time of an interval: hours:minutes
- * or hours:minutes:seconds, the seconds with up to 6 decimals ('01:30',
- * '1 day 02:00:00.5').  Called with q on the ':' after the hours (whole,
- * without decimals); adds the part to *total.
+ * A part written as PostgreSQL writes the time of an interval: hh:mm or
+ * hh:mm:ss, the seconds with up to 6 decimals ('01:30', '1 day 02:00:00.5').
+ * Called with q on the ':' after the hours (hstart: where they begin); adds
+ * the part to *total.  Hours and minutes are whole numbers: PostgreSQL reads
+ * '01:30.5' as minutes and seconds, a reading too easy to mistake, so it is
+ * refused rather than read either way.
  */
 static bool
-parse_clock(Parser *p, size_t end, size_t nstart, size_t *q, int64_t hours,
-			int64_t hours_micro, int64_t *total)
+parse_clock(Parser *p, size_t end, size_t hstart, size_t *q, int64_t hours,
+			int64_t *total)
 {
 	int64_t		minutes,
-				minutes_micro,
+				micro,
 				seconds = 0,
 				seconds_micro = 0;
+	size_t		field;
 
-	if (hours_micro != 0)
+	if (has_point(p, hstart, *q))
 	{
-		set_error(p, SEQ_SYNTAX, nstart, "the hours of hh:mm:ss are a whole number", NULL);
+		set_error(p, SEQ_SYNTAX, hstart, "the hours of hh:mm:ss are a whole number", NULL);
 		return false;
 	}
-	(*q)++;						/* the ':' */
-	if (scan_number(p, end, q, &minutes, &minutes_micro) <= 0 || minutes_micro != 0 ||
-		minutes > 59)
+	field = ++(*q);				/* past the ':' */
+	if (scan_number(p, end, q, &minutes, &micro) <= 0 || minutes > 59 || has_point(p, field, *q))
 	{
 		/* (set_error keeps the first error, a bad number's) */
-		set_error(p, SEQ_SYNTAX, *q, "expected minutes 00 to 59 after ':' (for example '01:30:00')", NULL);
+		set_error(p, SEQ_SYNTAX, field, "expected whole minutes 00 to 59 after ':' (for example '01:30:00'; seconds with decimals go third: '00:01:30.5')", NULL);
 		return false;
 	}
 	if (*q < end && p->text[*q] == ':')
 	{
-		(*q)++;
+		field = ++(*q);
 		if (scan_number(p, end, q, &seconds, &seconds_micro) <= 0 || seconds > 59)
 		{
-			set_error(p, SEQ_SYNTAX, *q, "expected seconds 00 to 59 after ':' (for example '01:30:00')", NULL);
+			set_error(p, SEQ_SYNTAX, field, "expected seconds 00 to 59 after ':' (for example '01:30:00')", NULL);
 			return false;
 		}
 	}
-	return add_duration(p, nstart, hours, 0, 3600000000LL, total) &&
-		add_duration(p, nstart, minutes, 0, 60000000, total) &&
-		add_duration(p, nstart, seconds, seconds_micro, 1000000, total);
+	return add_duration(p, hstart, hours, 0, 3600000000LL, total) &&
+		add_duration(p, hstart, minutes, 0, 60000000, total) &&
+		add_duration(p, hstart, seconds, seconds_micro, 1000000, total);
 }
 
 /*
- * A quoted interval: one or more "number [unit]" parts ('1 hour 30
- * minutes'), a number without a unit being seconds, or hh:mm[:ss] parts
- * ('01:30:00', '1 day 02:00').  Months and years have no fixed length and
- * are refused.
+ * A quoted interval: "number unit" parts ('1 hour 30 minutes') and at most
+ * one hh:mm[:ss] part ('01:30:00', '1 day 02:00'), or one number alone,
+ * which is seconds ('90').  Parts are separated by blanks.  Months and
+ * years have no fixed length and are refused.  What PostgreSQL would read
+ * otherwise is refused, never read another way: a number without a unit
+ * beside other parts (PostgreSQL takes '1 02:00' as a day), or a time part
+ * twice ('01:00 30 minutes').
  */
 static bool
 parse_quoted(Parser *p, int64_t *usec)
@@ -299,6 +311,9 @@ parse_quoted(Parser *p, int64_t *usec)
 	size_t		q;
 	int64_t		total = 0;
 	int			parts = 0;
+	bool		had_clock = false;	/* an hh:mm part */
+	bool		had_small = false;	/* a unit under a day */
+	bool		had_bare = false;	/* a number without a unit */
 
 	p->pos++;					/* the opening quote */
 	end = p->pos;
@@ -334,46 +349,75 @@ parse_quoted(Parser *p, int64_t *usec)
 		}
 		if (q < end && p->text[q] == ':')
 		{
-			if (!parse_clock(p, end, nstart, &q, whole, micro, &total))
-				return false;
-			parts++;
-			continue;
-		}
-		while (q < end && p->text[q] == ' ')
-			q++;
-		ustart = q;
-		while (q < end && ((p->text[q] >= 'a' && p->text[q] <= 'z') ||
-						   (p->text[q] >= 'A' && p->text[q] <= 'Z')))
-			q++;
-		ulen = q - ustart;
-		if (ulen > 0)
-		{
-			size_t		u;
-			bool		found = false;
-
-			for (u = 0; u < sizeof(units) / sizeof(units[0]); u++)
+			if (had_clock || had_small)
 			{
-				if (cx_word_equals(p->text + ustart, ulen, units[u].name))
+				set_error(p, SEQ_SYNTAX, nstart, "hh:mm:ss beside another time part: give hours, minutes and seconds once", NULL);
+				return false;
+			}
+			if (!parse_clock(p, end, nstart, &q, whole, &total))
+				return false;
+			had_clock = true;
+		}
+		else
+		{
+			while (q < end && p->text[q] == ' ')
+				q++;
+			ustart = q;
+			while (q < end && ((p->text[q] >= 'a' && p->text[q] <= 'z') ||
+							   (p->text[q] >= 'A' && p->text[q] <= 'Z')))
+				q++;
+			ulen = q - ustart;
+			if (ulen > 0)
+			{
+				size_t		u;
+				bool		found = false;
+
+				for (u = 0; u < sizeof(units) / sizeof(units[0]); u++)
 				{
-					per = units[u].usec;
-					found = true;
-					break;
+					if (cx_word_equals(p->text + ustart, ulen, units[u].name))
+					{
+						per = units[u].usec;
+						found = true;
+						break;
+					}
+				}
+				if (!found)
+				{
+					set_error(p, SEQ_SYNTAX, ustart,
+							  "expected a unit of fixed length (microseconds, milliseconds, seconds, minutes, hours, days or weeks)", NULL);
+					return false;
+				}
+				if (per < 86400000000LL)
+				{
+					if (had_clock)
+					{
+						set_error(p, SEQ_SYNTAX, nstart, "a time unit beside hh:mm:ss: give hours, minutes and seconds once", NULL);
+						return false;
+					}
+					had_small = true;
 				}
 			}
-			if (!found)
-			{
-				set_error(p, SEQ_SYNTAX, ustart,
-						  "expected a unit of fixed length (microseconds, milliseconds, seconds, minutes, hours, days or weeks)", NULL);
+			else
+				had_bare = true;
+			if (!add_duration(p, nstart, whole, micro, per, &total))
 				return false;
-			}
 		}
-		if (!add_duration(p, nstart, whole, micro, per, &total))
-			return false;
 		parts++;
+		/* a part ends at a blank or the closing quote */
+		if (q < end && p->text[q] != ' ')
+		{
+			set_error(p, SEQ_SYNTAX, q, "expected a blank between the parts of the interval (for example '1 day 02:00:00')", NULL);
+			return false;
+		}
 	}
 	if (parts == 0)
 	{
 		set_error(p, SEQ_SYNTAX, open + 1, "expected an interval inside the quotes", NULL);
+		return false;
+	}
+	if (had_bare && parts > 1)
+	{
+		set_error(p, SEQ_SYNTAX, open + 1, "a number without a unit is seconds only alone ('90'); beside other parts give its unit ('1 day 02:00')", NULL);
 		return false;
 	}
 	p->pos = end + 1;

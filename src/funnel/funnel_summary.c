@@ -519,7 +519,8 @@ fs_level_sorted(const FunnelSummaryView *v, int r)
 	}
 	if (i >= n)
 		return o;
-	copy = palloc_extended(sizeof(int64) * width * n, MCXT_ALLOC_HUGE);
+	/* at most FS_MAX_VALUES offsets: under 1 GB */
+	copy = palloc(sizeof(int64) * width * n);
 	memcpy(copy, o, sizeof(int64) * width * n);
 	qsort_interruptible(copy, n, sizeof(int64) * width, fs_customer_cmp, &width);
 	return copy;
@@ -552,6 +553,9 @@ funnel_summary_out(PG_FUNCTION_ARGS)
 				CHECK_FOR_INTERRUPTS();
 			appendStringInfo(&buf, i ? "," INT64_FORMAT : INT64_FORMAT, o[i]);
 		}
+		/* a sorted copy goes at once: array_out writes many values in one context */
+		if (o != v.offs[r])
+			pfree((void *) o);
 	}
 	PG_RETURN_CSTRING(buf.data);
 }
@@ -697,6 +701,8 @@ funnel_summary_send(PG_FUNCTION_ARGS)
 				CHECK_FOR_INTERRUPTS();
 			pq_writeint64(&buf, o[i]);
 		}
+		if (o != v.offs[r])
+			pfree((void *) o);
 	}
 	Assert(buf.len == buf.maxlen);
 	PG_RETURN_BYTEA_P(result);
