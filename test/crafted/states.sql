@@ -92,6 +92,28 @@ BEGIN
 		PERFORM pg_temp.try(c, 'value time past the range', overlay(c.good PLACING '\x7ffffffffffffff0'::bytea FROM e - 8 FOR 8));
 		PERFORM pg_temp.try(c, 'value time +infinity', overlay(c.good PLACING '\x7fffffffffffffff'::bytea FROM e - 8 FOR 8));
 	END LOOP;
+	-- the step 2 case: its excluded event x (an int4 length 1 in network
+	-- order, then the name) and a step-2 value b (an int8 time, an int4
+	-- length 1 in the server's byte order, then the bytes)
+	FOR c IN SELECT * FROM cases WHERE family = 'funnel' AND position('\x0000000178'::bytea IN good) > 0 LOOP
+		PERFORM set_config('cx_probe.deserialize', c.deserialize, false);
+		PERFORM set_config('cx_probe.final', c.final, false);
+		e := position('\x0000000178'::bytea IN c.good);
+		PERFORM pg_temp.try(c, 'excluded name not UTF-8', overlay(c.good PLACING '\xff'::bytea FROM e + 4 FOR 1));
+		PERFORM pg_temp.try(c, 'excluded name with a NUL', overlay(c.good PLACING '\x00'::bytea FROM e + 4 FOR 1));
+		e := greatest(position('\x0100000062'::bytea IN c.good), position('\x0000000162'::bytea IN c.good));
+		IF e = 0 THEN
+			RAISE EXCEPTION 'no step value b in the funnel state';
+		END IF;
+		PERFORM pg_temp.try(c, 'step value not UTF-8', overlay(c.good PLACING '\xff'::bytea FROM e + 4 FOR 1));
+		PERFORM pg_temp.try(c, 'step value time past the range', overlay(c.good PLACING '\xf0ffffffffffff7f'::bytea FROM e - 8 FOR 8));
+	END LOOP;
+	IF (SELECT count(*) FROM outcomes WHERE mutation LIKE '% name %' OR mutation LIKE 'step value %') <> 4
+		OR EXISTS (SELECT FROM outcomes WHERE (mutation LIKE '% name %' OR mutation LIKE 'step value %')
+				   AND (accepted OR sqlstate <> '22P03')) THEN
+		RAISE EXCEPTION 'crafted excluded names and step values: %', (SELECT string_agg(format('%s %s %s', mutation, accepted, sqlstate), '; ')
+			FROM outcomes WHERE mutation LIKE '% name %' OR mutation LIKE 'step value %');
+	END IF;
 	IF (SELECT count(*) FROM outcomes WHERE mutation LIKE 'value %') <> 4
 		OR EXISTS (SELECT FROM outcomes WHERE mutation LIKE 'value %' AND mutation <> 'value time +infinity'
 				   AND (accepted OR sqlstate <> '22P03'))
