@@ -31,25 +31,12 @@
 #include "milestone_path.h"
 #include "window_funnel.h"
 
-/*
- * The distinct names of a call's steps, each with the mask of the steps
- * that bear it (a name may repeat: steps {a, b, a} give a the mask 101).
- */
-typedef struct StepNames
-{
-	int			count;
-	int			len[FUNNEL_MAX_STEPS];
-	const char *name[FUNNEL_MAX_STEPS];
-	uint64		mask[FUNNEL_MAX_STEPS];
-} StepNames;
-
 /* The cache of a call site (fn_extra): its checked arguments and buffers. */
 typedef struct PathFunnelCache
 {
 	FunnelArgs	args;			/* window, mode and steps (funnel functions) */
 	/* retention's own steps argument, checked once per distinct array */
 	StepsArg	retention_steps;
-	StepNames	names;
 	/* per-path buffers, grown by doubling */
 	uint64	   *label_masks;	/* mask of each label id */
 	int64		label_capacity;
@@ -63,69 +50,6 @@ typedef struct PathFunnelCache
 	int			fopt_options_len;
 	TupleDesc	fopt_desc;
 } PathFunnelCache;
-
-/* Group the step names into distinct names, each with its steps' mask. */
-static void
-step_names_build(StepNames *names, int nsteps, char *const *label, const int *len)
-{
-	int			i;
-
-	names->count = 0;
-	for (i = 0; i < nsteps; i++)
-	{
-		int			j;
-
-		for (j = 0; j < names->count; j++)
-		{
-			if (names->len[j] == len[i] && memcmp(names->name[j], label[i], len[i]) == 0)
-				break;
-		}
-		if (j == names->count)
-		{
-			names->name[j] = label[i];
-			names->len[j] = len[i];
-			names->mask[j] = 0;
-			names->count++;
-		}
-		names->mask[j] |= UINT64CONST(1) << i;
-	}
-}
-
-/*
- * The mask of every label of the path, by id: the steps whose name equals
- * the label byte for byte (0 for none).
- */
-static const uint64 *
-path_label_masks(FunctionCallInfo fcinfo, PathFunnelCache *cache, const PathView *view)
-{
-	const StepNames *names = &cache->names;
-	const char *bytes = view->label_bytes;
-	uint32		id;
-
-	cache->label_masks = path_buffer_reserve(fcinfo, cache->label_masks,
-											 &cache->label_capacity,
-											 Max(view->nlabels, 1), sizeof(uint64));
-	for (id = 0; id < view->nlabels; id++)
-	{
-		int			len = view->label_lengths[id];
-		uint64		mask = 0;
-		int			j;
-
-		if ((id & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		for (j = 0; j < names->count; j++)
-		{
-			if (names->len[j] == len && memcmp(names->name[j], bytes, len) == 0)
-			{
-				mask = names->mask[j];
-				break;
-			}
-		}
-		cache->label_masks[id] = mask;
-		bytes += len;
-	}
-	return cache->label_masks;
-}
 
 /*
  * The path of argument 0, viewed, for a function that needs its times
@@ -211,14 +135,13 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	bool		strict_order;
 	int64		n;
 
-	if (funnel_call_args(fcinfo, &cache->args, with_mode, steps_arg))
-		step_names_build(&cache->names, params->nsteps, cache->args.steps.name,
-						 cache->args.steps.len);
+	(void) funnel_call_args(fcinfo, &cache->args, with_mode, steps_arg);
 	*nsteps = params->nsteps;
 	if (PG_ARGISNULL(0))
 		return false;
 	path_funnel_view(fcinfo, fname, &view);
-	masks = path_label_masks(fcinfo, cache, &view);
+	masks = path_label_masks(fcinfo, &cache->label_masks, &cache->label_capacity, &view,
+							 cache->args.steps.len, cache->args.steps.name, params->nsteps);
 	strict_order = (params->flags & FUNNEL_STRICT_ORDER) != 0;
 
 	/*
@@ -364,14 +287,14 @@ milestone_path_retention(PG_FUNCTION_ARGS)
 	uint32		i;
 	int			k;
 
-	if (funnel_steps_arg(fcinfo, 1, &retention_steps_rules, &cache->retention_steps))
-		step_names_build(&cache->names, cache->retention_steps.count,
-						 cache->retention_steps.name, cache->retention_steps.len);
+	(void) funnel_steps_arg(fcinfo, 1, &retention_steps_rules, &cache->retention_steps);
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	path = PG_GETARG_PATH(0);
 	path_view(path, &view, false);
-	masks = path_label_masks(fcinfo, cache, &view);
+	masks = path_label_masks(fcinfo, &cache->label_masks, &cache->label_capacity, &view,
+							 cache->retention_steps.len, cache->retention_steps.name,
+							 cache->retention_steps.count);
 	/* every label of the dictionary occurs in the path (milestone_path.h) */
 	for (i = 0; i < view.nlabels; i++)
 		seen |= masks[i];
@@ -430,12 +353,12 @@ milestone_path_funnel(PG_FUNCTION_ARGS)
 		memcpy(cache->fopt_options, bytes, len);
 		cache->fopt_options_len = len;
 		cache->fopt_spec = spec;
-		step_names_build(&cache->names, spec->nnames, spec->name, spec->name_len);
 	}
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	path_funnel_view(fcinfo, "funnel", &view);
-	masks = path_label_masks(fcinfo, cache, &view);
+	masks = path_label_masks(fcinfo, &cache->label_masks, &cache->label_capacity, &view,
+							 spec->name_len, spec->name, spec->nnames);
 	cache->rows = path_buffer_reserve(fcinfo, cache->rows, &cache->row_capacity,
 									  Max(view.nsteps, 1), sizeof(FunnelEvent));
 	n = path_exact_rows(&view, masks, cache->rows, (spec->flags & FUNNEL_STRICT_ORDER) != 0);

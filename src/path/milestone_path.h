@@ -87,6 +87,16 @@ extern void path_require_times(const PathView *view, const char *fname);
 extern void *path_buffer_reserve(FunctionCallInfo fcinfo, void *buffer, int64 *capacity,
 								 int64 need, Size size);
 
+/*
+ * The mask of every label of the viewed path, by label id, into a call
+ * site's buffer (*masks, *capacity, as path_buffer_reserve): bit i set when
+ * the label equals names[i] (n names, lens[i] bytes) byte for byte.  Each
+ * label of the path is compared once, not each step.
+ */
+extern const uint64 *path_label_masks(FunctionCallInfo fcinfo, uint64 **masks, int64 *capacity,
+									  const PathView *view, const int32 *lens,
+									  char *const *names, int n);
+
 /* The dictionary id of a label in a path, or -1 when the path lacks it. */
 extern int64 path_label_id(const PathView *view, const char *label, int len);
 

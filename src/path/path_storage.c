@@ -13,6 +13,7 @@
 #include "milestone_path.h"
 
 #include "common/hashfn.h"
+#include "miscadmin.h"
 
 /* ---------- storage ---------- */
 
@@ -164,6 +165,24 @@ path_label_id(const PathView *view, const char *label, int len)
 		candidate += view->label_lengths[i];
 	}
 	return -1;
+}
+
+const uint64 *
+path_label_masks(FunctionCallInfo fcinfo, uint64 **masks, int64 *capacity,
+				 const PathView *view, const int32 *lens, char *const *names, int n)
+{
+	const char *bytes = view->label_bytes;
+	uint32		id;
+
+	*masks = path_buffer_reserve(fcinfo, *masks, capacity, Max(view->nlabels, 1), sizeof(uint64));
+	for (id = 0; id < view->nlabels; id++)
+	{
+		if ((id & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		(*masks)[id] = cx_names_mask(lens, names, n, bytes, view->label_lengths[id]);
+		bytes += view->label_lengths[id];
+	}
+	return *masks;
 }
 
 int64

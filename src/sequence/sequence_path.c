@@ -40,7 +40,7 @@ seq_path_evaluate(FunctionCallInfo fcinfo, const char *fname, SeqWant want,
 	SeqPathCache *cache = cx_call_site_cache(fcinfo, sizeof(SeqPathCache));
 	const char *bytes;
 	int			len;
-	uint64	   *label_masks;
+	const uint64 *label_masks;
 	SeqRow	   *rows;
 	int64		n = 0;
 	uint32		i;
@@ -55,18 +55,9 @@ seq_path_evaluate(FunctionCallInfo fcinfo, const char *fname, SeqWant want,
 	path_require_times(view, fname);
 
 	/* each label's conditions, from the dictionary */
-	label_masks = cache->label_masks =
-		path_buffer_reserve(fcinfo, cache->label_masks, &cache->label_capacity,
-							Max(view->nlabels, 1), sizeof(uint64));
-	{
-		const char *lb = view->label_bytes;
-
-		for (i = 0; i < view->nlabels; i++)
-		{
-			label_masks[i] = seq_label_mask(&cache->pc, lb, view->label_lengths[i]);
-			lb += view->label_lengths[i];
-		}
-	}
+	label_masks = path_label_masks(fcinfo, &cache->label_masks, &cache->label_capacity, view,
+								   cache->pc.steps.len, cache->pc.steps.name,
+								   cache->pc.steps.count);
 	rows = cache->rows = path_buffer_reserve(fcinfo, cache->rows, &cache->row_capacity,
 											 Max(view->nsteps, 1), sizeof(SeqRow));
 	for (i = 0; i < view->nsteps; i++)
