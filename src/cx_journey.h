@@ -9,6 +9,7 @@
 #include "fmgr.h"
 #include "datatype/timestamp.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 
 #include "stage_parse.h"
 
@@ -165,6 +166,24 @@ cx_names_mask(const int32 *lens, char *const *names, int n, const char *event, i
 			mask |= UINT64CONST(1) << i;
 	}
 	return mask;
+}
+
+/*
+ * What deserialize and receive functions accept of the text and times a
+ * value carries, since they come back out as text and timestamptz: text
+ * without a zero byte and valid in the database's encoding; a time within
+ * timestamptz's range, or +-infinity.
+ */
+static inline bool
+cx_valid_text(const char *bytes, int len)
+{
+	return memchr(bytes, '\0', len) == NULL && pg_verifymbstr(bytes, len, true);
+}
+
+static inline bool
+cx_valid_time(int64 ts)
+{
+	return IS_VALID_TIMESTAMP(ts) || TIMESTAMP_NOT_FINITE(ts);
 }
 
 /*

@@ -885,22 +885,19 @@ fopt_get_bytes(StringInfo buf, int64 len)
 	return pq_getmsgbytes(buf, (int) len);
 }
 
-/*
- * Text and times a partial state carries come back out of funnel() as text
- * and timestamptz: a zero byte, a byte sequence invalid in the database's
- * encoding or a time outside timestamptz's range is no state we wrote.
- */
+/* 22P03 unless the bytes are text a state may carry (cx_valid_text). */
 static void
-fopt_check_text(const char *bytes, int64 len, const char *what)
+fopt_check_text(const char *bytes, int len, const char *what)
 {
-	if (memchr(bytes, '\0', len) != NULL || !pg_verifymbstr(bytes, (int) len, true))
+	if (!cx_valid_text(bytes, len))
 		cx_bad_state("funnel", "%s is not valid text", what);
 }
 
+/* 22P03 unless the time is one a state may carry (cx_valid_time). */
 static void
 fopt_check_time(int64 ts, const char *what)
 {
-	if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
+	if (!cx_valid_time(ts))
 		cx_bad_state("funnel", "%s is out of range", what);
 }
 

@@ -364,7 +364,7 @@ window_funnel_deserialize(PG_FUNCTION_ARGS)
 		if (packed && !cx_funnel_packable(ts))
 			cx_bad_state("window_funnel", "a packed row's time is out of range");
 		/* what a timestamptz can hold: a valid time or +-infinity */
-		if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
+		if (!cx_valid_time(ts))
 			cx_bad_state("window_funnel", "a row's time is out of range");
 		/* the state has room for every row: no reallocation happens */
 		state = funnel_state_append(state, ts, mask);

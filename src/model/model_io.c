@@ -401,7 +401,7 @@ journey_model_recv(PG_FUNCTION_ARGS)
 	cut = pq_getmsgint64(buf);
 	if (!(flags & MODEL_HAS_ACTIVE_AFTER) && cut != 0)
 		model_bad_binary("an active_after time without its flag");
-	if (!IS_VALID_TIMESTAMP(cut) && !TIMESTAMP_NOT_FINITE(cut))
+	if (!cx_valid_time(cut))
 		model_bad_binary(psprintf("active_after " INT64_FORMAT " is out of the timestamp range", cut));
 	nlabels = (uint32) pq_getmsgint(buf, 4);
 	if (nlabels > MODEL_MAX_LABELS)

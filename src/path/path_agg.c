@@ -594,7 +594,7 @@ milestone_path_agg_deserialize(PG_FUNCTION_ARGS)
 		if (len < 1 || len > buf.len - buf.cursor)
 			cx_bad_state("milestone_path_agg", "label %d has length %d", i + 1, len);
 		label = pq_getmsgbytes(&buf, len);
-		if (memchr(label, '\0', len) != NULL || !pg_verifymbstr(label, len, true))
+		if (!cx_valid_text(label, len))
 			cx_bad_state("milestone_path_agg", "label %d is not valid text", i + 1);
 		/* interning merges repeated labels, keeping the dictionary distinct */
 		remap[i] = path_dict_intern(&shared->dict, label, len);

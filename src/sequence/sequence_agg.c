@@ -476,7 +476,7 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 		cx_bad_state(agg, "pattern of %d bytes", pattern_len);
 	pattern = pq_getmsgbytes(&buf, pattern_len);
 	/* the pattern is quoted in errors, so it must be text like a label */
-	if (memchr(pattern, '\0', pattern_len) != NULL || !pg_verifymbstr(pattern, pattern_len, true))
+	if (!cx_valid_text(pattern, pattern_len))
 		cx_bad_state(agg, "its pattern is not text in the database's encoding");
 	state = seq_state_new(aggcxt, pattern, pattern_len, false, nconds,
 						  (flags & SEQ_FLAG_BY_EVENT) != 0,
@@ -501,7 +501,7 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 		if (mask == 0 && !state->keep_all)
 			cx_bad_state(agg, "row %lld matches no condition", (long long) i);
 		/* a time no timestamptz can hold would be returned as one */
-		if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
+		if (!cx_valid_time(ts))
 			cx_bad_state(agg, "row %lld has a time out of range", (long long) i);
 		state->rows[i].ts = ts;
 		state->rows[i].mask = mask;
@@ -521,7 +521,7 @@ sequence_deserialize(PG_FUNCTION_ARGS)
 				cx_bad_state(agg, "label of %d bytes", len);
 			label = pq_getmsgbytes(&buf, len);
 			/* sequence_next returns the label as text */
-			if (memchr(label, '\0', len) != NULL || !pg_verifymbstr(label, len, true))
+			if (!cx_valid_text(label, len))
 				cx_bad_state(agg, "the label of row %lld is not text in the database's encoding",
 							 (long long) i);
 			state->count = i;

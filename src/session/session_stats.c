@@ -338,7 +338,7 @@ session_stats_deserialize(PG_FUNCTION_ARGS)
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
+		if (!cx_valid_time(ts))
 			cx_bad_state("session_stats", "time out of range");
 		session_stats_add(state, ts);
 	}
