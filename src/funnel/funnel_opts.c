@@ -284,6 +284,16 @@ fopt_spec_make(const char *options, int len, int nsteps, char *const *step_names
 	return spec;
 }
 
+void
+fopt_spec_free(FoptSpec *spec)
+{
+	int			e;
+
+	for (e = 0; e < spec->nnames; e++)
+		pfree(spec->name[e]);
+	pfree(spec);
+}
+
 /* ---------- the specs of one call site ---------- */
 
 /*

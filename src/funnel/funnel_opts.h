@@ -45,6 +45,9 @@ extern FoptSpec *fopt_spec_make(const char *options, int len, int nsteps,
 								char *const *step_names, const int *step_lens,
 								bool with_prop, const char *form, MemoryContext cxt);
 
+/* Free a spec fopt_spec_make made, with its copies of the names. */
+extern void fopt_spec_free(FoptSpec *spec);
+
 /* The options text of argument argno (22023 when NULL): its bytes and length. */
 extern void fopt_options_arg(FunctionCallInfo fcinfo, int argno, const char **bytes, int *len);
 

@@ -337,12 +337,7 @@ milestone_path_funnel(PG_FUNCTION_ARGS)
 
 		if (spec != NULL)
 		{
-			int			e;
-
-			/* the spec's own copies of the step and excluded names */
-			for (e = 0; e < spec->nnames; e++)
-				pfree(spec->name[e]);
-			pfree(spec);
+			fopt_spec_free(spec);
 			pfree(cache->fopt_options);
 			cache->fopt_spec = NULL;
 		}

@@ -196,16 +196,11 @@ path_agg_shared_new(MemoryContext cxt)
 static PathAggShared *
 path_agg_shared(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 {
-	PathAggCache *cache = (PathAggCache *) fcinfo->flinfo->fn_extra;
+	PathAggCache *cache = cx_call_site_cache(fcinfo, sizeof(PathAggCache));
 	PathAggShared *shared;
 	int			slot = -1;
 	int			i;
 
-	if (cache == NULL)
-	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PathAggCache));
-		fcinfo->flinfo->fn_extra = cache;
-	}
 	for (i = 0; i < PATH_AGG_CACHE_SLOTS; i++)
 	{
 		if (cache->shared[i] != NULL && cache->cxt[i] == aggcxt)

@@ -180,13 +180,8 @@ growth_map_read(FunctionCallInfo fcinfo, GrowthMap *map, int argno)
 static GrowthMap *
 growth_map_get(FunctionCallInfo fcinfo, int argno)
 {
-	GrowthMap  *map = (GrowthMap *) fcinfo->flinfo->fn_extra;
+	GrowthMap  *map = cx_call_site_cache(fcinfo, sizeof(GrowthMap));
 
-	if (map == NULL)
-	{
-		map = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(GrowthMap));
-		fcinfo->flinfo->fn_extra = map;
-	}
 	growth_map_read(fcinfo, map, argno);
 	return map;
 }

@@ -29,16 +29,11 @@ PG_FUNCTION_INFO_V1(milestone_path_session_stats);
 Datum
 milestone_path_session_stats(PG_FUNCTION_ARGS)
 {
-	SessionPathCache *cache = (SessionPathCache *) fcinfo->flinfo->fn_extra;
+	SessionPathCache *cache = cx_call_site_cache(fcinfo, sizeof(SessionPathCache));
 	SessionOptions options;
 	MilestonePath *path;
 	PathView	view;
 
-	if (cache == NULL)
-	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SessionPathCache));
-		fcinfo->flinfo->fn_extra = cache;
-	}
 	session_read_options(fcinfo, &cache->options, 1, 2, &options);
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();

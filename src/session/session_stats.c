@@ -517,12 +517,7 @@ session_stats_finalfn(PG_FUNCTION_ARGS)
 	state = (SessionStatsState *) PG_GETARG_POINTER(0);
 	if (state->count == 0)
 		PG_RETURN_NULL();
-	cache = (SessionSummaryCache *) fcinfo->flinfo->fn_extra;
-	if (cache == NULL)
-	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SessionSummaryCache));
-		fcinfo->flinfo->fn_extra = cache;
-	}
+	cache = cx_call_site_cache(fcinfo, sizeof(SessionSummaryCache));
 	if (!state->sorted)
 	{
 		/* in place: the state keeps meaning the same set of rows */
