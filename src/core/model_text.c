@@ -9,7 +9,6 @@
 #include "path_parse.h"
 #include "text_util.h"
 
-
 typedef struct Cursor
 {
 	const char *text;

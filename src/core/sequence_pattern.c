@@ -243,6 +243,21 @@ static const struct
 	{"weeks", 604800000000LL}, {"week", 604800000000LL}, {"w", 604800000000LL},
 };
 
+/* Microseconds of a day: units from it up combine with hh:mm:ss. */
+#define DAY_USEC			86400000000LL
+
+/* Microseconds of the unit named by len bytes at word, or 0 for none. */
+static int64_t
+unit_usec(const char *word, size_t len)
+{
+	size_t		u;
+
+	for (u = 0; u < sizeof(units) / sizeof(units[0]); u++)
+		if (cx_word_equals(word, len, units[u].name))
+			return units[u].usec;
+	return 0;
+}
+
 /* Whether text[from, to) holds a decimal point (a number with decimals). */
 static bool
 has_point(const Parser *p, size_t from, size_t to)
@@ -367,38 +382,23 @@ parse_quoted(Parser *p, int64_t *usec)
 							   (p->text[q] >= 'A' && p->text[q] <= 'Z')))
 				q++;
 			ulen = q - ustart;
-			if (ulen > 0)
+			if (ulen == 0)
+				had_bare = true;
+			else if ((per = unit_usec(p->text + ustart, ulen)) == 0)
 			{
-				size_t		u;
-				bool		found = false;
-
-				for (u = 0; u < sizeof(units) / sizeof(units[0]); u++)
+				set_error(p, SEQ_SYNTAX, ustart,
+						  "expected a unit of fixed length (microseconds, milliseconds, seconds, minutes, hours, days or weeks)", NULL);
+				return false;
+			}
+			else if (per < DAY_USEC)
+			{
+				if (had_clock)
 				{
-					if (cx_word_equals(p->text + ustart, ulen, units[u].name))
-					{
-						per = units[u].usec;
-						found = true;
-						break;
-					}
-				}
-				if (!found)
-				{
-					set_error(p, SEQ_SYNTAX, ustart,
-							  "expected a unit of fixed length (microseconds, milliseconds, seconds, minutes, hours, days or weeks)", NULL);
+					set_error(p, SEQ_SYNTAX, nstart, "a time unit beside hh:mm:ss: give hours, minutes and seconds once", NULL);
 					return false;
 				}
-				if (per < 86400000000LL)
-				{
-					if (had_clock)
-					{
-						set_error(p, SEQ_SYNTAX, nstart, "a time unit beside hh:mm:ss: give hours, minutes and seconds once", NULL);
-						return false;
-					}
-					had_small = true;
-				}
+				had_small = true;
 			}
-			else
-				had_bare = true;
 			if (!add_duration(p, nstart, whole, micro, per, &total))
 				return false;
 		}
