@@ -123,6 +123,8 @@ path_contains(MilestonePath *p, MilestonePath *q)
 	 * q's labels as p's ids: any label p lacks decides at once.  Few labels
 	 * are compared directly; many go through a hash of p's labels, so that
 	 * large paths cost time linear in their labels, not their product.
+	 * (Hashing every time made a scan of 200,000 small paths with @> 1.5x
+	 * slower: 3.26 against 2.18 x the scan floor, paired.)
 	 */
 	map = palloc(sizeof(int64) * qv.nlabels);
 	qlabel = qv.label_bytes;
