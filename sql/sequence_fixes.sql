@@ -103,3 +103,24 @@ SELECT array(SELECT extract(epoch FROM t)::int FROM unnest(
 FROM abdc;
 -- (?1)+ on a a a: three matches of one event each
 SELECT sequence_count('(?1)+', to_timestamp(s), k, ARRAY['a']) FROM (VALUES (0, 'a'), (1, 'a'), (2, 'a')) v(s, k);
+
+-- A customer without an event of a condition every match needs cannot
+-- match, and is answered without matching; a condition only one branch of
+-- an alternation needs, or one under ? or *, is not needed.  a@0 b@1:
+CREATE TEMP TABLE ab AS SELECT * FROM (VALUES (0, 'a'), (1, 'b')) v(s, k);
+SELECT sequence_match('(?1).*(?3)', to_timestamp(s), k, ARRAY['a', 'b', 'c']) AS needs_c,
+       sequence_match('((?1)|(?3)).*(?2)', to_timestamp(s), k, ARRAY['a', 'b', 'c']) AS c_or_a,
+       sequence_match('(?1)(?3)?(?2)', to_timestamp(s), k, ARRAY['a', 'b', 'c']) AS c_optional,
+       sequence_match('(?1)(?3){0,2}(?2)', to_timestamp(s), k, ARRAY['a', 'b', 'c']) AS c_at_most_twice,
+       sequence_count('(?1).*(?3)', to_timestamp(s), k, ARRAY['a', 'b', 'c']) AS count_needs_c,
+       sequence_match_events('(?1).*(?3)', to_timestamp(s), k, ARRAY['a', 'b', 'c']) AS events_needs_c
+FROM ab;
+-- the same over the path
+SELECT sequence_match(p, '(?1).*(?3)', ARRAY['a', 'b', 'c']) AS needs_c,
+       sequence_match(p, '((?1)|(?3)).*(?2)', ARRAY['a', 'b', 'c']) AS c_or_a,
+       sequence_match(p, '(?1)(?3)?(?2)', ARRAY['a', 'b', 'c']) AS c_optional,
+       sequence_count(p, '(?1).*(?3)', ARRAY['a', 'b', 'c']) AS count_needs_c,
+       sequence_match_events(p, '(?1).*(?3)', ARRAY['a', 'b', 'c']) AS events_needs_c,
+       sequence_next(p, '(?1).*(?3)', ARRAY['a', 'b', 'c']) AS next_needs_c,
+       sequence_next(p, '((?3)|(?1))', ARRAY['a', 'b', 'c']) AS next_c_or_a
+FROM (SELECT milestone_path_agg(k, to_timestamp(s)) AS p FROM ab) s;

@@ -1178,6 +1178,77 @@ closure_of(Closure *c, int s, bool is_start)
 	closure_walk(c, s, 0, 0);
 }
 
+/*
+ * Whether the end is reachable from the start through consuming states none
+ * of which tests condition cond, time conditions and the window ignored
+ * (they only remove matches).  seen and stack have room for nconsume.
+ */
+static bool
+accepts_without(const SeqPattern *pat, int cond, bool *seen, int *stack)
+{
+	int			top = 0;
+	int			k;
+
+	memset(seen, 0, sizeof(bool) * pat->nconsume);
+	for (k = 0; k < pat->start_count; k++)
+	{
+		int			t = pat->entries[pat->start_first + k].target;
+
+		if (!seen[t] && pat->consume[t].cond != cond)
+		{
+			seen[t] = true;
+			stack[top++] = t;
+		}
+	}
+	while (top > 0)
+	{
+		const SeqConsume *sc = &pat->consume[stack[--top]];
+
+		if (sc->accepts)
+			return true;
+		for (k = 0; k < sc->nentries; k++)
+		{
+			int			t = pat->entries[sc->first_entry + k].target;
+
+			if (!seen[t] && pat->consume[t].cond != cond)
+			{
+				seen[t] = true;
+				stack[top++] = t;
+			}
+		}
+	}
+	return false;
+}
+
+/* The conditions every match of a compiled pattern consumes (SeqPattern.required). */
+static uint64_t
+required_conditions(const SeqPattern *pat, const SeqHooks *hooks)
+{
+	bool	   *seen = hooks->alloc(sizeof(bool) * (pat->nconsume + 1));
+	int		   *stack = hooks->alloc(sizeof(int) * (pat->nconsume + 1));
+	uint64_t	tested = 0;
+	uint64_t	required = 0;
+	int			i;
+
+	for (i = 0; i < pat->nconsume; i++)
+	{
+		int			cond = pat->consume[i].cond;
+		uint64_t	bit;
+
+		if (cond == 0)
+			continue;			/* '.' takes any event */
+		bit = UINT64_C(1) << (cond - 1);
+		if (tested & bit)
+			continue;
+		tested |= bit;
+		if (!accepts_without(pat, cond, seen, stack))
+			required |= bit;
+	}
+	hooks->release(stack);
+	hooks->release(seen);
+	return required;
+}
+
 SeqPattern *
 seq_compile(const char *text, size_t len, const SeqHooks *hooks, SeqErrorInfo *err)
 {
@@ -1321,6 +1392,7 @@ seq_compile(const char *text, size_t len, const SeqHooks *hooks, SeqErrorInfo *e
 			memcpy(pat->entries, c.entries, sizeof(SeqEntry) * c.nentries);
 			if (c.nexcluded > 0)
 				memcpy(pat->excluded, c.excluded, sizeof(int64_t) * c.nexcluded);
+			pat->required = required_conditions(pat, hooks);
 		}
 	}
 

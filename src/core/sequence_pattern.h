@@ -99,6 +99,11 @@ typedef struct SeqPattern
 	int			nconsume;
 	int			max_cond;		/* largest N of a (?N) in the pattern */
 	bool		has_window;
+	/*
+	 * The conditions every match consumes an event of (bit N-1 for (?N)):
+	 * events without one of them cannot match, whatever their times.
+	 */
+	uint64_t	required;
 	int64_t		window;			/* (?w<=D): usec, inclusive */
 	int			start_first;	/* the start closure's entries */
 	int			start_count;

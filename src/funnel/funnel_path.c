@@ -70,50 +70,31 @@ path_funnel_view(FunctionCallInfo fcinfo, const char *fname, PathView *view)
 static int64
 path_fast_keys(const PathView *view, const uint64 *masks, int64 *keys, bool *sorted)
 {
+	/* locals: the stores to keys could otherwise alias the view's fields */
+	const TimestampTz *times = view->times;
+	const uint8 *ids = view->ids;
+	uint32		nsteps = view->nsteps;
+	int64		previous = PG_INT64_MIN;
+	bool		in_order = true;
 	int64		n = 0;
 	uint32		i;
 
-	*sorted = true;
-	for (i = 0; i < view->nsteps; i++)
+	for (i = 0; i < nsteps; i++)
 	{
-		uint64		mask = masks[path_step_id(view, i)];
+		uint64		mask;
+		int64		key;
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (mask == 0)
-			continue;
-		keys[n] = cx_funnel_pack(view->times[i], mask);
-		if (n > 0 && keys[n] < keys[n - 1])
-			*sorted = false;
-		n++;
+		mask = masks[view->id_width == 1 ? ids[i] : path_step_id(view, i)];
+		key = cx_funnel_pack(times[i], mask);
+		/* branch-free: whether a step matches is as good as random */
+		keys[n] = key;
+		in_order &= (mask == 0) | (key >= previous);
+		previous = mask != 0 ? key : previous;
+		n += mask != 0;
 	}
-	return n;
-}
-
-/*
- * The (time, mask) rows of the exact evaluation into rows (room for every
- * step): the steps that match a funnel step, and when keep_all the others
- * too; returns their number.
- */
-static int64
-path_exact_rows(const PathView *view, const uint64 *masks, FunnelEvent *rows,
-				bool keep_all)
-{
-	int64		n = 0;
-	uint32		i;
-
-	for (i = 0; i < view->nsteps; i++)
-	{
-		uint64		mask = masks[path_step_id(view, i)];
-
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (mask == 0 && !keep_all)
-			continue;
-		rows[n].ts = view->times[i];
-		rows[n].mask = mask;
-		n++;
-	}
+	*sorted = in_order;
 	return n;
 }
 
@@ -177,7 +158,7 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	 */
 	cache->rows = path_buffer_reserve(fcinfo, cache->rows, &cache->row_capacity,
 									  Max(view.nsteps, 1), sizeof(FunnelEvent));
-	n = path_exact_rows(&view, masks, cache->rows, strict_order);
+	n = path_step_rows(&view, masks, cache->rows, strict_order);
 	/* the steps are in time order; the evaluator takes ties in any order */
 	cx_funnel_evaluate(cache->rows, (size_t) n, params->nsteps, params->window,
 					   params->flags, want_times, out, &funnel_backend_hooks);
@@ -356,7 +337,7 @@ milestone_path_funnel(PG_FUNCTION_ARGS)
 							 spec->name_len, spec->name, spec->nnames);
 	cache->rows = path_buffer_reserve(fcinfo, cache->rows, &cache->row_capacity,
 									  Max(view.nsteps, 1), sizeof(FunnelEvent));
-	n = path_exact_rows(&view, masks, cache->rows, (spec->flags & FUNNEL_STRICT_ORDER) != 0);
+	n = path_step_rows(&view, masks, cache->rows, (spec->flags & FUNNEL_STRICT_ORDER) != 0);
 	fopt_evaluate(spec, cache->rows, (size_t) n, params->window, &out, &excluded);
 	return fopt_result(fcinfo, &cache->fopt_desc, &out, excluded, false, NULL, 0);
 }

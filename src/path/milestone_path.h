@@ -10,6 +10,7 @@
 #include "cx_journey.h"
 
 #include "datatype/timestamp.h"
+#include "funnel_core.h"
 #include "path_parse.h"
 
 /* Most steps one path holds; past it: 54000. */
@@ -96,6 +97,15 @@ extern void *path_buffer_reserve(FunctionCallInfo fcinfo, void *buffer, int64 *c
 extern const uint64 *path_label_masks(FunctionCallInfo fcinfo, uint64 **masks, int64 *capacity,
 									  const PathView *view, const int32 *lens,
 									  char *const *names, int n);
+
+/*
+ * The (time, mask) rows of the viewed path's steps whose label's mask
+ * (masks, by label id) is not zero, or of every step when keep_all, in path
+ * order into rows (room for every step); returns their number.  The path
+ * has times (path_require_times).
+ */
+extern int64 path_step_rows(const PathView *view, const uint64 *masks, FunnelEvent *rows,
+							bool keep_all);
 
 /* The dictionary id of a label in a path, or -1 when the path lacks it. */
 extern int64 path_label_id(const PathView *view, const char *label, int len);

@@ -186,6 +186,31 @@ path_label_masks(FunctionCallInfo fcinfo, uint64 **masks, int64 *capacity,
 }
 
 int64
+path_step_rows(const PathView *view, const uint64 *masks, FunnelEvent *rows, bool keep_all)
+{
+	/* locals: the stores to rows could otherwise alias the view's fields */
+	const TimestampTz *times = view->times;
+	const uint8 *ids = view->ids;
+	uint32		nsteps = view->nsteps;
+	int64		n = 0;
+	uint32		i;
+
+	for (i = 0; i < nsteps; i++)
+	{
+		uint64		mask;
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		mask = masks[view->id_width == 1 ? ids[i] : path_step_id(view, i)];
+		/* branch-free: whether a step matches is as good as random */
+		rows[n].ts = times[i];
+		rows[n].mask = mask;
+		n += (mask != 0) | keep_all;
+	}
+	return n;
+}
+
+int64
 path_next_step(const PathView *view, const text *label, int64 from)
 {
 	int64		id = path_label_id(view, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));

@@ -11,14 +11,14 @@
 #include "cx_journey.h"
 
 #include "funnel_args.h"
+#include "funnel_core.h"
 #include "sequence_pattern.h"
 
-/* One visible event: its time and the conditions it satisfies (bit N-1). */
-typedef struct SeqRow
-{
-	int64		ts;
-	uint64		mask;
-} SeqRow;
+/*
+ * One visible event: its time and the conditions it satisfies (bit N-1),
+ * the funnel's row, so that a path's steps fill both alike (path_step_rows).
+ */
+typedef FunnelEvent SeqRow;
 
 /* The palloc / CHECK_FOR_INTERRUPTS hooks of the core matcher. */
 extern const SeqHooks seq_backend_hooks;

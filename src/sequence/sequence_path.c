@@ -40,14 +40,16 @@ seq_path_evaluate(FunctionCallInfo fcinfo, const char *fname, SeqWant want,
 	SeqPathCache *cache = cx_call_site_cache(fcinfo, sizeof(SeqPathCache));
 	const char *bytes;
 	int			len;
+	const SeqPattern *pattern;
 	const uint64 *label_masks;
+	uint64		present = 0;
 	SeqRow	   *rows;
 	int64		n = 0;
 	uint32		i;
 
 	seq_pattern_arg(fcinfo, 1, &bytes, &len);
 	seq_steps_arg(fcinfo, 2, &cache->pc);
-	(void) seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, bytes, len,
+	pattern = seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, bytes, len,
 							  cache->pc.steps.count);
 	if (PG_ARGISNULL(0))
 		return false;
@@ -58,20 +60,21 @@ seq_path_evaluate(FunctionCallInfo fcinfo, const char *fname, SeqWant want,
 	label_masks = path_label_masks(fcinfo, &cache->label_masks, &cache->label_capacity, view,
 								   cache->pc.steps.len, cache->pc.steps.name,
 								   cache->pc.steps.count);
+
+	/*
+	 * Every label occurs in the steps, so the dictionary tells which
+	 * conditions the path has: without one every match needs, no rows.
+	 */
+	for (i = 0; i < view->nlabels; i++)
+		present |= label_masks[i];
+	if ((pattern->required & ~present) != 0)
+	{
+		seq_evaluate(&cache->pc, NULL, 0, want, out);
+		return true;
+	}
 	rows = cache->rows = path_buffer_reserve(fcinfo, cache->rows, &cache->row_capacity,
 											 Max(view->nsteps, 1), sizeof(SeqRow));
-	for (i = 0; i < view->nsteps; i++)
-	{
-		uint64		mask = label_masks[path_step_id(view, i)];
-
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (mask == 0)
-			continue;
-		rows[n].ts = view->times[i];
-		rows[n].mask = mask;
-		n++;
-	}
+	n = path_step_rows(view, label_masks, rows, false);
 	seq_evaluate(&cache->pc, rows, n, want, out);
 	return true;
 }

@@ -132,6 +132,38 @@ gen(int depth)
 	return t;
 }
 
+/*
+ * The conditions every match consumes, from the tree: a (?N) needs N, a
+ * sequence what any part needs, an alternation what every branch needs, a
+ * repetition what its body needs when it must run at least once.  Time
+ * conditions are ignored, so the compiled pattern's set may only be larger
+ * (it may drop a branch no time can satisfy).
+ */
+static uint64_t
+required_ref(const T *t)
+{
+	uint64_t	r;
+	int			k;
+
+	switch (t->kind)
+	{
+		case N_COND:
+			return UINT64_C(1) << (t->cond - 1);
+		case N_CAT:
+			for (r = 0, k = 0; k < t->nkids; k++)
+				r |= required_ref(t->kid[k]);
+			return r;
+		case N_ALT:
+			for (r = ~UINT64_C(0), k = 0; k < t->nkids; k++)
+				r &= required_ref(t->kid[k]);
+			return r;
+		case N_REP:
+			return t->min >= 1 ? required_ref(t->kid[0]) : 0;
+		default:
+			return 0;
+	}
+}
+
 static const char *ops[] = {"<", "<=", ">", ">=", "==", "!="};
 
 static void
@@ -1049,6 +1081,27 @@ main(int argc, char **argv)
 			steps = 0;
 			budget_out = false;
 			got = seq_find(mt, 0, &mm, consumed, &nconsumed);
+			{
+				uint64_t	present = 0;
+
+				for (k = 0; k < n; k++)
+					present |= masks[k];
+				if ((required_ref(root) & ~pat->required) != 0)
+				{
+					snprintf(why, sizeof(why), "required: got %llx, the tree needs %llx",
+							 (unsigned long long) pat->required,
+							 (unsigned long long) required_ref(root));
+					ok = false;
+				}
+				else if ((pat->required & ~present) != 0 && ref_find(root, 0))
+				{
+					snprintf(why, sizeof(why), "required: %llx, events have only %llx, yet a match",
+							 (unsigned long long) pat->required, (unsigned long long) present);
+					ok = false;
+				}
+				steps = 0;
+				budget_out = false;
+			}
 			if (ref_find(root, 0))
 			{
 				int			nc = 0;
