@@ -116,6 +116,8 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	bool		strict_order;
 	int64		n;
 
+	if (!PG_ARGISNULL(0))
+		path_prefetch(PG_GETARG_DATUM(0));
 	(void) funnel_call_args(fcinfo, &cache->args, with_mode, steps_arg);
 	*nsteps = params->nsteps;
 	if (PG_ARGISNULL(0))
