@@ -155,3 +155,32 @@ SELECT d, pg_temp.outcome(format($q$SELECT sequence_match(%L, ts, e = 'a', e = '
 FROM (VALUES ($$'1 02:00:00'$$), ($$'5 1 hour'$$), ($$'01:30.0'$$), ($$'1.0:30'$$), ($$'01:30:00.5.5'$$),
 	($$'1.5.5'$$), ($$'01:00 02:00'$$), ($$'1 hour 01:00'$$), ($$'01:00 30 minutes'$$), ($$'90'$$),
 	($$'1 day 02:00'$$), ($$'02:00 1 day'$$), ($$'00:01:30.5'$$)) v(d);
+
+-- Infinite times are infinitely far from every finite time and 0 from
+-- themselves, in funnels and sequence patterns as in sessions: a window or a
+-- time condition never reaches from a finite time to an infinite one.  The
+-- unsigned difference used to put +infinity about 8 days after 294276-12-31
+-- and -infinity within 106751991 days of 4714 BC.
+CREATE TEMP TABLE af_inf (ts timestamptz, k text);
+INSERT INTO af_inf VALUES ('294276-12-31 00:00+00', 'a'), ('infinity', 'b');
+-- 1, {294276-12-31}, 1, f, t, f, 2
+SELECT window_funnel('10 days', ts, k, '{a,b}') AS level,
+       window_funnel_times('10 days', ts, k, '{a,b}') AS times,
+       (funnel('10 days', ts, k, '{a,b}', 'any_order')).reached AS any_order_reached,
+       sequence_match('(?1)(?t<=''10 days'')(?2)', ts, k, '{a,b}') AS within_10_days,
+       sequence_match('(?1)(?t>''10 days'')(?2)', ts, k, '{a,b}') AS after_10_days,
+       sequence_match('(?w<=''10 days'')(?1).*(?2)', ts, k, '{a,b}') AS window_10_days,
+       (session_stats('10 days', ts)).sessions AS sessions
+FROM af_inf;
+-- NULL (the funnel stops at step 1), not 22008
+SELECT time_to_convert('10 days', ts, k, '{a,b}') FROM af_inf;
+-- the excluded event at +infinity lies after the window of the step at 294276: f
+SELECT (funnel('10 days', ts, k, '{a,c}', 'exclude b between 1 and 2')).excluded FROM af_inf;
+-- -infinity is not within any window of 4714 BC: 1
+SELECT window_funnel('106751991 days', ts, k, '{a,b}')
+FROM (VALUES ('-infinity'::timestamptz, 'a'), ('4714-11-24 00:00:00+00 BC', 'b')) v(ts, k);
+-- two events at the same infinity are 0 apart: 2, t, f (ties: (?t>0) fails)
+SELECT window_funnel('1 second', ts, k, '{a,b}') AS level,
+       sequence_match('(?1)(?t<=1)(?2)', ts, k, '{a,b}') AS within_1s,
+       sequence_match('(?1)(?t>0)(?2)', ts, k, '{a,b}') AS after_0s
+FROM (VALUES ('infinity'::timestamptz, 'a'), ('infinity', 'b')) v(ts, k);

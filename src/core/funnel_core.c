@@ -44,6 +44,8 @@
 
 #include <string.h>
 
+#include "time_distance.h"
+
 int
 cx_funnel_event_cmp(const void *a, const void *b)
 {
@@ -269,8 +271,7 @@ run_next_within(const ExclusionRun *run, int x, size_t gend, int64_t from, int64
 {
 	size_t		at = run->base + gend;
 
-	return run->has_next[x][at] &&
-		(uint64_t) run->next[x][at] - (uint64_t) from <= (uint64_t) window;
+	return run->has_next[x][at] && cx_time_within(from, run->next[x][at], (uint64_t) window);
 }
 
 /*
@@ -414,8 +415,7 @@ funnel_run(const FunnelEvent *events, size_t n, int nsteps,
 			group_union |= events[end++].mask;
 		m = end - g;
 		/* an anchored run ends with its window */
-		if (run && !run->clean_only &&
-			(uint64_t) now - (uint64_t) run->anchor > (uint64_t) window)
+		if (run && !run->clean_only && !cx_time_within(run->anchor, now, (uint64_t) window))
 			break;
 		if (strict_order)
 		{
@@ -437,13 +437,13 @@ funnel_run(const FunnelEvent *events, size_t n, int nsteps,
 			hooks->check_interrupts();
 
 		/*
-		 * Chains whose window has closed can never be extended.  The
-		 * difference is taken unsigned: now >= start, and the true value may
-		 * not fit in int64 for extreme timestamps.
+		 * Chains whose window has closed can never be extended
+		 * (time_distance.h: exact, and an infinite time is out of every
+		 * finite one's window).
 		 */
 		for (k = 1; k <= nsteps; k++)
 		{
-			if (valid[k] && (uint64_t) now - (uint64_t) start[k] > (uint64_t) window)
+			if (valid[k] && !cx_time_within(start[k], now, (uint64_t) window))
 				valid[k] = false;
 			/*
 			 * A chain at step k that does not advance in this group has all
@@ -846,7 +846,7 @@ any_order_evaluate(const FunnelEvent *events, size_t n, int nsteps, int64_t wind
 		last_start = s;
 		if (end < g)
 			end = g;
-		while (end < n && (uint64_t) events[end].ts - (uint64_t) s <= (uint64_t) window)
+		while (end < n && cx_time_within(s, events[end].ts, (uint64_t) window))
 			end++;
 		if (next_excl < g)
 			next_excl = g;

@@ -203,14 +203,31 @@ add_fits(int64_t a, int64_t b, int64_t *sum)
 }
 
 /*
- * The index ranges [a_k, b_k] an entry with a skip allows after event i;
- * returns their number (at most nexcl + 1).
+ * The first event after i infinitely far from event i (time_distance.h), or
+ * n: from -infinity every later time but -infinity, from a finite time
+ * +infinity, from +infinity none.
+ */
+static int64_t
+first_far(const SeqMatcher *m, int64_t i)
+{
+	if (m->times[i] == INT64_MIN)
+		return upper_bound(m->times, i + 1, m->n, INT64_MIN);
+	if (m->times[i] == INT64_MAX)
+		return m->n;
+	return lower_bound(m->times, i + 1, m->n, INT64_MAX);
+}
+
+/*
+ * The index ranges [a_k, b_k] an entry with a skip allows after event i, in
+ * ascending order; returns their number (at most nexcl + 2).  Events
+ * infinitely far from i pass only a condition without an upper bound.
  */
 static int
 entry_ranges(const SeqMatcher *m, const SeqEntry *e, int64_t i,
 			 int64_t *ra, int64_t *rb)
 {
 	const int64_t *t = m->times;
+	int64_t		far = first_far(m, i);
 	int64_t		a,
 				b,
 				x0;
@@ -225,13 +242,13 @@ entry_ranges(const SeqMatcher *m, const SeqEntry *e, int64_t i,
 	if (e->lo == 0)
 		a = i + 1;
 	else if (add_fits(t[i], e->lo, &x0))
-		a = lower_bound(t, i + 1, m->n, x0);
+		a = lower_bound(t, i + 1, far, x0);
 	else
-		a = m->n;				/* past the latest time */
+		a = far;				/* past the latest time */
 	if (e->hi == INT64_MAX || !add_fits(t[i], e->hi, &x0))
-		b = m->n - 1;
+		b = far - 1;
 	else
-		b = upper_bound(t, a, m->n, x0) - 1;
+		b = upper_bound(t, a, far, x0) - 1;
 	for (k = 0; k < e->nexcl && a <= b; k++)
 	{
 		int64_t		x;
@@ -258,6 +275,12 @@ entry_ranges(const SeqMatcher *m, const SeqEntry *e, int64_t i,
 		rb[nr] = b;
 		nr++;
 	}
+	if (far < m->n && e->hi == INT64_MAX)
+	{
+		ra[nr] = far;
+		rb[nr] = m->n - 1;
+		nr++;
+	}
 	return nr;
 }
 
@@ -277,6 +300,9 @@ entry_allows(const SeqMatcher *m, const SeqEntry *e, int64_t i, int64_t j)
 
 	if (!e->skip)
 		return j == i + 1;
+	/* infinitely far: only a condition without an upper bound is met */
+	if (j >= first_far(m, i))
+		return e->hi == INT64_MAX;
 	/* times are in order, so d >= 0; saturate rather than overflow */
 	if (m->times[i] < 0 && m->times[j] > INT64_MAX + m->times[i])
 		d = INT64_MAX;
@@ -339,8 +365,8 @@ seq_matcher_load(SeqMatcher *m, const int64_t *times, const uint64_t *masks, int
 	int			nc = pat->nconsume;
 	int64_t		i;
 	int			c;
-	int64_t		ra[SEQ_MAX_GATES + 1],
-				rb[SEQ_MAX_GATES + 1];
+	int64_t		ra[SEQ_MAX_GATES + 2],
+				rb[SEQ_MAX_GATES + 2];
 
 	m->times = times;
 	m->masks = masks;
@@ -530,11 +556,16 @@ static int64_t
 deadline_of(const SeqMatcher *m, int64_t i0)
 {
 	int64_t		end;
+	int64_t		far;
 
-	if (!m->pat->has_window || !add_fits(m->times[i0], m->pat->window, &end))
+	if (!m->pat->has_window)
 		return m->n - 1;
+	/* no window reaches an event infinitely far from the first */
+	far = first_far(m, i0);
+	if (!add_fits(m->times[i0], m->pat->window, &end))
+		return far - 1;
 	/* with <=: "< end + 1" would saturate at +infinity */
-	return upper_bound(m->times, i0, m->n, end) - 1;
+	return upper_bound(m->times, i0, far, end) - 1;
 }
 
 /*
@@ -611,8 +642,8 @@ seq_find(SeqMatcher *m, int64_t from, SeqMatch *match, int64_t *consumed,
 	int			nthreads;
 	int64_t		i;
 	bool		history = consumed != NULL;
-	int64_t		ra[SEQ_MAX_GATES + 1],
-				rb[SEQ_MAX_GATES + 1];
+	int64_t		ra[SEQ_MAX_GATES + 2],
+				rb[SEQ_MAX_GATES + 2];
 
 	m->over_limit = false;
 	/* the earliest feasible start */

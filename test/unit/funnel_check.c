@@ -35,6 +35,21 @@ typedef struct Brute
 } Brute;
 
 /*
+ * Is b (>= a) within w of a?  A time at -infinity or +infinity (INT64_MIN,
+ * INT64_MAX) is 0 from itself and infinitely far from every other time.
+ * Finite times here are never far apart, so their difference fits.
+ */
+static bool
+brute_within(int64_t a, int64_t b, int64_t w)
+{
+	if (a == b)
+		return true;
+	if (a == INT64_MIN || a == INT64_MAX || b == INT64_MIN || b == INT64_MAX)
+		return false;
+	return b - a <= w;
+}
+
+/*
  * Does adding row c as step k+1 keep the chain valid under the modes?  The
  * rules, straight from their definitions: every row outside the chain whose
  * time is strictly between ts(ek) and ts(c) must be allowed there.
@@ -69,7 +84,7 @@ brute_can_add(Brute *b, int k, int c)
 			reached |= UINT64_C(1) << i;
 		if (t < prev || (b->increase && t == prev))
 			return false;
-		if (t - first > b->window)
+		if (!brute_within(first, t, b->window))
 			return false;
 		for (x = 0; x < b->n; x++)
 		{
@@ -195,14 +210,28 @@ main(int argc, char **argv)
 		int			flags;
 		int64_t		window = rng() % 8;
 		int			span = 2 + rng() % 10;
+		/*
+		 * One case in four: the earliest time -infinity, the latest
+		 * +infinity, the others near 0 or about 100 from an end of the
+		 * range, and now and then a window reaching past that end
+		 */
+		bool		infinite = rng() % 4 == 0;
+		int			where = rng() % 3;
+		int64_t		base = !infinite || where == 0 ? 0 :
+			where == 1 ? INT64_MAX - 100 : INT64_MIN + 100;
 		FunnelOutcome out;
 		Brute		b;
 		int			j;
 		bool		ok;
 
+		if (infinite && rng() % 2 == 0)
+			window = 200;
 		for (j = 0; j < n; j++)
 		{
 			ev[j].ts = rng() % span;
+			if (infinite)
+				ev[j].ts = ev[j].ts == 0 ? INT64_MIN :
+					ev[j].ts == span - 1 ? INT64_MAX : base + ev[j].ts;
 			/* mostly one step per row, sometimes none or several */
 			switch (rng() % 6)
 			{

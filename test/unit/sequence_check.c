@@ -81,7 +81,8 @@ gen(int depth)
 	{
 		t = mk(N_GATE);
 		t->op = rnd(6);
-		t->value = (int64_t) rnd(4) * 1000000;
+		/* now and then a bound wider than the gap from a time near an end to infinity */
+		t->value = (int64_t) (rnd(8) == 0 ? 200 : rnd(4)) * 1000000;
 	}
 	else if (r < 12)
 	{
@@ -374,13 +375,38 @@ gate_ok(int op, int64_t d, int64_t v)
 	}
 }
 
+/*
+ * Whether event j (j > i) is infinitely far from event i: exactly one of
+ * the two times is infinite (INT64_MIN, INT64_MAX), or they are the two
+ * infinities.  Infinitely far passes > >= != and fails < <= == and every
+ * window.
+ */
+static bool
+infinitely_far(int i, int j)
+{
+	bool		inf_i = times[i] == INT64_MIN || times[i] == INT64_MAX;
+	bool		inf_j = times[j] == INT64_MIN || times[j] == INT64_MAX;
+
+	return times[i] != times[j] && (inf_i || inf_j);
+}
+
+static bool
+gate_ok_between(int op, int i, int j, int64_t v)
+{
+	if (infinitely_far(i, j))
+		return op == 2 || op == 3 || op == 5;
+	return gate_ok(op, times[j] - times[i], v);
+}
+
 /* Report a complete match: keep it when lexicographically earlier. */
 static void
 complete(void)
 {
 	int			k;
 
-	if (has_window && times[path_idx[path_len - 1]] - times[path_idx[0]] > window)
+	if (has_window &&
+		(infinitely_far(path_idx[0], path_idx[path_len - 1]) ||
+		 times[path_idx[path_len - 1]] - times[path_idx[0]] > window))
 		return;
 	for (k = 0; k < path_len && k < best_len; k++)
 	{
@@ -485,7 +511,7 @@ m(const T *t, Pending *st, Cont cont, void *arg)
 					int			g;
 
 					for (g = 0; ok && g < st->ngates; g++)
-						ok = gate_ok(st->gop[g], times[j] - times[st->last], st->gval[g]);
+						ok = gate_ok_between(st->gop[g], st->last, j, st->gval[g]);
 					if (!ok)
 						continue;
 					st->last = j;
@@ -1008,7 +1034,7 @@ main(int argc, char **argv)
 			root = cat;
 		}
 		has_window = rnd(5) == 0;
-		window = (int64_t) rnd(4) * 1000000;
+		window = (int64_t) (rnd(5) == 0 ? 200 : rnd(4)) * 1000000;
 		if (has_window)
 			len = (size_t) sprintf(text, "(?w<=%lld)", (long long) (window / 1000000));
 		render(root, text, &len);
@@ -1021,9 +1047,26 @@ main(int argc, char **argv)
 			uint64_t	m0[16] = {0};
 			int			order[16];
 
+			/*
+			 * A quarter of the cases: the earliest time -infinity, the latest
+			 * +infinity, and the finite ones near 0 or about 100 seconds from
+			 * one end of the range, nearer to that infinity than a 200-second
+			 * bound
+			 */
+			bool		infinite = rnd(4) == 0;
+			int			where = rnd(3);
+			int64_t		base = !infinite || where == 0 ? 0 :
+				where == 1 ? INT64_MAX - 100000000 : INT64_MIN + 100000000;
+
 			for (k = 0; k < n; k++)
 			{
 				t0[k] = (int64_t) rnd(6) * 1000000;
+				if (infinite && t0[k] == 0)
+					t0[k] = INT64_MIN;
+				else if (infinite && t0[k] == 5000000)
+					t0[k] = INT64_MAX;
+				else
+					t0[k] += base;
 				m0[k] = 1 + rnd((1u << nconds) - 1);
 			}
 			memcpy(times, t0, sizeof(t0));
