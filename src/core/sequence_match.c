@@ -44,6 +44,8 @@ struct SeqMatcher
 	const int64_t *times;
 	const uint64_t *masks;
 	int64_t		n;
+	int64_t		finite_start;	/* the first event after those at -infinity */
+	int64_t		finite_end;		/* the first event at +infinity, or n */
 	int64_t		size;			/* leaves per tree: a power of two >= n */
 	int64_t		tree_capacity;	/* the size the trees were allocated for */
 	int32_t    *trees;			/* nconsume trees of 2 * size values */
@@ -207,14 +209,14 @@ add_fits(int64_t a, int64_t b, int64_t *sum)
  * n: from -infinity every later time but -infinity, from a finite time
  * +infinity, from +infinity none.
  */
-static int64_t
+static inline int64_t
 first_far(const SeqMatcher *m, int64_t i)
 {
 	if (m->times[i] == INT64_MIN)
-		return upper_bound(m->times, i + 1, m->n, INT64_MIN);
+		return m->finite_start;
 	if (m->times[i] == INT64_MAX)
 		return m->n;
-	return lower_bound(m->times, i + 1, m->n, INT64_MAX);
+	return m->finite_end;
 }
 
 /*
@@ -371,6 +373,8 @@ seq_matcher_load(SeqMatcher *m, const int64_t *times, const uint64_t *masks, int
 	m->times = times;
 	m->masks = masks;
 	m->n = n;
+	m->finite_start = upper_bound(times, 0, n, INT64_MIN);
+	m->finite_end = lower_bound(times, 0, n, INT64_MAX);
 	m->threads = m->thread_space;
 	m->next_threads = m->thread_space + nc + 1;
 	m->thread_node = m->next_threads + nc + 1;
