@@ -184,3 +184,12 @@ SELECT window_funnel('1 second', ts, k, '{a,b}') AS level,
        sequence_match('(?1)(?t<=1)(?2)', ts, k, '{a,b}') AS within_1s,
        sequence_match('(?1)(?t>0)(?2)', ts, k, '{a,b}') AS after_0s
 FROM (VALUES ('infinity'::timestamptz, 'a'), ('infinity', 'b')) v(ts, k);
+
+-- A window within range is accepted even when its days alone are not: the
+-- days and the rest are added with one sign.  1, then 22023 for the days alone.
+SELECT window_funnel('106751992 days -100000000 seconds', ts, k, '{a,b}') FROM af_inf;
+SELECT window_funnel('106751992 days', ts, k, '{a,b}') FROM af_inf;
+-- the largest window, exactly 2^63 - 1 microseconds: 1
+SELECT window_funnel('106751991 days 04:00:54.775807', ts, k, '{a,b}') FROM af_inf;
+-- a mix of signs that is negative in total: 22023 (must be zero or more)
+SELECT window_funnel('-1 days 23:59:59', ts, k, '{a,b}') FROM af_inf;

@@ -69,6 +69,8 @@ int64
 cx_interval_usec(const Interval *value, const char *what, bool allow_zero)
 {
 	int64		usec;
+	int64		days;
+	int64		rest;
 
 	if (value->month != 0)
 		ereport(ERROR,
@@ -77,8 +79,25 @@ cx_interval_usec(const Interval *value, const char *what, bool allow_zero)
 						DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(value)))),
 				 errdetail("A month has no fixed length, so the %s would be ambiguous.", what),
 				 errhint("Give the %s in days or smaller units, for example interval '30 days'.", what)));
-	if (pg_mul_s64_overflow((int64) value->day, USECS_PER_DAY, &usec) ||
-		pg_add_s64_overflow(usec, value->time, &usec))
+	/*
+	 * Whole days, then the rest, both of one sign: then neither partial sum
+	 * overflows when the total fits ('106751992 days -100000000 seconds' is
+	 * within range although its days alone are not).
+	 */
+	days = (int64) value->day + value->time / USECS_PER_DAY;
+	rest = value->time % USECS_PER_DAY;
+	if (days > 0 && rest < 0)
+	{
+		days--;
+		rest += USECS_PER_DAY;
+	}
+	else if (days < 0 && rest > 0)
+	{
+		days++;
+		rest -= USECS_PER_DAY;
+	}
+	if (pg_mul_s64_overflow(days, USECS_PER_DAY, &usec) ||
+		pg_add_s64_overflow(usec, rest, &usec))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s \"%s\" is out of range", what,
