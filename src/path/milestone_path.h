@@ -94,6 +94,8 @@ path_prefetch(Datum datum)
 	for (; line < end; line += 64)
 		__builtin_prefetch(line);
 	__builtin_prefetch(end - 1);
+#else
+	(void) datum;
 #endif
 }
 
