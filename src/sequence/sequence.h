@@ -20,6 +20,18 @@
  */
 typedef FunnelEvent SeqRow;
 
+/*
+ * Whether rows satisfying the conditions present (bit N-1) can match: every
+ * condition each match consumes (SeqPattern.required) is among them.  The
+ * callers skip building, sorting and matching rows when not, since most
+ * customers lack some rare step.
+ */
+static inline bool
+seq_may_match(const SeqPattern *pattern, uint64 present)
+{
+	return (pattern->required & ~present) == 0;
+}
+
 /* The palloc / CHECK_FOR_INTERRUPTS hooks of the core matcher. */
 extern const SeqHooks seq_backend_hooks;
 

@@ -541,15 +541,24 @@ static void
 seq_final_evaluate(FunctionCallInfo fcinfo, SeqState *state, SeqWant want, SeqOutcome *out)
 {
 	SeqAggCache *cache = cx_call_site_cache(fcinfo, sizeof(SeqAggCache));
+	const SeqPattern *pattern;
 	SeqRow	   *rows = state->rows;
 	int64		n = state->count;
+	uint64		present = 0;
+	int64		i;
 
-	(void) seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, state->pattern,
+	pattern = seq_pattern_get(&cache->pc, fcinfo->flinfo->fn_mcxt, state->pattern,
 							  state->pattern_len, state->nconds);
-	if (state->keep_all)
+	for (i = 0; i < state->count; i++)
 	{
-		int64		i;
-
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		present |= state->rows[i].mask;
+	}
+	if (!seq_may_match(pattern, present))
+		n = 0;
+	else if (state->keep_all)
+	{
 		/* the visible rows only, in a copy (the labels stay with the state's order) */
 		rows = palloc_extended(sizeof(SeqRow) * Max(n, 1), MCXT_ALLOC_HUGE);
 		n = 0;

@@ -32,28 +32,6 @@ seq_row_cmp_arg(const void *a, const void *b, void *arg)
 	return seq_row_cmp(a, b);
 }
 
-/*
- * Whether the rows hold an event of every condition each match consumes
- * (SeqPattern.required).  When one is missing nothing can match, so the
- * sort and the matcher are skipped: most customers lack some rare step.
- */
-static bool
-seq_rows_may_match(const SeqPattern *pattern, const SeqRow *rows, int64 n)
-{
-	uint64		present = 0;
-	int64		i;
-
-	if (pattern->required == 0)
-		return true;
-	for (i = 0; i < n; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		present |= rows[i].mask;
-	}
-	return (pattern->required & ~present) == 0;
-}
-
 /* Buffers past this many bytes are freed after each group, not kept. */
 #define SEQ_KEEP_BYTES		((Size) 4 * 1024 * 1024)
 
@@ -72,7 +50,7 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 	int64		nconsumed = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (n == 0 || !seq_rows_may_match(pattern, rows, n))
+	if (n == 0)
 		return;
 	/* rows already in order (a sorted plan) cost one pass: the sort checks for it */
 	qsort_interruptible(rows, n, sizeof(SeqRow), seq_row_cmp_arg, NULL);

@@ -43,7 +43,6 @@ seq_path_evaluate(FunctionCallInfo fcinfo, const char *fname, SeqWant want,
 	const SeqPattern *pattern;
 	const uint64 *label_masks;
 	uint64		present = 0;
-	SeqRow	   *rows;
 	int64		n = 0;
 	uint32		i;
 
@@ -67,15 +66,13 @@ seq_path_evaluate(FunctionCallInfo fcinfo, const char *fname, SeqWant want,
 	 */
 	for (i = 0; i < view->nlabels; i++)
 		present |= label_masks[i];
-	if ((pattern->required & ~present) != 0)
+	if (seq_may_match(pattern, present))
 	{
-		seq_evaluate(&cache->pc, NULL, 0, want, out);
-		return true;
+		cache->rows = path_buffer_reserve(fcinfo, cache->rows, &cache->row_capacity,
+										  Max(view->nsteps, 1), sizeof(SeqRow));
+		n = path_step_rows(view, label_masks, cache->rows, false);
 	}
-	rows = cache->rows = path_buffer_reserve(fcinfo, cache->rows, &cache->row_capacity,
-											 Max(view->nsteps, 1), sizeof(SeqRow));
-	n = path_step_rows(view, label_masks, rows, false);
-	seq_evaluate(&cache->pc, rows, n, want, out);
+	seq_evaluate(&cache->pc, cache->rows, n, want, out);
 	return true;
 }
 

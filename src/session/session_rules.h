@@ -27,6 +27,7 @@
 #include "cx_journey.h"
 
 #include "datatype/timestamp.h"
+#include "time_distance.h"
 
 /* The time from earlier to later (later >= earlier), exact. */
 static inline uint64
@@ -45,10 +46,7 @@ static inline bool
 session_gap_exceeded(int64 prev, int64 ts, int64 gap)
 {
 	Assert(prev < ts);
-	/* ts > prev, so only prev can be -infinity and only ts +infinity */
-	if (prev == DT_NOBEGIN || ts == DT_NOEND)
-		return true;
-	return session_elapsed(prev, ts) > (uint64) gap;
+	return !cx_time_within(prev, ts, (uint64) gap);
 }
 
 /*
