@@ -155,6 +155,18 @@ SELECT d, pg_temp.outcome(format($q$SELECT sequence_match(%L, ts, e = 'a', e = '
 FROM (VALUES ($$'1 02:00:00'$$), ($$'5 1 hour'$$), ($$'01:30.0'$$), ($$'1.0:30'$$), ($$'01:30:00.5.5'$$),
 	($$'1.5.5'$$), ($$'01:00 02:00'$$), ($$'1 hour 01:00'$$), ($$'01:00 30 minutes'$$), ($$'90'$$),
 	($$'1 day 02:00'$$), ($$'02:00 1 day'$$), ($$'00:01:30.5'$$)) v(d);
+-- each unit at most once, as PostgreSQL reads an interval ('1 day 1 day' was
+-- summed); a fraction of a second takes the milliseconds and microseconds too
+SELECT d, pg_temp.outcome(format('SELECT %s::interval', d)) AS postgresql,
+       pg_temp.outcome(format($q$SELECT sequence_match(%L, ts, e = 'a', e = 'b') FROM af_seq$q$,
+	'(?1)(?t<=' || d || ')(?2)')) AS sequence_match
+FROM (VALUES ($$'1 day 1 day'$$), ($$'1 hour 1 hours'$$), ($$'1 weeks 1 w'$$), ($$'1.5 s 1 ms'$$),
+	($$'1 us 1.5 s'$$), ($$'1 week 1 day'$$), ($$'1 s 1.5 ms'$$), ($$'1.5 ms 1 us'$$),
+	($$'1.5 minutes 30 seconds'$$)) v(d);
+-- t, t: a to c is 1 day 01:30:01.5
+SELECT sequence_match($$(?1)(?t==' 1 day 1 hour 30 minutes 1 s 500 ms')(?2)$$, ts, e = 'a', e = 'c') AS by_units,
+       sequence_match($$(?1)(?t=='1 day 1 hour 29.5 minutes 31.5 s')(?2)$$, ts, e = 'a', e = 'c') AS with_fractions
+FROM af_seq;
 
 -- Infinite times are infinitely far from every finite time and 0 from
 -- themselves, in funnels and sequence patterns as in sessions: a window or a

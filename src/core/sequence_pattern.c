@@ -246,6 +246,28 @@ static const struct
 /* Microseconds of a day: units from it up combine with hh:mm:ss. */
 #define DAY_USEC			86400000000LL
 
+/*
+ * The bit of a unit's field (microseconds 1 ... weeks 64), for the rule
+ * that an interval names each unit once, as PostgreSQL's does: '1 day 1
+ * day' is refused, '1 week 1 day' is 8 days.  Seconds with a fraction also
+ * take the milliseconds and microseconds, as in PostgreSQL ('1.5 s 1 ms'
+ * is refused, '1 s 1.5 ms' is 1.0015 seconds).
+ */
+static int
+unit_fields(int64_t per, int64_t micro)
+{
+	static const int64_t field_usec[] = {
+		1, 1000, 1000000, 60000000, 3600000000LL, 86400000000LL, 604800000000LL
+	};
+	int			f;
+
+	for (f = 0; field_usec[f] != per; f++)
+		;
+	if (per == 1000000 && micro != 0)
+		return 7;				/* seconds, milliseconds and microseconds */
+	return 1 << f;
+}
+
 /* Microseconds of the unit named by len bytes at word, or 0 for none. */
 static int64_t
 unit_usec(const char *word, size_t len)
@@ -316,7 +338,7 @@ parse_clock(Parser *p, size_t end, size_t hstart, size_t *q, int64_t hours,
  * years have no fixed length and are refused.  What PostgreSQL would read
  * otherwise is refused, never read another way: a number without a unit
  * beside other parts (PostgreSQL takes '1 02:00' as a day), or a time part
- * twice ('01:00 30 minutes').
+ * twice ('01:00 30 minutes'), or a unit twice ('1 day 1 day', unit_fields).
  */
 static bool
 parse_quoted(Parser *p, int64_t *usec)
@@ -329,6 +351,7 @@ parse_quoted(Parser *p, int64_t *usec)
 	bool		had_clock = false;	/* an hh:mm part */
 	bool		had_small = false;	/* a unit under a day */
 	bool		had_bare = false;	/* a number without a unit */
+	int			fields = 0;		/* the unit fields named (unit_fields) */
 
 	p->pos++;					/* the opening quote */
 	end = p->pos;
@@ -399,6 +422,13 @@ parse_quoted(Parser *p, int64_t *usec)
 				}
 				had_small = true;
 			}
+			if (ulen > 0 && (fields & unit_fields(per, micro)) != 0)
+			{
+				set_error(p, SEQ_SYNTAX, ustart, "a unit named twice in the interval: give each unit once ('2 days', not '1 day 1 day'; a fraction of a second takes its milliseconds and microseconds)", NULL);
+				return false;
+			}
+			if (ulen > 0)
+				fields |= unit_fields(per, micro);
 			if (!add_duration(p, nstart, whole, micro, per, &total))
 				return false;
 		}
