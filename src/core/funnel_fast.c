@@ -64,7 +64,9 @@ cx_funnel_fast_level(const int64_t *keys, int32_t n, int64_t window)
 		uint32_t	mask = (uint32_t) cx_funnel_key_mask(keys[i]);
 		int64_t		now = cx_funnel_key_ts(keys[i]);
 		int64_t		previous;
+		int64_t		current;
 		uint32_t	extends;
+		int64_t		take;
 
 		not_single |= (mask & (mask - 1)) | (uint32_t) (mask == 0);
 		k = lowest_bit(mask | (1U << FUNNEL_PACK_MAX_STEPS)) + 1;
@@ -73,8 +75,14 @@ cx_funnel_fast_level(const int64_t *keys, int32_t n, int64_t window)
 		/* inclusive window: the chain's first row may be exactly window ago */
 		extends = ((valid >> (k - 1)) & 1) &
 			(uint32_t) ((uint64_t) now - (uint64_t) previous <= (uint64_t) window);
-		/* rows come in time order, so no start ever decreases: no max() */
-		start[k] = extends ? previous : start[k];
+		/*
+		 * rows come in time order, so no start ever decreases: no max().  A
+		 * select by mask, since compilers turn "extends ? previous :
+		 * start[k]" into a branch that mispredicts.
+		 */
+		current = start[k];
+		take = -(int64_t) extends;
+		start[k] = (previous & take) | (current & ~take);
 		valid |= extends << k;
 	}
 	return not_single != 0 ? -1 : highest_bit(valid);
