@@ -256,4 +256,30 @@ SELECT window_funnel(interval '106751991 days', ts, e, '{a,b}') AS level,
 	   time_to_convert(interval '106751991 days', ts, e, '{b,c}') AS ttc_bc
 FROM (VALUES (timestamptz '4713-01-01 00:00 BC', 'a'), ('1000-01-01', 'b'), ('294276-12-31 23:59:59', 'c')) v(ts, e);
 
-DROP TABLE pf_rows, pf_paths, pf_modes, pf_edge;
+-- 11. Labels that agree in their first bytes or differ only at the end, of
+-- every length class the label match reads differently (1-3, 4-7, 8-16 and
+-- past 16 bytes): matched byte for byte, as the aggregates match events
+CREATE TEMP TABLE pf_similar_rows AS
+SELECT timestamptz '2024-01-01 10:00' + (n - 1) * interval '1 minute' AS ts, e
+FROM unnest(ARRAY['checkout_started_mobile', 'checkout_started_mobilx', 'checkout_started_desktop',
+				  'add_to_cartX', 'add_to_cart', 'ab', 'abc', 'abcd', 'abce', '12345678', '123456789'])
+	WITH ORDINALITY u(e, n);
+CREATE TEMP TABLE pf_similar AS SELECT milestone_path_agg(e, ts) AS p FROM pf_similar_rows;
+-- 3, 0, 2, {t,t,f,t,f,t}, t, f
+SELECT window_funnel(p, interval '1 hour', ARRAY['checkout_started_mobilx', 'checkout_started_desktop', 'add_to_cart']) AS level,
+	   window_funnel(p, interval '1 hour', ARRAY['checkout_started_mobily', 'checkout_started_desktop']) AS no_first_step,
+	   window_funnel(p, interval '1 hour', ARRAY['add_to_cart', 'abcd', 'abcde', 'abce']) AS level_short,
+	   retention(p, ARRAY['abc', 'abce', 'abcf', '12345678', '1234567', '123456789']) AS retention,
+	   sequence_match(p, '(?1).*(?2)', ARRAY['checkout_started_mobile', 'checkout_started_desktop']) AS mobile_then_desktop,
+	   sequence_match(p, '(?1).*(?2)', ARRAY['checkout_started_mobil', 'checkout_started_desktop']) AS prefix_only
+FROM pf_similar;
+-- the same from the aggregates over the path's rows
+SELECT window_funnel(interval '1 hour', ts, e, ARRAY['checkout_started_mobilx', 'checkout_started_desktop', 'add_to_cart']) AS level,
+	   window_funnel(interval '1 hour', ts, e, ARRAY['checkout_started_mobily', 'checkout_started_desktop']) AS no_first_step,
+	   window_funnel(interval '1 hour', ts, e, ARRAY['add_to_cart', 'abcd', 'abcde', 'abce']) AS level_short,
+	   retention(e = 'abc', e = 'abce', e = 'abcf', e = '12345678', e = '1234567', e = '123456789') AS retention,
+	   sequence_match('(?1).*(?2)', ts, e, ARRAY['checkout_started_mobile', 'checkout_started_desktop']) AS mobile_then_desktop,
+	   sequence_match('(?1).*(?2)', ts, e, ARRAY['checkout_started_mobil', 'checkout_started_desktop']) AS prefix_only
+FROM pf_similar_rows;
+
+DROP TABLE pf_rows, pf_paths, pf_modes, pf_edge, pf_similar_rows, pf_similar;

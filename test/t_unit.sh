@@ -70,3 +70,10 @@ check_sequence_stamps() {
 		"$bin" 20000 43
 }
 cx_check "unit/sequence-matcher-8-bit-stamps" check_sequence_stamps
+
+check_text_key() {
+	local bin="$CX_TMP/text_key_check"
+	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -I"$CX_ROOT/src/core" -o "$bin" \
+		"$CX_ROOT/test/unit/text_key_check.c" && "$bin" 200000 42
+}
+cx_check "unit/text-key-equal-exactly-when-bytes-equal" check_text_key

@@ -6,6 +6,7 @@
 #define CX_TEXT_UTIL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 /* The blanks every parser skips: those of C's isspace in the C locale. */
@@ -14,6 +15,45 @@ cx_is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
 		c == '\f' || c == '\v';
+}
+
+/*
+ * A text's match key: its bytes in two words, so that two texts of one
+ * length up to 16 bytes are equal exactly when their keys are (for a given
+ * length the key holds every byte once or more, in fixed places); of a
+ * longer text, its first 16 bytes.  It lets a label be matched against many
+ * names with a few word compares and no branch per name (path_label_masks).
+ * No load passes the text's end: 8 to 16 bytes are read as two 8-byte words
+ * that overlap, 4 to 7 as two 4-byte words, fewer one by one.
+ */
+typedef struct CxTextKey
+{
+	uint64_t	lo;
+	uint64_t	hi;
+} CxTextKey;
+
+static inline CxTextKey
+cx_text_key(const char *bytes, int len)
+{
+	CxTextKey	key = {0, 0};
+	uint32_t	first,
+				last;
+
+	if (len >= 8)
+	{
+		memcpy(&key.lo, bytes, 8);
+		memcpy(&key.hi, bytes + (len < 16 ? len : 16) - 8, 8);
+	}
+	else if (len >= 4)
+	{
+		memcpy(&first, bytes, 4);
+		memcpy(&last, bytes + len - 4, 4);
+		key.lo = first | ((uint64_t) last << 32);
+	}
+	else if (len > 0)
+		key.lo = (uint8_t) bytes[0] | ((uint64_t) (uint8_t) bytes[len / 2] << 8) |
+			((uint64_t) (uint8_t) bytes[len - 1] << 16);
+	return key;
 }
 
 /*

@@ -15,6 +15,8 @@
 #include "common/hashfn.h"
 #include "miscadmin.h"
 
+#include "text_util.h"
+
 /* ---------- storage ---------- */
 
 static int
@@ -172,17 +174,44 @@ path_label_masks(FunctionCallInfo fcinfo, uint64 **masks, int64 *capacity,
 				 const PathView *view, const int32 *lens, char *const *names, int n)
 {
 	const char *bytes = view->label_bytes;
+	CxTextKey	name_keys[FUNNEL_MAX_STEPS];
+	uint64	   *out;
 	uint32		id;
+	int			i;
 
-	*masks = path_buffer_reserve(fcinfo, *masks, capacity, Max(view->nlabels, 1), sizeof(uint64));
+	Assert(n <= FUNNEL_MAX_STEPS);
+	for (i = 0; i < n; i++)
+		name_keys[i] = cx_text_key(names[i], lens[i]);
+	out = *masks = path_buffer_reserve(fcinfo, *masks, capacity, Max(view->nlabels, 1),
+									   sizeof(uint64));
 	for (id = 0; id < view->nlabels; id++)
 	{
+		int			len = view->label_lengths[id];
+		CxTextKey	key = cx_text_key(bytes, len);
+		uint64		mask = 0;
+
 		if ((id & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		(*masks)[id] = cx_names_mask(lens, names, n, bytes, view->label_lengths[id]);
-		bytes += view->label_lengths[id];
+
+		/*
+		 * Keys and lengths compared without a branch per name: a branch on
+		 * whether a label's length equals a name's mispredicts about once a
+		 * label, which cost more than all the compares (doc/performance.md).
+		 */
+		for (i = 0; i < n; i++)
+			mask |= (uint64) ((key.lo == name_keys[i].lo) & (key.hi == name_keys[i].hi) &
+							  (len == lens[i])) << i;
+		/* the key holds a long label's first 16 bytes: compare the rest */
+		if (len > 16 && mask != 0)
+		{
+			for (i = 0; i < n; i++)
+				if (((mask >> i) & 1) && memcmp(bytes + 16, names[i] + 16, len - 16) != 0)
+					mask &= ~(UINT64CONST(1) << i);
+		}
+		out[id] = mask;
+		bytes += len;
 	}
-	return *masks;
+	return out;
 }
 
 int64
