@@ -39,28 +39,29 @@ session_elapsed(int64 earlier, int64 later)
 }
 
 /*
- * Is a row at ts, the first of its instant, further than gap from the row
- * before, at prev (prev < ts)?
+ * Is a row at ts further than gap from the row before, at prev (prev <=
+ * ts)?  Never for a tie.
  */
 static inline bool
 session_gap_exceeded(int64 prev, int64 ts, int64 gap)
 {
-	Assert(prev < ts);
+	Assert(prev <= ts);
 	return !cx_time_within(prev, ts, (uint64) gap);
 }
 
 /*
  * Would a row at ts, the first of its instant and within the gap, break a
- * cap of the session that began at start and holds rows rows?
- * max_duration 0 and max_events 0 mean no cap.
+ * cap of the session that began at start (<= ts) and holds rows rows?
+ * max_duration 0 and max_events 0 mean no cap.  Without branches, for
+ * session_summary's loop; when the row is not within the gap, as after a
+ * session that starts at -infinity (which holds only -infinity), the
+ * answer does not matter.
  */
 static inline bool
 session_cap_reached(int64 start, int64 ts, int64 rows, int64 max_duration, int32 max_events)
 {
-	/* start is finite: a session that starts at -infinity holds only -infinity */
-	if (max_duration > 0 && session_elapsed(start, ts) > (uint64) max_duration)
-		return true;
-	return max_events > 0 && rows >= max_events;
+	return ((max_duration > 0) & (session_elapsed(start, ts) > (uint64) max_duration)) |
+		((max_events > 0) & (rows >= max_events));
 }
 
 /* A NULL gap is a mistake, not "no gap": 22023. */

@@ -390,19 +390,18 @@ session_avg_events(FunctionCallInfo fcinfo, SessionSummaryCache *cache,
 }
 
 /*
- * Add a session's duration to the group's total.  Sessions do not overlap
- * in time, so the total is at most the time from the group's first to its
+ * The sessions' total duration passed 64 bits.  Sessions do not overlap in
+ * time, so the total is at most the time from the group's first to its
  * last row, which fits 64 unsigned bits (about 9.4e18 microseconds from
  * 4714 BC to 294276 AD); the check only guards that reasoning (22008).
  */
-static inline void
-session_total_add(uint64 *total, uint64 span)
+static void
+session_total_overflow(void)
 {
-	if (unlikely(pg_add_u64_overflow(*total, span, total)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("interval out of range"),
-				 errdetail("The total duration of the sessions does not fit in 64 bits.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("interval out of range"),
+			 errdetail("The total duration of the sessions does not fit in 64 bits.")));
 }
 
 /* total / sessions, rounded to the microsecond half up (never overflows). */
@@ -438,6 +437,7 @@ session_summary(FunctionCallInfo fcinfo, SessionSummaryCache *cache,
 	int64		prev;
 	uint64		longest = 0;
 	uint64		total = 0;
+	bool		overflow = false;
 	int			natts;
 	int64		i;
 
@@ -457,35 +457,34 @@ session_summary(FunctionCallInfo fcinfo, SessionSummaryCache *cache,
 	}
 	start = prev = ts[0];
 	rows = 1;
+
+	/*
+	 * Without branches: whether a row starts a session is as good as random,
+	 * and a branch on it mispredicted at about every session.
+	 */
 	for (i = 1; i < count; i++)
 	{
 		int64		at = ts[i];
-
-		Assert(at >= prev);
 		/* every rule is decided at the first row of an instant: ties never split */
-		if (at > prev &&
-			(session_gap_exceeded(prev, at, options->gap) ||
-			 session_cap_reached(start, at, rows, options->max_duration, options->max_events)))
-		{
-			uint64		span = session_elapsed(start, prev);
+		uint64		starts = (at != prev) &
+			(session_gap_exceeded(prev, at, options->gap) |
+			 session_cap_reached(start, at, rows, options->max_duration, options->max_events));
+		/* the span of the session that ends before at, or 0 */
+		uint64		ended = session_elapsed(start, prev) & -starts;
 
-			session_total_add(&total, span);
-			longest = Max(longest, span);
-			sessions++;
-			start = at;
-			rows = 0;
-		}
-		rows++;
+		overflow |= pg_add_u64_overflow(total, ended, &total);
+		longest = Max(longest, ended);
+		sessions += starts;
+		start = (int64) (((uint64) at & -starts) | ((uint64) start & (starts - 1)));
+		rows = (rows & ((int64) starts - 1)) + 1;
 		prev = at;
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	{
-		uint64		span = session_elapsed(start, prev);
-
-		session_total_add(&total, span);
-		longest = Max(longest, span);
-	}
+	overflow |= pg_add_u64_overflow(total, session_elapsed(start, prev), &total);
+	longest = Max(longest, session_elapsed(start, prev));
+	if (unlikely(overflow))
+		session_total_overflow();
 	natts = cache->tupdesc->natts;
 	values[0] = Int64GetDatum(sessions);
 	values[1] = session_usec_interval(session_total_mean(total, sessions), &avg_interval);
