@@ -41,49 +41,95 @@ highest_bit(uint32_t x)
 }
 #endif
 
+/*
+ * Start slots of the one pass: start[k] for k in 1..FUNNEL_PACK_MAX_STEPS,
+ * start[0] the current row's own time (so step 1 follows the same rule as
+ * the others) and a last slot that absorbs the writes of a row matching no
+ * step (its lowest set bit is then the guard bit).
+ */
+#define START_SLOTS (FUNNEL_PACK_MAX_STEPS + 2)
+#define GUARD_BIT	(1U << FUNNEL_PACK_MAX_STEPS)
+
+/*
+ * One row of the one pass, at time now, matching the steps of mask (one,
+ * or none: the guard slot).  Rows come in time order, so no start ever
+ * decreases: no max().  Written without branches, since whether a row
+ * extends a chain is as good as random; the select is by mask, since
+ * compilers turn "extends ? previous : start[k]" into a branch.
+ */
+static inline void
+fast_row(int64_t *start, uint32_t *valid, int64_t now, uint32_t mask, int64_t window)
+{
+	int			k = lowest_bit(mask | GUARD_BIT) + 1;
+	int64_t		previous;
+	int64_t		take;
+	uint32_t	extends;
+
+	start[0] = now;
+	previous = start[k - 1];
+	/* inclusive window: the chain's first row may be exactly window ago */
+	extends = ((*valid >> (k - 1)) & 1) &
+		(uint32_t) ((uint64_t) now - (uint64_t) previous <= (uint64_t) window);
+	take = -(int64_t) extends;
+	start[k] = (previous & take) | (start[k] & ~take);
+	*valid |= extends << k;
+}
+
 int
 cx_funnel_fast_level(const int64_t *keys, int32_t n, int64_t window)
 {
-	/*
-	 * start[0] is the current row's own time, so step 1 follows the same
-	 * rule as the others.  The last slot absorbs the writes of a row that
-	 * matches no step (its lowest set bit is the guard bit); the answer is
-	 * then thrown away.
-	 */
-	int64_t		start[FUNNEL_PACK_MAX_STEPS + 2];
+	int64_t		start[START_SLOTS];
 	uint32_t	valid = 1;		/* bit k: start[k] is set */
 	uint32_t	not_single = 0; /* some row matched no step or several */
 	int32_t		i;
 	int			k;
 
-	for (k = 0; k < FUNNEL_PACK_MAX_STEPS + 2; k++)
+	for (k = 0; k < START_SLOTS; k++)
 		start[k] = INT64_MIN;
-	/* branch-free: whether a row extends a chain is as good as random */
 	for (i = 0; i < n; i++)
 	{
 		uint32_t	mask = (uint32_t) cx_funnel_key_mask(keys[i]);
-		int64_t		now = cx_funnel_key_ts(keys[i]);
-		int64_t		previous;
-		int64_t		current;
-		uint32_t	extends;
-		int64_t		take;
 
 		not_single |= (mask & (mask - 1)) | (uint32_t) (mask == 0);
-		k = lowest_bit(mask | (1U << FUNNEL_PACK_MAX_STEPS)) + 1;
-		start[0] = now;
-		previous = start[k - 1];
-		/* inclusive window: the chain's first row may be exactly window ago */
-		extends = ((valid >> (k - 1)) & 1) &
-			(uint32_t) ((uint64_t) now - (uint64_t) previous <= (uint64_t) window);
-		/*
-		 * rows come in time order, so no start ever decreases: no max().  A
-		 * select by mask, since compilers turn "extends ? previous :
-		 * start[k]" into a branch that mispredicts.
-		 */
-		current = start[k];
-		take = -(int64_t) extends;
-		start[k] = (previous & take) | (current & ~take);
-		valid |= extends << k;
+		fast_row(start, &valid, cx_funnel_key_ts(keys[i]), mask, window);
 	}
-	return not_single != 0 ? -1 : highest_bit(valid);
+	return not_single != 0 ? FUNNEL_FAST_DECLINED : highest_bit(valid);
+}
+
+int
+cx_funnel_fast_level_steps(const int64_t *times, const uint8_t *ids,
+						   const uint64_t *label_masks, int32_t n, int64_t window)
+{
+	int64_t		start[START_SLOTS];
+	uint32_t	valid = 1;
+	uint32_t	several = 0;	/* some step matched several funnel steps */
+	uint32_t	tied = 0;		/* two steps share an instant */
+	int64_t		before = INT64_MIN;	/* the time of the step before */
+	int32_t		i;
+	int			k;
+
+	for (k = 0; k < START_SLOTS; k++)
+		start[k] = INT64_MIN;
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	mask = (uint32_t) label_masks[ids[i]];
+		int64_t		now = times[i];
+
+		several |= mask & (mask - 1);
+		tied |= (uint32_t) (now == before) & (uint32_t) (i > 0);
+		before = now;
+		fast_row(start, &valid, now, mask, window);
+	}
+	if (several != 0)
+		return FUNNEL_FAST_DECLINED;
+
+	/*
+	 * Sorted keys would put an instant's lower mask first, where a path puts
+	 * its steps by label: a path with ties goes through its keys.  (Rare;
+	 * telling the ties that matter apart cost more than it saved.)
+	 */
+	if (tied != 0)
+		return FUNNEL_FAST_UNSORTED;
+	/* steps matching no funnel step set only the guard slot's bit, above the levels */
+	return highest_bit(valid & ((GUARD_BIT << 1) - 1));
 }

@@ -46,12 +46,30 @@ cx_funnel_key_mask(int64_t key)
 	return (uint64_t) (key & 0xFF);
 }
 
+/* What the one pass answers when it cannot give the level. */
+#define FUNNEL_FAST_DECLINED	(-1)	/* evaluate with cx_funnel_evaluate */
+#define FUNNEL_FAST_UNSORTED	(-2)	/* sort the rows' keys first */
+
 /*
  * The furthest step the default mode (no mode flags) reaches over n keys
- * sorted ascending, with an inclusive window (>= 0) in microseconds; or -1
- * when some row matches no step or several steps, which needs the general
- * evaluation (cx_funnel_evaluate).
+ * sorted ascending, with an inclusive window (>= 0) in microseconds; or
+ * FUNNEL_FAST_DECLINED when some row matches no step or several steps,
+ * which needs the general evaluation (cx_funnel_evaluate).
  */
 extern int	cx_funnel_fast_level(const int64_t *keys, int32_t n, int64_t window);
+
+/*
+ * The same straight over a path's n steps, without packing them: step i at
+ * times[i] (ascending, every one packable) matches the funnel steps of
+ * label_masks[ids[i]], or none (a step that matches no funnel step is not a
+ * row).  FUNNEL_FAST_DECLINED when a step matches several funnel steps;
+ * FUNNEL_FAST_UNSORTED when two steps share an instant, whose order the one
+ * pass needs by mask, as their sorted keys have it (a path orders them by
+ * label).
+ * Its loop has no interrupt check: n is at most a path's 1,000,000 steps.
+ */
+extern int	cx_funnel_fast_level_steps(const int64_t *times, const uint8_t *ids,
+									   const uint64_t *label_masks, int32_t n,
+									   int64_t window);
 
 #endif							/* CX_FUNNEL_FAST_H */

@@ -3,8 +3,14 @@
  *		Checks cx_funnel_fast_level (src/core/funnel_fast.c) against the
  *		exact evaluation cx_funnel_evaluate (src/core/funnel_core.c) in the
  *		default mode, on random customers: ties and repeated rows, gaps of
- *		exactly the window, times near the ends of the packable range, and
- *		rows matching no step or several (where the one pass must decline).
+ *		exactly the window, times near the ends of the packable range, rows
+ *		matching no step or several (where the one pass must decline), and
+ *		steps walked in order, so that chains of every length complete
+ *		(without ties in half of those, so that the path form takes them).
+ *		Then cx_funnel_fast_level_steps over the same customers as a path
+ *		would hold them: a label per row, the labels' masks, an instant's
+ *		rows shuffled (a path orders them by label), rows matching no step
+ *		kept as steps.
  *
  * Usage: funnel_fast_check [cases] [seed].  Prints "N passed, N failed".
  */
@@ -55,6 +61,7 @@ main(int argc, char **argv)
 	long		passed = 0;
 	long		failed = 0;
 	long		declined = 0;
+	long		straight = 0;
 	long		c;
 
 	seed = seed * 2654435761u + 1;
@@ -65,7 +72,7 @@ main(int argc, char **argv)
 		FunnelOutcome out;
 		int			nsteps = 1 + (int) (next_random(&seed) % FUNNEL_PACK_MAX_STEPS);
 		int			n = (int) (next_random(&seed) % (MAX_ROWS + 1));
-		int			shape = (int) (next_random(&seed) % 4);
+		int			shape = (int) (next_random(&seed) % 5);
 		/* a small time range gives ties; the window is often a gap exactly */
 		int64_t		span = 1 + (int64_t) (next_random(&seed) % 20);
 		int64_t		window = (int64_t) (next_random(&seed) % (uint64_t) (span + 2));
@@ -83,6 +90,13 @@ main(int argc, char **argv)
 			uint64_t	r = next_random(&seed);
 			uint64_t	mask;
 
+			/* shape 4: the steps in order, so that chains complete */
+			if (shape == 4)
+			{
+				mask = UINT64_C(1) << (i % nsteps);
+				keys[i] = cx_funnel_pack(base + (span % 2 ? i : i / 3), mask);
+				continue;
+			}
 			if (i > 0 && r % 5 == 0)
 			{
 				/* a repeat of an earlier row */
@@ -105,9 +119,9 @@ main(int argc, char **argv)
 		}
 		cx_funnel_evaluate(events, (size_t) n, nsteps, window, 0, false, &out, &hooks);
 		fast = cx_funnel_fast_level(keys, n, window);
-		if (fast == -1)
+		if (fast == FUNNEL_FAST_DECLINED)
 			declined++;
-		if (single ? fast == out.level : fast == -1)
+		if (single ? fast == out.level : fast == FUNNEL_FAST_DECLINED)
 			passed++;
 		else if (failed++ < 5)
 		{
@@ -117,8 +131,88 @@ main(int argc, char **argv)
 				printf("  ts %lld mask %llx\n", (long long) events[i].ts,
 					   (unsigned long long) events[i].mask);
 		}
+
+		/*
+		 * The same rows as path steps: each a label of its own whose mask is
+		 * the row's, or none for some, the rows of an instant shuffled, plus
+		 * steps whose label matches no funnel step at a row's time.  Rows matching no step are steps too, so
+		 * only "several" makes the path form decline.
+		 */
+		{
+			int64_t		times[2 * MAX_ROWS];
+			uint8_t		ids[2 * MAX_ROWS];
+			uint64_t	label_masks[2 * MAX_ROWS];
+			int64_t		path_keys[2 * MAX_ROWS];
+			FunnelEvent kept[2 * MAX_ROWS];
+			int			nkept = 0;
+			int			m = 0;
+			int			several = 0;
+			int			keys_sorted = 1;
+			int			ties = 0;
+			int			expected;
+			int			j;
+
+			for (i = 0; i < n; i++)
+			{
+				times[m] = events[i].ts;
+				/* some rows' labels match no funnel step */
+				label_masks[m] = next_random(&seed) % 6 == 0 ? 0 : events[i].mask;
+				ids[m] = (uint8_t) m;
+				m++;
+				if (next_random(&seed) % 8 == 0)
+				{
+					/* a step that matches no funnel step, at the same time */
+					times[m] = events[i].ts;
+					label_masks[m] = 0;
+					ids[m] = (uint8_t) m;
+					m++;
+				}
+			}
+			/* in half the cases, shuffle each instant's steps (swap neighbours of one time) */
+			for (j = next_random(&seed) % 2 ? 0 : 2 * m; j < 2 * m; j++)
+			{
+				int			a = m > 1 ? (int) (next_random(&seed) % (uint64_t) (m - 1)) : 0;
+
+				if (m > 1 && times[a] == times[a + 1])
+				{
+					uint8_t		t = ids[a];
+
+					ids[a] = ids[a + 1];
+					ids[a + 1] = t;
+				}
+			}
+			for (j = 0; j < m; j++)
+			{
+				uint64_t	mask = label_masks[ids[j]];
+
+				if (mask == 0)
+					continue;
+				several |= (mask & (mask - 1)) != 0;
+				path_keys[nkept] = cx_funnel_pack(times[j], mask);
+				if (nkept > 0 && path_keys[nkept] < path_keys[nkept - 1])
+					keys_sorted = 0;
+				kept[nkept].ts = times[j];
+				kept[nkept].mask = mask;
+				nkept++;
+			}
+			cx_funnel_evaluate(kept, (size_t) nkept, nsteps, window, 0, false, &out, &hooks);
+			fast = cx_funnel_fast_level_steps(times, ids, label_masks, m, window);
+			/* it may take a path with ties for unsorted, never unsorted keys for sorted */
+			expected = several ? FUNNEL_FAST_DECLINED :
+				!keys_sorted || fast == FUNNEL_FAST_UNSORTED ? FUNNEL_FAST_UNSORTED : out.level;
+			if (fast == FUNNEL_FAST_UNSORTED)
+				for (j = 1; j < m; j++)
+					ties += times[j] == times[j - 1];
+			straight += fast >= 0;
+			if (fast == expected && (fast != FUNNEL_FAST_UNSORTED || ties > 0))
+				passed++;
+			else if (failed++ < 5)
+				printf("case %ld (path steps): %d steps, %d funnel steps, window %lld: one pass %d, expected %d\n",
+					   c, m, nsteps, (long long) window, fast, expected);
+		}
 	}
-	printf("(%ld cases declined to the exact evaluation)\n", declined);
+	printf("(%ld cases declined to the exact evaluation; %ld path cases answered straight over the steps)\n",
+		   declined, straight);
 	printf("%ld passed, %ld failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }
