@@ -23,8 +23,10 @@ cx_is_space(char c)
  * length the key holds every byte once or more, in fixed places); of a
  * longer text, its first 16 bytes.  It lets a label be matched against many
  * names with a few word compares and no branch per name (path_label_masks).
- * No load passes the text's end: 8 to 16 bytes are read as two 8-byte words
- * that overlap, 4 to 7 as two 4-byte words, fewer one by one.
+ * A text of 4 bytes or more is read as four 4-byte words spread evenly from
+ * its first byte to its 16th or last, overlapping as needed: the same loads
+ * for every such length, so no branch on the length (which mispredicts on
+ * labels of mixed lengths), and none past the text's end.
  */
 typedef struct CxTextKey
 {
@@ -36,19 +38,22 @@ static inline CxTextKey
 cx_text_key(const char *bytes, int len)
 {
 	CxTextKey	key = {0, 0};
-	uint32_t	first,
-				last;
 
-	if (len >= 8)
+	if (len >= 4)
 	{
-		memcpy(&key.lo, bytes, 8);
-		memcpy(&key.hi, bytes + (len < 16 ? len : 16) - 8, 8);
-	}
-	else if (len >= 4)
-	{
-		memcpy(&first, bytes, 4);
-		memcpy(&last, bytes + len - 4, 4);
-		key.lo = first | ((uint64_t) last << 32);
+		/* where the last word starts; the gaps between words are at most 4 */
+		int			last = (len < 16 ? len : 16) - 4;
+		uint32_t	w0,
+					w1,
+					w2,
+					w3;
+
+		memcpy(&w0, bytes, 4);
+		memcpy(&w1, bytes + last / 3, 4);
+		memcpy(&w2, bytes + 2 * last / 3, 4);
+		memcpy(&w3, bytes + last, 4);
+		key.lo = w0 | ((uint64_t) w1 << 32);
+		key.hi = w2 | ((uint64_t) w3 << 32);
 	}
 	else if (len > 0)
 		key.lo = (uint8_t) bytes[0] | ((uint64_t) (uint8_t) bytes[len / 2] << 8) |

@@ -3,7 +3,8 @@
  *		Checks cx_text_key (src/core/text_util.h), the key path_label_masks
  *		matches labels by: for texts of one length up to 16 bytes, equal keys
  *		exactly when the bytes are equal; past 16 bytes, equal keys exactly
- *		when the first 16 are.  Pairs of every length from 0 to 40 over a
+ *		when the first 16 are (it reads 4 bytes or more as four overlapping
+ *		4-byte words).  Pairs of every length from 0 to 40 over a
  *		three-letter alphabet (so that near-equal texts are common), the
  *		second often the first with one byte changed.  Each text is placed
  *		against a page that cannot be read, so a load past its end crashes
