@@ -23,6 +23,7 @@
  * are those of the highest-priority path consuming the chosen events.
  */
 #include "sequence_pattern.h"
+#include "time_distance.h"
 
 #include <string.h>
 
@@ -844,4 +845,45 @@ seq_count(SeqMatcher *m)
 		from = match.last + 1;
 	}
 	return count;
+}
+
+/*
+ * The chain's one pass: latest[j] is the time of the latest event that ends
+ * a match of the chain's first j + 1 atoms.  A later end is always at least
+ * as good for the next atom, since its bound is only from above, so an event
+ * of atom j's condition extends a match exactly when it lies within bound j
+ * of latest[j - 1] (cx_time_within, infinities included).  Atoms are tried
+ * from the last down, so that one event is never consumed twice.
+ */
+bool
+seq_chain_matches(const SeqPattern *pattern, const int64_t *times, const uint64_t *masks,
+				  int64_t n, const SeqHooks *hooks)
+{
+	int64_t		latest[SEQ_CHAIN_MAX];
+	uint32_t	reached = 0;	/* bit j: latest[j] is set */
+	uint32_t	complete = UINT32_C(1) << (pattern->chain_length - 1);
+	int64_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		int			j;
+
+		if ((i & 4095) == 0 && hooks->check_interrupts)
+			hooks->check_interrupts();
+		for (j = pattern->chain_length - 1; j >= 0; j--)
+		{
+			if ((masks[i] & pattern->chain_cond[j]) == 0)
+				continue;
+			if (j > 0 &&
+				(((reached >> (j - 1)) & 1) == 0 ||
+				 (pattern->chain_within[j] != INT64_MAX &&
+				  !cx_time_within(latest[j - 1], times[i], (uint64_t) pattern->chain_within[j]))))
+				continue;
+			latest[j] = times[i];
+			reached |= UINT32_C(1) << j;
+		}
+		if (reached & complete)
+			return true;
+	}
+	return false;
 }

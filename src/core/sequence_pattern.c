@@ -1251,6 +1251,51 @@ accepts_without(const SeqPattern *pat, int cond, bool *seen, int *stack)
 }
 
 /* The conditions every match of a compiled pattern consumes (SeqPattern.required). */
+/*
+ * Set the pattern's chain (SeqPattern.chain_length) when it is one: from
+ * the start, one (?N) after another, each but the last with a single
+ * closure entry that lets events lie between and bounds the time only from
+ * above, the last accepting with no entry.  Anything else (adjacent atoms,
+ * '.', alternatives, repetitions, a lower bound, !=, a window) leaves 0.
+ */
+static void
+find_chain(SeqPattern *pat)
+{
+	int			length = 0;
+	int			c;
+	int64_t		within = INT64_MAX;
+
+	if (pat->has_window || pat->start_count != 1)
+		return;
+	c = pat->entries[pat->start_first].target;
+	for (;;)
+	{
+		const SeqConsume *sc = &pat->consume[c];
+		const SeqEntry *e;
+
+		if (sc->cond == 0 || length == SEQ_CHAIN_MAX)
+			return;
+		pat->chain_cond[length] = UINT64_C(1) << (sc->cond - 1);
+		pat->chain_within[length] = within;
+		length++;
+		if (sc->accepts)
+		{
+			if (sc->nentries != 0)
+				return;
+			break;
+		}
+		if (sc->nentries != 1)
+			return;
+		e = &pat->entries[sc->first_entry];
+		/* a bound below 0 would let no later event through but a tie */
+		if (!e->skip || e->lo != 0 || e->hi < 0 || e->nexcl != 0)
+			return;
+		within = e->hi;
+		c = e->target;
+	}
+	pat->chain_length = length;
+}
+
 static uint64_t
 required_conditions(const SeqPattern *pat, const SeqHooks *hooks)
 {
@@ -1423,6 +1468,7 @@ seq_compile(const char *text, size_t len, const SeqHooks *hooks, SeqErrorInfo *e
 			if (c.nexcluded > 0)
 				memcpy(pat->excluded, c.excluded, sizeof(int64_t) * c.nexcluded);
 			pat->required = required_conditions(pat, hooks);
+			find_chain(pat);
 		}
 	}
 

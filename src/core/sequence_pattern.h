@@ -45,6 +45,8 @@
 #define SEQ_MAX_MATCH_BYTES	((size_t) 1024 * 1024 * 1024)
 /* Largest repetition count of {n,m}. */
 #define SEQ_MAX_REPEAT		1000
+/* Most atoms of a pattern sequence_match answers by one pass (SeqPattern.chain_length). */
+#define SEQ_CHAIN_MAX		16
 
 /* Memory and interrupt hooks: palloc / CHECK_FOR_INTERRUPTS in the backend. */
 typedef struct SeqHooks
@@ -104,6 +106,18 @@ typedef struct SeqPattern
 	 * events without one of them cannot match, whatever their times.
 	 */
 	uint64_t	required;
+
+	/*
+	 * A chain, (?N1) .* (?N2) .* ... with between two atoms at most an upper
+	 * bound on their times ((?t<D), (?t<=D)) and no window: chain_length
+	 * atoms (else 0), chain_cond[j] the bit of atom j's condition and
+	 * chain_within[j] the most microseconds from atom j-1's event to atom
+	 * j's (INT64_MAX: no bound).  Whether such a pattern matches is found by
+	 * one pass over the events (seq_chain_matches).
+	 */
+	int			chain_length;
+	uint64_t	chain_cond[SEQ_CHAIN_MAX];
+	int64_t		chain_within[SEQ_CHAIN_MAX];
 	int64_t		window;			/* (?w<=D): usec, inclusive */
 	int			start_first;	/* the start closure's entries */
 	int			start_count;
@@ -177,5 +191,13 @@ extern bool seq_find(SeqMatcher *m, int64_t from, SeqMatch *match,
 
 /* Number of non-overlapping matches (each search after the last's end). */
 extern int64_t seq_count(SeqMatcher *m);
+
+/*
+ * Whether a chain pattern (chain_length > 0) matches the n events (times
+ * ascending; ties in mask order): what seq_find from 0 answers, in one pass
+ * and without a matcher.
+ */
+extern bool seq_chain_matches(const SeqPattern *pattern, const int64_t *times,
+							  const uint64_t *masks, int64_t n, const SeqHooks *hooks);
 
 #endif							/* CX_SEQUENCE_PATTERN_H */

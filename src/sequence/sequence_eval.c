@@ -94,11 +94,17 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 	if (cache->matcher == NULL)
 		cache->matcher = seq_matcher_create(pattern, &seq_backend_hooks);
 	m = cache->matcher;
-	seq_matcher_load(m, cache->times, cache->masks, n);
+	/* whether a chain matches needs no backward pass: one pass of its own */
+	if (want != SEQ_WANT_MATCH || pattern->chain_length == 0)
+		seq_matcher_load(m, cache->times, cache->masks, n);
 	switch (want)
 	{
 		case SEQ_WANT_MATCH:
-			out->matched = seq_find(m, 0, &match, NULL, NULL);
+			if (pattern->chain_length > 0)
+				out->matched = seq_chain_matches(pattern, cache->times, cache->masks, n,
+												 &seq_backend_hooks);
+			else
+				out->matched = seq_find(m, 0, &match, NULL, NULL);
 			break;
 		case SEQ_WANT_COUNT:
 			out->count = seq_count(m);

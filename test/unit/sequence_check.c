@@ -10,7 +10,9 @@
  * parser's tree nor the NFA is shared with the reference.  Checked per case:
  * the compile error class (leading / trailing time condition, empty match),
  * sequence_match, sequence_count, the chosen match's first and last event,
- * and the (?N) events sequence_match_events reports.
+ * the (?N) events sequence_match_events reports, and for chain patterns
+ * (a quarter of the cases are built as such, or near misses) that they are
+ * recognized and that seq_chain_matches answers as the reference.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +131,83 @@ gen(int depth)
 				t->max = t->min + rnd(3);
 				break;
 		}
+	}
+	return t;
+}
+
+/*
+ * A pattern of 1 to 5 atoms with what may stand between two of them: mostly
+ * what a chain allows (.*, (?t<D), (?t<=D), (?t>=0), in any mix), now and
+ * then what it does not (nothing: adjacent atoms; '.'; (?t>D), (?t==D),
+ * (?t!=D)).  *chain says whether it is one.
+ */
+static T *
+gen_chain(bool *chain)
+{
+	T		   *items[32];
+	int			nitems = 0;
+	int			atoms = 1 + rnd(5);
+	int			a;
+	T		   *t;
+
+	*chain = true;
+	for (a = 0; a < atoms; a++)
+	{
+		if (a > 0)
+		{
+			int			parts = rnd(8) == 0 ? 0 : 1 + rnd(2);
+			int			k;
+
+			if (parts == 0)
+				*chain = false; /* adjacent atoms */
+			for (k = 0; k < parts; k++)
+			{
+				int			r = rnd(12);
+				T		   *gap;
+
+				if (r < 4)
+					gap = mk(N_SKIP);
+				else if (r < 10)
+				{
+					static const int upper[] = {0, 1, 3};	/* <, <=, >= 0 */
+
+					gap = mk(N_GATE);
+					gap->op = upper[rnd(3)];
+					gap->value = gap->op == 3 ? 0 :
+						(int64_t) (rnd(8) == 0 ? 200 : rnd(4)) * 1000000;
+					/* (?t<0) bounds below 0 */
+					if (gap->op == 0 && gap->value == 0)
+						*chain = false;
+				}
+				else if (r < 11)
+				{
+					gap = mk(N_ANY);
+					*chain = false;
+				}
+				else
+				{
+					gap = mk(N_GATE);
+					gap->op = 2 + rnd(4);	/* > >= == != */
+					gap->value = (int64_t) (1 + rnd(3)) * 1000000;
+					*chain = false;
+				}
+				items[nitems++] = gap;
+			}
+		}
+		t = mk(N_COND);
+		t->cond = 1 + rnd(nconds);
+		items[nitems++] = t;
+	}
+	/* fold into sequences of two, from the right */
+	t = items[nitems - 1];
+	for (a = nitems - 2; a >= 0; a--)
+	{
+		T		   *cat = mk(N_CAT);
+
+		cat->nkids = 2;
+		cat->kid[0] = items[a];
+		cat->kid[1] = t;
+		t = cat;
 	}
 	return t;
 }
@@ -1001,6 +1080,7 @@ main(int argc, char **argv)
 	long		passed = 0,
 				failed = 0,
 				skipped = 0,
+				chains = 0,
 				matched = 0,
 				errors = 0;
 
@@ -1012,6 +1092,8 @@ main(int argc, char **argv)
 		size_t		len = 0;
 		SeqErrorInfo err;
 		SeqPattern *pat;
+		bool		chain_case;
+		bool		expect_chain = false;
 		int			expect_err;
 		int			k;
 		bool		ok = true;
@@ -1019,8 +1101,12 @@ main(int argc, char **argv)
 
 		npool = 0;
 		nconds = 1 + rnd(3);
-		root = gen(1 + rnd(3));
-		if (rnd(2))
+		chain_case = rnd(4) == 0;
+		if (chain_case)
+			root = gen_chain(&expect_chain);
+		else
+			root = gen(1 + rnd(3));
+		if (!chain_case && rnd(2))
 		{
 			/* framed by events: fewer leading / trailing / empty errors */
 			T		   *cat = mk(N_CAT);
@@ -1034,6 +1120,8 @@ main(int argc, char **argv)
 			root = cat;
 		}
 		has_window = rnd(5) == 0;
+		if (chain_case && has_window)
+			expect_chain = false;
 		window = (int64_t) (rnd(5) == 0 ? 200 : rnd(4)) * 1000000;
 		if (has_window)
 			len = (size_t) sprintf(text, "(?w<=%lld)", (long long) (window / 1000000));
@@ -1145,6 +1233,33 @@ main(int argc, char **argv)
 				steps = 0;
 				budget_out = false;
 			}
+			/*
+			 * A chain: recognized when built as one (a near miss may be one
+			 * too: (?t<1)(?t!=3) is (?t<1)), and seq_chain_matches against
+			 * the reference.
+			 */
+			if (chain_case && expect_chain && pat->chain_length == 0)
+			{
+				snprintf(why, sizeof(why), "chain: not recognized");
+				ok = false;
+			}
+			if (ok && pat->chain_length > 0)
+			{
+				bool		ref = ref_find(root, 0);
+
+				if (!budget_out)
+				{
+					chains++;
+					if (seq_chain_matches(pat, times, masks, n, &hooks) != ref)
+					{
+						snprintf(why, sizeof(why), "chain: one pass says %d, expected %d",
+								 !ref, ref);
+						ok = false;
+					}
+				}
+				steps = 0;
+				budget_out = false;
+			}
 			if (ref_find(root, 0))
 			{
 				int			nc = 0;
@@ -1225,8 +1340,8 @@ main(int argc, char **argv)
 			}
 		}
 	}
-	printf("sequence check: %ld cases (%ld with a match, %ld compile errors as expected, %ld skipped as too large)\n",
-		   passed + failed, matched, errors, skipped);
+	printf("sequence check: %ld cases (%ld with a match, %ld compile errors as expected, %ld skipped as too large, %ld chains matched in one pass)\n",
+		   passed + failed, matched, errors, skipped, chains);
 	{
 		long		long_cases = cases / 100;
 		long		long_failed = long_checks(long_cases);
