@@ -1250,13 +1250,15 @@ accepts_without(const SeqPattern *pat, int cond, bool *seen, int *stack)
 	return false;
 }
 
-/* The conditions every match of a compiled pattern consumes (SeqPattern.required). */
 /*
- * Set the pattern's chain (SeqPattern.chain_length) when it is one: from
- * the start, one (?N) after another, each but the last with a single
- * closure entry that lets events lie between and bounds the time only from
- * above, the last accepting with no entry.  Anything else (adjacent atoms,
- * '.', alternatives, repetitions, a lower bound, !=, a window) leaves 0.
+ * Set the pattern's chain (SeqPattern.chain_length) when it is one.  The
+ * test is on the compiled automaton, not the text, so anything that
+ * compiles to this shape is a chain (((?1).*){3}(?2), (?t>=0) between
+ * atoms): from the start, one (?N) after another, each but the last with a
+ * single closure entry that lets events lie between and bounds the time
+ * only from above, the last accepting with no entry.  Anything else
+ * (adjacent atoms, '.', alternatives, open repetitions, a lower bound above
+ * 0, !=, a window) leaves 0.
  */
 static void
 find_chain(SeqPattern *pat)
@@ -1287,8 +1289,11 @@ find_chain(SeqPattern *pat)
 		if (sc->nentries != 1)
 			return;
 		e = &pat->entries[sc->first_entry];
-		/* a bound below 0 would let no later event through but a tie */
-		if (!e->skip || e->lo != 0 || e->hi < 0 || e->nexcl != 0)
+		/*
+		 * lo == 0 also means hi >= 0: an entry whose bounds cross was
+		 * dropped when the closure was built.
+		 */
+		if (!e->skip || e->lo != 0 || e->nexcl != 0)
 			return;
 		within = e->hi;
 		c = e->target;
@@ -1296,6 +1301,7 @@ find_chain(SeqPattern *pat)
 	pat->chain_length = length;
 }
 
+/* The conditions every match of a compiled pattern consumes (SeqPattern.required). */
 static uint64_t
 required_conditions(const SeqPattern *pat, const SeqHooks *hooks)
 {

@@ -135,7 +135,7 @@ path_funnel_evaluate(FunctionCallInfo fcinfo, bool with_mode, bool want_times,
 	 * because it is the aggregate's own route for this case (the same
 	 * rule, funnel_fast.c's fast_row, not a second one), and the common
 	 * query takes it; run straight over the steps, without the keys, it
-	 * measured 0.93 of the time through keys (doc/performance.md).
+	 * measured 0.95 of the time through keys (doc/performance.md).
 	 */
 	if (!want_times && params->flags == 0 && params->nsteps <= FUNNEL_PACK_MAX_STEPS &&
 		(view.nsteps == 0 ||

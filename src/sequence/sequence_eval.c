@@ -44,10 +44,13 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 	MemoryContext old;
 	int64		i;
 	int64		size = 1;
-	SeqMatcher *m;
+	SeqMatcher *m = NULL;
 	SeqMatch	match;
 	int64	   *consumed = NULL;
 	int64		nconsumed = 0;
+
+	/* whether a chain matches needs no matcher: one pass of its own */
+	bool		chain_only = (want == SEQ_WANT_MATCH && pattern->chain_length > 0);
 
 	memset(out, 0, sizeof(*out));
 	if (n == 0)
@@ -56,7 +59,7 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 	qsort_interruptible(rows, n, sizeof(SeqRow), seq_row_cmp_arg, NULL);
 	while (size < n)
 		size <<= 1;
-	if (size * 8 * pattern->nconsume > (int64) SEQ_MAX_MATCH_BYTES)
+	if (!chain_only && size * 8 * pattern->nconsume > (int64) SEQ_MAX_MATCH_BYTES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("a sequence pattern with %d atoms cannot be matched over %lld events",
@@ -91,16 +94,17 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 		cache->times[i] = rows[i].ts;
 		cache->masks[i] = rows[i].mask;
 	}
-	if (cache->matcher == NULL)
-		cache->matcher = seq_matcher_create(pattern, &seq_backend_hooks);
-	m = cache->matcher;
-	/* whether a chain matches needs no backward pass: one pass of its own */
-	if (want != SEQ_WANT_MATCH || pattern->chain_length == 0)
+	if (!chain_only)
+	{
+		if (cache->matcher == NULL)
+			cache->matcher = seq_matcher_create(pattern, &seq_backend_hooks);
+		m = cache->matcher;
 		seq_matcher_load(m, cache->times, cache->masks, n);
+	}
 	switch (want)
 	{
 		case SEQ_WANT_MATCH:
-			if (pattern->chain_length > 0)
+			if (chain_only)
 				out->matched = seq_chain_matches(pattern, cache->times, cache->masks, n,
 												 &seq_backend_hooks);
 			else
@@ -152,7 +156,7 @@ seq_evaluate(SeqPatternCache *cache, SeqRow *rows, int64 n, SeqWant want,
 		pfree(consumed);
 
 	/* a huge group's buffers are not kept for the next one */
-	if (seq_matcher_bytes(m) > SEQ_KEEP_BYTES)
+	if (m != NULL && seq_matcher_bytes(m) > SEQ_KEEP_BYTES)
 		seq_matcher_trim(m);
 	if ((Size) cache->capacity * 16 > SEQ_KEEP_BYTES)
 	{

@@ -135,8 +135,9 @@ main(int argc, char **argv)
 		/*
 		 * The same rows as path steps: each a label of its own whose mask is
 		 * the row's, or none for some, the rows of an instant shuffled, plus
-		 * steps whose label matches no funnel step at a row's time.  Rows matching no step are steps too, so
-		 * only "several" makes the path form decline.
+		 * steps whose label matches no funnel step at a row's time.  Rows
+		 * matching no step are steps too, so only "several" makes the path
+		 * form decline.
 		 */
 		{
 			int64_t		times[2 * MAX_ROWS];
