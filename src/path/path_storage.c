@@ -255,6 +255,26 @@ path_next_step(const PathView *view, const text *label, int64 from)
 
 /* ---------- the label dictionary ---------- */
 
+/*
+ * A label's hash in the dictionary.  A label of up to 16 bytes is all in
+ * its cx_text_key, and mixing the key's two words costs a fraction of
+ * hash_bytes, which was the largest single cost of milestone_path_agg
+ * (sorted plan: 1.85 -> 1.66 x the floor; performance.md).
+ */
+static inline uint32
+path_label_hash(const char *label, int len)
+{
+	CxTextKey	key;
+	uint64		h;
+
+	if (len > 16)
+		return hash_bytes((const unsigned char *) label, len);
+	key = cx_text_key(label, len);
+	h = (key.lo ^ (uint64) len) * UINT64CONST(0x9E3779B97F4A7C15) ^
+		key.hi * UINT64CONST(0xC2B2AE3D27D4EB4F);
+	return (uint32) (h >> 32) ^ (uint32) h;
+}
+
 static void
 path_dict_rehash(PathDict *dict, uint32 nslots)
 {
@@ -312,7 +332,7 @@ path_dict_free(PathDict *dict)
 uint32
 path_dict_intern(PathDict *dict, const char *label, int len)
 {
-	uint32		hash = hash_bytes((const unsigned char *) label, len);
+	uint32		hash = path_label_hash(label, len);
 	uint32		slot = hash & dict->mask;
 	uint32		id;
 
