@@ -256,23 +256,16 @@ path_next_step(const PathView *view, const text *label, int64 from)
 /* ---------- the label dictionary ---------- */
 
 /*
- * A label's hash in the dictionary.  A label of up to 16 bytes is all in
- * its cx_text_key, and mixing the key's two words costs a fraction of
- * hash_bytes, which was the largest single cost of milestone_path_agg
- * (sorted plan: 1.85 -> 1.66 x the floor; performance.md).
+ * A label's hash in the dictionary: for a label of up to 16 bytes, from its
+ * key (cx_text_key_hash), as hash_bytes was the largest single cost of
+ * milestone_path_agg (sorted plan: 1.77 -> 1.66 x the floor; performance.md).
  */
 static inline uint32
 path_label_hash(const char *label, int len)
 {
-	CxTextKey	key;
-	uint64		h;
-
 	if (len > 16)
 		return hash_bytes((const unsigned char *) label, len);
-	key = cx_text_key(label, len);
-	h = (key.lo ^ (uint64) len) * UINT64CONST(0x9E3779B97F4A7C15) ^
-		key.hi * UINT64CONST(0xC2B2AE3D27D4EB4F);
-	return (uint32) (h >> 32) ^ (uint32) h;
+	return cx_text_key_hash(cx_text_key(label, len), len);
 }
 
 static void
@@ -334,6 +327,7 @@ path_dict_intern(PathDict *dict, const char *label, int len)
 {
 	uint32		hash = path_label_hash(label, len);
 	uint32		slot = hash & dict->mask;
+	uint32		probes = 0;
 	uint32		id;
 
 	Assert(len >= 1 && len <= CX_PATH_LABEL_MAX);
@@ -344,6 +338,9 @@ path_dict_intern(PathDict *dict, const char *label, int len)
 			memcmp(path_dict_label(dict, id), label, len) == 0)
 			return id;
 		slot = (slot + 1) & dict->mask;
+		/* labels crafted to collide make long runs: stay cancellable */
+		if ((++probes & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 
 	/* a new label */
