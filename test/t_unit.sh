@@ -76,4 +76,4 @@ check_text_key() {
 	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -I"$CX_ROOT/src/core" -o "$bin" \
 		"$CX_ROOT/test/unit/text_key_check.c" && "$bin" 200000 42
 }
-cx_check "unit/text-key-exact-and-its-hash-spread" check_text_key
+cx_check "unit/text-key-equal-exactly-when-bytes-equal" check_text_key

@@ -62,27 +62,6 @@ cx_text_key(const char *bytes, int len)
 }
 
 /*
- * A hash of a text of up to 16 bytes from its key and length (which
- * together are the text), a fraction of hash_bytes' cost.  The key's words
- * are folded into one, then fully mixed by MurmurHash3's 64-bit finalizer:
- * a table's slot is the hash's low bits, and a product alone carries a
- * text's last bytes (the key's high bits) only into high bits, so texts
- * differing in their last bytes (step1, step2, ...) would share a slot.
- */
-static inline uint32_t
-cx_text_key_hash(CxTextKey key, int len)
-{
-	uint64_t	h = key.lo ^ key.hi * UINT64_C(0xC2B2AE3D27D4EB4F) ^ ((uint64_t) len << 58);
-
-	h ^= h >> 33;
-	h *= UINT64_C(0xFF51AFD7ED558CCD);
-	h ^= h >> 33;
-	h *= UINT64_C(0xC4CEB9FE1A85EC53);
-	h ^= h >> 33;
-	return (uint32_t) h;
-}
-
-/*
  * Whether the len bytes at text equal the lowercase ASCII word, ignoring
  * ASCII case: keywords of mode lists, funnel options and attribution models
  * (not locale-dependent, so a keyword reads the same under every locale).

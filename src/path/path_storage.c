@@ -255,22 +255,10 @@ path_next_step(const PathView *view, const text *label, int64 from)
 
 /* ---------- the label dictionary ---------- */
 
-/*
- * A label's hash in the dictionary: for a label of up to 16 bytes, from its
- * key (cx_text_key_hash), as hash_bytes was the largest single cost of
- * milestone_path_agg (sorted plan: 1.77 -> 1.66 x the floor; performance.md).
- */
-static inline uint32
-path_label_hash(const char *label, int len)
-{
-	if (len > 16)
-		return hash_bytes((const unsigned char *) label, len);
-	return cx_text_key_hash(cx_text_key(label, len), len);
-}
-
 static void
 path_dict_rehash(PathDict *dict, uint32 nslots)
 {
+	uint32		probes = 0;
 	uint32		i;
 
 	dict->slots = MemoryContextAllocZero(dict->cxt, sizeof(uint32) * nslots);
@@ -280,7 +268,12 @@ path_dict_rehash(PathDict *dict, uint32 nslots)
 		uint32		slot = dict->hashes[i] & dict->mask;
 
 		while (dict->slots[slot] != 0)
+		{
 			slot = (slot + 1) & dict->mask;
+			/* as in path_dict_intern: long runs stay cancellable */
+			if ((++probes & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
 		dict->slots[slot] = i + 1;
 	}
 }
@@ -325,7 +318,7 @@ path_dict_free(PathDict *dict)
 uint32
 path_dict_intern(PathDict *dict, const char *label, int len)
 {
-	uint32		hash = path_label_hash(label, len);
+	uint32		hash = hash_bytes((const unsigned char *) label, len);
 	uint32		slot = hash & dict->mask;
 	uint32		probes = 0;
 	uint32		id;
@@ -338,8 +331,11 @@ path_dict_intern(PathDict *dict, const char *label, int len)
 			memcmp(path_dict_label(dict, id), label, len) == 0)
 			return id;
 		slot = (slot + 1) & dict->mask;
-		/* labels crafted to collide make long runs: stay cancellable */
-		if ((++probes & 0xFFFF) == 0)
+		/*
+		 * Labels crafted to collide make long runs, each label's insertion
+		 * walking all of them: stay cancellable within one insertion.
+		 */
+		if ((++probes & 0x3FF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 

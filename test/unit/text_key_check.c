@@ -10,20 +10,12 @@
  *		against a page that cannot be read, so a load past its end crashes
  *		the check.
  *
- *		Then cx_text_key_hash, by how it spreads families of labels that
- *		differ only in their last bytes (step1 .. step9, item_000 ..
- *		item_999, numbers in decimal and hexadecimal) over a table with
- *		linear probing kept at most half full, as the label dictionary is:
- *		each family must average at most 1.5 extra probes per insertion
- *		(about 0.5 is what a uniform hash gives).
- *
  * Usage: text_key_check [cases] [seed].  Prints "N passed, N failed".
  */
 #include "text_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -47,70 +39,6 @@ static char *
 against_guard(char *area, long page, int len)
 {
 	return area + page - len;
-}
-
-/*
- * The average number of extra probes per insertion of the family fmt % i,
- * i = 0 .. n - 1, into a linear-probing table of at least 2n slots.
- */
-static double
-family_probes(const char *fmt, int n)
-{
-	uint32_t	nslots = 8;
-	uint32_t	mask;
-	char	   *used;
-	long		probes = 0;
-	int			i;
-
-	while (nslots < 2 * (uint32_t) n)
-		nslots *= 2;
-	mask = nslots - 1;
-	used = calloc(nslots, 1);
-	for (i = 0; i < n; i++)
-	{
-		char		label[32];
-		int			len = snprintf(label, sizeof(label), fmt, i);
-		uint32_t	slot = cx_text_key_hash(cx_text_key(label, len), len) & mask;
-
-		while (used[slot])
-		{
-			probes++;
-			slot = (slot + 1) & mask;
-		}
-		used[slot] = 1;
-	}
-	free(used);
-	return (double) probes / n;
-}
-
-/* Each family's spread; returns the number of families spread badly. */
-static int
-check_hash_spread(void)
-{
-	static const struct
-	{
-		const char *fmt;
-		int			n;
-	}			families[] = {
-		{"step%d", 10}, {"checkout_step_%02d", 100}, {"item_%03d", 1000},
-		{"event_%04d", 1000}, {"%d", 100000}, {"%x", 100000},
-		{"x%015d", 100000}, {"customer_%07d", 100000}
-	};
-	int			bad = 0;
-	size_t		f;
-
-	for (f = 0; f < sizeof(families) / sizeof(families[0]); f++)
-	{
-		double		probes = family_probes(families[f].fmt, families[f].n);
-
-		if (probes > 1.5)
-		{
-			printf("hash: %d labels \"%s\": %.2f extra probes per insertion\n",
-				   families[f].n, families[f].fmt, probes);
-			bad++;
-		}
-	}
-	return bad;
 }
 
 int
@@ -168,10 +96,6 @@ main(int argc, char **argv)
 					   bytes_equal ? "equal" : "differ");
 		}
 	}
-	if (check_hash_spread() == 0)
-		passed++;
-	else
-		failed++;
 	printf("%ld passed, %ld failed\n", passed, failed);
 	return failed != 0;
 }
