@@ -2,9 +2,10 @@
 -- (milestone_path_recv): each is rejected with 22P03 (or 22021 for a label
 -- not valid in the encoding; 54000, past the step limit, is allowed but
 -- takes megabytes), or accepted and sends back the very bytes it came
--- from; every accepted value is then read by every path function, whose
--- answers must equal the aggregates' over the path's steps as its JSON
--- output lists them; the server never restarts
+-- from; every accepted value is then read by the funnel, retention,
+-- session and growth-map functions over a path and by ||, whose answers
+-- must equal the aggregates' over the path's steps as its JSON output lists
+-- them; the server never restarts
 SET timezone = 'UTC';
 SELECT pg_postmaster_start_time() AS started \gset
 SELECT setseed(0.25);
@@ -59,8 +60,9 @@ BEGIN
 END $$;
 
 -- valid values built byte by byte: random labels (1 to 255 bytes, some
--- multibyte) and times drawn mostly from the edges of the timestamp range,
--- in order, so that they are accepted and reach every reader below
+-- multibyte) and times drawn from the ends of the timestamp range, around
+-- 2000-01-01 (the binary form's zero) and at random, in order, so that they
+-- are accepted and reach every reader below
 CREATE TABLE payloads (built bool, payload bytea);
 INSERT INTO payloads
 SELECT true, '\x01'::bytea || int4send(n) || coalesce((
@@ -77,7 +79,7 @@ SELECT true, '\x00'::bytea || int4send(n) || (
 	FROM (SELECT (ARRAY['a', 'b', 'c', repeat('é', 127), repeat('z', 255)])[1 + floor(random() * 5)::int] AS l
 		  FROM generate_series(1, n)) steps)
 FROM (SELECT 1 + floor(random() * 6)::int AS n FROM generate_series(1, 100)) g;
--- and mutations of the seeds, one to three each
+-- and mutations of the seeds, one or two each
 INSERT INTO payloads
 SELECT false, (SELECT m FROM (SELECT pg_temp.mutate(pg_temp.mutate(milestone_path_send(p))) AS m) x)
 FROM seeds, generate_series(1, 150);
@@ -120,7 +122,7 @@ WHERE accepted AND milestone_path_send(p) <> payload AND payload <> '\x010000000
 SELECT count(*) AS text_or_json_round_trip_fails FROM received
 WHERE p::text::milestone_path IS DISTINCT FROM p OR milestone_path(p::json) IS DISTINCT FROM p;
 
--- every path function over each distinct accepted value, against the
+-- the path functions over each distinct accepted value, against the
 -- aggregate over its steps as its JSON output lists them (the JSON output
 -- reads the path as the functions do; the byte comparison above checks
 -- that reading against the bytes received); the steps named are three of
@@ -167,7 +169,7 @@ WHERE NOT timed AND (retention(p, steps) IS DISTINCT FROM
 			  FROM unnest(steps) WITH ORDINALITY u(s, i) ORDER BY i)
 	OR (cardinality(ARRAY(SELECT DISTINCT unnest(steps))) = 3
 		AND (SELECT reached_at FROM milestone_status(p, steps) WHERE milestone = 1) IS NOT NULL));
--- the growth map over every accepted value (distinct steps only: a map
+-- the growth map over each accepted value whose three steps differ (a map
 -- may not repeat a label)
 SELECT count(*) AS growth_maps_that_differ FROM answers
 WHERE cardinality(ARRAY(SELECT DISTINCT unnest(steps))) = 3
