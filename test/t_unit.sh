@@ -77,3 +77,10 @@ check_text_key() {
 		"$CX_ROOT/test/unit/text_key_check.c" && "$bin" 200000 42
 }
 cx_check "unit/text-key-equal-exactly-when-bytes-equal" check_text_key
+
+check_stage_spellings() {
+	local bin="$CX_TMP/stage_check"
+	gcc -O2 -Wall -Wextra -Werror -I"$CX_ROOT/src" -I"$CX_ROOT/src/core" -o "$bin" \
+		"$CX_ROOT/test/unit/stage_check.c" "$CX_ROOT/src/core/stage_parse.c" && "$bin"
+}
+cx_check "unit/stage-spellings-parse-and-appear-in-the-hint" check_stage_spellings

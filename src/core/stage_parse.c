@@ -117,5 +117,5 @@ cx_stage_hint(void)
 {
 	return "Valid stages, in lifecycle order: wooing; selling (selling/buying, buying); "
 		"honeymoon (honeymoon/forming/storming, forming, storming); "
-		"bonding (bonding/co-creation, co-creation, cocreation); leadership.";
+		"bonding (bonding/co-creation, bonding/cocreation, co-creation, cocreation); leadership.";
 }
