@@ -241,7 +241,8 @@ milestone_path_send(PG_FUNCTION_ARGS)
 
 	path_view(path, &view, true);
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, view.has_times ? 1 : 0);
+	/* an empty path has no times: 0.2.0 could store one flagged as timed */
+	pq_sendbyte(&buf, view.has_times && view.nsteps > 0 ? 1 : 0);
 	pq_sendint32(&buf, view.nsteps);
 	for (i = 0; i < view.nsteps; i++)
 	{
