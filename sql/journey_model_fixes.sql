@@ -166,3 +166,37 @@ FROM predict_next((SELECT journey_model_agg(p) FROM (VALUES ('a -> b'::milestone
 -- and the chance that a customer who has done nothing yet does a: 1
 -- (before: 0 with the default min_support, 1 with min_support 1)
 SELECT reach_probability((SELECT journey_model_agg(p) FROM (VALUES ('a -> b'::milestone_path), ('a -> b'), ('a -> b'), ('a -> b')) v(p)), '', 'a') AS reach_a;
+
+-- 10. (third adversarial pass) chains of more than 256 states, solved by
+--     sweeps, stopped on an estimate of the error taken from the sweeps'
+--     changes; now they stop only when a lower and an upper bound meet.
+--     x <-> y 10^16 each way, x -> l -> t, y -> end, beside n fillers
+--     ^ -> c(i) -> end: h(x) = 1/2 whatever n (before: 2e-16 from n = 260,
+--     266 states, where the direct solve no longer applies)
+SELECT n, round(reach_probability(m, 'x', 't', 1)::numeric, 12) AS from_x
+FROM (SELECT n, ('v1 k=1 {(^) -> "x": 1, ("x") -> "l": 1, ("l") -> "t": 1, ("t") -> $: 1, '
+		|| '("x") -> "y": 10000000000000000, ("y") -> "x": 10000000000000000, ("y") -> $: 1, '
+		|| string_agg(format('(^) -> "c%1$s": 1, ("c%1$s") -> $: 1', i), ', ') || '}')::journey_model AS m
+	FROM (VALUES (250), (260)) v(n), generate_series(1, n) i GROUP BY n) s
+ORDER BY n;
+-- past 2,000 states the sweeps alone cannot bound it: refused (before: 2e-16)
+SELECT reach_probability(('v1 k=1 {(^) -> "x": 1, ("x") -> "l": 1, ("l") -> "t": 1, ("t") -> $: 1, '
+		|| '("x") -> "y": 10000000000000000, ("y") -> "x": 10000000000000000, ("y") -> $: 1, '
+		|| string_agg(format('(^) -> "c%1$s": 1, ("c%1$s") -> $: 1', i), ', ') || '}')::journey_model, 'x', 't', 1)
+FROM generate_series(1, 3000) i;
+-- a slow part (x <-> y 10^6 each way, x -> a 1, a -> t 1, a -> end 10^7)
+-- beside a fast chain of n labels l(i) -> l(i+1) or the end: from x,
+-- h(a) / (10^6 + 1 - 10^12 / (10^6 + 1)) with h(a) = 1 / (10^7 + 1), that
+-- is 5.00000199999855e-08 (fractions), half that from the start (the chain
+-- of l adds 2^-n); without a, only that chain reaches t (effect 1 - 2^-n /
+-- 5e-8, 1.000000). Before, at n = 300: 4.1e-12 and 2.0e-12, a's effect 0.
+WITH m AS (
+	SELECT n, ('v1 k=1 {(^) -> "x": 1, (^) -> "l001": 1, '
+		|| string_agg(format('("l%1$s") -> "l%2$s": 1, ("l%1$s") -> $: 1', lpad(i::text, 3, '0'), lpad((i + 1)::text, 3, '0')), ', ' ORDER BY i)
+		|| format(', ("l%s") -> "t": 1, ("t") -> $: 1', lpad(n::text, 3, '0'))
+		|| ', ("x") -> "a": 1, ("x") -> "y": 1000000, ("y") -> "x": 1000000, ("y") -> $: 1, ("a") -> "t": 1, ("a") -> $: 10000000}')::journey_model AS m
+	FROM (VALUES (200), (300)) v(n), generate_series(1, n - 1) i GROUP BY n)
+SELECT n, round((reach_probability(m, 'x', 't', 1) * 1e8)::numeric, 9) AS from_x_1e8,
+	round((reach_probability(m, '', 't', 1) * 1e8)::numeric, 9) AS from_start_1e8,
+	(SELECT round(removal_effect::numeric, 6) FROM removal_effects(m, 't') WHERE label = 'a') AS a_effect
+FROM m ORDER BY n;

@@ -24,20 +24,21 @@
  *   state, is a sum of the moves out of it, never 1 minus its self-loop,
  *   so the answer is exact up to rounding whatever the chain's stiffness
  *   (a self-loop of probability 1 - 1e-17 keeps its exits).
- * - Gauss-Seidel sweeps from h = 0 (or from a warm upper bound), monotone,
- *   so they converge to the least solution even when some states never end,
- *   each state's self-loop solved exactly.  They stop when no value moved by
- *   more than CX_CHAIN_TOLERANCE in the last sweep and the error left,
- *   estimated as change * r / (1 - r) with r the geometric rate measured
- *   over the sweeps since the change was 100 times larger, is within it
- *   too.  When the changes reach the rounding of h first (a slowly mixing
- *   chain), more sweeps cannot help: a chain of at most CX_CHAIN_DIRECT_MAX
- *   states is solved directly instead, a larger one keeps the sweeps'
- *   answer, short by about 2e-16 / (1 - r) (up to about 2e-11 for the
- *   slowest chains the work limit lets finish).  A
- *   chain of at most CX_CHAIN_DIRECT_MAX states whose sweeps have not
- *   converged after the work of a direct solve (n^3 / 3) is solved directly
- *   too; a larger one fails past max_work.
+ * - Gauss-Seidel sweeps, for larger chains, alternately forward and
+ *   backward over the states: one iterate climbs from 0 and
+ *   another descends from an upper bound (1, or a warm start), both
+ *   monotone, on the states from which the target can be reached (h is 0
+ *   on the others); there the solution is unique, so the two meet on it,
+ *   each state's self-loop solved exactly.  They stop when the two are
+ *   within CX_CHAIN_TOLERANCE at every state (or at the one state the
+ *   caller needs, its focus), and h is the upper one: a
+ *   bound on the error, not an estimate, however slowly the chain mixes
+ *   (an estimate from the sweeps' changes once stopped a chain 100 % off).
+ *   When neither moves by more than the rounding of h while they are still
+ *   apart (a slowly mixing chain), or the sweeps have done the work of a
+ *   direct solve (n^3 / 3), a chain of at most CX_CHAIN_DIRECT_MAX states is
+ *   solved directly; a larger one keeps h when the gap is within
+ *   CX_CHAIN_STALLED, and fails (-1) otherwise, as it does past max_work.
  *
  * The caller's interrupt callback (may be NULL) is called once a sweep and
  * once a pivot row, so a backend can honour a cancel or statement_timeout;
@@ -53,8 +54,10 @@
 
 #define CX_CHAIN_END	(-1)
 
-/* The tolerance of the sweeps (an estimate: see above). */
+/* The sweeps' bound on the error of each value (see above). */
 #define CX_CHAIN_TOLERANCE	1e-12
+/* ... when the rounding stops them first, on a chain too large to solve directly */
+#define CX_CHAIN_STALLED	1e-9
 
 /* Chains solved directly at once, and at most (a dense matrix of n^2 doubles: 32 MB). */
 #define CX_CHAIN_DIRECT_SMALL	256
@@ -75,24 +78,24 @@ typedef struct CxChain
 extern size_t cx_chain_workspace_size(const CxChain *chain);
 
 /*
- * Solve into h (nstates values) for a target label id.  removed is a label
- * id whose entries end the chain, or UINT32_MAX for none.  With warm, h
- * already holds the solution without the removal, an upper bound from which
- * the sweeps descend to the same answer (removing a label only takes
- * probability away); else h starts at 0.  Returns the work done (entries
- * visited by the sweeps, plus n^3 / 3 for a direct solve), or -1 when the
- * sweeps of a chain too large to solve directly passed max_work.
+ * Solve into h (nstates values) for a target label id, and into lower a
+ * lower bound (h itself after a direct solve).  removed is a label id whose
+ * entries end the chain, or UINT32_MAX for none.  With warm, h and lower
+ * already hold this solver's answer and bound without the removal, which
+ * the sweeps start from.  focus is the state whose value the caller needs,
+ * the others being bounds only, or -1 for every state.  Returns the work
+ * done (entries visited, plus n^3 / 3 for a direct solve), or -1 when the
+ * sweeps of a chain too large to solve directly passed max_work or could
+ * not close the gap.
  */
 extern double cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed,
-							 bool warm, double *h, void *workspace, double max_work);
+							 bool warm, int32_t focus, double *h, double *lower,
+							 void *workspace, double max_work);
 
-/*
- * The two methods alone (for the unit checks); the same contract, but the
- * sweeps also return -1 when a chain of at most CX_CHAIN_DIRECT_MAX states
- * reaches the rounding of h before the tolerance (solve it directly).
- */
+/* The two methods alone (for the unit checks); the same contract. */
 extern double cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed,
-									bool warm, double *h, double max_work);
+									bool warm, int32_t focus, double *h, double *lower,
+									void *workspace, double max_work);
 extern double cx_chain_solve_direct(const CxChain *chain, uint32_t target, uint32_t removed,
 									double *h, void *workspace);
 

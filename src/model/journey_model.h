@@ -194,9 +194,10 @@ typedef struct ModelIndex
 	uint32	   *label;
 	double	   *prob;
 	void	   *solve_space;	/* the solver's workspace, or NULL */
-	/* the hitting probabilities of solved_target (0: none yet) */
+	/* the hitting probabilities of solved_target (0: none yet), and a lower bound */
 	uint32		solved_target;
 	double	   *h;
+	double	   *h_lower;
 } ModelIndex;
 
 /* States of the chain past which reach_probability and removal_effects raise 54000. */

@@ -187,6 +187,7 @@ model_build_chain(ModelIndex *index)
 	index->label = palloc(sizeof(uint32) * Max(nentries, 1));
 	index->prob = palloc(sizeof(double) * Max(nentries, 1));
 	index->h = palloc(sizeof(double) * Max(s, 1));
+	index->h_lower = palloc(sizeof(double) * Max(s, 1));
 	e = 0;
 	s = 0;
 	for (j = 0; j <= k; j++)
@@ -224,9 +225,14 @@ model_solve_interrupt(void *arg)
 	CHECK_FOR_INTERRUPTS();
 }
 
-/* Solve for a target into h (warm: h holds the solution without removed); returns the work. */
+/*
+ * Solve for a target into h and its lower bound (warm: both hold the
+ * solution without removed), exact within the tolerance at state focus, or
+ * at every state for -1; returns the work.
+ */
 static double
-model_solve(ModelIndex *index, uint32 target, uint32 removed, bool warm, double *h)
+model_solve(ModelIndex *index, uint32 target, uint32 removed, bool warm, int32 focus,
+			double *h, double *lower)
 {
 	double		work;
 	CxChain		chain;
@@ -242,15 +248,15 @@ model_solve(ModelIndex *index, uint32 target, uint32 removed, bool warm, double 
 	if (index->solve_space == NULL)
 		index->solve_space = MemoryContextAllocHuge(index->cxt,
 													Max(cx_chain_workspace_size(&chain), 8));
-	work = cx_chain_solve(&chain, target, removed, warm, h, index->solve_space,
+	work = cx_chain_solve(&chain, target, removed, warm, focus, h, lower, index->solve_space,
 						  MODEL_MAX_SOLVE_WORK);
 	if (work < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("journey_model chain of %d states did not converge within %.0f steps",
+				 errmsg("journey_model chain of %d states could not be solved within %.0f steps",
 						index->nstates, (double) MODEL_MAX_SOLVE_WORK),
-				 errdetail("Chains of more than %d states are solved by sweeps, and this one mixes too slowly.",
-						   CX_CHAIN_DIRECT_MAX),
+				 errdetail("Chains of more than %d states are solved by sweeps to within %g, and this one mixes too slowly.",
+						   CX_CHAIN_DIRECT_MAX, CX_CHAIN_TOLERANCE),
 				 errhint("Paths that loop for very long converge slowly; use compact(p) to collapse repeats, a lower k, or fewer labels (CASE ... ELSE 'other').")));
 	return work;
 }
@@ -293,7 +299,8 @@ reach_probability(PG_FUNCTION_ARGS)
 		model_build_chain(index);
 	if (index->solved_target != target)
 	{
-		model_solve(index, target, PG_UINT32_MAX, false, index->h);
+		/* every state: the paths of later calls start from other contexts */
+		model_solve(index, target, PG_UINT32_MAX, false, -1, index->h, index->h_lower);
 		index->solved_target = target;
 	}
 	PG_RETURN_FLOAT8(index->h[index->state_offset[order] + ctx]);
@@ -314,7 +321,9 @@ removal_effects(PG_FUNCTION_ARGS)
 	uint32		context[CX_MODEL_MAX_K] = {0};
 	double	   *effects;
 	double	   *h;
+	double	   *lower;
 	double	   *base_h;
+	double	   *base_lower;
 	double		work;
 	double		base,
 				sum = 0.0;
@@ -330,8 +339,10 @@ removal_effects(PG_FUNCTION_ARGS)
 		model_build_chain(index);
 	start = index->state_offset[order] + (int32) ctx;
 	h = palloc(sizeof(double) * Max(index->nstates, 1));
+	lower = palloc(sizeof(double) * Max(index->nstates, 1));
 	base_h = palloc(sizeof(double) * Max(index->nstates, 1));
-	work = model_solve(index, target, PG_UINT32_MAX, false, base_h);
+	base_lower = palloc(sizeof(double) * Max(index->nstates, 1));
+	work = model_solve(index, target, PG_UINT32_MAX, false, start, base_h, base_lower);
 	base = base_h[start];
 	if (base <= 0.0)
 		return (Datum) 0;
@@ -356,7 +367,8 @@ removal_effects(PG_FUNCTION_ARGS)
 			continue;
 		CHECK_FOR_INTERRUPTS();
 		memcpy(h, base_h, sizeof(double) * index->nstates);
-		model_solve(index, target, id, true, h);
+		memcpy(lower, base_lower, sizeof(double) * index->nstates);
+		model_solve(index, target, id, true, start, h, lower);
 		/* removing a label never raises the probability; clamp rounding */
 		effects[id] = Max(0.0, (base - h[start]) / base);
 		sum += effects[id];
