@@ -200,3 +200,13 @@ SELECT n, round((reach_probability(m, 'x', 't', 1) * 1e8)::numeric, 9) AS from_x
 	round((reach_probability(m, '', 't', 1) * 1e8)::numeric, 9) AS from_start_1e8,
 	(SELECT round(removal_effect::numeric, 6) FROM removal_effects(m, 't') WHERE label = 'a') AS a_effect
 FROM m ORDER BY n;
+
+-- 11. (third adversarial pass) an empty path predicts from a start context
+--     only, never from order 0; a model typed without any (^) context has
+--     none: no rows, probability 0, no effects (before: order 0's b 1/2 and
+--     the end 1/2, and 0.5)
+SELECT * FROM predict_next('v1 k=1 {("a") -> "b": 10, ("b") -> $: 10}', '');
+SELECT reach_probability('v1 k=1 {("a") -> "b": 10, ("b") -> $: 10}', '', 'b') AS reach_b;
+SELECT * FROM removal_effects('v1 k=1 {("a") -> "b": 10, ("b") -> $: 10}', 'b');
+-- a path ending in a still backs off to its context
+SELECT * FROM predict_next('v1 k=1 {("a") -> "b": 10, ("b") -> $: 10}', 'a');

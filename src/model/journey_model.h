@@ -239,7 +239,8 @@ extern void model_path_context(const ModelIndex *index, MilestonePath *path,
 
 /*
  * The order and context index to predict from, with back-off (rule in
- * model_query.c); false when even order 0 has no transition.
+ * model_index.c); false when even order 0 has no transition, or for the
+ * start when the model has no start context.
  */
 extern bool model_backoff(const ModelIndex *index, const uint32 *context,
 						  int64 min_support, int *order, int64 *ctx);

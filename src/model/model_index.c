@@ -255,7 +255,8 @@ model_path_context(const ModelIndex *index, MilestonePath *path, uint32 *context
  * transition of the model but the start state's, see model_build_order)
  * whatever its total.  An empty path's context is the start state, and it
  * predicts first steps: those of the longest start context the model has,
- * however rarely seen, since order 0 leaves them out.
+ * however rarely seen, since order 0 leaves them out; nothing (false) when
+ * the model has none, which only a model typed by hand can lack.
  */
 bool
 model_backoff(const ModelIndex *index, const uint32 *context, int64 min_support,
@@ -288,6 +289,7 @@ model_backoff(const ModelIndex *index, const uint32 *context, int64 min_support,
 				return true;
 			}
 		}
+		return false;
 	}
 	*order = 0;
 	*ctx = 0;
