@@ -204,3 +204,28 @@ SELECT c, (session_stats(ts, interval '30 minutes')).max_duration,
 	   (session_stats(interval '30 minutes', ts)).longest_duration FROM ev GROUP BY c ORDER BY c;
 \c :regress_db
 DROP DATABASE cx_session_upgrade;
+
+-- 7. options that vary by row, at one instant (an adversarial pass's): an
+-- instant breaks when any of its rows, with its own gap and caps, breaks it,
+-- so the order of tied rows does not matter.  Rows 2 and 3 are 30 minutes
+-- after row 1; row 2's gap is 1 minute: both orders give 1, 2, 2 (before:
+-- 1, 2, 2 with row 2 first and 1, 1, 1 with row 3 first)
+CREATE TABLE tv (id int, ts timestamptz, g interval, me int4);
+INSERT INTO tv VALUES (1, '2024-01-01 00:00', '1 hour', NULL), (2, '2024-01-01 00:30', '1 minute', 1),
+	(3, '2024-01-01 00:30', '1 hour', NULL);
+SELECT id, session_id(ts, g) OVER (ORDER BY ts, id) AS id_first, session_id(ts, g) OVER (ORDER BY ts, id DESC) AS id_last,
+	session_seq(ts, g) OVER (ORDER BY ts, id DESC) AS seq_id_last
+FROM tv ORDER BY id;
+-- max_events 1 on row 2 only: the instant at 00:30 starts a session in
+-- both orders (the session holds row 1 when row 2 comes)
+SELECT id, session_id(ts, interval '1 hour', max_events => me) OVER (ORDER BY ts, id) AS id_first,
+	session_id(ts, interval '1 hour', max_events => me) OVER (ORDER BY ts, id DESC) AS id_last
+FROM tv ORDER BY id;
+-- and no rule breaks: one session whatever the order
+UPDATE tv SET g = '1 hour', me = NULL;
+SELECT id, session_id(ts, g) OVER (ORDER BY ts, id) AS id_first, session_id(ts, g) OVER (ORDER BY ts, id DESC) AS id_last
+FROM tv ORDER BY id;
+-- a NULL gap on a tied row is still an error, from whichever row reads it first
+UPDATE tv SET g = NULL WHERE id = 3;
+SELECT id, session_id(ts, g) OVER (ORDER BY ts, id) FROM tv ORDER BY id;
+DROP TABLE tv;

@@ -4,7 +4,9 @@
  *
  * The rules are in session_rules.h; on top of them a boundary row starts a
  * new session, and a boundary on any row of an instant applies to the whole
- * instant (the order of tied rows is not known).  A NULL time gets a NULL
+ * instant (the order of tied rows is not known), as do a gap or a cap that
+ * vary by row: the instant breaks when any of its rows' own options break
+ * it.  A NULL time gets a NULL
  * result and does not touch the session.  The window must be ordered by
  * time ascending: a row earlier than the previous one is an error (22000)
  * rather than a wrong number.  O(1) state per partition, nothing buffered.
@@ -30,6 +32,7 @@ typedef struct SessionWindowState
 {
 	bool		checked;		/* options inspected */
 	bool		use_boundary;	/* the boundary argument is not constant false */
+	bool		options_vary;	/* gap or a cap is not a constant of the query */
 	int64		prev_ts;
 	int64		session_start;
 	int64		session_id;
@@ -54,6 +57,19 @@ session_arg_is_const_false(FunctionCallInfo fcinfo, int argno)
 	arg = (Node *) list_nth(args, argno);
 	return IsA(arg, Const) &&
 		(((Const *) arg)->constisnull || !DatumGetBool(((Const *) arg)->constvalue));
+}
+
+/* Is argument argno of the window function call absent or a constant? */
+static bool
+session_arg_is_const(FunctionCallInfo fcinfo, int argno)
+{
+	Node	   *expr = fcinfo->flinfo->fn_expr;
+	List	   *args;
+
+	if (expr == NULL || !IsA(expr, WindowFunc))
+		return false;
+	args = ((WindowFunc *) expr)->args;
+	return list_length(args) <= argno || IsA(list_nth(args, argno), Const);
 }
 
 /* Does any row at the current row's instant carry a true boundary? */
@@ -85,36 +101,97 @@ session_instant_has_boundary(WindowObject winobj, int64 ts)
 	}
 }
 
+/* Argument argno of the row relpos rows after the current one (0: the current row). */
+static Datum
+session_arg_at(WindowObject winobj, int argno, int64 relpos, bool *isnull)
+{
+	bool		isout;
+
+	if (relpos == 0)
+		return WinGetFuncArgCurrent(winobj, argno, isnull);
+	return WinGetFuncArgInPartition(winobj, argno, relpos, WINDOW_SEEK_CURRENT, false,
+									isnull, &isout);
+}
+
 /*
- * The current row's caps into *max_duration and *max_events, checked (0, or
- * a NULL or absent argument, means no cap).  Read on every row, so that a
- * bad cap is refused whatever the rows are, as session_stats does; the
- * interval's conversion is cached while it stays the same.
+ * The gap and the caps of the row relpos rows after the current one, checked
+ * (a NULL gap is an error; 0, or a NULL or absent cap, means no cap).  Read
+ * on every row, so that a bad option is refused whatever the rows are, as
+ * session_stats does; the intervals' conversions are cached while they stay
+ * the same.
  */
 static void
-session_window_caps(FunctionCallInfo fcinfo, WindowObject winobj,
-					SessionWindowState *state, int64 *max_duration, int32 *max_events)
+session_window_options(FunctionCallInfo fcinfo, WindowObject winobj,
+					   SessionWindowState *state, int64 relpos,
+					   int64 *gap, int64 *max_duration, int32 *max_events)
 {
 	bool		isnull;
 	Datum		value;
 
+	value = session_arg_at(winobj, SESS_ARG_GAP, relpos, &isnull);
+	if (isnull)
+		session_gap_null_error();
+	*gap = cx_cached_interval_usec(&state->gap, DatumGetIntervalP(value),
+								   "session gap", false);
 	*max_duration = 0;
 	*max_events = 0;
 	if (PG_NARGS() > SESS_ARG_MAX_DURATION)
 	{
-		value = WinGetFuncArgCurrent(winobj, SESS_ARG_MAX_DURATION, &isnull);
+		value = session_arg_at(winobj, SESS_ARG_MAX_DURATION, relpos, &isnull);
 		if (!isnull)
 			*max_duration = cx_cached_interval_usec(&state->max_duration, DatumGetIntervalP(value),
 												"session max_duration", false);
 	}
 	if (PG_NARGS() > SESS_ARG_MAX_EVENTS)
 	{
-		value = WinGetFuncArgCurrent(winobj, SESS_ARG_MAX_EVENTS, &isnull);
+		value = session_arg_at(winobj, SESS_ARG_MAX_EVENTS, relpos, &isnull);
 		if (!isnull)
 		{
 			*max_events = DatumGetInt32(value);
 			session_check_max_events(*max_events);
 		}
+	}
+}
+
+/* Do the gap or the caps break the session before a row at ts? */
+static bool
+session_rules_break(const SessionWindowState *state, int64 ts, int64 gap,
+					int64 max_duration, int32 max_events)
+{
+	return session_gap_exceeded(state->prev_ts, ts, gap) ||
+		session_cap_reached(state->session_start, ts, state->session_rows,
+							max_duration, max_events);
+}
+
+/*
+ * With options that vary by row: does any row at the current row's instant
+ * (ts), with its own gap and caps, break the session there?
+ */
+static bool
+session_instant_breaks(FunctionCallInfo fcinfo, WindowObject winobj,
+					   SessionWindowState *state, int64 ts)
+{
+	int64		relpos;
+
+	for (relpos = 0;; relpos++)
+	{
+		int64		gap;
+		int64		max_duration;
+		int32		max_events;
+
+		CHECK_FOR_INTERRUPTS();
+		if (relpos > 0)
+		{
+			bool		isnull;
+			Datum		next_ts = session_arg_at(winobj, SESS_ARG_TS, relpos, &isnull);
+
+			/* past the partition's end, WinGetFuncArgInPartition gives NULL */
+			if (isnull || DatumGetInt64(next_ts) != ts)
+				return false;
+		}
+		session_window_options(fcinfo, winobj, state, relpos, &gap, &max_duration, &max_events);
+		if (session_rules_break(state, ts, gap, max_duration, max_events))
+			return true;
 	}
 }
 
@@ -142,16 +219,14 @@ session_window_step(FunctionCallInfo fcinfo, SessionWindowState **statep)
 	{
 		state->use_boundary = PG_NARGS() > SESS_ARG_BOUNDARY &&
 			!session_arg_is_const_false(fcinfo, SESS_ARG_BOUNDARY);
+		state->options_vary = !session_arg_is_const(fcinfo, SESS_ARG_GAP) ||
+			!session_arg_is_const(fcinfo, SESS_ARG_MAX_DURATION) ||
+			!session_arg_is_const(fcinfo, SESS_ARG_MAX_EVENTS);
 		state->checked = true;
 	}
 
-	value = WinGetFuncArgCurrent(winobj, SESS_ARG_GAP, &isnull);
-	if (isnull)
-		session_gap_null_error();
-	gap = cx_cached_interval_usec(&state->gap, DatumGetIntervalP(value),
-										"session gap", false);
 	/* before any short-circuit: a NULL time or a partition's first row */
-	session_window_caps(fcinfo, winobj, state, &max_duration, &max_events);
+	session_window_options(fcinfo, winobj, state, 0, &gap, &max_duration, &max_events);
 
 	value = WinGetFuncArgCurrent(winobj, SESS_ARG_TS, &isnull);
 	if (isnull)
@@ -175,11 +250,13 @@ session_window_step(FunctionCallInfo fcinfo, SessionWindowState **statep)
 						   pstrdup(timestamptz_to_str(ts)), pstrdup(timestamptz_to_str(state->prev_ts))),
 				 errhint("Order the window by the time ascending: OVER (PARTITION BY customer ORDER BY ts).")));
 
-	/* every rule is decided at the first row of an instant: ties never split */
+	/*
+	 * Every rule is decided at the first row of an instant, for all its rows:
+	 * ties never split, and the answer does not depend on their order.
+	 */
 	if (ts > state->prev_ts &&
-		(session_gap_exceeded(state->prev_ts, ts, gap) ||
-		 session_cap_reached(state->session_start, ts, state->session_rows,
-							 max_duration, max_events) ||
+		((state->options_vary ? session_instant_breaks(fcinfo, winobj, state, ts) :
+		  session_rules_break(state, ts, gap, max_duration, max_events)) ||
 		 (state->use_boundary && session_instant_has_boundary(winobj, ts))))
 	{
 		state->session_id++;
