@@ -91,6 +91,10 @@ SELECT count(*) FROM path_edges('a', 5);
 SELECT count(*) FROM path_edges(NULL);
 SELECT * FROM path_edges('a -> b', 0);
 SELECT * FROM path_edges('a -> b', NULL);
+-- a NULL path refuses the same max_steps (an adversarial pass's: before, a
+-- NULL path with 0 gave no rows, with NULL the error)
+SELECT * FROM path_edges(NULL, 0);
+SELECT * FROM path_edges(NULL, NULL);
 -- counted over paths for a flow chart
 SELECT e.step, e.source, e.target, count(*) AS paths
 FROM jq_paths, path_edges(p) e GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;

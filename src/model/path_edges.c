@@ -25,17 +25,15 @@ path_edges(PG_FUNCTION_ARGS)
 	uint32		from = 0;
 	uint32		i;
 
-	/* not strict: a NULL start_label means "from the first step" */
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(1))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("path_edges max_steps must not be NULL"),
-					 errhint("Give max_steps from 1 to %d (default 5).", PATH_EDGES_MAX_STEPS)));
-		InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-		return (Datum) 0;
-	}
+	/*
+	 * Not strict: a NULL start_label means "from the first step".  max_steps
+	 * is checked first, so that a NULL path refuses the same values.
+	 */
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("path_edges max_steps must not be NULL"),
+				 errhint("Give max_steps from 1 to %d (default 5).", PATH_EDGES_MAX_STEPS)));
 	max_steps = PG_GETARG_INT32(1);
 	if (max_steps < 1 || max_steps > PATH_EDGES_MAX_STEPS)
 		ereport(ERROR,
@@ -44,6 +42,8 @@ path_edges(PG_FUNCTION_ARGS)
 						PATH_EDGES_MAX_STEPS, max_steps),
 				 errhint("max_steps is how many transitions to return per path (default 5).")));
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
 	path = (MilestonePath *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	path_view(path, &view, true);
 	if (!PG_ARGISNULL(2))
