@@ -124,3 +124,24 @@ SELECT sequence_match(p, '(?1).*(?3)', ARRAY['a', 'b', 'c']) AS needs_c,
        sequence_next(p, '(?1).*(?3)', ARRAY['a', 'b', 'c']) AS next_needs_c,
        sequence_next(p, '((?3)|(?1))', ARRAY['a', 'b', 'c']) AS next_c_or_a
 FROM (SELECT milestone_path_agg(k, to_timestamp(s)) AS p FROM ab) s;
+
+-- (third adversarial pass) a fraction of a day or week after hh:mm: to
+-- PostgreSQL, which reads an interval's parts right to left, '01:00 0.5 day'
+-- is 01:00 (the hh:mm replaces the half day's hours); it was read as 13:00
+-- here, so b 13 hours after a matched.  Refused now, at the fraction.
+SELECT '01:00 0.5 day'::interval AS postgres_reads, '0.5 day 01:00'::interval AS the_other_order;
+SELECT sequence_match($$(?1)(?t<='01:00 0.5 day')(?2)$$, ts, e, '{a,b}')
+FROM (VALUES (timestamptz '2024-01-01 00:00', 'a'), ('2024-01-01 13:00', 'b')) v(ts, e);
+SELECT sequence_match($$(?1)(?t<='01:00 1.5 w')(?2)$$, ts, e, '{a,b}')
+FROM (VALUES (timestamptz '2024-01-01 00:00', 'a'), ('2024-01-01 13:00', 'b')) v(ts, e);
+-- the fraction first, or a whole number of days after hh:mm, agree with PostgreSQL
+SELECT sequence_match($$(?1)(?t<='0.5 day 01:00')(?2)$$, ts, e, '{a,b}') AS half_day_first,
+       sequence_match($$(?1)(?t<='00:30 1 day')(?2)$$, ts, e, '{a,b}') AS whole_day_after
+FROM (VALUES (timestamptz '2024-01-01 00:00', 'a'), ('2024-01-01 13:00', 'b')) v(ts, e);
+-- a number without a unit beside other parts: the message names that rule
+-- and points at the number (before: "expected a blank between the parts",
+-- or the interval's first character)
+SELECT sequence_match($$(?1)(?t<='1 02:00')(?2)$$, ts, e, '{a,b}')
+FROM (VALUES (timestamptz '2024-01-01 00:00', 'a')) v(ts, e);
+SELECT sequence_match($$(?1)(?t<='1 s 90')(?2)$$, ts, e, '{a,b}')
+FROM (VALUES (timestamptz '2024-01-01 00:00', 'a')) v(ts, e);

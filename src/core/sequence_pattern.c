@@ -338,7 +338,8 @@ parse_clock(Parser *p, size_t end, size_t hstart, size_t *q, int64_t hours,
  * years have no fixed length and are refused.  What PostgreSQL would read
  * otherwise is refused, never read another way: a number without a unit
  * beside other parts (PostgreSQL takes '1 02:00' as a day), or a time part
- * twice ('01:00 30 minutes'), or a unit twice ('1 day 1 day', unit_fields).
+ * twice ('01:00 30 minutes'), or a unit twice ('1 day 1 day', unit_fields),
+ * or a fraction of a day or week after hh:mm ('01:00 0.5 day').
  */
 static bool
 parse_quoted(Parser *p, int64_t *usec)
@@ -350,7 +351,8 @@ parse_quoted(Parser *p, int64_t *usec)
 	int			parts = 0;
 	bool		had_clock = false;	/* an hh:mm part */
 	bool		had_small = false;	/* a unit under a day */
-	bool		had_bare = false;	/* a number without a unit */
+	size_t		bare = 0;		/* where a number without a unit starts, if any */
+	bool		had_bare = false;
 	int			fields = 0;		/* the unit fields named (unit_fields) */
 
 	p->pos++;					/* the opening quote */
@@ -398,6 +400,8 @@ parse_quoted(Parser *p, int64_t *usec)
 		}
 		else
 		{
+			size_t		number_end = q;
+
 			while (q < end && p->text[q] == ' ')
 				q++;
 			ustart = q;
@@ -406,7 +410,13 @@ parse_quoted(Parser *p, int64_t *usec)
 				q++;
 			ulen = q - ustart;
 			if (ulen == 0)
+			{
+				/* the blanks after it separate it from the next part */
+				q = number_end;
+				if (!had_bare)
+					bare = nstart;
 				had_bare = true;
+			}
 			else if ((per = unit_usec(p->text + ustart, ulen)) == 0)
 			{
 				set_error(p, SEQ_SYNTAX, ustart,
@@ -421,6 +431,16 @@ parse_quoted(Parser *p, int64_t *usec)
 					return false;
 				}
 				had_small = true;
+			}
+			else if (micro != 0 && had_clock)
+			{
+				/*
+				 * PostgreSQL reads an interval's parts right to left, and the
+				 * hh:mm:ss read after it replaces the part under a day of a
+				 * fraction of a day or week ('01:00 0.5 day' is 01:00 to it)
+				 */
+				set_error(p, SEQ_SYNTAX, nstart, "a fraction of a day or week after hh:mm:ss, whose part under a day PostgreSQL drops: give it first ('0.5 day 01:00') or in hours", NULL);
+				return false;
 			}
 			if (ulen > 0 && (fields & unit_fields(per, micro)) != 0)
 			{
@@ -447,7 +467,7 @@ parse_quoted(Parser *p, int64_t *usec)
 	}
 	if (had_bare && parts > 1)
 	{
-		set_error(p, SEQ_SYNTAX, open + 1, "a number without a unit is seconds only alone ('90'); beside other parts give its unit ('1 day 02:00')", NULL);
+		set_error(p, SEQ_SYNTAX, bare, "a number without a unit is seconds only alone ('90'); beside other parts give its unit ('1 day 02:00')", NULL);
 		return false;
 	}
 	p->pos = end + 1;
