@@ -41,3 +41,14 @@ SELECT window_funnel(interval '10 minutes', repeat('z', 500), ts, e = 'a') FROM 
 -- a mode that changes within a group is refused
 SELECT window_funnel(interval '10 minutes', CASE WHEN m = 0 THEN '' ELSE 'strict_order' END,
                      timestamptz '2026-01-01' + m * interval '1 minute', e = 'a') FROM fm WHERE c = 'repeat';
+-- ... but modes that mean the same agree, as windows of one length do
+SELECT window_funnel(CASE WHEN m = 0 THEN interval '1 day' ELSE interval '24 hours' END,
+                     CASE WHEN m = 0 THEN '' ELSE 'strict_once' END,
+                     timestamptz '2026-01-01' + m * interval '1 minute', e = 'a') AS same_meaning FROM fm WHERE c = 'repeat';
+-- allow_reentry exempts a row's match of step 1 from strict_deduplication,
+-- not its match of another reached step: steps a, a, b over a a a b from
+-- the first a reach 2 (the third a repeats step 2), and 3 without
+-- first_entry (the chain starts at the second a)
+SELECT window_funnel(interval '1 hour', 'strict_order, strict_deduplication, allow_reentry, first_entry', ts, k, '{a,a,b}') AS first_entry,
+       window_funnel(interval '1 hour', 'strict_order, strict_deduplication, allow_reentry', ts, k, '{a,a,b}') AS latest_start
+FROM (VALUES (timestamptz '2024-01-01 00:00', 'a'), ('2024-01-01 00:01', 'a'), ('2024-01-01 00:02', 'a'), ('2024-01-01 00:03', 'b')) v(ts, k);
