@@ -30,12 +30,13 @@ cx_chain_workspace_size(const CxChain *chain)
 }
 
 /*
- * The states from which a path reaches the target: reach[s] = 0 for them,
- * -1 for the others, whose h is 0.  rev_start, rev and queue are scratch.
+ * The states with a move on label, and those with a path to one, on the
+ * reverse graph of edges between states: mark[s] = 0 for them, -1 for the
+ * others.  queue is scratch.
  */
 static void
-cx_chain_reach(const CxChain *chain, uint32_t target, uint32_t removed,
-			   int64_t *rev_start, int32_t *rev, int32_t *queue, int32_t *reach)
+cx_chain_mark_upstream(const CxChain *chain, uint32_t label, const int64_t *rev_start,
+					   const int32_t *rev, int32_t *queue, int32_t *mark)
 {
 	int32_t		n = chain->nstates;
 	int32_t		head = 0,
@@ -43,7 +44,43 @@ cx_chain_reach(const CxChain *chain, uint32_t target, uint32_t removed,
 				s;
 	int64_t		e;
 
-	/* the reverse graph of the edges between states */
+	for (s = 0; s < n; s++)
+	{
+		mark[s] = -1;
+		for (e = chain->row_start[s]; e < chain->row_start[s + 1]; e++)
+			if (chain->label[e] == label)
+			{
+				mark[s] = 0;
+				queue[tail++] = s;
+				break;
+			}
+	}
+	while (head < tail)
+	{
+		int32_t		t = queue[head++];
+
+		for (e = rev_start[t]; e < rev_start[t + 1]; e++)
+			if (mark[rev[e]] < 0)
+			{
+				mark[rev[e]] = 0;
+				queue[tail++] = rev[e];
+			}
+	}
+}
+
+/*
+ * Build the reverse graph of the edges between states into rev_start and
+ * rev, and mark the states from which a path reaches the target: reach[s]
+ * = 0 for them, -1 for the others, whose h is 0.
+ */
+static void
+cx_chain_reach(const CxChain *chain, uint32_t target, uint32_t removed,
+			   int64_t *rev_start, int32_t *rev, int32_t *queue, int32_t *reach)
+{
+	int32_t		n = chain->nstates;
+	int32_t		s;
+	int64_t		e;
+
 	memset(rev_start, 0, sizeof(int64_t) * (n + 1));
 	for (s = 0; s < n; s++)
 		for (e = chain->row_start[s]; e < chain->row_start[s + 1]; e++)
@@ -60,68 +97,14 @@ cx_chain_reach(const CxChain *chain, uint32_t target, uint32_t removed,
 		rev_start[s] = rev_start[s - 1];
 	rev_start[0] = 0;
 
-	/* from the states with a move to the target, backwards */
-	for (s = 0; s < n; s++)
+	if (target == removed)
 	{
-		reach[s] = -1;
-		for (e = chain->row_start[s]; e < chain->row_start[s + 1]; e++)
-			if (chain->label[e] == target && target != removed)
-			{
-				reach[s] = 0;
-				queue[tail++] = s;
-				break;
-			}
+		/* a removed target is never reached */
+		for (s = 0; s < n; s++)
+			reach[s] = -1;
+		return;
 	}
-	while (head < tail)
-	{
-		int32_t		t = queue[head++];
-
-		for (e = rev_start[t]; e < rev_start[t + 1]; e++)
-			if (reach[rev[e]] < 0)
-			{
-				reach[rev[e]] = 0;
-				queue[tail++] = rev[e];
-			}
-	}
-}
-
-/*
- * The states whose h a removal can change: those with a move on the removed
- * label, and those with a path to one (on the reverse graph cx_chain_reach
- * built).  affected[s] = 0 for them, -1 for the others.
- */
-static void
-cx_chain_affected(const CxChain *chain, uint32_t removed, const int64_t *rev_start,
-				  const int32_t *rev, int32_t *queue, int32_t *affected)
-{
-	int32_t		n = chain->nstates;
-	int32_t		head = 0,
-				tail = 0,
-				s;
-	int64_t		e;
-
-	for (s = 0; s < n; s++)
-	{
-		affected[s] = -1;
-		for (e = chain->row_start[s]; e < chain->row_start[s + 1]; e++)
-			if (chain->label[e] == removed)
-			{
-				affected[s] = 0;
-				queue[tail++] = s;
-				break;
-			}
-	}
-	while (head < tail)
-	{
-		int32_t		t = queue[head++];
-
-		for (e = rev_start[t]; e < rev_start[t + 1]; e++)
-			if (affected[rev[e]] < 0)
-			{
-				affected[rev[e]] = 0;
-				queue[tail++] = rev[e];
-			}
-	}
+	cx_chain_mark_upstream(chain, target, rev_start, rev, queue, reach);
 }
 
 double
@@ -309,8 +292,9 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 	 * states with no path to the removed label, whose h it cannot change.
 	 */
 	cx_chain_reach(chain, target, removed, rev_start, rev, queue, reach);
+	/* the states whose h a removal can change */
 	if (warm)
-		cx_chain_affected(chain, removed, rev_start, rev, queue, affected);
+		cx_chain_mark_upstream(chain, removed, rev_start, rev, queue, affected);
 	for (s = 0; s < n; s++)
 	{
 		if (reach[s] < 0)

@@ -307,6 +307,23 @@ check_near_one_loops(void)
 }
 
 /*
+ * A chain of nstates states and nentries entries, its arrays zeroed and
+ * returned for filling in (solve_built_chain frees them).
+ */
+static CxChain
+alloc_chain(int nstates, int nentries, int64_t **row_start, int32_t **dest, uint32_t **label,
+			double **prob)
+{
+	CxChain		chain = {nstates, NULL, NULL, NULL, NULL, NULL, NULL};
+
+	chain.row_start = *row_start = calloc(nstates + 1, sizeof(int64_t));
+	chain.dest = *dest = calloc(nentries, sizeof(int32_t));
+	chain.label = *label = calloc(nentries, sizeof(uint32_t));
+	chain.prob = *prob = calloc(nentries, sizeof(double));
+	return chain;
+}
+
+/*
  * Solve a chain whose arrays were malloc'd for target into h, then free the
  * arrays (h stays the caller's).
  */
@@ -341,12 +358,12 @@ check_slow_chain(int n, double tolerance)
 {
 	/* states: 0 = a, 1 = b, 2 = t, 3 + i = f(i); labels: 0 a, 1 b, 2 t, 3 end, 4 f */
 	int			nstates = n + 3;
-	int64_t    *row_start = calloc(nstates + 1, sizeof(int64_t));
-	int32_t    *dest = calloc(nstates + 2, sizeof(int32_t));
-	uint32_t   *label = calloc(nstates + 2, sizeof(uint32_t));
-	double	   *prob = calloc(nstates + 2, sizeof(double));
+	int64_t    *row_start;
+	int32_t    *dest;
+	uint32_t   *label;
+	double	   *prob;
+	CxChain		chain = alloc_chain(nstates, nstates + 2, &row_start, &dest, &label, &prob);
 	double	   *h = calloc(nstates, sizeof(double));
-	CxChain		chain = {nstates, row_start, dest, label, prob, NULL, NULL};
 	int			e = 0;
 	int			i;
 	double		work;
@@ -375,6 +392,23 @@ check_slow_chain(int n, double tolerance)
 }
 
 /*
+ * The start state's row of a chain with n fillers: ^ -> state 1 (label 1)
+ * and ^ -> each filler (states first .. first + n - 1, label first), 1 /
+ * (n + 1) each, from entry *e on; row_start[1] ends it.
+ */
+static void
+start_beside_fillers(int n, int first, int64_t *row_start, int32_t *dest, uint32_t *label,
+					 double *prob, int *e)
+{
+	int			i;
+
+	dest[*e] = 1, label[*e] = 1, prob[(*e)++] = 1.0 / (n + 1);
+	for (i = 0; i < n; i++)
+		dest[*e] = first + i, label[*e] = (uint32_t) first, prob[(*e)++] = 1.0 / (n + 1);
+	row_start[1] = *e;
+}
+
+/*
  * A fast part beside a slow one (the review's): ^ -> a and ^ -> f(i) for n
  * fillers, each f(i) -> t; a -> b 3e12, a -> t 1, a -> end 1e8; b -> a.
  * h(a) = 1 / (1e8 + 1).  The fillers settle in one sweep, a 100-fold fall,
@@ -391,21 +425,18 @@ check_fast_then_slow(int n, double tolerance)
 	/* states: 0 = ^, 1 = a, 2 = b, 3 = t, 4 + i = f(i); labels: 0 end, 1 a, 2 b, 3 t, 4 f */
 	int			nstates = n + 4;
 	int			nentries = (n + 1) + 3 + 1 + 1 + n;
-	int64_t    *row_start = calloc(nstates + 1, sizeof(int64_t));
-	int32_t    *dest = calloc(nentries, sizeof(int32_t));
-	uint32_t   *label = calloc(nentries, sizeof(uint32_t));
-	double	   *prob = calloc(nentries, sizeof(double));
+	int64_t    *row_start;
+	int32_t    *dest;
+	uint32_t   *label;
+	double	   *prob;
+	CxChain		chain = alloc_chain(nstates, nentries, &row_start, &dest, &label, &prob);
 	double	   *h = calloc(nstates, sizeof(double));
-	CxChain		chain = {nstates, row_start, dest, label, prob, NULL, NULL};
 	double		exits = 3e12 + 1 + 1e8;
 	int			e = 0;
 	int			i;
 	double		work;
 
-	dest[e] = 1, label[e] = 1, prob[e++] = 1.0 / (n + 1);
-	for (i = 0; i < n; i++)
-		dest[e] = 4 + i, label[e] = 4, prob[e++] = 1.0 / (n + 1);
-	row_start[1] = e;
+	start_beside_fillers(n, 4, row_start, dest, label, prob, &e);
 	dest[e] = 2, label[e] = 2, prob[e++] = 3e12 / exits;
 	dest[e] = 3, label[e] = 3, prob[e++] = 1 / exits;
 	dest[e] = CX_CHAIN_END, label[e] = 0, prob[e++] = 1e8 / exits;
@@ -442,21 +473,18 @@ check_stiff_cycle_behind(int n)
 	/* states: 0 = ^, 1 = x, 2 = l, 3 = y, 4 = t, 5 + i = c(i); labels: 0 end, 1 x, 2 l, 3 y, 4 t, 5 c */
 	int			nstates = n + 5;
 	int			nentries = (n + 1) + 2 + 1 + 2 + 1 + n;
-	int64_t    *row_start = calloc(nstates + 1, sizeof(int64_t));
-	int32_t    *dest = calloc(nentries, sizeof(int32_t));
-	uint32_t   *label = calloc(nentries, sizeof(uint32_t));
-	double	   *prob = calloc(nentries, sizeof(double));
+	int64_t    *row_start;
+	int32_t    *dest;
+	uint32_t   *label;
+	double	   *prob;
+	CxChain		chain = alloc_chain(nstates, nentries, &row_start, &dest, &label, &prob);
 	double	   *h = calloc(nstates, sizeof(double));
-	CxChain		chain = {nstates, row_start, dest, label, prob, NULL, NULL};
 	double		big = 1e16;
 	int			e = 0;
 	int			i;
 	double		work;
 
-	dest[e] = 1, label[e] = 1, prob[e++] = 1.0 / (n + 1);
-	for (i = 0; i < n; i++)
-		dest[e] = 5 + i, label[e] = 5, prob[e++] = 1.0 / (n + 1);
-	row_start[1] = e;
+	start_beside_fillers(n, 5, row_start, dest, label, prob, &e);
 	dest[e] = 2, label[e] = 2, prob[e++] = 1 / (big + 1);
 	dest[e] = 3, label[e] = 3, prob[e++] = big / (big + 1);
 	row_start[2] = e;
