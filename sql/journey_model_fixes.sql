@@ -210,3 +210,25 @@ SELECT reach_probability('v1 k=1 {("a") -> "b": 10, ("b") -> $: 10}', '', 'b') A
 SELECT * FROM removal_effects('v1 k=1 {("a") -> "b": 10, ("b") -> $: 10}', 'b');
 -- a path ending in a still backs off to its context
 SELECT * FROM predict_next('v1 k=1 {("a") -> "b": 10, ("b") -> $: 10}', 'a');
+
+-- 12. (review of 10) removal effects are ratios of two probabilities, so
+--     their solves are bounded relative to the start's probability, not
+--     within 1e-12 absolute: with P(reach t) about 5e-12 from the start
+--     (z takes nearly every path), the effects are still a 2/3, b 1/3, x 1,
+--     y 0.9702, z 0, with or without the 300 fillers (before: a 0.571775).
+SELECT n, label, round(removal_effect::numeric, 6) AS removal_effect
+FROM (VALUES (10), (300)) v(n), LATERAL (
+	SELECT label, removal_effect FROM removal_effects((
+		SELECT ('v1 k=1 {(^) -> "x": 1, (^) -> "z": 100000000000, ("z") -> $: 1, ("x") -> "a": 1, ("x") -> "b": 1, ("x") -> "y": 98, ("y") -> "x": 99, ("y") -> $: 1, ("a") -> "t": 1, ("b") -> "t": 1, ("b") -> $: 1, ("t") -> $: 1, '
+			|| string_agg(format('(^) -> "c%1$s": 1, ("c%1$s") -> $: 1', i), ', ') || '}')::journey_model
+		FROM generate_series(1, n) i), 't')) r
+WHERE label !~ '^c' ORDER BY n, label;
+-- a ring of 1,990 labels, each leaving it once in 10^8: the sweeps' rounding
+-- adds up around it, so their bounds stop apart (each value is moved outward
+-- by its rounding) and the direct solve answers: b0 / (1 - a0 q^1989) with
+-- a0 = 1999/2001, b0 = 1/2001, q = 99999999/10^8, 0.49025382389433214
+-- (before: 0.4902538238468625, 5e-11 off, the bounds having met off it)
+SELECT round(reach_probability(('v1 k=1 {(^) -> "r00000": 1, ("t") -> $: 1, ("r00000") -> "r00001": 1999, ("r00000") -> "t": 1, ("r00000") -> $: 1, '
+	|| string_agg(format('("r%s") -> "r%s": 99999999, ("r%s") -> $: 1', lpad(i::text, 5, '0'), lpad(((i + 1) % 1990)::text, 5, '0'), lpad(i::text, 5, '0')), ', ' ORDER BY i)
+	|| '}')::journey_model, '', 't', 1)::numeric, 13) AS ring
+FROM generate_series(1, 1989) i;

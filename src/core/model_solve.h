@@ -25,21 +25,21 @@
  *   so the answer is exact up to rounding whatever the chain's stiffness
  *   (a self-loop of probability 1 - 1e-17 keeps its exits).
  * - Gauss-Seidel sweeps, for larger chains, alternately forward and
- *   backward over the states: one iterate climbs from 0 and
- *   another descends from an upper bound (1, or a warm start), both
- *   monotone, on the states from which the target can be reached (h is 0
- *   on the others); there the solution is unique, so the two meet on it,
- *   each state's self-loop solved exactly.  They stop when the two are
- *   within CX_CHAIN_TOLERANCE at every state (or at the one state the
- *   caller needs, its focus), and h is the upper one: a
- *   bound on the error, not an estimate, however slowly the chain mixes
- *   (an estimate from the sweeps' changes once stopped a chain 100 % off).
- *   When neither moves by more than the rounding of h while they are still
- *   apart (a slowly mixing chain), or the sweeps have done the work of a
- *   direct solve (n^3 / 3), a chain of at most CX_CHAIN_DIRECT_MAX states is
- *   solved directly; a larger one keeps h when the gap is within
- *   CX_CHAIN_STALLED, and fails (-1) otherwise, as it does past max_work.
- *
+ *   backward over the states, of two bounds at once on the states from
+ *   which the target can be reached (h is 0 on the others): one climbs
+ *   from 0 and one descends from 1 (or a warm start), each value moved
+ *   outward by a bound on its rounding and never back, so that they stay
+ *   bounds of the exact solution for the chain's probabilities, each
+ *   state's self-loop solved exactly.  They stop when the two are within
+ *   CX_CHAIN_TOLERANCE at every state, or at the one state the caller
+ *   needs (its focus) within CX_CHAIN_TOLERANCE times a scale, and h is the
+ *   upper one: a bound on the error, not an estimate.  When no value moves
+ *   by more than its rounding while they are still apart (a chain that
+ *   mixes slowly), or the sweeps have done the work of a direct solve
+ *   (n^3 / 3), a chain of at most CX_CHAIN_DIRECT_MAX states is solved
+ *   directly; a larger one keeps h when the gap is within CX_CHAIN_STALLED
+ *   (times the scale), and fails (-1) otherwise, as it does past max_work.
+
  * The caller's interrupt callback (may be NULL) is called once a sweep and
  * once a pivot row, so a backend can honour a cancel or statement_timeout;
  * it may not return (a longjmp), so the solver allocates nothing: the caller
@@ -83,19 +83,20 @@ extern size_t cx_chain_workspace_size(const CxChain *chain);
  * entries end the chain, or UINT32_MAX for none.  With warm, h and lower
  * already hold this solver's answer and bound without the removal, which
  * the sweeps start from.  focus is the state whose value the caller needs,
- * the others being bounds only, or -1 for every state.  Returns the work
- * done (entries visited, plus n^3 / 3 for a direct solve), or -1 when the
- * sweeps of a chain too large to solve directly passed max_work or could
- * not close the gap.
+ * the others being bounds only, or -1 for every state; the sweeps bound its
+ * error by CX_CHAIN_TOLERANCE times focus_scale, or for 0 times the value
+ * itself.  Returns the work done (entries visited, plus n^3 / 3 for a
+ * direct solve), or -1 when the sweeps of a chain too large to solve
+ * directly passed max_work or could not close the gap.
  */
 extern double cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed,
-							 bool warm, int32_t focus, double *h, double *lower,
-							 void *workspace, double max_work);
+							 bool warm, int32_t focus, double focus_scale, double *h,
+							 double *lower, void *workspace, double max_work);
 
 /* The two methods alone (for the unit checks); the same contract. */
 extern double cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed,
-									bool warm, int32_t focus, double *h, double *lower,
-									void *workspace, double max_work);
+									bool warm, int32_t focus, double focus_scale, double *h,
+									double *lower, void *workspace, double max_work);
 extern double cx_chain_solve_direct(const CxChain *chain, uint32_t target, uint32_t removed,
 									double *h, void *workspace);
 

@@ -227,12 +227,13 @@ model_solve_interrupt(void *arg)
 
 /*
  * Solve for a target into h and its lower bound (warm: both hold the
- * solution without removed), exact within the tolerance at state focus, or
- * at every state for -1; returns the work.
+ * solution without removed), within the tolerance at every state for focus
+ * -1, else at state focus relative to focus_scale (0: to the value itself);
+ * returns the work.
  */
 static double
 model_solve(ModelIndex *index, uint32 target, uint32 removed, bool warm, int32 focus,
-			double *h, double *lower)
+			double focus_scale, double *h, double *lower)
 {
 	double		work;
 	CxChain		chain;
@@ -248,15 +249,16 @@ model_solve(ModelIndex *index, uint32 target, uint32 removed, bool warm, int32 f
 	if (index->solve_space == NULL)
 		index->solve_space = MemoryContextAllocHuge(index->cxt,
 													Max(cx_chain_workspace_size(&chain), 8));
-	work = cx_chain_solve(&chain, target, removed, warm, focus, h, lower, index->solve_space,
+	work = cx_chain_solve(&chain, target, removed, warm, focus, focus_scale, h, lower,
+						  index->solve_space,
 						  MODEL_MAX_SOLVE_WORK);
 	if (work < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("journey_model chain of %d states could not be solved within %.0f steps",
-						index->nstates, (double) MODEL_MAX_SOLVE_WORK),
-				 errdetail("Chains of more than %d states are solved by sweeps to within %g, and this one mixes too slowly.",
-						   CX_CHAIN_DIRECT_MAX, CX_CHAIN_TOLERANCE),
+				 errmsg("journey_model chain of %d states mixes too slowly to be solved",
+						index->nstates),
+				 errdetail("Chains of more than %d states are solved by sweeps that bound the answer within %g; on this one the bounds stayed apart, held there by rounding or still apart after %.0f steps.",
+						   CX_CHAIN_DIRECT_MAX, CX_CHAIN_TOLERANCE, (double) MODEL_MAX_SOLVE_WORK),
 				 errhint("Paths that loop for very long converge slowly; use compact(p) to collapse repeats, a lower k, or fewer labels (CASE ... ELSE 'other').")));
 	return work;
 }
@@ -299,8 +301,10 @@ reach_probability(PG_FUNCTION_ARGS)
 		model_build_chain(index);
 	if (index->solved_target != target)
 	{
+		/* h is overwritten: a solve that fails leaves no target cached */
+		index->solved_target = 0;
 		/* every state: the paths of later calls start from other contexts */
-		model_solve(index, target, PG_UINT32_MAX, false, -1, index->h, index->h_lower);
+		model_solve(index, target, PG_UINT32_MAX, false, -1, 0.0, index->h, index->h_lower);
 		index->solved_target = target;
 	}
 	PG_RETURN_FLOAT8(index->h[index->state_offset[order] + ctx]);
@@ -342,7 +346,8 @@ removal_effects(PG_FUNCTION_ARGS)
 	lower = palloc(sizeof(double) * Max(index->nstates, 1));
 	base_h = palloc(sizeof(double) * Max(index->nstates, 1));
 	base_lower = palloc(sizeof(double) * Max(index->nstates, 1));
-	work = model_solve(index, target, PG_UINT32_MAX, false, start, base_h, base_lower);
+	/* relative to their own values: each effect is a ratio of two of them */
+	work = model_solve(index, target, PG_UINT32_MAX, false, start, 0.0, base_h, base_lower);
 	base = base_h[start];
 	if (base <= 0.0)
 		return (Datum) 0;
@@ -368,7 +373,7 @@ removal_effects(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		memcpy(h, base_h, sizeof(double) * index->nstates);
 		memcpy(lower, base_lower, sizeof(double) * index->nstates);
-		model_solve(index, target, id, true, start, h, lower);
+		model_solve(index, target, id, true, start, base, h, lower);
 		/* removing a label never raises the probability; clamp rounding */
 		effects[id] = Max(0.0, (base - h[start]) / base);
 		sum += effects[id];

@@ -152,6 +152,7 @@ check_solver(long cases, uint64_t *seed)
 {
 	long		c;
 	long		interrupts = 0;
+	long		stalls = 0;
 
 	for (c = 0; c < cases; c++)
 	{
@@ -212,15 +213,15 @@ check_solver(long cases, uint64_t *seed)
 			if (method == 0 && removed != UINT32_MAX && c % 2 == 0)
 			{
 				/* warm: from the solution without the removal */
-				cx_chain_solve_sweeps(&chain, target, UINT32_MAX, false, focus, h, lower, space, 1e12);
-				work = cx_chain_solve_sweeps(&chain, target, removed, true, focus, h, lower, space, 1e12);
+				cx_chain_solve_sweeps(&chain, target, UINT32_MAX, false, focus, 0.0, h, lower, space, 1e12);
+				work = cx_chain_solve_sweeps(&chain, target, removed, true, focus, 0.0, h, lower, space, 1e12);
 			}
 			else if (method == 0)
-				work = cx_chain_solve_sweeps(&chain, target, removed, false, focus, h, lower, space, 1e12);
+				work = cx_chain_solve_sweeps(&chain, target, removed, false, focus, 0.0, h, lower, space, 1e12);
 			else if (method == 1)
 				work = cx_chain_solve_direct(&chain, target, removed, h, space);
 			else
-				work = cx_chain_solve(&chain, target, removed, false, -1, h, lower, space, 1e12);
+				work = cx_chain_solve(&chain, target, removed, false, -1, 0.0, h, lower, space, 1e12);
 			for (s = 0; s < n; s++)
 				if ((focus < 0 || s == focus) && fabs(h[s] - ref[s]) > worst)
 					worst = fabs(h[s] - ref[s]);
@@ -229,6 +230,16 @@ check_solver(long cases, uint64_t *seed)
 				for (s = 0; s < n; s++)
 					if (!(lower[s] <= ref[s] + 1e-12 && ref[s] <= h[s] + 1e-12))
 						worst = 1;
+			/*
+			 * The sweeps alone may stall on a slowly mixing chain (the solver
+			 * then solves it directly): rarely, and their bounds must still
+			 * hold the answer.
+			 */
+			if (method == 0 && work < 0 && worst < 1)
+			{
+				stalls++;
+				continue;
+			}
 			/* the sweeps stop with their bounds 1e-12 apart; the direct solve is exact up to rounding */
 			if (!(work >= 0 && worst < (method == 0 ? 2e-12 : 1e-12)))
 				fprintf(stderr, "n=%d method=%d work=%g worst=%g removed=%u\n", n, method, work, worst, removed);
@@ -238,6 +249,7 @@ check_solver(long cases, uint64_t *seed)
 		}
 	}
 	check(interrupts >= cases, "the interrupt callback is called", 0);
+	check(stalls <= cases / 100, "the sweeps alone stall on at most 1 % of the chains", stalls);
 }
 
 /*
@@ -263,11 +275,11 @@ check_stiff_chain(void)
 	CxChain		chain = {4, row_start, dest, label, prob, count_interrupt, &interrupts};
 	double		work;
 
-	work = cx_chain_solve(&chain, 3, UINT32_MAX, false, -1, h, lower, space, 4e9);
+	work = cx_chain_solve(&chain, 3, UINT32_MAX, false, -1, 0.0, h, lower, space, 4e9);
 	check(work >= 0 && fabs(h[0] - 30000.0 / 60001) < 1e-11 &&
 		  fabs(h[2] - 30001.0 / 60001) < 1e-11 && h[3] == 0.0,
 		  "stiff chain solved exactly", 0);
-	work = cx_chain_solve_sweeps(&chain, 3, UINT32_MAX, false, -1, h, lower, space, 2400);
+	work = cx_chain_solve_sweeps(&chain, 3, UINT32_MAX, false, -1, 0.0, h, lower, space, 2400);
 	check(work < 0 && interrupts >= 100, "sweeps give up past their work, interruptible", 0);
 }
 
@@ -298,10 +310,10 @@ check_near_one_loops(void)
 				lower[3];
 	double		work;
 
-	work = cx_chain_solve(&loop, 2, UINT32_MAX, false, -1, h, lower, space, 4e9);
+	work = cx_chain_solve(&loop, 2, UINT32_MAX, false, -1, 0.0, h, lower, space, 4e9);
 	check(work >= 0 && fabs(h[0] - 0.5) < 1e-12 && fabs(h[1] - 0.5) < 1e-12,
 		  "a self-loop of probability 1 - 2e-17 keeps its exits", 0);
-	work = cx_chain_solve(&cycle, 3, UINT32_MAX, false, -1, h, lower, space, 4e9);
+	work = cx_chain_solve(&cycle, 3, UINT32_MAX, false, -1, 0.0, h, lower, space, 4e9);
 	check(work >= 0 && fabs(h[1] - 0.5) < 1e-12 && fabs(h[2] - 0.5) < 1e-12,
 		  "a two-state cycle of probability 1 - 1e-17 keeps its exits", 0);
 }
@@ -328,14 +340,12 @@ alloc_chain(int nstates, int nentries, int64_t **row_start, int32_t **dest, uint
  * arrays (h stays the caller's).
  */
 static double
-solve_built_chain(CxChain *chain, uint32_t target, double *h)
+solve_built_chain(CxChain *chain, uint32_t target, double *h, double *lower)
 {
 	void	   *workspace = malloc(cx_chain_workspace_size(chain) + 8);
-	double	   *lower = malloc(sizeof(double) * chain->nstates);
-	double		work = cx_chain_solve(chain, target, UINT32_MAX, false, -1, h, lower, workspace, 4e9);
+	double		work = cx_chain_solve(chain, target, UINT32_MAX, false, -1, 0.0, h, lower, workspace, 4e9);
 
 	free(workspace);
-	free(lower);
 	free((void *) chain->row_start);
 	free((void *) chain->dest);
 	free((void *) chain->label);
@@ -350,8 +360,8 @@ solve_built_chain(CxChain *chain, uint32_t target, double *h)
  * (30000/30001)^2 a sweep and reach the rounding of h.  h(a) = 30001/60001.
  * A stop test that estimated the error from the last changes stopped with
  * h(a) 1.4e-10 short.  Now: up to 2,000 states the sweeps hand over to the
- * direct solve (exact); past it, the rounding stops both bounds a few times
- * 1e-12 apart, a gap within CX_CHAIN_STALLED, and h is the upper one.
+ * direct solve (exact); past it, the bounds close so slowly that they stop
+ * once within CX_CHAIN_STALLED, and must hold h(a) between them.
  */
 static void
 check_slow_chain(int n, double tolerance)
@@ -364,6 +374,7 @@ check_slow_chain(int n, double tolerance)
 	double	   *prob;
 	CxChain		chain = alloc_chain(nstates, nstates + 2, &row_start, &dest, &label, &prob);
 	double	   *h = calloc(nstates, sizeof(double));
+	double	   *lower = calloc(nstates, sizeof(double));
 	int			e = 0;
 	int			i;
 	double		work;
@@ -383,12 +394,14 @@ check_slow_chain(int n, double tolerance)
 		prob[e++] = 1.0;
 		row_start[3 + i + 1] = e;
 	}
-	work = solve_built_chain(&chain, 2, h);
+	work = solve_built_chain(&chain, 2, h, lower);
 	check(work >= 0 && fabs(h[0] - 30001.0 / 60001) < tolerance &&
-		  fabs(h[3] - 30001.0 / 60001) < tolerance,
+		  fabs(h[3] - 30001.0 / 60001) < tolerance &&
+		  lower[0] <= 30001.0 / 60001 && 30001.0 / 60001 <= h[0],
 		  n <= CX_CHAIN_DIRECT_MAX ? "slowly mixing chain: direct solve once the sweeps reach the rounding" :
-		  "slowly mixing chain past the direct solve: within a few times 1e-12", n);
+		  "slowly mixing chain past the direct solve: held between bounds within 1e-9", n);
 	free(h);
+	free(lower);
 }
 
 /*
@@ -431,6 +444,7 @@ check_fast_then_slow(int n, double tolerance)
 	double	   *prob;
 	CxChain		chain = alloc_chain(nstates, nentries, &row_start, &dest, &label, &prob);
 	double	   *h = calloc(nstates, sizeof(double));
+	double	   *lower = calloc(nstates, sizeof(double));
 	double		exits = 3e12 + 1 + 1e8;
 	int			e = 0;
 	int			i;
@@ -450,13 +464,14 @@ check_fast_then_slow(int n, double tolerance)
 		dest[e] = 3, label[e] = 3, prob[e++] = 1.0;
 		row_start[4 + i + 1] = e;
 	}
-	work = solve_built_chain(&chain, 3, h);
+	work = solve_built_chain(&chain, 3, h, lower);
 	if (n <= CX_CHAIN_DIRECT_MAX)
 		check(work >= 0 && fabs(h[1] - 1 / (1e8 + 1)) < tolerance && h[4] == 1.0,
 			  "fast part beside a slow one: not stopped when the fast part settles", n);
 	else
 		check(work < 0, "fast part beside a slow one, past the direct solve: refused, not answered", n);
 	free(h);
+	free(lower);
 }
 
 /*
@@ -479,6 +494,7 @@ check_stiff_cycle_behind(int n)
 	double	   *prob;
 	CxChain		chain = alloc_chain(nstates, nentries, &row_start, &dest, &label, &prob);
 	double	   *h = calloc(nstates, sizeof(double));
+	double	   *lower = calloc(nstates, sizeof(double));
 	double		big = 1e16;
 	int			e = 0;
 	int			i;
@@ -500,7 +516,7 @@ check_stiff_cycle_behind(int n)
 		dest[e] = CX_CHAIN_END, label[e] = 0, prob[e++] = 1.0;
 		row_start[5 + i + 1] = e;
 	}
-	work = solve_built_chain(&chain, 4, h);
+	work = solve_built_chain(&chain, 4, h, lower);
 	if (n + 5 <= CX_CHAIN_DIRECT_MAX)
 		check(work >= 0 && fabs(h[1] - 0.5) < 1e-12 && fabs(h[0] - 0.5 / (n + 1)) < 1e-14,
 			  "a cycle of probability 1 - 1e-16 past 256 states: its exits kept", n);
@@ -508,6 +524,7 @@ check_stiff_cycle_behind(int n)
 		check(work < 0 || (fabs(h[1] - 0.5) < 1e-9 && fabs(h[0] - 0.5 / (n + 1)) < 1e-9),
 			  "a cycle of probability 1 - 1e-16 past the direct solve: right or refused", n);
 	free(h);
+	free(lower);
 }
 
 /* ---------- the parser ---------- */
@@ -704,7 +721,7 @@ main(int argc, char **argv)
 	check_stiff_chain();
 	check_near_one_loops();
 	check_slow_chain(1500, 1e-13);
-	check_slow_chain(CX_CHAIN_DIRECT_MAX + 50, 1e-11);
+	check_slow_chain(CX_CHAIN_DIRECT_MAX + 50, CX_CHAIN_STALLED);
 	check_fast_then_slow(300, 1e-15);
 	check_fast_then_slow(CX_CHAIN_DIRECT_MAX + 100, 0);
 	check_stiff_cycle_behind(260);
