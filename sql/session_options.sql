@@ -229,3 +229,19 @@ FROM tv ORDER BY id;
 UPDATE tv SET g = NULL WHERE id = 3;
 SELECT id, session_id(ts, g) OVER (ORDER BY ts, id) FROM tv ORDER BY id;
 DROP TABLE tv;
+
+-- 8. (review of 7) a row whose time is NULL between tied rows (a window
+-- ordered by the time while the function reads a filtered time) does not
+-- end the look at the instant: row 4's own 1-minute gap, or its boundary,
+-- starts a session at 00:30 in both orders (before: 1, 1, NULL, 1 with the
+-- NULL row first)
+CREATE TABLE tn (id int, ts timestamptz, ev text, g interval, b bool);
+INSERT INTO tn VALUES (1, '2024-01-01 00:00', 'view', '1 hour', false), (2, '2024-01-01 00:30', 'view', '1 hour', false),
+	(3, '2024-01-01 00:30', 'noise', '1 hour', false), (4, '2024-01-01 00:30', 'view', '1 minute', true);
+SELECT id,
+	session_id(CASE WHEN ev <> 'noise' THEN ts END, g) OVER (ORDER BY ts, id) AS gap_id_first,
+	session_id(CASE WHEN ev <> 'noise' THEN ts END, g) OVER (ORDER BY ts, id DESC) AS gap_id_last,
+	session_id(CASE WHEN ev <> 'noise' THEN ts END, interval '1 hour', boundary => b) OVER (ORDER BY ts, id) AS boundary_id_first,
+	session_id(CASE WHEN ev <> 'noise' THEN ts END, interval '1 hour', boundary => b) OVER (ORDER BY ts, id DESC) AS boundary_id_last
+FROM tn ORDER BY id;
+DROP TABLE tn;

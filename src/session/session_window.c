@@ -6,10 +6,11 @@
  * new session, and a boundary on any row of an instant applies to the whole
  * instant (the order of tied rows is not known), as do a gap or a cap that
  * vary by row: the instant breaks when any of its rows' own options break
- * it.  A NULL time gets a NULL
- * result and does not touch the session.  The window must be ordered by
- * time ascending: a row earlier than the previous one is an error (22000)
- * rather than a wrong number.  O(1) state per partition, nothing buffered.
+ * it.  A NULL time gets a NULL result and does not touch the session.  The
+ * window must be ordered by time ascending: a row earlier than the previous
+ * one is an error (22000) rather than a wrong number.  O(1) state per
+ * partition; the window keeps the rows of one instant for the lookahead
+ * when a boundary is given or an option is not a constant.
  */
 #include "cx_journey.h"
 
@@ -72,7 +73,29 @@ session_arg_is_const(FunctionCallInfo fcinfo, int argno)
 	return list_length(args) <= argno || IsA(list_nth(args, argno), Const);
 }
 
-/* Does any row at the current row's instant carry a true boundary? */
+/*
+ * The row relpos rows after the current one, in the lookahead over the
+ * current row's instant ts: 1 when it is at ts, 0 when its time is NULL (it
+ * does not touch the session, and a window ordered by another expression
+ * may put it between tied rows), -1 past the instant or the partition.
+ */
+static int
+session_tied_row(WindowObject winobj, int64 relpos, int64 ts)
+{
+	bool		isnull;
+	bool		isout;
+	Datum		next_ts;
+
+	next_ts = WinGetFuncArgInPartition(winobj, SESS_ARG_TS, relpos, WINDOW_SEEK_CURRENT,
+									   false, &isnull, &isout);
+	if (isout)
+		return -1;
+	if (isnull)
+		return 0;
+	return DatumGetInt64(next_ts) == ts ? 1 : -1;
+}
+
+/* Does any row at the current row's instant (ts) carry a true boundary? */
 static bool
 session_instant_has_boundary(WindowObject winobj, int64 ts)
 {
@@ -87,13 +110,14 @@ session_instant_has_boundary(WindowObject winobj, int64 ts)
 	/* look ahead through the rows tied with this one */
 	for (relpos = 1;; relpos++)
 	{
-		Datum		next_ts;
+		int			tied;
 
 		CHECK_FOR_INTERRUPTS();
-		next_ts = WinGetFuncArgInPartition(winobj, SESS_ARG_TS, relpos,
-										   WINDOW_SEEK_CURRENT, false, &isnull, &isout);
-		if (isout || isnull || DatumGetInt64(next_ts) != ts)
+		tied = session_tied_row(winobj, relpos, ts);
+		if (tied < 0)
 			return false;
+		if (tied == 0)
+			continue;
 		value = WinGetFuncArgInPartition(winobj, SESS_ARG_BOUNDARY, relpos,
 										 WINDOW_SEEK_CURRENT, false, &isnull, &isout);
 		if (!isnull && DatumGetBool(value))
@@ -115,7 +139,7 @@ session_arg_at(WindowObject winobj, int argno, int64 relpos, bool *isnull)
 
 /*
  * The gap and the caps of the row relpos rows after the current one, checked
- * (a NULL gap is an error; 0, or a NULL or absent cap, means no cap).  Read
+ * (a NULL gap is an error; a NULL or absent cap is no cap, given as 0).  Read
  * on every row, so that a bad option is refused whatever the rows are, as
  * session_stats does; the intervals' conversions are cached while they stay
  * the same.
@@ -182,12 +206,12 @@ session_instant_breaks(FunctionCallInfo fcinfo, WindowObject winobj,
 		CHECK_FOR_INTERRUPTS();
 		if (relpos > 0)
 		{
-			bool		isnull;
-			Datum		next_ts = session_arg_at(winobj, SESS_ARG_TS, relpos, &isnull);
+			int			tied = session_tied_row(winobj, relpos, ts);
 
-			/* past the partition's end, WinGetFuncArgInPartition gives NULL */
-			if (isnull || DatumGetInt64(next_ts) != ts)
+			if (tied < 0)
 				return false;
+			if (tied == 0)
+				continue;
 		}
 		session_window_options(fcinfo, winobj, state, relpos, &gap, &max_duration, &max_events);
 		if (session_rules_break(state, ts, gap, max_duration, max_events))
