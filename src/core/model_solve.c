@@ -300,7 +300,7 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 	int32_t    *affected = reach + n;
 	int32_t    *queue = affected + n;
 	double		work = (double) entries;
-	double		last_gap = 2.0;
+	double		gaps[2] = {2.0, 2.0};	/* the gaps one and two sweeps back */
 	bool		backward = true;
 	int32_t		s;
 
@@ -378,13 +378,16 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 			return n > CX_CHAIN_DIRECT_MAX && gap <= CX_CHAIN_STALLED * scale ? work : -1;
 
 		/*
-		 * Past the direct solve, a gap within CX_CHAIN_STALLED that a sweep
-		 * shrinks by less than 1 % would take hundreds of sweeps more to
-		 * reach the tolerance, if the rounding lets it: h is kept.
+		 * Past the direct solve, a gap within CX_CHAIN_STALLED that two
+		 * sweeps (one each way: one alone may barely touch the state with
+		 * the largest gap) shrink by less than 1 % would take hundreds of
+		 * sweeps more to reach the tolerance, if the rounding lets it: h is
+		 * kept.
 		 */
-		if (n > CX_CHAIN_DIRECT_MAX && gap <= CX_CHAIN_STALLED * scale && gap > 0.99 * last_gap)
+		if (n > CX_CHAIN_DIRECT_MAX && gap <= CX_CHAIN_STALLED * scale && gap > 0.99 * gaps[1])
 			return work;
-		last_gap = gap;
+		gaps[1] = gaps[0];
+		gaps[0] = gap;
 	}
 }
 

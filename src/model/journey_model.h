@@ -217,6 +217,9 @@ typedef struct ModelIndex
  */
 #define MODEL_MAX_REMOVAL_WORK	3e10
 
+/* removal_effects gives no rows when P(reach target) from the start is below this (2^-900). */
+#define MODEL_MIN_REMOVAL_BASE	0x1p-900
+
 /*
  * The index of argument argno for this call site: built once and kept in
  * fn_extra while the argument stays the same value (compared by its TOAST

@@ -349,7 +349,11 @@ removal_effects(PG_FUNCTION_ARGS)
 	/* relative to their own values: each effect is a ratio of two of them */
 	work = model_solve(index, target, PG_UINT32_MAX, false, start, 0.0, base_h, base_lower);
 	base = base_h[start];
-	if (base <= 0.0)
+	/*
+	 * Below about 1e-270 the solver's rounding bounds, relative ones, no
+	 * longer hold (subnormal products): so small a probability counts as 0.
+	 */
+	if (base < MODEL_MIN_REMOVAL_BASE)
 		return (Datum) 0;
 	/*
 	 * One more solve per label: refuse the models where that would take
