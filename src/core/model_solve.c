@@ -258,7 +258,7 @@ cx_chain_sweep(const CxChain *chain, uint32_t target, uint32_t removed,
 		int64_t		last = chain->row_start[s + 1];
 		double		sum = 0.0;
 		double		leave = 0.0;
-		double		slack = (double) (last - first + 4) * DBL_EPSILON;
+		double		slack;
 		double		value;
 		int64_t		e;
 
@@ -266,15 +266,19 @@ cx_chain_sweep(const CxChain *chain, uint32_t target, uint32_t removed,
 			continue;
 		for (e = first; e < last; e++)
 		{
-			if (chain->label[e] != removed && chain->label[e] == target)
+			/* a removed label's move is an end */
+			if (chain->label[e] == removed)
+				;
+			else if (chain->label[e] == target)
 				sum += chain->prob[e];
-			else if (chain->label[e] != removed && chain->dest[e] == s)
+			else if (chain->dest[e] == s)
 				continue;
-			else if (chain->label[e] != removed && chain->dest[e] >= 0)
+			else if (chain->dest[e] >= 0)
 				sum += chain->prob[e] * x[chain->dest[e]];
 			leave += chain->prob[e];
 		}
 		value = leave > 0.0 ? sum / leave : 0.0;
+		slack = (double) (last - first + 4) * DBL_EPSILON;
 		/* outward, within [0, 1], and never back */
 		if (upper)
 			value = fmin(fmin(value * (1.0 + slack), 1.0), x[s]);
@@ -334,6 +338,7 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 		double		moved;
 		double		gap = 0.0;
 		double		scale = 1.0;
+		bool		may_keep;		/* a gap too wide for the tolerance may be kept */
 
 		if (chain->interrupt)
 			chain->interrupt(chain->interrupt_arg);
@@ -374,8 +379,9 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 		 * chain small enough is solved directly instead; a larger one keeps
 		 * h if the gap is within CX_CHAIN_STALLED (relative as above).
 		 */
+		may_keep = n > CX_CHAIN_DIRECT_MAX && gap <= CX_CHAIN_STALLED * scale;
 		if (moved <= 4.0 * DBL_EPSILON)
-			return n > CX_CHAIN_DIRECT_MAX && gap <= CX_CHAIN_STALLED * scale ? work : -1;
+			return may_keep ? work : -1;
 
 		/*
 		 * Past the direct solve, a gap within CX_CHAIN_STALLED that two
@@ -384,7 +390,7 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 		 * sweeps more to reach the tolerance, if the rounding lets it: h is
 		 * kept.
 		 */
-		if (n > CX_CHAIN_DIRECT_MAX && gap <= CX_CHAIN_STALLED * scale && gap > 0.99 * gaps[1])
+		if (may_keep && gap > 0.99 * gaps[1])
 			return work;
 		gaps[1] = gaps[0];
 		gaps[0] = gap;

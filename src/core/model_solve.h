@@ -39,7 +39,7 @@
  *   (n^3 / 3), a chain of at most CX_CHAIN_DIRECT_MAX states is solved
  *   directly; a larger one keeps h when the gap is within CX_CHAIN_STALLED
  *   (times the scale), and fails (-1) otherwise, as it does past max_work.
-
+ *
  * The caller's interrupt callback (may be NULL) is called once a sweep and
  * once a pivot row, so a backend can honour a cancel or statement_timeout;
  * it may not return (a longjmp), so the solver allocates nothing: the caller
