@@ -15,18 +15,50 @@ cx_chain_edge(const CxChain *chain, int64_t e, uint32_t target, uint32_t removed
 	return chain->label[e] != removed && chain->label[e] != target && chain->dest[e] >= 0;
 }
 
+/*
+ * The workspace, carved in this order: the reverse graph's starts, the
+ * direct solve's matrix (with its two right-hand columns) and pivots, sized
+ * for CX_CHAIN_DIRECT_MAX states at most (only the states that reach the
+ * target go into it), then the reverse edges, the reached and affected
+ * marks and a queue.
+ */
+typedef struct CxChainSpace
+{
+	int64_t    *rev_start;		/* nstates + 1 */
+	double	   *a;				/* direct_max * (direct_max + 2) */
+	double	   *pivot;			/* direct_max */
+	int32_t    *rev;			/* entries */
+	int32_t    *reach;			/* nstates */
+	int32_t    *affected;		/* nstates */
+	int32_t    *queue;			/* nstates */
+	int32_t		direct_max;		/* the most states the matrix holds */
+} CxChainSpace;
+
+static void
+cx_chain_space(const CxChain *chain, void *workspace, CxChainSpace *space)
+{
+	int32_t		n = chain->nstates;
+	int32_t		dm = n < CX_CHAIN_DIRECT_MAX ? n : CX_CHAIN_DIRECT_MAX;
+
+	space->direct_max = dm;
+	space->rev_start = (int64_t *) workspace;
+	space->a = (double *) (space->rev_start + n + 1);
+	space->pivot = space->a + (size_t) dm * (dm + 2);
+	space->rev = (int32_t *) (space->pivot + dm);
+	space->reach = space->rev + chain->row_start[n];
+	space->affected = space->reach + n;
+	space->queue = space->affected + n;
+}
+
 size_t
 cx_chain_workspace_size(const CxChain *chain)
 {
 	size_t		n = (size_t) chain->nstates;
+	size_t		dm = n < CX_CHAIN_DIRECT_MAX ? n : CX_CHAIN_DIRECT_MAX;
 	size_t		entries = (size_t) chain->row_start[chain->nstates];
-	/* both methods: reverse-graph starts, reverse edges, a queue and two marks per state */
-	size_t		graph = sizeof(int64_t) * (n + 1) + sizeof(int32_t) * (entries + 3 * n) + 8;
 
-	/* the direct solve: the matrix with its two right-hand columns, the pivots */
-	if (n > CX_CHAIN_DIRECT_MAX)
-		return graph;
-	return sizeof(double) * n * (n + 3) + graph;
+	return sizeof(int64_t) * (n + 1) + sizeof(double) * dm * (dm + 3) +
+		sizeof(int32_t) * (entries + 3 * n) + 8;
 }
 
 /*
@@ -113,12 +145,10 @@ cx_chain_solve_direct(const CxChain *chain, uint32_t target, uint32_t removed,
 {
 	int32_t		n = chain->nstates;
 	int64_t		entries = chain->row_start[n];
-	double	   *a = (double *) workspace;
-	double	   *pivot = a + (size_t) n * (n + 2);
-	int64_t    *rev_start = (int64_t *) (pivot + n);
-	int32_t    *rev = (int32_t *) (rev_start + n + 1);
-	int32_t    *row = rev + entries;
-	int32_t    *queue = row + n;
+	CxChainSpace space;
+	double	   *a;
+	double	   *pivot;
+	int32_t    *row;
 	int32_t		m = 0,
 				s,
 				i,
@@ -131,10 +161,17 @@ cx_chain_solve_direct(const CxChain *chain, uint32_t target, uint32_t removed,
 	 * The states from which the target can be reached: h is 0 elsewhere,
 	 * and on these the system is non-singular.
 	 */
-	cx_chain_reach(chain, target, removed, rev_start, rev, queue, row);
+	cx_chain_space(chain, workspace, &space);
+	a = space.a;
+	pivot = space.pivot;
+	row = space.reach;
+	cx_chain_reach(chain, target, removed, space.rev_start, space.rev, space.queue, row);
 	for (s = 0; s < n; s++)
 		if (row[s] >= 0)
 			row[s] = m++;
+	/* the workspace holds the matrix of CX_CHAIN_DIRECT_MAX states at most */
+	if (m > space.direct_max)
+		return -1;
 
 	/*
 	 * Over the reached states, row-major: the probabilities of moving to
@@ -298,15 +335,13 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 {
 	int32_t		n = chain->nstates;
 	int64_t		entries = chain->row_start[n];
-	int64_t    *rev_start = (int64_t *) workspace;
-	int32_t    *rev = (int32_t *) (rev_start + n + 1);
-	int32_t    *reach = rev + entries;
-	int32_t    *affected = reach + n;
-	int32_t    *queue = affected + n;
+	CxChainSpace space;
+	int32_t    *reach;
 	double		work = (double) entries;
 	double		gaps[2] = {2.0, 2.0};	/* the gaps one and two sweeps back */
 	bool		backward = true;
-	int32_t		s;
+	int32_t		m = 0,
+				s;
 
 	/*
 	 * h descends from an upper bound and lower climbs from a lower bound,
@@ -317,12 +352,17 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 	 * (removing a label only takes probability away), and lower one on the
 	 * states with no path to the removed label, whose h it cannot change.
 	 */
-	cx_chain_reach(chain, target, removed, rev_start, rev, queue, reach);
+	cx_chain_space(chain, workspace, &space);
+	reach = space.reach;
+	cx_chain_reach(chain, target, removed, space.rev_start, space.rev, space.queue, reach);
 	/* the states whose h a removal can change */
 	if (warm)
-		cx_chain_mark_upstream(chain, removed, rev_start, rev, queue, affected);
+		cx_chain_mark_upstream(chain, removed, space.rev_start, space.rev, space.queue,
+							   space.affected);
 	for (s = 0; s < n; s++)
 	{
+		if (reach[s] >= 0)
+			m++;
 		if (reach[s] < 0)
 			h[s] = lower[s] = 0.0;
 		else if (!warm)
@@ -330,7 +370,7 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 			h[s] = 1.0;
 			lower[s] = 0.0;
 		}
-		else if (affected[s] == 0)
+		else if (space.affected[s] == 0)
 			lower[s] = 0.0;
 	}
 	for (;;)
@@ -379,7 +419,7 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 		 * chain small enough is solved directly instead; a larger one keeps
 		 * h if the gap is within CX_CHAIN_STALLED (relative as above).
 		 */
-		may_keep = n > CX_CHAIN_DIRECT_MAX && gap <= CX_CHAIN_STALLED * scale;
+		may_keep = m > CX_CHAIN_DIRECT_MAX && gap <= CX_CHAIN_STALLED * scale;
 		if (moved <= 4.0 * DBL_EPSILON)
 			return may_keep ? work : -1;
 
@@ -403,14 +443,29 @@ cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed, bool war
 			   double max_work)
 {
 	int32_t		n = chain->nstates;
-	double		direct_cost = (double) n * n * n / 3.0;
+	CxChainSpace space;
+	double		direct_cost;
 	double		work = 0.0;
+	int32_t		m = 0,
+				s;
 
-	if (n > CX_CHAIN_DIRECT_MAX)
+	/*
+	 * The method goes by the states that reach the target, not by all of
+	 * them: a small problem beside thousands of unrelated states is still
+	 * solved directly.
+	 */
+	cx_chain_space(chain, workspace, &space);
+	cx_chain_reach(chain, target, removed, space.rev_start, space.rev, space.queue, space.reach);
+	for (s = 0; s < n; s++)
+		if (space.reach[s] >= 0)
+			m++;
+
+	if (m > CX_CHAIN_DIRECT_MAX)
 		return cx_chain_solve_sweeps(chain, target, removed, warm, focus, focus_scale, h, lower,
 									 workspace, max_work);
 	/* sweep while cheaper than a direct solve, then solve directly */
-	if (n > CX_CHAIN_DIRECT_SMALL)
+	direct_cost = (double) m * m * m / 3.0;
+	if (m > CX_CHAIN_DIRECT_SMALL)
 	{
 		work = cx_chain_solve_sweeps(chain, target, removed, warm, focus, focus_scale, h, lower,
 									 workspace, direct_cost);

@@ -15,18 +15,19 @@
  *											   else 0)
  *
  * An entry whose label is the removed label counts as an end (a removal
- * effect).  Two methods:
+ * effect).  h is 0 on the states from which no path reaches the target
+ * (found on the reverse graph); the method goes by the number m of the
+ * others, the ones solved, so that a small problem beside many unrelated
+ * states is still solved directly.  Two methods:
  *
- * - Direct, for chains of at most CX_CHAIN_DIRECT_SMALL states: h is 0 for
- *   the states from which no path reaches the target (found on the reverse
- *   graph); the others are solved by state reduction without subtraction
+ * - Direct, for m at most CX_CHAIN_DIRECT_SMALL: the m states are solved
+ *   by state reduction without subtraction
  *   (Grassmann, Taksar and Heyman): each pivot, the chance of leaving a
  *   state, is a sum of the moves out of it, never 1 minus its self-loop,
  *   so the answer is exact up to rounding whatever the chain's stiffness
  *   (a self-loop of probability 1 - 1e-17 keeps its exits).
- * - Gauss-Seidel sweeps, for larger chains, alternately forward and
- *   backward over the states, of two bounds at once on the states from
- *   which the target can be reached (h is 0 on the others): one climbs
+ * - Gauss-Seidel sweeps, for larger m, alternately forward and backward
+ *   over the states, of two bounds at once on the m states: one climbs
  *   from 0 and one descends from 1 (or a warm start), each value moved
  *   outward by a bound on its rounding and never back, so that they stay
  *   bounds of the exact solution for the chain's probabilities, each
@@ -36,7 +37,7 @@
  *   upper one: a bound on the error, not an estimate.  When no value moves
  *   by more than its rounding while they are still apart (a chain that
  *   mixes slowly), or the sweeps have done the work of a direct solve
- *   (n^3 / 3), a chain of at most CX_CHAIN_DIRECT_MAX states is solved
+ *   (m^3 / 3), a chain of m at most CX_CHAIN_DIRECT_MAX is solved
  *   directly; a larger one keeps h when the gap is within CX_CHAIN_STALLED
  *   (times the scale), and fails (-1) otherwise, as it does past max_work.
  *
@@ -59,7 +60,7 @@
 /* ... when the rounding stops them first, on a chain too large to solve directly */
 #define CX_CHAIN_STALLED	1e-9
 
-/* Chains solved directly at once, and at most (a dense matrix of n^2 doubles: 32 MB). */
+/* m solved directly at once, and at most (a dense matrix of m^2 doubles: 32 MB). */
 #define CX_CHAIN_DIRECT_SMALL	256
 #define CX_CHAIN_DIRECT_MAX		2000
 
@@ -85,15 +86,19 @@ extern size_t cx_chain_workspace_size(const CxChain *chain);
  * the sweeps start from.  focus is the state whose value the caller needs,
  * the others being bounds only, or -1 for every state; the sweeps bound its
  * error by CX_CHAIN_TOLERANCE times focus_scale, or for 0 times the value
- * itself.  Returns the work done (entries visited, plus n^3 / 3 for a
- * direct solve), or -1 when the sweeps of a chain too large to solve
- * directly passed max_work or could not close the gap.
+ * itself.  Returns the work done (entries visited, plus m^3 / 3 for a
+ * direct solve of m states), or -1 when the sweeps of a chain too large to
+ * solve directly passed max_work or could not close the gap.
  */
 extern double cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed,
 							 bool warm, int32_t focus, double focus_scale, double *h,
 							 double *lower, void *workspace, double max_work);
 
-/* The two methods alone (for the unit checks); the same contract. */
+/*
+ * The two methods alone (for the unit checks); the same contract, but the
+ * direct solve returns -1 for m past CX_CHAIN_DIRECT_MAX (its workspace
+ * holds no more).
+ */
 extern double cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed,
 									bool warm, int32_t focus, double focus_scale, double *h,
 									double *lower, void *workspace, double max_work);

@@ -257,7 +257,7 @@ model_solve(ModelIndex *index, uint32 target, uint32 removed, bool warm, int32 f
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("journey_model chain of %d states mixes too slowly to be solved",
 						index->nstates),
-				 errdetail("Chains of more than %d states are solved by sweeps that bound the answer within %g; on this one the bounds stayed apart, held there by rounding or still apart after %.0f steps.",
+				 errdetail("Chains in which more than %d states reach the target are solved by sweeps that bound the answer within %g; on this one the bounds stayed apart, held there by rounding or still apart after %.0f steps.",
 						   CX_CHAIN_DIRECT_MAX, CX_CHAIN_TOLERANCE, (double) MODEL_MAX_SOLVE_WORK),
 				 errhint("Paths that loop for very long converge slowly; use compact(p) to collapse repeats, a lower k, or fewer labels (CASE ... ELSE 'other').")));
 	return work;
