@@ -646,8 +646,9 @@ COMMENT ON FUNCTION funnel_histogram(funnel_summary, int4, int4, int4) IS
  * of one group plus the rows it holds inline: window_funnel and friends
  * FUNNEL_STATE_SPACE (src/funnel/funnel_state.h), session_stats 256 (the
  * new names declare it; the deprecated aliases get it here),
- * stage_timeline_agg 80 (undeclared before), milestone_path_agg a 56-byte
- * header holding its first 3 rows (0.2.0 declared 256).  ALTER AGGREGATE
+ * stage_timeline_agg 80 (undeclared before), milestone_path_agg 80: a
+ * 16-byte head and the 64-byte segment of its first 5 rows (0.2.0 declared
+ * 256).  ALTER AGGREGATE
  * cannot change SSPACE, so the catalog is updated directly (this script runs
  * as superuser), by transition function, so that every name of an aggregate
  * gets the same size, and for the extension's own aggregates only: a user's
@@ -662,7 +663,7 @@ FROM (VALUES ('@extschema@.window_funnel_transfn'::pg_catalog.regproc, 256),
 			 ('@extschema@.session_stats_transfn(pg_catalog.internal, pg_catalog.timestamptz, pg_catalog.interval)'::pg_catalog.regprocedure::pg_catalog.regproc, 256),
 			 ('@extschema@.session_stats_transfn(pg_catalog.internal, pg_catalog.timestamp, pg_catalog.interval)'::pg_catalog.regprocedure::pg_catalog.regproc, 256),
 			 ('@extschema@.stage_timeline_transfn(pg_catalog.internal, @extschema@.journey_stage, pg_catalog.timestamptz)'::pg_catalog.regprocedure::pg_catalog.regproc, 80),
-			 ('@extschema@.milestone_path_agg_transfn(pg_catalog.internal, pg_catalog.text, pg_catalog.timestamptz)'::pg_catalog.regprocedure::pg_catalog.regproc, 56))
+			 ('@extschema@.milestone_path_agg_transfn(pg_catalog.internal, pg_catalog.text, pg_catalog.timestamptz)'::pg_catalog.regprocedure::pg_catalog.regproc, 80))
 	AS size(transfn, bytes)
 WHERE aggtransfn = size.transfn
 	AND EXISTS (SELECT FROM pg_catalog.pg_depend d

@@ -194,7 +194,7 @@ SQL
 )
 	cx_psql -d postgres -c "DROP DATABASE cx_upgrade_user_agg" >/dev/null
 	expected='0.3.0
-milestone_path_agg(text,timestamp with time zone) 56
+milestone_path_agg(text,timestamp with time zone) 80
 mine.my_funnel(interval,timestamp with time zone,"any") 12345
 mine.my_path(text,timestamp with time zone) 12347
 mine.my_timeline(journey_stage,timestamp with time zone) 12346
