@@ -338,6 +338,7 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 	CxChainSpace space;
 	int32_t    *reach;
 	double		work = (double) entries;
+	double		sweep_work = 0.0;	/* the transitions a sweep of both bounds visits */
 	double		gaps[2] = {2.0, 2.0};	/* the gaps one and two sweeps back */
 	bool		backward = true;
 	int32_t		m = 0,
@@ -362,7 +363,10 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 	for (s = 0; s < n; s++)
 	{
 		if (reach[s] >= 0)
+		{
 			m++;
+			sweep_work += 2.0 * (double) (chain->row_start[s + 1] - chain->row_start[s]);
+		}
 		if (reach[s] < 0)
 			h[s] = lower[s] = 0.0;
 		else if (!warm)
@@ -382,9 +386,10 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 
 		if (chain->interrupt)
 			chain->interrupt(chain->interrupt_arg);
-		if (work + 2.0 * (double) entries > max_work && work > (double) entries)
+		/* (only the states that reach the target are swept: the others count for nothing) */
+		if (work + sweep_work > max_work && work > (double) entries)
 			return -1;
-		work += 2.0 * (double) entries;
+		work += sweep_work;
 
 		/*
 		 * A sweep carries a value along a path in one pass only where the
