@@ -60,7 +60,10 @@
 /* ... when the rounding stops them first, on a chain too large to solve directly */
 #define CX_CHAIN_STALLED	1e-9
 
-/* m solved directly at once, and at most (a dense matrix of m^2 doubles: 32 MB). */
+/*
+ * Reaching states m solved directly at once, and at most (a dense matrix of
+ * m^2 doubles: 32 MB).
+ */
 #define CX_CHAIN_DIRECT_SMALL	256
 #define CX_CHAIN_DIRECT_MAX		2000
 
