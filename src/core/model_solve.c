@@ -139,39 +139,59 @@ cx_chain_reach(const CxChain *chain, uint32_t target, uint32_t removed,
 	cx_chain_mark_upstream(chain, target, rev_start, rev, queue, reach);
 }
 
-double
-cx_chain_solve_direct(const CxChain *chain, uint32_t target, uint32_t removed,
-					  double *h, void *workspace)
+/*
+ * Carve the workspace into space and mark in space->reach the states from
+ * which the target can be reached; returns how many there are (m), by
+ * which a solve chooses its method.  Both methods start from this.
+ */
+static int32_t
+cx_chain_prepare(const CxChain *chain, uint32_t target, uint32_t removed, void *workspace,
+				 CxChainSpace *space)
+{
+	int32_t		m = 0,
+				s;
+
+	cx_chain_space(chain, workspace, space);
+	cx_chain_reach(chain, target, removed, space->rev_start, space->rev, space->queue,
+				   space->reach);
+	for (s = 0; s < chain->nstates; s++)
+		if (space->reach[s] >= 0)
+			m++;
+	return m;
+}
+
+/*
+ * The direct solve of the m states that reach the target, prepared in
+ * space; it numbers them in space->reach, so it is the last use of it.
+ */
+static double
+cx_chain_direct_prepared(const CxChain *chain, uint32_t target, uint32_t removed,
+						 CxChainSpace *space, int32_t m, double *h)
 {
 	int32_t		n = chain->nstates;
 	int64_t		entries = chain->row_start[n];
-	CxChainSpace space;
-	double	   *a;
-	double	   *pivot;
-	int32_t    *row;
-	int32_t		m = 0,
-				s,
+	double	   *a = space->a;
+	double	   *pivot = space->pivot;
+	int32_t    *row = space->reach;
+	int32_t		s,
 				i,
 				r,
 				j;
 	int64_t		e;
 	size_t		w;
 
+	/* the workspace holds the matrix of CX_CHAIN_DIRECT_MAX states at most */
+	if (m > space->direct_max)
+		return -1;
+
 	/*
-	 * The states from which the target can be reached: h is 0 elsewhere,
-	 * and on these the system is non-singular.
+	 * h is 0 on the states that cannot reach the target, and on the others
+	 * the system is non-singular: they are the rows, in state order.
 	 */
-	cx_chain_space(chain, workspace, &space);
-	a = space.a;
-	pivot = space.pivot;
-	row = space.reach;
-	cx_chain_reach(chain, target, removed, space.rev_start, space.rev, space.queue, row);
+	r = 0;
 	for (s = 0; s < n; s++)
 		if (row[s] >= 0)
-			row[s] = m++;
-	/* the workspace holds the matrix of CX_CHAIN_DIRECT_MAX states at most */
-	if (m > space.direct_max)
-		return -1;
+			row[s] = r++;
 
 	/*
 	 * Over the reached states, row-major: the probabilities of moving to
@@ -259,6 +279,16 @@ cx_chain_solve_direct(const CxChain *chain, uint32_t target, uint32_t removed,
 	return (double) m * m * m / 3.0 + (double) entries;
 }
 
+double
+cx_chain_solve_direct(const CxChain *chain, uint32_t target, uint32_t removed,
+					  double *h, void *workspace)
+{
+	CxChainSpace space;
+	int32_t		m = cx_chain_prepare(chain, target, removed, workspace, &space);
+
+	return cx_chain_direct_prepared(chain, target, removed, &space, m, h);
+}
+
 /*
  * One Gauss-Seidel sweep of one bound over the states that reach the
  * target, in place, from the first state to the last or (backward) the
@@ -328,21 +358,20 @@ cx_chain_sweep(const CxChain *chain, uint32_t target, uint32_t removed,
 	return moved;
 }
 
-double
-cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, bool warm,
-					  int32_t focus, double focus_scale, double *h, double *lower,
-					  void *workspace, double max_work)
+/* The sweeps over the m states that reach the target, prepared in space. */
+static double
+cx_chain_sweeps_prepared(const CxChain *chain, uint32_t target, uint32_t removed,
+						 CxChainSpace *space, int32_t m, bool warm, int32_t focus,
+						 double focus_scale, double *h, double *lower, double max_work)
 {
 	int32_t		n = chain->nstates;
 	int64_t		entries = chain->row_start[n];
-	CxChainSpace space;
-	int32_t    *reach;
+	const int32_t *reach = space->reach;
 	double		work = (double) entries;
 	double		sweep_work = 0.0;	/* the transitions a sweep of both bounds visits */
 	double		gaps[2] = {2.0, 2.0};	/* the gaps one and two sweeps back */
 	bool		backward = true;
-	int32_t		m = 0,
-				s;
+	int32_t		s;
 
 	/*
 	 * h descends from an upper bound and lower climbs from a lower bound,
@@ -353,28 +382,24 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 	 * (removing a label only takes probability away), and lower one on the
 	 * states with no path to the removed label, whose h it cannot change.
 	 */
-	cx_chain_space(chain, workspace, &space);
-	reach = space.reach;
-	cx_chain_reach(chain, target, removed, space.rev_start, space.rev, space.queue, reach);
 	/* the states whose h a removal can change */
 	if (warm)
-		cx_chain_mark_upstream(chain, removed, space.rev_start, space.rev, space.queue,
-							   space.affected);
+		cx_chain_mark_upstream(chain, removed, space->rev_start, space->rev, space->queue,
+							   space->affected);
 	for (s = 0; s < n; s++)
 	{
-		if (reach[s] >= 0)
-		{
-			m++;
-			sweep_work += 2.0 * (double) (chain->row_start[s + 1] - chain->row_start[s]);
-		}
 		if (reach[s] < 0)
+		{
 			h[s] = lower[s] = 0.0;
-		else if (!warm)
+			continue;
+		}
+		sweep_work += 2.0 * (double) (chain->row_start[s + 1] - chain->row_start[s]);
+		if (!warm)
 		{
 			h[s] = 1.0;
 			lower[s] = 0.0;
 		}
-		else if (space.affected[s] == 0)
+		else if (space->affected[s] == 0)
 			lower[s] = 0.0;
 	}
 	for (;;)
@@ -443,43 +468,48 @@ cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, b
 }
 
 double
+cx_chain_solve_sweeps(const CxChain *chain, uint32_t target, uint32_t removed, bool warm,
+					  int32_t focus, double focus_scale, double *h, double *lower,
+					  void *workspace, double max_work)
+{
+	CxChainSpace space;
+	int32_t		m = cx_chain_prepare(chain, target, removed, workspace, &space);
+
+	return cx_chain_sweeps_prepared(chain, target, removed, &space, m, warm, focus, focus_scale,
+									h, lower, max_work);
+}
+
+double
 cx_chain_solve(const CxChain *chain, uint32_t target, uint32_t removed, bool warm,
 			   int32_t focus, double focus_scale, double *h, double *lower, void *workspace,
 			   double max_work)
 {
-	int32_t		n = chain->nstates;
 	CxChainSpace space;
 	double		direct_cost;
 	double		work = 0.0;
-	int32_t		m = 0,
-				s;
 
 	/*
 	 * The method goes by the states that reach the target, not by all of
 	 * them: a small problem beside thousands of unrelated states is still
 	 * solved directly.
 	 */
-	cx_chain_space(chain, workspace, &space);
-	cx_chain_reach(chain, target, removed, space.rev_start, space.rev, space.queue, space.reach);
-	for (s = 0; s < n; s++)
-		if (space.reach[s] >= 0)
-			m++;
+	int32_t		m = cx_chain_prepare(chain, target, removed, workspace, &space);
 
 	if (m > CX_CHAIN_DIRECT_MAX)
-		return cx_chain_solve_sweeps(chain, target, removed, warm, focus, focus_scale, h, lower,
-									 workspace, max_work);
+		return cx_chain_sweeps_prepared(chain, target, removed, &space, m, warm, focus,
+										focus_scale, h, lower, max_work);
 	/* sweep while cheaper than a direct solve, then solve directly */
 	direct_cost = (double) m * m * m / 3.0;
 	if (m > CX_CHAIN_DIRECT_SMALL)
 	{
-		work = cx_chain_solve_sweeps(chain, target, removed, warm, focus, focus_scale, h, lower,
-									 workspace, direct_cost);
+		work = cx_chain_sweeps_prepared(chain, target, removed, &space, m, warm, focus,
+										focus_scale, h, lower, direct_cost);
 		if (work >= 0)
 			return work;
 		work = direct_cost;
 	}
-	work += cx_chain_solve_direct(chain, target, removed, h, workspace);
+	work += cx_chain_direct_prepared(chain, target, removed, &space, m, h);
 	/* exact up to rounding: both bounds */
-	memcpy(lower, h, sizeof(double) * n);
+	memcpy(lower, h, sizeof(double) * chain->nstates);
 	return work;
 }

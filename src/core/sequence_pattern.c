@@ -351,8 +351,7 @@ parse_quoted(Parser *p, int64_t *usec)
 	int			parts = 0;
 	bool		had_clock = false;	/* an hh:mm part */
 	bool		had_small = false;	/* a unit under a day */
-	size_t		bare = 0;		/* where a number without a unit starts, if any */
-	bool		had_bare = false;
+	size_t		bare = 0;		/* where the first number without a unit starts (0: none) */
 	int			fields = 0;		/* the unit fields named (unit_fields) */
 
 	p->pos++;					/* the opening quote */
@@ -413,9 +412,9 @@ parse_quoted(Parser *p, int64_t *usec)
 			{
 				/* the blanks after it separate it from the next part */
 				q = number_end;
-				if (!had_bare)
+				/* (never 0: the opening quote is before it) */
+				if (bare == 0)
 					bare = nstart;
-				had_bare = true;
 			}
 			else if ((per = unit_usec(p->text + ustart, ulen)) == 0)
 			{
@@ -465,7 +464,7 @@ parse_quoted(Parser *p, int64_t *usec)
 		set_error(p, SEQ_SYNTAX, open + 1, "expected an interval inside the quotes", NULL);
 		return false;
 	}
-	if (had_bare && parts > 1)
+	if (bare > 0 && parts > 1)
 	{
 		set_error(p, SEQ_SYNTAX, bare, "a number without a unit is seconds only alone ('90'); beside other parts give its unit ('1 day 02:00')", NULL);
 		return false;

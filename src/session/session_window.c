@@ -188,31 +188,31 @@ session_rules_break(const SessionWindowState *state, int64 ts, int64 gap,
 }
 
 /*
- * With options that vary by row: does any row at the current row's instant
- * (ts), with its own gap and caps, break the session there?
+ * Do the gap or the caps break the session at the current row's instant
+ * (ts)?  The current row's own options are given; when they vary by row,
+ * any row of the instant breaks it with its own.
  */
 static bool
 session_instant_breaks(FunctionCallInfo fcinfo, WindowObject winobj,
-					   SessionWindowState *state, int64 ts)
+					   SessionWindowState *state, int64 ts, int64 gap,
+					   int64 max_duration, int32 max_events)
 {
 	int64		relpos;
 
-	for (relpos = 0;; relpos++)
+	if (session_rules_break(state, ts, gap, max_duration, max_events))
+		return true;
+	if (!state->options_vary)
+		return false;
+	for (relpos = 1;; relpos++)
 	{
-		int64		gap;
-		int64		max_duration;
-		int32		max_events;
+		int			tied;
 
 		CHECK_FOR_INTERRUPTS();
-		if (relpos > 0)
-		{
-			int			tied = session_tied_row(winobj, relpos, ts);
-
-			if (tied < 0)
-				return false;
-			if (tied == 0)
-				continue;
-		}
+		tied = session_tied_row(winobj, relpos, ts);
+		if (tied < 0)
+			return false;
+		if (tied == 0)
+			continue;
 		session_window_options(fcinfo, winobj, state, relpos, &gap, &max_duration, &max_events);
 		if (session_rules_break(state, ts, gap, max_duration, max_events))
 			return true;
@@ -279,8 +279,7 @@ session_window_step(FunctionCallInfo fcinfo, SessionWindowState **statep)
 	 * ties never split, and the answer does not depend on their order.
 	 */
 	if (ts > state->prev_ts &&
-		((state->options_vary ? session_instant_breaks(fcinfo, winobj, state, ts) :
-		  session_rules_break(state, ts, gap, max_duration, max_events)) ||
+		(session_instant_breaks(fcinfo, winobj, state, ts, gap, max_duration, max_events) ||
 		 (state->use_boundary && session_instant_has_boundary(winobj, ts))))
 	{
 		state->session_id++;

@@ -337,38 +337,75 @@ check_near_one_loops(void)
 }
 
 /*
- * A chain of nstates states and nentries entries, its arrays zeroed and
- * returned for filling in (solve_built_chain frees them).
+ * A chain built state by state for a check: its arrays (zeroed), the
+ * entries and states filled so far, and room for h and its lower bound.
  */
-static CxChain
-alloc_chain(int nstates, int nentries, int64_t **row_start, int32_t **dest, uint32_t **label,
-			double **prob)
+typedef struct BuiltChain
 {
-	CxChain		chain = {nstates, NULL, NULL, NULL, NULL, NULL, NULL};
+	CxChain		chain;
+	int64_t    *row_start;
+	int32_t    *dest;
+	uint32_t   *label;
+	double	   *prob;
+	double	   *h;
+	double	   *lower;
+	int			entries;
+	int			states;
+} BuiltChain;
 
-	chain.row_start = *row_start = calloc(nstates + 1, sizeof(int64_t));
-	chain.dest = *dest = calloc(nentries, sizeof(int32_t));
-	chain.label = *label = calloc(nentries, sizeof(uint32_t));
-	chain.prob = *prob = calloc(nentries, sizeof(double));
-	return chain;
+static BuiltChain
+built_chain_new(int nstates, int nentries)
+{
+	BuiltChain	b;
+
+	memset(&b, 0, sizeof(b));
+	b.chain.nstates = nstates;
+	b.chain.row_start = b.row_start = calloc(nstates + 1, sizeof(int64_t));
+	b.chain.dest = b.dest = calloc(nentries, sizeof(int32_t));
+	b.chain.label = b.label = calloc(nentries, sizeof(uint32_t));
+	b.chain.prob = b.prob = calloc(nentries, sizeof(double));
+	b.h = calloc(nstates, sizeof(double));
+	b.lower = calloc(nstates, sizeof(double));
+	return b;
 }
 
-/*
- * Solve a chain whose arrays were malloc'd for target into h, then free the
- * arrays (h stays the caller's).
- */
-static double
-solve_built_chain(CxChain *chain, uint32_t target, double *h, double *lower)
+/* A move of the state being built: to dest on label, with probability prob. */
+static void
+add_move(BuiltChain *b, int32_t dest, uint32_t label, double prob)
 {
-	void	   *workspace = malloc(cx_chain_workspace_size(chain) + 8);
-	double		work = cx_chain_solve(chain, target, UINT32_MAX, false, -1, 0.0, h, lower, workspace, 4e9);
+	b->dest[b->entries] = dest;
+	b->label[b->entries] = label;
+	b->prob[b->entries++] = prob;
+}
+
+/* The state being built has all its moves: the next one starts. */
+static void
+end_state(BuiltChain *b)
+{
+	b->row_start[++b->states] = b->entries;
+}
+
+/* Solve for target into b->h and b->lower, cold, every state. */
+static double
+solve_built_chain(BuiltChain *b, uint32_t target)
+{
+	void	   *workspace = malloc(cx_chain_workspace_size(&b->chain) + 8);
+	double		work = cx_chain_solve(&b->chain, target, UINT32_MAX, false, -1, 0.0, b->h,
+									  b->lower, workspace, 4e9);
 
 	free(workspace);
-	free((void *) chain->row_start);
-	free((void *) chain->dest);
-	free((void *) chain->label);
-	free((void *) chain->prob);
 	return work;
+}
+
+static void
+free_built_chain(BuiltChain *b)
+{
+	free(b->row_start);
+	free(b->dest);
+	free(b->label);
+	free(b->prob);
+	free(b->h);
+	free(b->lower);
 }
 
 /*
@@ -385,58 +422,46 @@ static void
 check_slow_chain(int n, double tolerance)
 {
 	/* states: 0 = a, 1 = b, 2 = t, 3 + i = f(i); labels: 0 a, 1 b, 2 t, 3 end, 4 f */
-	int			nstates = n + 3;
-	int64_t    *row_start;
-	int32_t    *dest;
-	uint32_t   *label;
-	double	   *prob;
-	CxChain		chain = alloc_chain(nstates, nstates + 2, &row_start, &dest, &label, &prob);
-	double	   *h = calloc(nstates, sizeof(double));
-	double	   *lower = calloc(nstates, sizeof(double));
-	int			e = 0;
+	BuiltChain	b = built_chain_new(n + 3, n + 5);
 	int			i;
 	double		work;
 
-	dest[e] = 1, label[e] = 1, prob[e++] = 30000.0 / 30001;
-	dest[e] = 2, label[e] = 2, prob[e++] = 1.0 / 30001;
-	row_start[1] = e;
-	dest[e] = 0, label[e] = 0, prob[e++] = 30000.0 / 30001;
-	dest[e] = CX_CHAIN_END, label[e] = 3, prob[e++] = 1.0 / 30001;
-	row_start[2] = e;
-	dest[e] = CX_CHAIN_END, label[e] = 3, prob[e++] = 1.0;
-	row_start[3] = e;
+	add_move(&b, 1, 1, 30000.0 / 30001);
+	add_move(&b, 2, 2, 1.0 / 30001);
+	end_state(&b);
+	add_move(&b, 0, 0, 30000.0 / 30001);
+	add_move(&b, CX_CHAIN_END, 3, 1.0 / 30001);
+	end_state(&b);
+	add_move(&b, CX_CHAIN_END, 3, 1.0);
+	end_state(&b);
 	for (i = 0; i < n; i++)
 	{
-		dest[e] = i + 1 < n ? 3 + i + 1 : 0;
-		label[e] = i + 1 < n ? 4 : 0;
-		prob[e++] = 1.0;
-		row_start[3 + i + 1] = e;
+		add_move(&b, i + 1 < n ? 3 + i + 1 : 0, i + 1 < n ? 4 : 0, 1.0);
+		end_state(&b);
 	}
-	work = solve_built_chain(&chain, 2, h, lower);
-	check(work >= 0 && fabs(h[0] - 30001.0 / 60001) < tolerance &&
-		  fabs(h[3] - 30001.0 / 60001) < tolerance &&
-		  lower[0] <= 30001.0 / 60001 && 30001.0 / 60001 <= h[0],
+	work = solve_built_chain(&b, 2);
+	check(work >= 0 && fabs(b.h[0] - 30001.0 / 60001) < tolerance &&
+		  fabs(b.h[3] - 30001.0 / 60001) < tolerance &&
+		  b.lower[0] <= 30001.0 / 60001 && 30001.0 / 60001 <= b.h[0],
 		  n <= CX_CHAIN_DIRECT_MAX ? "slowly mixing chain: direct solve once the sweeps reach the rounding" :
 		  "slowly mixing chain past the direct solve: held between bounds within 1e-9", n);
-	free(h);
-	free(lower);
+	free_built_chain(&b);
 }
 
 /*
- * The start state's row of a chain with n fillers: ^ -> state 1 (label 1)
- * and ^ -> each filler (states first .. first + n - 1, label first), 1 /
- * (n + 1) each, from entry *e on; row_start[1] ends it.
+ * The start state of a chain with n fillers: ^ -> state 1 (label 1) and
+ * ^ -> each filler (states first .. first + n - 1, label first), 1 / (n + 1)
+ * each.
  */
 static void
-start_beside_fillers(int n, int first, int64_t *row_start, int32_t *dest, uint32_t *label,
-					 double *prob, int *e)
+start_beside_fillers(BuiltChain *b, int n, int first)
 {
 	int			i;
 
-	dest[*e] = 1, label[*e] = 1, prob[(*e)++] = 1.0 / (n + 1);
+	add_move(b, 1, 1, 1.0 / (n + 1));
 	for (i = 0; i < n; i++)
-		dest[*e] = first + i, label[*e] = (uint32_t) first, prob[(*e)++] = 1.0 / (n + 1);
-	row_start[1] = *e;
+		add_move(b, first + i, (uint32_t) first, 1.0 / (n + 1));
+	end_state(b);
 }
 
 /*
@@ -454,42 +479,32 @@ static void
 check_fast_then_slow(int n, double tolerance)
 {
 	/* states: 0 = ^, 1 = a, 2 = b, 3 = t, 4 + i = f(i); labels: 0 end, 1 a, 2 b, 3 t, 4 f */
-	int			nstates = n + 4;
-	int			nentries = (n + 1) + 3 + 1 + 1 + n;
-	int64_t    *row_start;
-	int32_t    *dest;
-	uint32_t   *label;
-	double	   *prob;
-	CxChain		chain = alloc_chain(nstates, nentries, &row_start, &dest, &label, &prob);
-	double	   *h = calloc(nstates, sizeof(double));
-	double	   *lower = calloc(nstates, sizeof(double));
+	BuiltChain	b = built_chain_new(n + 4, (n + 1) + 3 + 1 + 1 + n);
 	double		exits = 3e12 + 1 + 1e8;
-	int			e = 0;
 	int			i;
 	double		work;
 
-	start_beside_fillers(n, 4, row_start, dest, label, prob, &e);
-	dest[e] = 2, label[e] = 2, prob[e++] = 3e12 / exits;
-	dest[e] = 3, label[e] = 3, prob[e++] = 1 / exits;
-	dest[e] = CX_CHAIN_END, label[e] = 0, prob[e++] = 1e8 / exits;
-	row_start[2] = e;
-	dest[e] = 1, label[e] = 1, prob[e++] = 1.0;
-	row_start[3] = e;
-	dest[e] = CX_CHAIN_END, label[e] = 0, prob[e++] = 1.0;
-	row_start[4] = e;
+	start_beside_fillers(&b, n, 4);
+	add_move(&b, 2, 2, 3e12 / exits);
+	add_move(&b, 3, 3, 1 / exits);
+	add_move(&b, CX_CHAIN_END, 0, 1e8 / exits);
+	end_state(&b);
+	add_move(&b, 1, 1, 1.0);
+	end_state(&b);
+	add_move(&b, CX_CHAIN_END, 0, 1.0);
+	end_state(&b);
 	for (i = 0; i < n; i++)
 	{
-		dest[e] = 3, label[e] = 3, prob[e++] = 1.0;
-		row_start[4 + i + 1] = e;
+		add_move(&b, 3, 3, 1.0);
+		end_state(&b);
 	}
-	work = solve_built_chain(&chain, 3, h, lower);
+	work = solve_built_chain(&b, 3);
 	if (n <= CX_CHAIN_DIRECT_MAX)
-		check(work >= 0 && fabs(h[1] - 1 / (1e8 + 1)) < tolerance && h[4] == 1.0,
+		check(work >= 0 && fabs(b.h[1] - 1 / (1e8 + 1)) < tolerance && b.h[4] == 1.0,
 			  "fast part beside a slow one: not stopped when the fast part settles", n);
 	else
 		check(work < 0, "fast part beside a slow one, past the direct solve: refused, not answered", n);
-	free(h);
-	free(lower);
+	free_built_chain(&b);
 }
 
 /*
@@ -506,43 +521,33 @@ static void
 check_stiff_cycle_behind(int n)
 {
 	/* states: 0 = ^, 1 = x, 2 = l, 3 = y, 4 = t, 5 + i = c(i); labels: 0 end, 1 x, 2 l, 3 y, 4 t, 5 c */
-	int			nstates = n + 5;
-	int			nentries = (n + 1) + 2 + 1 + 2 + 1 + n;
-	int64_t    *row_start;
-	int32_t    *dest;
-	uint32_t   *label;
-	double	   *prob;
-	CxChain		chain = alloc_chain(nstates, nentries, &row_start, &dest, &label, &prob);
-	double	   *h = calloc(nstates, sizeof(double));
-	double	   *lower = calloc(nstates, sizeof(double));
+	BuiltChain	b = built_chain_new(n + 5, (n + 1) + 2 + 1 + 2 + 1 + n);
 	double		big = 1e16;
-	int			e = 0;
 	int			i;
 	double		work;
 
-	start_beside_fillers(n, 5, row_start, dest, label, prob, &e);
-	dest[e] = 2, label[e] = 2, prob[e++] = 1 / (big + 1);
-	dest[e] = 3, label[e] = 3, prob[e++] = big / (big + 1);
-	row_start[2] = e;
-	dest[e] = 4, label[e] = 4, prob[e++] = 1.0;
-	row_start[3] = e;
-	dest[e] = 1, label[e] = 1, prob[e++] = big / (big + 1);
-	dest[e] = CX_CHAIN_END, label[e] = 0, prob[e++] = 1 / (big + 1);
-	row_start[4] = e;
-	dest[e] = CX_CHAIN_END, label[e] = 0, prob[e++] = 1.0;
-	row_start[5] = e;
+	start_beside_fillers(&b, n, 5);
+	add_move(&b, 2, 2, 1 / (big + 1));
+	add_move(&b, 3, 3, big / (big + 1));
+	end_state(&b);
+	add_move(&b, 4, 4, 1.0);
+	end_state(&b);
+	add_move(&b, 1, 1, big / (big + 1));
+	add_move(&b, CX_CHAIN_END, 0, 1 / (big + 1));
+	end_state(&b);
+	add_move(&b, CX_CHAIN_END, 0, 1.0);
+	end_state(&b);
 	for (i = 0; i < n; i++)
 	{
-		dest[e] = CX_CHAIN_END, label[e] = 0, prob[e++] = 1.0;
-		row_start[5 + i + 1] = e;
+		add_move(&b, CX_CHAIN_END, 0, 1.0);
+		end_state(&b);
 	}
-	work = solve_built_chain(&chain, 4, h, lower);
-	check(work >= 0 && fabs(h[1] - 0.5) < 1e-12 && fabs(h[0] - 0.5 / (n + 1)) < 1e-14 &&
-		  h[5] == 0.0,
+	work = solve_built_chain(&b, 4);
+	check(work >= 0 && fabs(b.h[1] - 0.5) < 1e-12 && fabs(b.h[0] - 0.5 / (n + 1)) < 1e-14 &&
+		  b.h[5] == 0.0,
 		  n + 5 <= CX_CHAIN_DIRECT_MAX ? "a cycle of probability 1 - 1e-16 past 256 states: its exits kept" :
 		  "the same beside more than 2,000 states that cannot reach the target: solved directly", n);
-	free(h);
-	free(lower);
+	free_built_chain(&b);
 }
 
 /* ---------- the parser ---------- */
