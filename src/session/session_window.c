@@ -95,36 +95,6 @@ session_tied_row(WindowObject winobj, int64 relpos, int64 ts)
 	return DatumGetInt64(next_ts) == ts ? 1 : -1;
 }
 
-/* Does any row at the current row's instant (ts) carry a true boundary? */
-static bool
-session_instant_has_boundary(WindowObject winobj, int64 ts)
-{
-	bool		isnull;
-	bool		isout;
-	int64		relpos;
-	Datum		value;
-
-	value = WinGetFuncArgCurrent(winobj, SESS_ARG_BOUNDARY, &isnull);
-	if (!isnull && DatumGetBool(value))
-		return true;
-	/* look ahead through the rows tied with this one */
-	for (relpos = 1;; relpos++)
-	{
-		int			tied;
-
-		CHECK_FOR_INTERRUPTS();
-		tied = session_tied_row(winobj, relpos, ts);
-		if (tied < 0)
-			return false;
-		if (tied == 0)
-			continue;
-		value = WinGetFuncArgInPartition(winobj, SESS_ARG_BOUNDARY, relpos,
-										 WINDOW_SEEK_CURRENT, false, &isnull, &isout);
-		if (!isnull && DatumGetBool(value))
-			return true;
-	}
-}
-
 /* Argument argno of the row relpos rows after the current one (0: the current row). */
 static Datum
 session_arg_at(WindowObject winobj, int argno, int64 relpos, bool *isnull)
@@ -188,9 +158,10 @@ session_rules_break(const SessionWindowState *state, int64 ts, int64 gap,
 }
 
 /*
- * Do the gap or the caps break the session at the current row's instant
- * (ts)?  The current row's own options are given; when they vary by row,
- * any row of the instant breaks it with its own.
+ * Does the session break at the current row's instant (ts)?  By the gap or
+ * a cap (the current row's own are given; when they vary by row, any row of
+ * the instant breaks it with its own), or by a true boundary on any row of
+ * the instant.
  */
 static bool
 session_instant_breaks(FunctionCallInfo fcinfo, WindowObject winobj,
@@ -198,11 +169,20 @@ session_instant_breaks(FunctionCallInfo fcinfo, WindowObject winobj,
 					   int64 max_duration, int32 max_events)
 {
 	int64		relpos;
+	bool		isnull;
+	Datum		value;
 
 	if (session_rules_break(state, ts, gap, max_duration, max_events))
 		return true;
-	if (!state->options_vary)
+	if (state->use_boundary)
+	{
+		value = WinGetFuncArgCurrent(winobj, SESS_ARG_BOUNDARY, &isnull);
+		if (!isnull && DatumGetBool(value))
+			return true;
+	}
+	if (!state->options_vary && !state->use_boundary)
 		return false;
+	/* look ahead through the rows tied with this one */
 	for (relpos = 1;; relpos++)
 	{
 		int			tied;
@@ -213,9 +193,19 @@ session_instant_breaks(FunctionCallInfo fcinfo, WindowObject winobj,
 			return false;
 		if (tied == 0)
 			continue;
-		session_window_options(fcinfo, winobj, state, relpos, &gap, &max_duration, &max_events);
-		if (session_rules_break(state, ts, gap, max_duration, max_events))
-			return true;
+		if (state->options_vary)
+		{
+			session_window_options(fcinfo, winobj, state, relpos, &gap, &max_duration,
+								   &max_events);
+			if (session_rules_break(state, ts, gap, max_duration, max_events))
+				return true;
+		}
+		if (state->use_boundary)
+		{
+			value = session_arg_at(winobj, SESS_ARG_BOUNDARY, relpos, &isnull);
+			if (!isnull && DatumGetBool(value))
+				return true;
+		}
 	}
 }
 
@@ -279,8 +269,7 @@ session_window_step(FunctionCallInfo fcinfo, SessionWindowState **statep)
 	 * ties never split, and the answer does not depend on their order.
 	 */
 	if (ts > state->prev_ts &&
-		(session_instant_breaks(fcinfo, winobj, state, ts, gap, max_duration, max_events) ||
-		 (state->use_boundary && session_instant_has_boundary(winobj, ts))))
+		session_instant_breaks(fcinfo, winobj, state, ts, gap, max_duration, max_events))
 	{
 		state->session_id++;
 		state->session_start = ts;
