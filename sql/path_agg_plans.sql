@@ -95,6 +95,17 @@ SELECT pg_temp.differing('SELECT customer, milestone_path_agg(label, at ORDER BY
 SELECT milestone_path_agg(l, '2026-01-01' ORDER BY n) AS in_order,
 	   milestone_path_agg(l, '2026-01-01' ORDER BY n DESC) AS reversed
 FROM (VALUES (1, 'B'), (2, 'a'), (3, 'a'), (4, 'ab'), (5, 'b')) v(n, l);
+-- rows of a customer in runs of 1 to 9 between other customers' runs, the
+-- runs shuffled: a row for a new customer has its write deferred (the
+-- pending rows), one continuing a run is written at once; hashed, serial
+CREATE TABLE pap_runs AS
+	SELECT customer, at, label FROM
+		(SELECT *, row_number() OVER (PARTITION BY customer ORDER BY at DESC, label) AS rn FROM pap) x
+	ORDER BY abs(hashint4(customer * 31 + (rn / (1 + customer % 9))::int)), customer, rn;
+SET enable_sort = off;
+SELECT pg_temp.differing('SELECT customer, milestone_path_agg(label, at) FROM pap_runs GROUP BY customer') AS in_runs;
+RESET enable_sort;
+DROP TABLE pap_runs;
 
 -- 4. several calls in one query (each numbers its own labels), grouping
 -- sets (sorted: one aggregate context per set), and the same rows twice
