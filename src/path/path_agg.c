@@ -70,7 +70,7 @@ typedef struct PathAggPending
 
 #define PATH_AGG_NO_LINK		PG_UINT32_MAX
 
-#if defined(__GNUC__)
+#if defined(__GNUC__) || defined(__clang__)
 #define path_agg_prefetch(p)	__builtin_prefetch((p), 1)
 #else
 #define path_agg_prefetch(p)	((void) 0)
