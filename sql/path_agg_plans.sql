@@ -96,8 +96,7 @@ SELECT milestone_path_agg(l, '2026-01-01' ORDER BY n) AS in_order,
 	   milestone_path_agg(l, '2026-01-01' ORDER BY n DESC) AS reversed
 FROM (VALUES (1, 'B'), (2, 'a'), (3, 'a'), (4, 'ab'), (5, 'b')) v(n, l);
 -- rows of a customer in runs of 1 to 9 between other customers' runs, the
--- runs shuffled: a row for a new customer has its write deferred (the
--- pending rows), one continuing a run is written at once; hashed, serial
+-- runs shuffled; hashed, serial
 CREATE TABLE pap_runs AS
 	SELECT customer, at, label FROM
 		(SELECT *, row_number() OVER (PARTITION BY customer ORDER BY at DESC, label) AS rn FROM pap) x
@@ -106,6 +105,23 @@ SET enable_sort = off;
 SELECT pg_temp.differing('SELECT customer, milestone_path_agg(label, at) FROM pap_runs GROUP BY customer') AS in_runs;
 RESET enable_sort;
 DROP TABLE pap_runs;
+-- 15, 16 and 17 groups taking turns, 6 rows each (a segment holds 5): every
+-- row but a segment's first is queued before it is written, so at the first
+-- final call the queue's 16 rows, at three different offsets in it, belong to
+-- 15 or 16 groups; each group against its path built by the JSON input
+CREATE FUNCTION pg_temp.taking_turns(groups int) RETURNS text LANGUAGE sql AS $$
+	WITH r AS (SELECT i % groups AS g, (ARRAY['b', 'a', 'ab'])[1 + i % 3] AS l,
+					  timestamptz '2026-01-01' + (i * 7 % 5) * interval '1 minute' AS t
+			   FROM generate_series(0, 6 * groups - 1) i)
+	SELECT count(*) FILTER (WHERE milestone_path_send(p) = milestone_path_send(j)) || ' of ' || groups
+	FROM (SELECT g, milestone_path_agg(l, t) AS p FROM r GROUP BY g) a
+		 JOIN (SELECT g, milestone_path(json_agg(json_build_object('label', l, 'at', t) ORDER BY t, l COLLATE "C")) AS j
+			   FROM r GROUP BY g) b USING (g)
+$$;
+SET enable_sort = off;
+SELECT pg_temp.taking_turns(15) AS equal_15, pg_temp.taking_turns(16) AS equal_16,
+	   pg_temp.taking_turns(17) AS equal_17;
+RESET enable_sort;
 
 -- 4. several calls in one query (each numbers its own labels), grouping
 -- sets (sorted: one aggregate context per set), and the same rows twice

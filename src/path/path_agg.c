@@ -18,9 +18,9 @@
  * a label number), go into fixed segments that never move, carved from an
  * arena with no per-allocation header: 5 rows per 64-byte segment, each
  * with a 4-byte reference to the one before.  A group's state is a 16-byte
- * head, palloc'd in the aggregate context (see path_agg_create).  A row is
- * written into its segment a few rows later than it arrives (PathAggPending,
- * the one mechanism here that exists for speed alone).  The
+ * head, palloc'd in the aggregate context (see path_agg_create).  Most
+ * rows are written into their segments some rows after they arrive
+ * (PathAggPending, the one mechanism here that exists for speed alone).  The
  * labels live once per aggregate context, in a dictionary that every group
  * of the call shares (PathAggShared, with the arena); a state points at it,
  * and a state that leaves the call (serialize) carries its own labels.
@@ -49,14 +49,17 @@ typedef uint32 PathAggRef;
 #define PATH_AGG_BIG_BLOCK		(8 * 1024 * 1024)
 
 /*
- * Rows on their way into their segments.  Under hashed aggregation each
- * row goes to a group of its own, whose last segment is nowhere near the
- * last row's: writing it at once stalls on a cache miss per row.  Instead
- * a row's place is prefetched when it arrives and the row written
- * PATH_AGG_PENDING rows later, while the executor works on the rows in
- * between: 0.11 to 0.22 off the time ratio to the GROUP BY floor, in
- * paired runs (doc/performance.md, "Rows written late").  Every reader of
- * a state's rows goes through path_agg_rows, which writes them first.
+ * Rows on their way into their segments.  Under hashed aggregation
+ * consecutive rows go to different groups, and a group's last segment has
+ * left the cache (and the TLB) since its last row: writing a row there at
+ * once stalls on a miss per row.  Instead its place is prefetched when the
+ * row arrives and the row written when PATH_AGG_PENDING more rows have been
+ * queued, while the executor works on the rows in between: 0.19 to 0.22
+ * off the time ratio to the GROUP BY floor, in paired runs
+ * (doc/performance.md, "Rows written late").  A row that starts a segment
+ * is written at once: the segment was just carved from the arena's end,
+ * which is in cache.  Every reader of a state's rows goes through
+ * path_agg_rows, which writes the queued rows first.
  */
 #define PATH_AGG_PENDING		16
 
@@ -65,10 +68,7 @@ typedef struct PathAggPending
 	char	   *row;			/* where the row goes */
 	TimestampTz at;
 	uint32		id;
-	uint32		previous;		/* a new segment's link, or PATH_AGG_NO_LINK */
 } PathAggPending;
-
-#define PATH_AGG_NO_LINK		PG_UINT32_MAX
 
 #if defined(__GNUC__) || defined(__clang__)
 #define path_agg_prefetch(p)	__builtin_prefetch((p), 1)
@@ -95,10 +95,9 @@ typedef struct PathAggShared
 	Size		used;			/* bytes used in the last block */
 	MemoryContextCallback on_reset;
 	struct PathAggCache *cache;
-	/* the last min(npending, PATH_AGG_PENDING) rows queued, not yet written */
+	/* rows queued, not yet written: the first min(npending, PATH_AGG_PENDING) */
 	uint64		npending;
 	PathAggPending pending[PATH_AGG_PENDING];
-	const struct PathAggState *last;	/* the state of the last row pushed */
 } PathAggShared;
 
 /*
@@ -123,8 +122,8 @@ typedef struct PathAggCache
  * its (r / PATH_AGG_SEGMENT_ROWS)-th segment; tail is the last segment,
  * which holds row nrows - 1, and each segment's reference leads to the one
  * before.  A row is 12 bytes: the time (8) and the label's number in
- * shared->dict (4), written with memcpy.  Together with its first segment,
- * 80 bytes: the declared SSPACE.
+ * shared->dict (4), read and written with memcpy.  Together with its first
+ * segment, 80 bytes: the declared SSPACE.
  */
 typedef struct PathAggState
 {
@@ -221,7 +220,6 @@ path_agg_shared_new(MemoryContext cxt)
 	shared->used = 0;
 	shared->cache = NULL;
 	shared->npending = 0;
-	shared->last = NULL;
 	return shared;
 }
 
@@ -277,14 +275,6 @@ path_agg_create(PathAggShared *shared)
 	return state;
 }
 
-/* Where row r of a state is, for a row of the tail segment only. */
-static inline char *
-path_agg_row_ptr(const PathAggState *state, uint32 r)
-{
-	return path_agg_ptr(state->shared, state->tail) +
-		(r % PATH_AGG_SEGMENT_ROWS) * PATH_AGG_ROW_SIZE;
-}
-
 /* Whether row (at, id) may follow row (prev_at, prev_id) in path order. */
 static inline bool
 path_agg_follows(const PathDict *dict, TimestampTz prev_at, uint32 prev_id,
@@ -298,33 +288,29 @@ path_agg_follows(const PathDict *dict, TimestampTz prev_at, uint32 prev_id,
 						  path_dict_label(dict, id), dict->lengths[id]) <= 0;
 }
 
-/* Write a pending row into its segment. */
+/* Write a row into its place in a segment. */
 static inline void
-path_agg_write(const PathAggPending *pending)
+path_agg_write(char *row, TimestampTz at, uint32 id)
 {
-	memcpy(pending->row, &pending->at, sizeof(TimestampTz));
-	memcpy(pending->row + sizeof(TimestampTz), &pending->id, sizeof(uint32));
-	if (pending->previous != PATH_AGG_NO_LINK)
-		memcpy(PATH_AGG_PREVIOUS(pending->row), &pending->previous, sizeof(PathAggRef));
+	memcpy(row, &at, sizeof(TimestampTz));
+	memcpy(row + sizeof(TimestampTz), &id, sizeof(uint32));
 }
 
-/* Write every pending row of shared's states, oldest first. */
+/* Write the rows queued for shared's states. */
 static void
 path_agg_write_pending(PathAggShared *shared)
 {
-	uint64		k = Min(shared->npending, PATH_AGG_PENDING);
+	uint64		queued = Min(shared->npending, PATH_AGG_PENDING);
 	uint64		i;
 
-	for (i = shared->npending - k; i < shared->npending; i++)
-		path_agg_write(&shared->pending[i % PATH_AGG_PENDING]);
+	for (i = 0; i < queued; i++)
+		path_agg_write(shared->pending[i].row, shared->pending[i].at, shared->pending[i].id);
 	shared->npending = 0;
 }
 
 /*
- * Append a row (id numbers a label of state->shared->dict): its place is
- * taken now, the row written PATH_AGG_PENDING rows later; or at once when
- * the last row went to the same group (a sorted plan's rows), whose segment
- * is in cache.
+ * Append a row (id numbers a label of state->shared->dict): at once when
+ * it starts a segment, else queued (see PathAggPending).
  */
 static inline void
 path_agg_push(PathAggState *state, TimestampTz at, uint32 id)
@@ -332,49 +318,38 @@ path_agg_push(PathAggState *state, TimestampTz at, uint32 id)
 	PathAggShared *shared = state->shared;
 	uint32		n = state->nrows;
 	PathAggPending *pending;
-	uint32		previous = PATH_AGG_NO_LINK;
 	char	   *row;
 
 	if (n >= PATH_MAX_STEPS)
 		path_check_steps((int64) n + 1);
+	state->nrows = n + 1;
 	if (n % PATH_AGG_SEGMENT_ROWS == 0)
 	{
 		/* a new segment, leading back to the last one (none for the first) */
 		PathAggRef	ref;
 
 		row = path_agg_alloc(shared, PATH_AGG_SEGMENT_SIZE, &ref);
-		if (n > 0)
-			previous = state->tail;
+		memcpy(PATH_AGG_PREVIOUS(row), &state->tail, sizeof(PathAggRef));
 		state->tail = ref;
-	}
-	else
-		row = path_agg_row_ptr(state, n);
-	state->nrows = n + 1;
-
-	if (shared->last == state)
-	{
-		PathAggPending now = {row, at, id, previous};
-
-		path_agg_write(&now);
+		path_agg_write(row, at, id);
 		return;
 	}
-	shared->last = state;
+	row = path_agg_ptr(shared, state->tail) + (n % PATH_AGG_SEGMENT_ROWS) * PATH_AGG_ROW_SIZE;
 	path_agg_prefetch(row);
+	/* the slot's row, queued PATH_AGG_PENDING rows ago, goes in first */
 	pending = &shared->pending[shared->npending % PATH_AGG_PENDING];
-	/* the slot's row, pushed PATH_AGG_PENDING rows ago, goes in first */
 	if (shared->npending >= PATH_AGG_PENDING)
-		path_agg_write(pending);
+		path_agg_write(pending->row, pending->at, pending->id);
 	shared->npending++;
 	pending->row = row;
 	pending->at = at;
 	pending->id = id;
-	pending->previous = previous;
 }
 
 /*
  * A state's rows, in arrival order, into times[] and ids[] (nrows each):
- * the pending rows written first, then segment by segment from the tail
- * back to the first.
+ * the queued rows of every state of state->shared written first, then
+ * segment by segment from the tail back to the first.
  */
 static void
 path_agg_rows(const PathAggState *state, TimestampTz *times, uint32 *ids)
@@ -746,6 +721,7 @@ milestone_path_agg_finalfn(PG_FUNCTION_ARGS)
 	uint32		i;
 	uint32		n;
 	uint32		r;
+	uint32		previous_id = 0;
 	bool		in_order = true;
 
 	if (PG_ARGISNULL(0))
@@ -758,13 +734,23 @@ milestone_path_agg_finalfn(PG_FUNCTION_ARGS)
 	times = palloc(sizeof(TimestampTz) * (Size) n + sizeof(uint32) * (Size) n);
 	ids = (uint32 *) (times + n);
 	path_agg_rows(state, times, ids);
-	/* rows that arrived in path order (a sorted plan's) need no sort */
-	for (r = 1; r < n && in_order; r++)
-		in_order = path_agg_follows(dict, times[r - 1], ids[r - 1], times[r], ids[r]);
-	/* the group's own label numbers, by first appearance in arrival order */
+	/*
+	 * The group's own label numbers, by first appearance in arrival order;
+	 * and whether the rows arrived in path order (a sorted plan's), which
+	 * spares the sort.
+	 */
 	path_agg_idmap_init(&map, n, dict);
 	for (r = 0; r < n; r++)
-		ids[r] = path_agg_idmap_get(&map, ids[r]);
+	{
+		uint32		id = ids[r];
+
+		if ((r & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (r > 0 && in_order)
+			in_order = path_agg_follows(dict, times[r - 1], previous_id, times[r], id);
+		previous_id = id;
+		ids[r] = path_agg_idmap_get(&map, id);
+	}
 	nlabels = map.count;
 
 	/* rows in path order are numbered canonically already */
